@@ -307,9 +307,9 @@ export function setVcpuRunning(vm: VmState, vcpuId: number, running: boolean): R
 
 /**
  * The guest's queue scan: the entries written to (server, priority)'s event
- * queue since the last scan, EISN values in order (generation bit ≠ the
- * reader's toggle). The reader starts at index 0, toggle 0 when the queue is
- * configured.
+ * queue since the last scan, in order, as the raw 32-bit words the guest reads
+ * (generation bit | EISN), consumed while their generation bit ≠ the reader's
+ * toggle. The reader starts at index 0, toggle 0 when the queue is configured.
  */
 export function scanEventQueue(vm: VmState, server: number, priority: number): Result<number[]> {
   vm.ticks++;
