@@ -1,0 +1,120 @@
+/** Presenter creation (KVM_ENABLE_CAP) and the ICP state word (KVM_REG_PPC_ICP_STATE). */
+import type { VcpuState, VmState } from '../state';
+import { decodeToRecord, encodeWord } from '../layouts';
+import { fail, ok, OK_VOID, Result } from '../result';
+import { MASKED, XICS_IPI } from './constants';
+import { checkResend, findIcp, newIcp, presentIpi, rejectLatched, updateOutput } from './delivery';
+import { findExistingSource, findSource } from './sources';
+import { XicsDeviceState } from './state';
+import { triggerSource } from './trigger';
+
+const hex2 = (n: number): string => '0x' + n.toString(16).padStart(2, '0');
+
+/**
+ * The consistency rules of kvmppc_xics_set_icp that depend on the word alone
+ * (the "block containing XISR exists" rule needs the device). Empty = consistent.
+ */
+export function xicsIcpWordProblems(word: bigint): string[] {
+  const f = decodeToRecord('xics-icp', word);
+  const fn = '(kvmppc_xics_set_icp)';
+  const out: string[] = [];
+  if (f.xisr === 0) {
+    if (f.ppri !== MASKED) out.push(`XISR 0 (nothing pending) requires PPRI 0xff, not ${hex2(f.ppri)} ${fn}`);
+  } else if (f.xisr === XICS_IPI) {
+    if (f.ppri !== f.mfrr) out.push(`XISR 2 (IPI) requires PPRI = MFRR, but PPRI ${hex2(f.ppri)} ≠ MFRR ${hex2(f.mfrr)} ${fn}`);
+    if (f.ppri >= f.cppr) out.push(`a pending IPI requires PPRI < CPPR, but PPRI ${hex2(f.ppri)} ≥ CPPR ${hex2(f.cppr)} ${fn}`);
+  } else {
+    if (f.ppri >= f.mfrr) out.push(`a pending source requires PPRI < MFRR, but PPRI ${hex2(f.ppri)} ≥ MFRR ${hex2(f.mfrr)} ${fn}`);
+    if (f.ppri >= f.cppr) out.push(`a pending source requires PPRI < CPPR, but PPRI ${hex2(f.ppri)} ≥ CPPR ${hex2(f.cppr)} ${fn}`);
+  }
+  return out;
+}
+
+/** ENABLE_CAP from row 6 of §2.4 on: 6L (legacy) or 6X (XICS-on-XIVE). */
+export function connectVcpu(vm: VmState, dev: XicsDeviceState, vcpu: VcpuState, server: number): Result<void> {
+  const taken = vm.vcpus.find((v) => v.icp && v.icp.server === server);
+  if (dev.kind === 'xics-on-xive') {
+    // pack(server) = server with one emulated thread per core (spec §1.4).
+    if (server >= dev.nrServers) {
+      return fail('EINVAL', `pack(server ${server}) is not below nr_servers (${dev.nrServers}) (kvmppc_xive_connect_vcpu)`);
+    }
+    if (taken) return fail('EEXIST', `VP of server ${server} is already in use by vCPU ${taken.id} (kvmppc_xive_connect_vcpu)`);
+    dev.vpsAllocated = true;
+  } else if (taken) {
+    return fail('EEXIST', `server ${server} already has an ICP (vCPU ${taken.id}) (kvmppc_xics_create_icp)`);
+  }
+  vcpu.mode = 'xics';
+  vcpu.server = server;
+  vcpu.icp = newIcp(server);
+  return OK_VOID;
+}
+
+function encodeIcp(cppr: number, xisr: number, mfrr: number, ppri: number): bigint {
+  const e = encodeWord('xics-icp', { cppr, xisr, mfrr, ppri });
+  return e.ok ? e.word : 0n;
+}
+
+/** KVM_GET_ONE_REG(ICP_STATE). XICS-on-XIVE has no latched XISR: XISR 0 and PPRI 0xff always. */
+export function icpWord(dev: XicsDeviceState, vcpu: VcpuState): bigint {
+  const icp = vcpu.icp;
+  if (!icp) return 0n;
+  if (dev.kind === 'xics-on-xive') return encodeIcp(icp.cppr, 0, icp.mfrr, MASKED);
+  return encodeIcp(icp.cppr, icp.xisr, icp.mfrr, icp.ppri);
+}
+
+export function getIcp(vm: VmState, dev: XicsDeviceState, vcpu: VcpuState): Result<bigint> {
+  if (!vcpu.icp) return fail('ENOENT', `vCPU ${vcpu.id} has no ICP (kvmppc_xics_get_icp)`);
+  return ok(icpWord(dev, vcpu));
+}
+
+export function setIcp(vm: VmState, dev: XicsDeviceState, vcpu: VcpuState, word: bigint): Result<void> {
+  const icp = vcpu.icp;
+  if (!icp) return fail('ENOENT', `vCPU ${vcpu.id} has no ICP (kvmppc_xics_set_icp)`);
+  const f = decodeToRecord('xics-icp', word);
+  if (dev.kind === 'xics-on-xive') return setIcpOnXive(vm, dev, vcpu, f);
+  const problems = xicsIcpWordProblems(word);
+  if (problems.length > 0) return fail('EINVAL', problems[0]);
+  if (f.xisr !== 0 && f.xisr !== XICS_IPI && !findSource(dev, f.xisr)) {
+    return fail('EINVAL', `XISR 0x${f.xisr.toString(16)}: no source block ${f.xisr >>> 10} exists (kvmppc_xics_set_icp → kvmppc_xics_find_ics)`);
+  }
+  const oldMfrr = icp.mfrr;
+  // An MFRR made less favoured consumes need_resend; otherwise it is preserved.
+  const resend = f.mfrr > oldMfrr ? icp.needResend : false;
+  if (f.mfrr > oldMfrr) icp.needResend = false;
+  // A displaced XISR is not rejected: userspace restores sources consistently.
+  icp.cppr = f.cppr;
+  icp.xisr = f.xisr;
+  icp.mfrr = f.mfrr;
+  icp.ppri = f.ppri;
+  updateOutput(icp);
+  if (resend) checkResend(vm, dev, icp);
+  return OK_VOID;
+}
+
+/**
+ * kvmppc_xive_set_icp: CPPR, MFRR and XISR only, no consistency checks. MFRR
+ * < CPPR triggers the vCPU's IPI; an XISR above 2 re-triggers that source, or
+ * is remembered until the source is created (delayed_irqs).
+ */
+function setIcpOnXive(vm: VmState, dev: XicsDeviceState, vcpu: VcpuState, f: Record<string, number>): Result<void> {
+  const icp = vcpu.icp;
+  if (!icp) return fail('ENOENT', `vCPU ${vcpu.id} has no ICP (kvmppc_xive_set_icp)`);
+  icp.cppr = f.cppr;
+  icp.mfrr = f.mfrr;
+  // XIVE keeps pending interrupts in queues, not in a latch: whatever this
+  // model had latched goes back through delivery under the new CPPR.
+  rejectLatched(vm, dev, icp);
+  if (icp.mfrr < icp.cppr && icp.mfrr <= icp.ppri) presentIpi(vm, dev, icp);
+  updateOutput(icp);
+  if (f.xisr > XICS_IPI) {
+    if (findExistingSource(dev, f.xisr)) triggerSource(vm, dev, f.xisr, 1);
+    else if (!dev.delayedIrqs.includes(f.xisr)) dev.delayedIrqs.push(f.xisr);
+  }
+  if (icp.needResend) {
+    icp.needResend = false;
+    checkResend(vm, dev, icp);
+  }
+  return OK_VOID;
+}
+
+export { findIcp };
