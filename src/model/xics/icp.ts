@@ -3,7 +3,7 @@ import type { VcpuState, VmState } from '../state';
 import { decodeToRecord, encodeWord } from '../layouts';
 import { fail, ok, OK_VOID, Result } from '../result';
 import { MASKED, XICS_IPI } from './constants';
-import { checkResend, findIcp, newIcp, presentIpi, rejectLatched, updateOutput } from './delivery';
+import { checkResend, newIcp, presentIpi, rejectLatched, updateOutput } from './delivery';
 import { findExistingSource, findSource } from './sources';
 import { XicsDeviceState } from './state';
 import { triggerSource } from './trigger';
@@ -117,4 +117,3 @@ function setIcpOnXive(vm: VmState, dev: XicsDeviceState, vcpu: VcpuState, f: Rec
   return OK_VOID;
 }
 
-export { findIcp };
