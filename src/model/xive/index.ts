@@ -1,34 +1,197 @@
-/** XIVE native (KVM_DEV_TYPE_XIVE) controller model: the facade src/model/vm.ts calls. */
+/**
+ * XIVE native (KVM_DEV_TYPE_XIVE) controller model: the entry points
+ * src/model/vm.ts calls. KVM's device (attributes, ONE_REG, IRQ_LINE), the
+ * emulated ESB/TIMA hardware (QEMU semantics) and QEMU's H_INT_* layer.
+ *
+ * ESB accesses take `page` after `offset` ('management' by default, as the
+ * scenario language's `esb <src> load 0xc00` means); `offset` is within that
+ * 64 KiB page (see esb.ts).
+ */
 import type { AttrPayload, AttrValue } from '../attr';
 import type { HcallName } from '../hcalls';
 import type { DeviceView, PresenterView, QueueView, SourceView } from '../inspect';
-import { fail, HcallResult, Result } from '../result';
+import { fail, HcallResult, OK_VOID, Result } from '../result';
 import type { VcpuState, VmState } from '../state';
+import * as attributes from './attributes';
+import { MAX_BLOCK_ID, SOURCES_PER_BLOCK, SPAPR_NR_IRQS, TM_CPPR_OFFSET, TM_SPC_ACK_OS_REG, TM_SPC_SET_OS_PENDING, TM_SPECIAL_OP } from './constants';
+import * as esb from './esb';
+import * as hcalls from './hcalls';
+import * as inspect from './inspect';
+import * as presenter from './presenter';
+import { prioFromGuest } from './priority';
+import { scanQueue } from './queues';
+import { validSourceBlock, vcpuForServer } from './sources';
 import type { XiveDeviceState } from './state';
 
-export type { XiveDeviceState, VpState } from './state';
+export type { XiveDeviceState, VpState, XiveQueueState, XiveSourceBlock, QemuEnd, XiveCounters, QueueMode } from './state';
+export type { EsbPage } from './esb';
+export { isValidXivePriority, prioFromGuest, eqConfigProblems } from './priority';
+export { describeEsbStore } from './esb';
+export { ipbToPipr, priorityToIpb } from './presenter';
+export * as XIVE_CONSTANTS from './constants';
 
-const NOT_YET = 'not yet modelled';
-export function createXiveDevice(_vm: VmState): XiveDeviceState { return { kind: 'xive' }; }
-export function releaseXiveDevice(_vm: VmState, _dev: XiveDeviceState): void { /* filled in below */ }
-export function connectVcpu(_vm: VmState, _dev: XiveDeviceState, _vcpu: VcpuState, _server: number): Result<void> { return fail('ENXIO', NOT_YET); }
-export function setAttr(_vm: VmState, _dev: XiveDeviceState, _g: number, _a: bigint, _p: AttrPayload): Result<void> { return fail('ENXIO', NOT_YET); }
-export function getAttr(_vm: VmState, _dev: XiveDeviceState, _g: number, _a: bigint, _o: { fault?: boolean }): Result<AttrValue> { return fail('ENXIO', NOT_YET); }
-export function hasAttr(_vm: VmState, _dev: XiveDeviceState, _g: number, _a: bigint): Result<void> { return fail('ENXIO', NOT_YET); }
-export function irqLine(_vm: VmState, _dev: XiveDeviceState, _irq: number, _level: number): void { /* pending */ }
-export function pushVcpu(_vm: VmState, _dev: XiveDeviceState, vcpu: VcpuState): void { vcpu.running = true; }
-export function pullVcpu(_vm: VmState, _dev: XiveDeviceState, vcpu: VcpuState): void { vcpu.running = false; }
-export function getVpState(_vm: VmState, _dev: XiveDeviceState, _v: VcpuState): Result<bigint> { return fail('ENXIO', NOT_YET); }
-export function setVpState(_vm: VmState, _dev: XiveDeviceState, _v: VcpuState, _w: bigint): Result<void> { return fail('ENXIO', NOT_YET); }
-export function getIcpState(_vm: VmState, _dev: XiveDeviceState, _v: VcpuState): Result<bigint> { return fail('ENXIO', NOT_YET); }
-export function setIcpState(_vm: VmState, _dev: XiveDeviceState, _v: VcpuState, _w: bigint): Result<void> { return fail('ENXIO', NOT_YET); }
-export function hcall(_vm: VmState, _dev: XiveDeviceState, _v: VcpuState, _n: HcallName, _a: readonly bigint[]): HcallResult { return { ret: 'H_HARDWARE', r: [], reason: NOT_YET }; }
-export function esbLoad(_vm: VmState, _dev: XiveDeviceState, _irq: number, _off: number, _page: 'trigger' | 'management' = 'management'): Result<bigint> { return fail('ENXIO', NOT_YET); }
-export function esbStore(_vm: VmState, _dev: XiveDeviceState, _irq: number, _off: number, _v: bigint, _page: 'trigger' | 'management' = 'management'): Result<void> { return fail('ENXIO', NOT_YET); }
-export function timaLoad(_vm: VmState, _dev: XiveDeviceState, _v: VcpuState, _s: 1 | 2 | 4 | 8, _o: number): Result<bigint> { return fail('ENXIO', NOT_YET); }
-export function timaStore(_vm: VmState, _dev: XiveDeviceState, _v: VcpuState, _s: 1 | 2 | 4 | 8, _o: number, _val: bigint): Result<void> { return fail('ENXIO', NOT_YET); }
-export function scanEventQueue(_vm: VmState, _dev: XiveDeviceState, _s: number, _p: number): Result<number[]> { return fail('ENXIO', NOT_YET); }
-export function inspectDevice(_vm: VmState, _dev: XiveDeviceState): DeviceView { return { kind: 'xive', nrServers: 0, sourceCount: 0, counters: {} }; }
-export function inspectSources(_vm: VmState, _dev: XiveDeviceState, _s: number, _c: number): SourceView[] { return []; }
-export function inspectQueues(_vm: VmState, _dev: XiveDeviceState): QueueView[] { return []; }
-export function inspectPresenters(_vm: VmState, _dev: XiveDeviceState): PresenterView[] { return []; }
+export function createXiveDevice(vm: VmState): XiveDeviceState {
+  return {
+    kind: 'xive',
+    nrServers: vm.config.maxVcpus,
+    vpAllocated: false,
+    blocks: new Array<null>(MAX_BLOCK_ID + 1).fill(null),
+    blockIds: [],
+    sourceCount: 0,
+    vcpuByServer: new Map(),
+    // QEMU's reset EAS: valid (once allocated) and masked, END 0, EISN 0.
+    eas: {
+      masked: new Uint8Array(SPAPR_NR_IRQS).fill(1),
+      endIndex: new Uint32Array(SPAPR_NR_IRQS),
+      eisn: new Uint32Array(SPAPR_NR_IRQS),
+    },
+    ends: new Map(),
+    counters: { routed: 0, droppedMasked: 0, droppedNoVp: 0, droppedQueueOff: 0 },
+  };
+}
+
+/** Closing the device fd: sources and VPs freed (vm.ts then resets each vCPU). */
+export function releaseXiveDevice(_vm: VmState, dev: XiveDeviceState): void {
+  dev.blocks.fill(null);
+  dev.blockIds = [];
+  dev.sourceCount = 0;
+  dev.vcpuByServer.clear();
+  dev.ends.clear();
+}
+
+export function connectVcpu(vm: VmState, dev: XiveDeviceState, vcpu: VcpuState, server: number): Result<void> {
+  return attributes.connectVcpu(vm, dev, vcpu, server);
+}
+
+export function setAttr(vm: VmState, dev: XiveDeviceState, group: number, attr: bigint, payload: AttrPayload): Result<void> {
+  return attributes.setAttr(vm, dev, group, attr, payload);
+}
+
+export function getAttr(vm: VmState, dev: XiveDeviceState, group: number, attr: bigint, opts: { fault?: boolean }): Result<AttrValue> {
+  return attributes.getAttr(vm, dev, group, attr, opts);
+}
+
+export function hasAttr(vm: VmState, dev: XiveDeviceState, group: number, attr: bigint): Result<void> {
+  return attributes.hasAttr(vm, dev, group, attr);
+}
+
+export function irqLine(vm: VmState, dev: XiveDeviceState, irq: number, level: number): void {
+  esb.irqLine(vm, dev, irq, level);
+}
+
+export function pushVcpu(_vm: VmState, _dev: XiveDeviceState, vcpu: VcpuState): void {
+  if (vcpu.vp) presenter.push(vcpu, vcpu.vp);
+}
+
+export function pullVcpu(_vm: VmState, _dev: XiveDeviceState, vcpu: VcpuState): void {
+  if (vcpu.vp) presenter.pull(vcpu, vcpu.vp);
+}
+
+function noVp(vcpu: VcpuState, fn: string): Result<never> {
+  return fail('ENOENT', `vCPU ${vcpu.id} has no XIVE presenter (${fn})`);
+}
+
+export function getVpState(_vm: VmState, _dev: XiveDeviceState, vcpu: VcpuState): Result<bigint> {
+  if (!vcpu.vp) return noVp(vcpu, 'kvmppc_xive_native_get_vp');
+  return presenter.getVpState(vcpu.vp);
+}
+
+export function setVpState(_vm: VmState, _dev: XiveDeviceState, vcpu: VcpuState, word: bigint): Result<void> {
+  if (!vcpu.vp) return noVp(vcpu, 'kvmppc_xive_native_set_vp');
+  return presenter.setVpState(vcpu, vcpu.vp, word);
+}
+
+export function getIcpState(_vm: VmState, _dev: XiveDeviceState, vcpu: VcpuState): Result<bigint> {
+  if (!vcpu.vp) return noVp(vcpu, 'kvmppc_xive_get_icp');
+  return { ok: true, value: presenter.getIcpState(vcpu.vp) };
+}
+
+/** See presenter.setIcpState; an XISR naming a valid source re-triggers it (xive_restore_pending_irq). */
+export function setIcpState(vm: VmState, dev: XiveDeviceState, vcpu: VcpuState, word: bigint): Result<void> {
+  const vp = vcpu.vp;
+  if (!vp) return noVp(vcpu, 'kvmppc_xive_set_icp');
+  const r = presenter.setIcpState(vcpu, vp, word);
+  if (!r.ok) return r;
+  const xisr = r.value;
+  if (xisr > 2) {
+    const sb = validSourceBlock(dev, xisr);
+    if (sb) esb.triggerSource(vm, dev, sb, xisr & (SOURCES_PER_BLOCK - 1));
+    else vp.delayedIrq = xisr;
+  }
+  return OK_VOID;
+}
+
+export function hcall(vm: VmState, dev: XiveDeviceState, vcpu: VcpuState, name: HcallName, args: readonly bigint[]): HcallResult {
+  return hcalls.hcall(vm, dev, vcpu, name, args);
+}
+
+export function esbLoad(vm: VmState, dev: XiveDeviceState, irq: number, offset: number, page: esb.EsbPage = 'management'): Result<bigint> {
+  return esb.esbLoad(vm, dev, irq, offset, page);
+}
+
+export function esbStore(vm: VmState, dev: XiveDeviceState, irq: number, offset: number, _value: bigint, page: esb.EsbPage = 'management'): Result<void> {
+  return esb.esbStore(vm, dev, irq, offset, page);
+}
+
+const ACK_RESULTS: (Result<bigint> | undefined)[] = [];
+const ALL_ONES = 0xffffffffffffffffn;
+
+function timaPageProblem(offset: number): Result<never> | null {
+  if (offset < 0 || offset >= 0x10000) return fail('SIGBUS', `TIMA offset 0x${offset.toString(16)} is outside the 64 KiB OS page`);
+  return null;
+}
+
+/** Guest TIMA load on the OS page (xive_tctx_tm_read): invalid accesses read all-ones, as QEMU answers. */
+export function timaLoad(_vm: VmState, _dev: XiveDeviceState, vcpu: VcpuState, size: 1 | 2 | 4 | 8, offset: number): Result<bigint> {
+  const vp = vcpu.vp;
+  if (!vp) return fail('SIGBUS', `vCPU ${vcpu.id} has no XIVE context: the TIMA is not mapped`);
+  const bad = timaPageProblem(offset);
+  if (bad) return bad;
+  const off = offset & 0xfff;
+  if (off === TM_SPC_ACK_OS_REG && size === 2) {
+    const v = presenter.acknowledge(vp);
+    return ACK_RESULTS[v] ?? (ACK_RESULTS[v] = { ok: true, value: BigInt(v) });
+  }
+  if ((off & TM_SPECIAL_OP) !== 0) return { ok: true, value: ALL_ONES >> BigInt(64 - 8 * size) };
+  return { ok: true, value: presenter.rawRead(vp, size, off) };
+}
+
+/** Guest TIMA store on the OS page (xive_tctx_tm_write): invalid accesses are ignored, as QEMU does. */
+export function timaStore(_vm: VmState, _dev: XiveDeviceState, vcpu: VcpuState, size: 1 | 2 | 4 | 8, offset: number, value: bigint): Result<void> {
+  const vp = vcpu.vp;
+  if (!vp) return fail('SIGBUS', `vCPU ${vcpu.id} has no XIVE context: the TIMA is not mapped`);
+  const bad = timaPageProblem(offset);
+  if (bad) return bad;
+  const off = offset & 0xfff;
+  if (off === TM_SPC_SET_OS_PENDING && size === 1) {
+    presenter.setOsPending(vp, Number(value & 0xffn));
+  } else if (off === TM_CPPR_OFFSET && size === 1) {
+    presenter.storeCppr(vp, Number(value & 0xffn));
+  } else if ((off & TM_SPECIAL_OP) === 0) {
+    presenter.rawWrite(vp, size, off, BigInt.asUintN(8 * size, value));
+  }
+  return OK_VOID;
+}
+
+/** The guest's scan of (server, priority)'s queue (see vm.ts scanEventQueue). */
+export function scanEventQueue(vm: VmState, dev: XiveDeviceState, server: number, priority: number): Result<number[]> {
+  const vcpu = vcpuForServer(vm, dev, server);
+  if (!vcpu || !vcpu.vp) return fail('ENOENT', `no connected vCPU has server ${server}`);
+  if (priority < 0 || priority > 7 || prioFromGuest(priority) !== priority) return fail('EINVAL', `priority ${priority} is reserved (xive_prio_from_guest)`);
+  const q = vcpu.vp.queues[priority];
+  if (q.mode !== 'enqueue') return fail('ENXIO', `server ${server} has no configured priority-${priority} queue to scan`);
+  return { ok: true, value: scanQueue(vm, q) };
+}
+
+export function inspectDevice(vm: VmState, dev: XiveDeviceState): DeviceView {
+  return inspect.inspectDevice(vm, dev);
+}
+export function inspectSources(vm: VmState, dev: XiveDeviceState, start: number, count: number): SourceView[] {
+  return inspect.inspectSources(vm, dev, start, count);
+}
+export function inspectQueues(vm: VmState, dev: XiveDeviceState): QueueView[] {
+  return inspect.inspectQueues(vm, dev);
+}
+export function inspectPresenters(vm: VmState, dev: XiveDeviceState): PresenterView[] {
+  return inspect.inspectPresenters(vm, dev);
+}

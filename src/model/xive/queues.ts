@@ -1,0 +1,143 @@
+/**
+ * Event queues: KVM_DEV_XIVE_GRP_EQ_CONFIG set/get (§3.6), EQ_SYNC (§3.7),
+ * the hardware enqueue with its generation bit (§3.10) and the guest's scan.
+ * Entries live in guest memory (vm.memory.pages) as the big-endian word's value.
+ */
+import { KvmPpcXiveEq, KVM_XIVE_EQ_ALWAYS_NOTIFY } from '../attr';
+import { decodeToRecord } from '../layouts/codec';
+import { fail, OK_VOID, Result } from '../result';
+import type { VcpuState, VmState } from '../state';
+import { KVM_QSHIFT, KVM_QUEUE_ENTRIES } from './constants';
+import { eqConfigProblems, prioFromGuest } from './priority';
+import { vcpuForServer } from './sources';
+import type { VpState, XiveDeviceState, XiveQueueState } from './state';
+
+const WORDS_PER_PAGE = 16384;
+
+/** The EQ identifier (attr) → server and priority; bits 63..32 are masked off. */
+export function decodeEqId(attr: bigint): { server: number; priority: number } {
+  const f = decodeToRecord('xive-eq-id', attr & 0xffffffffn);
+  return { server: f.server, priority: f.priority };
+}
+
+function findEqVcpu(vm: VmState, dev: XiveDeviceState, server: number, fn: string): Result<{ vcpu: VcpuState; vp: VpState }> {
+  const vcpu = vcpuForServer(vm, dev, server);
+  if (!vcpu || !vcpu.vp) return fail('ENOENT', `no connected vCPU has server ${server} (${fn})`);
+  return { ok: true, value: { vcpu, vp: vcpu.vp } };
+}
+
+/** Entries of a queue: 2^(qshift − 2). */
+export function queueEntries(q: XiveQueueState): number {
+  return q.mode === 'enqueue' ? 1 << (q.qshift - 2) : 0;
+}
+
+/** KVM_DEV_XIVE_GRP_EQ_CONFIG set (kvmppc_xive_native_set_queue_config), checks in kernel order. */
+export function setQueueConfig(vm: VmState, dev: XiveDeviceState, attr: bigint, eq: KvmPpcXiveEq | null): Result<void> {
+  const fn = 'kvmppc_xive_native_set_queue_config';
+  // The 64-byte struct is copied before anything is looked up.
+  if (eq === null) return fail('EFAULT', `cannot read struct kvm_ppc_xive_eq at addr (copy_from_user in ${fn})`);
+  const { server, priority } = decodeEqId(attr);
+  const found = findEqVcpu(vm, dev, server, fn);
+  if (!found.ok) return found;
+  if (prioFromGuest(priority) !== priority) return fail('EINVAL', `priority ${priority} is reserved (xive_prio_from_guest)`);
+  const q = found.value.vp.queues[priority];
+  if (eq.qshift === 0) {
+    // Reset: flags are not checked; the END stays enabled notify-only, without a page.
+    q.mode = 'notify';
+    q.qaddr = 0;
+    q.qshift = 0;
+    q.toggle = 1;
+    q.index = 0;
+    q.dirty = false;
+    return OK_VOID;
+  }
+  const problems = eqConfigProblems(eq);
+  if (problems.length > 0) return fail('EINVAL', problems[0]);
+  if (eq.qaddr >= vm.memory.ramSize) {
+    return fail('EINVAL', `EQ qaddr 0x${eq.qaddr.toString(16)} is outside guest RAM (0x${vm.memory.ramSize.toString(16)} bytes): gfn_to_page fails (${fn})`);
+  }
+  const entries = 1 << (KVM_QSHIFT - 2);
+  // Firmware restore of the hardware position (xive_native_set_queue_state); the
+  // values it refuses are UNCONFIRMED: the model refuses a toggle other than
+  // 0/1 and an index ≥ entries with -EIO, and tears the queue down.
+  const restoring = eq.qtoggle !== 1 || eq.qindex !== 0;
+  if (restoring && (eq.qtoggle > 1 || eq.qindex >= entries)) {
+    q.mode = 'off';
+    return fail('EIO', `queue state toggle ${eq.qtoggle} index ${eq.qindex} refused by firmware (index must be < ${entries}; UNCONFIRMED) (xive_native_set_queue_state in ${fn}); the queue is torn down`);
+  }
+  q.mode = 'enqueue';
+  q.qaddr = Number(eq.qaddr);
+  q.qshift = eq.qshift;
+  q.toggle = restoring ? eq.qtoggle : 1;
+  q.index = restoring ? eq.qindex : 0;
+  q.dirty = false;
+  // The guest reader is taken to be caught up with the hardware position.
+  q.readerIndex = q.index;
+  q.readerToggle = q.toggle ^ 1;
+  return OK_VOID;
+}
+
+/** KVM_DEV_XIVE_GRP_EQ_CONFIG get (kvmppc_xive_native_get_queue_config). */
+export function getQueueConfig(vm: VmState, dev: XiveDeviceState, attr: bigint, fault: boolean): Result<{ eq: KvmPpcXiveEq; written: boolean }> {
+  const fn = 'kvmppc_xive_native_get_queue_config';
+  const { server, priority } = decodeEqId(attr);
+  const found = findEqVcpu(vm, dev, server, fn);
+  if (!found.ok) return found;
+  if (prioFromGuest(priority) !== priority) return fail('EINVAL', `priority ${priority} is reserved (xive_prio_from_guest)`);
+  const q = found.value.vp.queues[priority];
+  const empty: KvmPpcXiveEq = { flags: 0, qshift: 0, qaddr: 0n, qtoggle: 0, qindex: 0 };
+  // No page: 0 without touching the buffer (QEMU pre-zeroes it).
+  if (q.mode !== 'enqueue') return { ok: true, value: { eq: empty, written: false } };
+  if (fault) return fail('EFAULT', `cannot write struct kvm_ppc_xive_eq to addr (copy_to_user in ${fn})`);
+  return {
+    ok: true,
+    value: {
+      eq: { flags: KVM_XIVE_EQ_ALWAYS_NOTIFY, qshift: q.qshift, qaddr: BigInt(q.qaddr), qtoggle: q.toggle, qindex: q.index },
+      written: true,
+    },
+  };
+}
+
+/** KVM_DEV_XIVE_EQ_SYNC: every queue with a page gets its page marked dirty. */
+export function eqSync(vm: VmState): void {
+  for (const v of vm.vcpus) {
+    if (v.mode !== 'xive' || !v.vp) continue;
+    for (const q of v.vp.queues) if (q.mode === 'enqueue') q.dirty = true;
+  }
+}
+
+/** Writes one entry (generation << 31 | eisn) at qaddr + 4·index and advances; wraps flip the generation. */
+export function enqueue(vm: VmState, q: XiveQueueState, eisn: number): void {
+  const pageNo = Math.floor(q.qaddr / 65536);
+  let page = vm.memory.pages.get(pageNo);
+  if (page === undefined) {
+    page = new Uint32Array(WORDS_PER_PAGE);
+    vm.memory.pages.set(pageNo, page);
+  }
+  page[q.index] = ((q.toggle << 31) | (eisn & 0x7fffffff)) >>> 0;
+  q.index++;
+  if (q.index === KVM_QUEUE_ENTRIES) {
+    q.index = 0;
+    q.toggle ^= 1;
+  }
+}
+
+/** The guest's scan: entries whose generation differs from the reader's toggle, consumed in order. */
+export function scanQueue(vm: VmState, q: XiveQueueState): number[] {
+  const out: number[] = [];
+  const entries = queueEntries(q);
+  if (entries === 0) return out;
+  const page = vm.memory.pages.get(Math.floor(q.qaddr / 65536));
+  if (!page) return out;
+  for (let n = 0; n < entries; n++) {
+    const w = page[q.readerIndex];
+    if (w >>> 31 === q.readerToggle) break;
+    out.push(w);
+    q.readerIndex++;
+    if (q.readerIndex === entries) {
+      q.readerIndex = 0;
+      q.readerToggle ^= 1;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,154 @@
+/**
+ * KVM source blocks and the source attribute groups: GRP_SOURCE (§3.4),
+ * SOURCE_CONFIG with target selection (§3.5), SOURCE_SYNC (§3.7).
+ */
+import { fail, OK_VOID, Result } from '../result';
+import type { VcpuState, VmState } from '../state';
+import { decodeToRecord } from '../layouts/codec';
+import {
+  BLOCK_SHIFT, KVM_QUEUE_ENTRIES, MASKED, MAX_BLOCK_ID, PQ_OFF, SOURCE_FLAG_ASSERTED, SOURCE_FLAG_LSI,
+  SOURCE_FLAG_VALID, SOURCES_PER_BLOCK, XIVE_NR_IRQS, XIVE_Q_GAP,
+} from './constants';
+import { prioFromGuest } from './priority';
+import type { XiveDeviceState, XiveSourceBlock } from './state';
+
+export function newSourceBlock(id: number): XiveSourceBlock {
+  return {
+    id,
+    validCount: 0,
+    flags: new Uint8Array(SOURCES_PER_BLOCK),
+    pq: new Uint8Array(SOURCES_PER_BLOCK),
+    actServer: new Uint32Array(SOURCES_PER_BLOCK),
+    actPriority: new Uint8Array(SOURCES_PER_BLOCK).fill(MASKED),
+    eisn: new Uint32Array(SOURCES_PER_BLOCK),
+  };
+}
+
+/** kvmppc_xive_find_source: the number is truncated to 32 bits; block id must be ≤ 1023. */
+export function findBlock(dev: XiveDeviceState, irq: number): XiveSourceBlock | null {
+  const n = irq >>> 0;
+  const id = n >>> BLOCK_SHIFT;
+  if (id > MAX_BLOCK_ID) return null;
+  return dev.blocks[id];
+}
+
+/** The block of a valid source, or null (ESB faults, routing, QEMU EAS validity). */
+export function validSourceBlock(dev: XiveDeviceState, irq: number): XiveSourceBlock | null {
+  const sb = findBlock(dev, irq);
+  if (sb === null || (sb.flags[irq & (SOURCES_PER_BLOCK - 1)] & SOURCE_FLAG_VALID) === 0) return null;
+  return sb;
+}
+
+function createBlock(dev: XiveDeviceState, id: number): XiveSourceBlock {
+  const sb = newSourceBlock(id);
+  dev.blocks[id] = sb;
+  // Insert keeping ascending order (blocks are few; creation is rare).
+  let i = dev.blockIds.length;
+  while (i > 0 && dev.blockIds[i - 1] > id) i--;
+  dev.blockIds.splice(i, 0, id);
+  return sb;
+}
+
+/** KVM_DEV_XIVE_GRP_SOURCE set (kvmppc_xive_native_set_source), checks in kernel order. */
+export function setSource(dev: XiveDeviceState, attr: bigint, word: bigint | null): Result<void> {
+  if (attr < 0n || attr >= BigInt(XIVE_NR_IRQS) || BigInt.asIntN(64, attr) < 0n) {
+    return fail('E2BIG', `source 0x${attr.toString(16)} is outside 0..0xfffff (kvmppc_xive_native_set_source)`);
+  }
+  const irq = Number(attr);
+  const id = irq >>> BLOCK_SHIFT;
+  // The block is created before the value is read and stays when the read fails (errata 12).
+  const sb = dev.blocks[id] ?? createBlock(dev, id);
+  if (word === null) return fail('EFAULT', 'cannot read the source word at addr (get_user in kvmppc_xive_native_set_source)');
+  const i = irq & (SOURCES_PER_BLOCK - 1);
+  const v = decodeToRecord('xive-source', word);
+  let flags = sb.flags[i];
+  // The LSI type and assertion are only ever set here, never cleared.
+  if (v.level_sensitive === 1) {
+    flags |= SOURCE_FLAG_LSI;
+    if (v.asserted === 1) flags |= SOURCE_FLAG_ASSERTED;
+  }
+  sb.pq[i] = PQ_OFF;
+  sb.actServer[i] = 0;
+  sb.actPriority[i] = MASKED;
+  if ((flags & SOURCE_FLAG_VALID) === 0) {
+    flags |= SOURCE_FLAG_VALID;
+    sb.validCount++;
+    dev.sourceCount++;
+  }
+  sb.flags[i] = flags;
+  return OK_VOID;
+}
+
+/** The connected XIVE vCPU with this server number (kvmppc_xive_find_server). */
+export function vcpuForServer(vm: VmState, dev: XiveDeviceState, server: number): VcpuState | null {
+  const idx = dev.vcpuByServer.get(server);
+  return idx === undefined ? null : vm.vcpus[idx];
+}
+
+/** xive_try_pick_queue: a configured queue with count < entries − 2 takes one more source. */
+function tryPickQueue(vcpu: VcpuState, prio: number): boolean {
+  const q = vcpu.vp?.queues[prio];
+  if (!q || q.mode !== 'enqueue') return false;
+  if (q.count >= KVM_QUEUE_ENTRIES - XIVE_Q_GAP) return false;
+  q.count++;
+  return true;
+}
+
+/**
+ * kvmppc_xive_select_target: the requested server's queue, else the first
+ * connected vCPU in creation order with a usable queue (silent retarget).
+ */
+export function selectTarget(vm: VmState, dev: XiveDeviceState, server: number, prio: number): Result<number> {
+  const wanted = vcpuForServer(vm, dev, server);
+  if (!wanted) {
+    return fail('EINVAL', `no connected vCPU has server ${server} (kvmppc_xive_select_target)`);
+  }
+  if (tryPickQueue(wanted, prio)) return { ok: true, value: server };
+  for (const v of vm.vcpus) {
+    if (v.mode !== 'xive' || !v.vp) continue;
+    if (tryPickQueue(v, prio)) return { ok: true, value: v.vp.server };
+  }
+  return fail('EBUSY', `no vCPU has a configured priority-${prio} queue with a free slot (server ${server}'s queue is unconfigured or full: ${KVM_QUEUE_ENTRIES - XIVE_Q_GAP} sources max) (kvmppc_xive_select_target)`);
+}
+
+/** KVM_DEV_XIVE_GRP_SOURCE_CONFIG set (kvmppc_xive_native_set_source_config → update_source_config). */
+export function setSourceConfig(vm: VmState, dev: XiveDeviceState, attr: bigint, word: bigint | null): Result<void> {
+  const irq = Number(attr & 0xffffffffn);
+  const sb = findBlock(dev, irq);
+  if (!sb) return fail('ENOENT', `no source block holds 0x${irq.toString(16)}: declare the source first (kvmppc_xive_native_set_source_config)`);
+  const i = irq & (SOURCES_PER_BLOCK - 1);
+  if ((sb.flags[i] & SOURCE_FLAG_VALID) === 0) {
+    return fail('EINVAL', `source 0x${irq.toString(16)} was never declared with GRP_SOURCE (kvmppc_xive_native_set_source_config)`);
+  }
+  if (word === null) return fail('EFAULT', 'cannot read the configuration word at addr (kvmppc_xive_native_set_source_config)');
+  const cfg = decodeToRecord('xive-source-config', word);
+  const priority = cfg.priority;
+  if (prioFromGuest(priority) !== priority) {
+    return fail('EINVAL', `priority ${priority} is reserved (xive_prio_from_guest)`);
+  }
+  // No-op shortcut: the masked bit is not compared.
+  if (sb.actServer[i] === cfg.server && sb.actPriority[i] === priority && sb.eisn[i] === cfg.eisn) return OK_VOID;
+  if (cfg.masked === 0) {
+    const target = selectTarget(vm, dev, cfg.server, priority);
+    if (!target.ok) return target;
+    sb.actPriority[i] = priority;
+    sb.actServer[i] = target.value;
+    sb.eisn[i] = cfg.eisn;
+  } else {
+    sb.actPriority[i] = MASKED;
+    sb.actServer[i] = 0;
+    sb.eisn[i] = 0;
+  }
+  return OK_VOID;
+}
+
+/** KVM_DEV_XIVE_GRP_SOURCE_SYNC (kvmppc_xive_native_sync_source): a flush, no visible state. */
+export function syncSource(dev: XiveDeviceState, attr: bigint): Result<void> {
+  const irq = Number(attr & 0xffffffffn);
+  const sb = findBlock(dev, irq);
+  if (!sb) return fail('ENOENT', `no source block holds 0x${irq.toString(16)} (kvmppc_xive_native_sync_source)`);
+  if ((sb.flags[irq & (SOURCES_PER_BLOCK - 1)] & SOURCE_FLAG_VALID) === 0) {
+    return fail('EINVAL', `source 0x${irq.toString(16)} is not valid (kvmppc_xive_native_sync_source)`);
+  }
+  return OK_VOID;
+}
