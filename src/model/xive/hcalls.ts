@@ -199,7 +199,7 @@ function getQueueConfigHcall(vm: VmState, dev: XiveDeviceState, flags: bigint, t
   const idx = endIndexOf(cpu.id, prio);
   const end = dev.ends.get(idx);
   if (!end || !end.valid) {
-    return ret('H_HARDWARE', `END ${idx} (vCPU ${cpu.id} priority ${prio}) was never configured: QEMU asserts xive_end_is_valid and aborts here (kvmppc_xive_get_queue_config)`);
+    return ret('H_HARDWARE', `END ${idx} (vCPU ${cpu.id} priority ${prio}) is not valid (never configured or reset): QEMU aborts here on assert(xive_end_is_valid) (kvmppc_xive_get_queue_config)`);
   }
   const eqId = BigInt(((cpu.id & 0x1fffffff) * 8 + prio) >>> 0);
   const got = getQueueConfig(vm, dev, eqId, false);
