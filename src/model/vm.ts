@@ -255,18 +255,21 @@ export function rtas(vm: VmState, name: string, args: readonly number[]): RtasRe
 }
 
 /** Guest ESB MMIO load (8 bytes, big-endian) at `offset` in source `irq`'s ESB pages. */
-export function esbLoad(vm: VmState, irq: number, offset: number): Result<bigint> {
+/** Which of a source's two ESB pages is accessed: the trigger page or the management (EOI) page. */
+export type EsbPage = 'trigger' | 'management';
+
+export function esbLoad(vm: VmState, irq: number, offset: number, page: EsbPage = 'management'): Result<bigint> {
   vm.ticks++;
   const dev = vm.device;
   if (dev?.kind !== 'xive') return fail('SIGBUS', 'ESB pages exist only with a XIVE native device');
-  return xive.esbLoad(vm, dev, irq >>> 0, offset);
+  return xive.esbLoad(vm, dev, irq >>> 0, offset, page);
 }
 
-export function esbStore(vm: VmState, irq: number, offset: number, value: bigint): Result<void> {
+export function esbStore(vm: VmState, irq: number, offset: number, value: bigint, page: EsbPage = 'management'): Result<void> {
   vm.ticks++;
   const dev = vm.device;
   if (dev?.kind !== 'xive') return fail('SIGBUS', 'ESB pages exist only with a XIVE native device');
-  return xive.esbStore(vm, dev, irq >>> 0, offset, value);
+  return xive.esbStore(vm, dev, irq >>> 0, offset, value, page);
 }
 
 export type AccessSize = 1 | 2 | 4 | 8;

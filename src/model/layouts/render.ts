@@ -100,7 +100,6 @@ export function renderMarkdown(decoded: DecodedWord, numbering: BitNumbering = '
 
 /** The JSON shape of `irqlab decode --json`: `{ layout, word, fields: { name: integer } }`. */
 export function toJson(decoded: DecodedWord): { layout: LayoutName; word: string; fields: Record<string, number> } {
-  const def = LAYOUTS[decoded.layout];
   const fields: Record<string, number> = {};
   for (const d of decoded.fields) fields[d.field.name] = d.value;
   return { layout: decoded.layout, word: hexWord(decoded.word, 64), fields };
