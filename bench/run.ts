@@ -37,8 +37,11 @@ async function main(): Promise<void> {
     .sort();
   const report: Report = (name, value, unit) => console.log(`${name}: ${format(value)} ${unit}`);
   for (const f of files) {
-    const mod = (await import(join(__dirname, f))) as { default: Bench };
-    await mod.default(report);
+    // A bench module exports its entry as `default` or as `run`.
+    const mod = (await import(join(__dirname, f))) as { default?: Bench; run?: Bench };
+    const entry = mod.default ?? mod.run;
+    if (!entry) throw new Error(`${f} exports neither default nor run`);
+    await entry(report);
   }
 }
 
