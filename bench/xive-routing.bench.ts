@@ -4,6 +4,10 @@
  * and priorities 0..6 (a 64 KiB queue takes at most 16382 sources). Also the
  * heap taken by a device with 1M configured sources.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { median, Report } from './run';
 import {
   createDevice, createVm, enableCap, esbLoad, esbStore, setAttr, timaLoad, timaStore, VmState, XIVE_GRP,
@@ -84,7 +88,28 @@ export default async function (report: Report): Promise<void> {
     return EVENTS / (Number(process.hrtime.bigint() - t0) / 1e9);
   };
   const routedBefore = dev.counters.routed;
-  report('xive routed events/s (VM facade: trigger, ACK, CPPR, EOI)', await median(5, throughFacade), 'events/s');
-  report('xive routed events/s (device module direct)', await median(5, direct), 'events/s');
+  const facadeRate = await median(5, throughFacade);
+  const directRate = await median(5, direct);
+  report('xive routed events/s (VM facade: trigger, ACK, CPPR, EOI)', facadeRate, 'events/s');
+  report('xive routed events/s (device module direct)', directRate, 'events/s');
   if (dev.counters.routed - routedBefore !== 10 * EVENTS) throw new Error('not every trigger was routed');
+  const cRate = runCReference();
+  if (cRate !== null) {
+    report('xive routed events/s (same loop in C, gcc -O2)', cRate, 'events/s');
+    report('xive hot path cost vs C (VM facade)', cRate / facadeRate, 'x');
+    report('xive hot path cost vs C (device module direct)', cRate / directRate, 'x');
+  }
+}
+
+/** Compiles and runs bench/c/xive-hot-loop.c when a C compiler is present; null otherwise. */
+function runCReference(): number | null {
+  const source = join(process.cwd(), 'bench', 'c', 'xive-hot-loop.c');
+  const binary = join(mkdtempSync(join(tmpdir(), 'irqlab-bench-')), 'xive-hot-loop');
+  try {
+    execFileSync('cc', ['-O2', '-o', binary, source], { stdio: 'ignore' });
+    const out = execFileSync(binary, { encoding: 'utf8' });
+    return Number(out.split(' ')[0]);
+  } catch {
+    return null;
+  }
 }
