@@ -1,0 +1,34 @@
+/** Number formatting for the Variables pane, the console and hovers: hex or decimal on request. */
+import { hexWord, summarizeWord } from '../model/layouts/render';
+import { LayoutName, LAYOUTS } from '../model/layouts/table';
+
+export interface DisplayOptions {
+  readonly hex: boolean;
+}
+
+/** A plain number (count, index, field value) in the chosen base; hex pads to `bits` when given. */
+export function formatNumber(value: number | bigint, options: DisplayOptions, bits?: number): string {
+  const v = BigInt(value);
+  if (!options.hex || v < 0n) return v.toString(10);
+  const digits = bits ? Math.max(1, Math.ceil(bits / 4)) : 1;
+  return '0x' + v.toString(16).padStart(digits, '0');
+}
+
+/** A register word: always hex at its full width (a 64-bit register in decimal helps nobody), then its summary. */
+export function formatWord(layout: LayoutName, word: bigint): string {
+  const summary = summarizeWord(layout, word);
+  const text = hexWord(word, LAYOUTS[layout].width);
+  return summary ? `${text}  ${summary}` : text;
+}
+
+/** PQ in XIVE encoding (P = 2, Q = 1) as the protocol's glossary writes it: `--`, `P-`, `PQ`, `-Q`. */
+export function pqText(pq: number): string {
+  return (pq & 2 ? 'P' : '-') + (pq & 1 ? 'Q' : '-');
+}
+
+/** Parses a number the way `.irq` writes it: decimal, 0x, 0b, with `_` separators. Null when it is not one. */
+export function parseNumberLiteral(text: string): bigint | null {
+  const t = text.trim().replace(/_/g, '');
+  if (!/^(0x[0-9a-f]+|0b[01]+|[0-9]+)$/i.test(t)) return null;
+  return BigInt(t.toLowerCase());
+}
