@@ -1,0 +1,28 @@
+/** One-line renderings of values and results (CLI lines, the debugger's Last operation, the log). */
+import { summarizeWord } from '../../model/layouts/render';
+import { LAYOUTS, LayoutName } from '../../model/layouts/table';
+
+export function hex(v: bigint | number): string {
+  const n = BigInt(v);
+  return n < 0n ? `-0x${(-n).toString(16)}` : `0x${n.toString(16)}`;
+}
+
+export function hexWordOf(layout: LayoutName | null, word: bigint): string {
+  const width = layout ? LAYOUTS[layout].width : 64;
+  return '0x' + BigInt.asUintN(width, word).toString(16).padStart(width / 4, '0');
+}
+
+/** `0x0000002600000000 (prio=6 server=4)`; a value without layout is plain hex. */
+export function describeWord(layout: LayoutName | null, word: bigint): string {
+  if (!layout) return hex(word);
+  const summary = summarizeWord(layout, word);
+  return summary ? `${hexWordOf(layout, word)} (${summary})` : hexWordOf(layout, word);
+}
+
+export function describeRecord(values: Readonly<Record<string, bigint>>): string {
+  return '{ ' + Object.entries(values).map(([k, v]) => `${k} ${hex(v)}`).join(', ') + ' }';
+}
+
+export function describeEntries(entries: readonly number[]): string {
+  return '[' + entries.map((e) => '0x' + (e >>> 0).toString(16).padStart(8, '0')).join(', ') + ']';
+}

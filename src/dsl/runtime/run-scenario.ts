@@ -1,0 +1,35 @@
+/** Runs a whole scenario without the debugger (the CLI, the test explorer, tests). */
+import type { Diagnostic } from '../ast';
+import { ScenarioRuntime } from './scenario-runtime';
+import type { ExpectationResult, LogEntry, RuntimeOptions } from './types';
+
+export interface ScenarioRunSummary {
+  passed: number;
+  failed: number;
+  results: ExpectationResult[];
+  diagnostics: Diagnostic[];
+  log: LogEntry[];
+  stepLimitHit: boolean;
+  /** The step-limit message when the limit stopped the run. */
+  stepLimitMessage?: string;
+}
+
+export function runScenarioText(uri: string, text: string, options: RuntimeOptions): ScenarioRunSummary {
+  // Nobody steps back here: one initial snapshot is enough.
+  const { runtime, diagnostics } = ScenarioRuntime.create(uri, text, { snapshotEvery: 0, ...options });
+  if (diagnostics.some((d) => d.severity === 'error')) {
+    return { passed: 0, failed: 0, results: [], diagnostics, log: [], stepLimitHit: false };
+  }
+  const end = runtime.runToEnd();
+  const results = [...runtime.results];
+  const passed = results.filter((r) => r.ok).length;
+  return {
+    passed,
+    failed: results.length - passed,
+    results,
+    diagnostics,
+    log: [...runtime.log],
+    stepLimitHit: end.kind === 'step-limit',
+    ...(end.kind === 'step-limit' ? { stepLimitMessage: end.message } : {}),
+  };
+}
