@@ -38,15 +38,23 @@ function lisnProblem(dev: XiveDeviceState, lisn: bigint, fn: string): HcallResul
   return null;
 }
 
-/** spapr_xive_priority_is_reserved: priority ≥ hv-prio (7). */
-function reservedPriority(p: bigint): boolean {
-  return p >= BigInt(SPAPR_HV_PRIO);
+/** The uint8_t priority QEMU's helpers take: the register is truncated, not range-checked. */
+function priorityByte(p: bigint): number {
+  return Number(p & 0xffn);
 }
 
-/** spapr_xive_target_to_end: the target must be a vCPU id of the machine. */
+/** spapr_xive_priority_is_reserved(xive, uint8_t priority): priority ≥ hv-prio (7). */
+function reservedPriority(p: bigint): boolean {
+  return priorityByte(p) >= SPAPR_HV_PRIO;
+}
+
+/**
+ * spapr_xive_target_to_end(uint32_t target, ...) → spapr_find_cpu(int): the
+ * register is truncated to 32 bits, and ids ≥ 2^31 are negative (no vCPU).
+ */
 function findTarget(vm: VmState, target: bigint): VcpuState | null {
-  if (target > 0xffffffffn) return null;
-  return vm.vcpus.find((v) => v.id === Number(target)) ?? null;
+  const id = Number(BigInt.asIntN(32, target));
+  return vm.vcpus.find((v) => v.id === id) ?? null;
 }
 
 function endIndexOf(target: number, priority: number): number {
@@ -114,7 +122,7 @@ function setSourceConfigHcall(vm: VmState, dev: XiveDeviceState, flags: bigint, 
   if (reservedPriority(priority)) return ret('H_P4', `priority ${priority} is reserved (≥ hv-prio 7) (${fn})`);
   const cpu = findTarget(vm, target);
   if (!cpu) return ret('H_P3', `no vCPU ${target} (spapr_xive_target_to_end in ${fn})`);
-  const prio = Number(priority);
+  const prio = priorityByte(priority);
   const newEisn = (flags & H_INT_SRC_SET_EISN) !== 0n ? Number(eisn & 0x7fffffffn) : dev.eas.eisn[n];
   const word = encodeWord('xive-source-config', { priority: prio, server: cpu.id & 0x1fffffff, masked: masked ? 1 : 0, eisn: newEisn });
   if (!word.ok) return ret('H_HARDWARE', 'internal: source configuration does not encode');
@@ -155,7 +163,7 @@ function isHcallResult(x: HcallResult | VcpuState): x is HcallResult {
 function getQueueInfo(vm: VmState, dev: XiveDeviceState, flags: bigint, target: bigint, priority: bigint): HcallResult {
   const cpu = queueArgsProblem(vm, flags, 0n, target, priority, 'h_int_get_queue_info');
   if (isHcallResult(cpu)) return cpu;
-  const idx = endIndexOf(cpu.id, Number(priority));
+  const idx = endIndexOf(cpu.id, priorityByte(priority));
   const end = dev.ends.get(idx);
   const esbPage = SPAPR_END_BASE + BigInt(idx) * (1n << BigInt(SPAPR_ESB_SHIFT));
   return success(esbPage, BigInt(end?.enqueue ? end.qsize : 0));
@@ -165,7 +173,7 @@ function setQueueConfigHcall(vm: VmState, dev: XiveDeviceState, flags: bigint, t
   const fn = 'h_int_set_queue_config';
   const cpu = queueArgsProblem(vm, flags, H_INT_END_ALWAYS_NOTIFY, target, priority, fn);
   if (isHcallResult(cpu)) return cpu;
-  const prio = Number(priority);
+  const prio = priorityByte(priority);
   const idx = endIndexOf(cpu.id, prio);
   let end: QemuEnd;
   if (qsize === 0n) {
@@ -195,7 +203,7 @@ function getQueueConfigHcall(vm: VmState, dev: XiveDeviceState, flags: bigint, t
   const fn = 'h_int_get_queue_config';
   const cpu = queueArgsProblem(vm, flags, H_INT_END_DEBUG, target, priority, fn);
   if (isHcallResult(cpu)) return cpu;
-  const prio = Number(priority);
+  const prio = priorityByte(priority);
   const idx = endIndexOf(cpu.id, prio);
   const end = dev.ends.get(idx);
   if (!end || !end.valid) {
