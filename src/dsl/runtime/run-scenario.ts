@@ -33,3 +33,8 @@ export function runScenarioText(uri: string, text: string, options: RuntimeOptio
     ...(end.kind === 'step-limit' ? { stepLimitMessage: end.message } : {}),
   };
 }
+
+/** Diagnostics of a scenario as the runtime sees it: the front end's, plus includes that cannot be read or parsed. */
+export function checkScenarioText(uri: string, text: string, options: RuntimeOptions): Diagnostic[] {
+  return ScenarioRuntime.create(uri, text, { snapshotEvery: 0, ...options }).diagnostics;
+}

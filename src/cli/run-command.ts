@@ -1,0 +1,180 @@
+/**
+ * `irqlab run FILE...` runs scenarios and prints one line per expectation;
+ * `irqlab check FILE...` prints diagnostics only. Lines are `file:line:col:`
+ * (1-based) so editors and terminals link them.
+ */
+import type { Diagnostic } from '../dsl/ast';
+import { resolveRelative } from '../dsl/runtime/includes';
+import { checkScenarioText, runScenarioText, DEFAULT_MAX_STEPS } from '../dsl/runtime';
+import { CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io';
+
+export const RUN_HELP = `usage: irqlab run [--json] [--max-steps N] FILE...
+
+Runs each scenario and prints one line per expectation, 'file:line:col: ok|FAIL message',
+the scenario's log lines, then a summary 'N passed, N failed'.
+  --json          print { "passed", "failed", "results": [ { "file", "line", "col", "ok", "message" } ] }
+  --max-steps N   stop a scenario after N statements (default ${DEFAULT_MAX_STEPS}); reaching it fails the run
+
+Exit codes: 0 every expectation held, 1 one failed (or the step limit was reached),
+2 a file is missing, does not parse or does not check (errors printed like a compiler's).
+`;
+
+export const CHECK_HELP = `usage: irqlab check [--json] FILE...
+
+Parses and checks each scenario without running it; prints 'file:line:col: error|warning: message [code]'.
+  --json   print { "errors", "warnings", "diagnostics": [ { "file", "line", "col", "severity", "message", "code" } ] }
+
+Exit codes: 0 no errors, 1 a file has errors, 2 a file is missing or the usage is wrong.
+`;
+
+interface Options {
+  json: boolean;
+  maxSteps: number;
+  files: string[];
+}
+
+function parseOptions(command: 'run' | 'check', args: readonly string[], io: CliIo): Options | null {
+  const help = command === 'run' ? RUN_HELP : CHECK_HELP;
+  const out: Options = { json: false, maxSteps: DEFAULT_MAX_STEPS, files: [] };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--json') out.json = true;
+    else if (command === 'run' && (a === '--max-steps' || a.startsWith('--max-steps='))) {
+      const text = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
+      const n = text !== undefined && /^[0-9][0-9_]*$/.test(text) ? Number(text.replace(/_/g, '')) : NaN;
+      if (!Number.isSafeInteger(n) || n < 1) {
+        io.stderr(`irqlab run: --max-steps needs a positive integer${text === undefined ? '' : `, not '${text}'`}\n`);
+        return null;
+      }
+      out.maxSteps = n;
+    } else if (a.startsWith('-') && a !== '-') {
+      io.stderr(`irqlab ${command}: unknown option ${a}\n\n${help}`);
+      return null;
+    } else out.files.push(a);
+  }
+  if (out.files.length === 0) {
+    io.stderr(`irqlab ${command}: give at least one scenario FILE\n\n${help}`);
+    return null;
+  }
+  return out;
+}
+
+function diagnosticLine(file: string, d: Diagnostic): string {
+  return `${file}:${d.span.line + 1}:${d.span.col + 1}: ${d.severity}: ${d.message} [${d.code}]`;
+}
+
+function diagnosticJson(file: string, d: Diagnostic): Record<string, unknown> {
+  return { file, line: d.span.line + 1, col: d.span.col + 1, severity: d.severity, message: d.message, code: d.code };
+}
+
+/** Reads every file first: a missing one is a usage error before anything runs. */
+function readAll(command: string, files: readonly string[], io: CliIo): Map<string, string> | null {
+  const texts = new Map<string, string>();
+  for (const f of files) {
+    const text = io.readFile(f);
+    if (text === undefined) {
+      io.stderr(`irqlab ${command}: cannot read '${f}' (no such file, or not readable)\n`);
+      return null;
+    }
+    texts.set(f, text);
+  }
+  return texts;
+}
+
+interface JsonResult {
+  file: string;
+  line: number;
+  col: number;
+  ok: boolean;
+  message: string;
+  expected?: string;
+  actual?: string;
+}
+
+export async function runCommand(args: string[], io: CliIo): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout(RUN_HELP);
+    return EXIT_OK;
+  }
+  const opts = parseOptions('run', args, io);
+  if (!opts) return EXIT_USAGE;
+  const texts = readAll('run', opts.files, io);
+  if (!texts) return EXIT_USAGE;
+  let passed = 0;
+  let failed = 0;
+  let broken = false;
+  const results: JsonResult[] = [];
+  const diagnostics: Record<string, unknown>[] = [];
+  const out: string[] = [];
+  for (const [file, text] of texts) {
+    const run = runScenarioText(file, text, { readFile: io.readFile, resolveInclude: resolveRelative, maxSteps: opts.maxSteps });
+    for (const d of run.diagnostics) {
+      out.push(diagnosticLine(file, d));
+      diagnostics.push(diagnosticJson(file, d));
+    }
+    if (run.diagnostics.some((d) => d.severity === 'error')) {
+      broken = true;
+      continue;
+    }
+    // The log holds every expectation result and every `log` line, in execution order.
+    for (const entry of run.log) {
+      const where = `${entry.location.uri}:${entry.location.line + 1}:${entry.location.col + 1}`;
+      const word = entry.kind === 'log' ? 'log' : entry.kind === 'expect-pass' ? 'ok' : 'FAIL';
+      out.push(`${where}: ${word} ${entry.text}`);
+    }
+    for (const r of run.results) {
+      results.push({
+        file: r.uri, line: r.line + 1, col: r.col + 1, ok: r.ok, message: r.message,
+        ...(r.expected !== undefined ? { expected: r.expected } : {}),
+        ...(r.actual !== undefined ? { actual: r.actual } : {}),
+      });
+    }
+    passed += run.passed;
+    failed += run.failed;
+    if (run.stepLimitHit) {
+      failed++;
+      const message = run.stepLimitMessage ?? 'step limit reached';
+      out.push(`${file}: FAIL ${message}`);
+      results.push({ file, line: 0, col: 0, ok: false, message });
+    }
+  }
+  if (opts.json) {
+    io.stdout(JSON.stringify({ passed, failed, results, ...(diagnostics.length ? { diagnostics } : {}) }, null, 2) + '\n');
+  } else {
+    if (out.length) io.stdout(out.join('\n') + '\n');
+    io.stdout(broken ? `${passed} passed, ${failed} failed; errors in scenario files (not run)\n` : `${passed} passed, ${failed} failed\n`);
+  }
+  if (broken) return EXIT_USAGE;
+  return failed > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+export async function checkCommand(args: string[], io: CliIo): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout(CHECK_HELP);
+    return EXIT_OK;
+  }
+  const opts = parseOptions('check', args, io);
+  if (!opts) return EXIT_USAGE;
+  const texts = readAll('check', opts.files, io);
+  if (!texts) return EXIT_USAGE;
+  let errors = 0;
+  let warnings = 0;
+  const lines: string[] = [];
+  const json: Record<string, unknown>[] = [];
+  for (const [file, text] of texts) {
+    const diagnostics = checkScenarioText(file, text, { readFile: io.readFile, resolveInclude: resolveRelative });
+    for (const d of diagnostics) {
+      if (d.severity === 'error') errors++;
+      else if (d.severity === 'warning') warnings++;
+      lines.push(diagnosticLine(file, d));
+      json.push(diagnosticJson(file, d));
+    }
+  }
+  if (opts.json) {
+    io.stdout(JSON.stringify({ errors, warnings, diagnostics: json }, null, 2) + '\n');
+  } else {
+    if (lines.length) io.stdout(lines.join('\n') + '\n');
+    io.stdout(`${texts.size} file${texts.size === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+  }
+  return errors > 0 ? EXIT_FAILED : EXIT_OK;
+}
