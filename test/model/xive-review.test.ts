@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  createDevice, createVm, enableCap, hcall, HcallName, HcallResult, inspectSources, Result, setAttr, VmState, XIVE_GRP,
+  createDevice, createVm, enableCap, hcall, HcallName, HcallResult, inspectSources, Result, setAttr, timaLoad, timaStore,
+  VmState, XIVE_GRP,
 } from '../../src/model';
 
 const word = (w: bigint) => ({ kind: 'word', word: w }) as const;
@@ -57,4 +58,28 @@ test('H_INT_* target is a uint32_t vCPU id (spapr_xive_target_to_end(uint32_t ta
   assert.equal(inspectSources(vm)[0].server, 1);
   // 0xffffffff is vCPU id -1 as spapr_find_cpu's int: no such vCPU.
   assert.equal(call(vm, 'H_INT_GET_QUEUE_INFO', 0n, 0xffff_ffffn, 6n).ret, 'H_P2');
+});
+
+// ---- TIMA raw accesses (xive.c xive_tm_raw_read / xive_tm_raw_write) ----
+test('TIMA raw access to the user ring QW0 is invalid: loads read all-ones (xive_tm_raw_read excludes TM_QW0_USER)', () => {
+  const vm = guestVm();
+  // QW0 bytes 0x00 and 0x08..0x0b are marked readable in the OS view, but the ring itself is refused.
+  assert.equal(must(timaLoad(vm, 0, 4, 0x00)), 0xffffffffn);
+  assert.equal(must(timaLoad(vm, 0, 8, 0x08)), 0xffffffffffffffffn);
+  must(timaStore(vm, 0, 4, 0x08, 0n));
+  assert.equal(must(timaLoad(vm, 0, 8, 0x10)), 0x0000_0000_ff00_00ffn, 'the OS ring is untouched');
+});
+
+test('TIMA raw accesses decode only offset & 0x3f: the four rings repeat below 2K (reg_offset = offset & TM_REG_OFFSET)', () => {
+  const vm = guestVm();
+  must(timaStore(vm, 0, 1, 0x11, 5n));
+  const os = must(timaLoad(vm, 0, 8, 0x10));
+  assert.equal(os, 0x0005_0000_ff00_00ffn);
+  assert.equal(must(timaLoad(vm, 0, 8, 0x50)), os);
+  assert.equal(must(timaLoad(vm, 0, 4, 0x7d4)), 0xff0000ffn);
+  // A raw store through the alias writes the OS CPPR byte.
+  must(timaStore(vm, 0, 8, 0x190, 0x0003_0000_0000_0000n));
+  assert.equal(must(timaLoad(vm, 0, 8, 0x10)), 0x0003_0000_ff00_00ffn);
+  // QW2/QW3 aliases stay inaccessible from the OS page.
+  assert.equal(must(timaLoad(vm, 0, 4, 0x60)), 0xffffffffn);
 });

@@ -134,8 +134,7 @@ function ringByte(vp: VpState, i: number): number {
 
 /**
  * QEMU's OS-page view of the four rings (xive_tm_os_view): 2 = readable,
- * 1 = writable, per byte of offsets 0x00–0x3F. The user ring (QW0) is not
- * modelled: its bytes read as 0 and writes to it are dropped.
+ * 1 = writable, per byte of the 64-byte register block.
  */
 const OS_VIEW = new Uint8Array([
   3, 0, 0, 0, 0, 0, 0, 0, 3, 3, 3, 3, 0, 0, 0, 0,
@@ -143,10 +142,20 @@ const OS_VIEW = new Uint8Array([
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 ]);
+/** TM_REG_OFFSET / TM_RING_OFFSET: raw accesses decode only these bits, so the block repeats below 2K. */
+const TM_REG_OFFSET = 0x3f;
+const TM_RING_OFFSET = 0x30;
+const TM_QW0_USER = 0x00;
 
-function viewAllows(offset: number, size: number, bit: number): boolean {
-  if (offset + size > OS_VIEW.length) return false;
-  for (let i = 0; i < size; i++) if (OS_VIEW[offset + i] & bit) return true;
+/**
+ * xive_tm_mask's non-empty test plus xive_tm_raw_{read,write}'s refusals:
+ * fewer than 4 bytes, no accessible byte, or the user ring (QW0). An access
+ * running past the 64-byte block is refused too (QEMU would index past it).
+ */
+function rawAccessAllowed(offset: number, size: number, bit: number): boolean {
+  const reg = offset & TM_REG_OFFSET;
+  if (size < 4 || (offset & TM_RING_OFFSET) === TM_QW0_USER || reg + size > OS_VIEW.length) return false;
+  for (let i = 0; i < size; i++) if (OS_VIEW[reg + i] & bit) return true;
   return false;
 }
 
@@ -154,12 +163,12 @@ const ALL_ONES = 0xffffffffffffffffn;
 
 /** xive_tm_raw_read: 4- or 8-byte reads of the ring registers, masked by the OS view; else all-ones. */
 export function rawRead(vp: VpState, size: number, offset: number): bigint {
-  if (size < 4 || offset >= 0x40 || !viewAllows(offset, size, 2)) return ALL_ONES >> BigInt(64 - 8 * size);
+  if (!rawAccessAllowed(offset, size, 2)) return ALL_ONES >> BigInt(64 - 8 * size);
+  const reg = offset & TM_REG_OFFSET;
   let v = 0n;
   for (let i = 0; i < size; i++) {
-    const at = offset + i;
-    const readable = at < OS_VIEW.length && (OS_VIEW[at] & 2) !== 0;
-    const byte = readable && at >= 0x10 && at < 0x18 ? ringByte(vp, at - 0x10) : 0;
+    const at = reg + i;
+    const byte = (OS_VIEW[at] & 2) !== 0 && at >= 0x10 && at < 0x18 ? ringByte(vp, at - 0x10) : 0;
     v = (v << 8n) | BigInt(byte);
   }
   return v;
@@ -167,9 +176,10 @@ export function rawRead(vp: VpState, size: number, offset: number): bigint {
 
 /** xive_tm_raw_write: only writable bytes of the OS ring (CPPR) change, without re-evaluation. */
 export function rawWrite(vp: VpState, size: number, offset: number, value: bigint): boolean {
-  if (size < 4 || offset >= 0x40 || !viewAllows(offset, size, 1)) return false;
+  if (!rawAccessAllowed(offset, size, 1)) return false;
+  const reg = offset & TM_REG_OFFSET;
   for (let i = 0; i < size; i++) {
-    const at = offset + i;
+    const at = reg + i;
     if (at === 0x11 && (OS_VIEW[at] & 1) !== 0) vp.cppr = Number((value >> BigInt(8 * (size - 1 - i))) & 0xffn);
   }
   return true;
