@@ -117,7 +117,15 @@ export type Stmt =
   | (StmtBase & { readonly kind: 'set-reg'; readonly reg: 'icp' | 'vp'; readonly vcpu: Expr; readonly value: WordValue })
   | (StmtBase & { readonly kind: 'get-reg'; readonly reg: 'icp' | 'vp'; readonly vcpu: Expr })
   | (StmtBase & { readonly kind: 'sync'; readonly irq: Expr })
-  | (StmtBase & { readonly kind: 'esb'; readonly irq: Expr; readonly op: 'load' | 'store'; readonly offset: Expr; readonly value: Expr | null })
+  | (StmtBase & {
+      readonly kind: 'esb';
+      readonly irq: Expr;
+      readonly op: 'load' | 'store';
+      readonly offset: Expr;
+      readonly value: Expr | null;
+      /** Which ESB page is accessed: `esb IRQ trigger store OFF` names the trigger page; default management. */
+      readonly page: 'trigger' | 'management';
+    })
   | (StmtBase & { readonly kind: 'tima'; readonly vcpu: Expr; readonly op: TimaOp; readonly offset: Expr; readonly value: Expr | null })
   | (StmtBase & { readonly kind: 'eq'; readonly eq: EqTarget })
   | (StmtBase & { readonly kind: 'hcall'; readonly vcpu: Expr; readonly name: Ident; readonly args: readonly HcallArg[] })
@@ -127,12 +135,23 @@ export type Stmt =
   | (StmtBase & { readonly kind: 'proc'; readonly name: Ident; readonly params: readonly Ident[]; readonly body: readonly Stmt[]; readonly bodySpan: Span })
   | (StmtBase & { readonly kind: 'call'; readonly name: Ident; readonly args: readonly Expr[] })
   | (StmtBase & { readonly kind: 'repeat'; readonly count: Expr; readonly variable: Ident | null; readonly body: readonly Stmt[]; readonly bodySpan: Span })
-  | (StmtBase & { readonly kind: 'log'; readonly message: string; readonly messageSpan: Span })
+  | (StmtBase & {
+      readonly kind: 'log';
+      readonly message: string;
+      readonly messageSpan: Span;
+      /** The message split into literal text and `{expr}` interpolations, in order. */
+      readonly parts: readonly LogPart[];
+    })
   | (StmtBase & { readonly kind: 'include'; readonly path: string; readonly pathSpan: Span })
   /** A line that did not parse; the diagnostic says why. */
   | (StmtBase & { readonly kind: 'error' });
 
 export type StmtKind = Stmt['kind'];
+
+/** A piece of a `log "text {expr}"` message. */
+export type LogPart =
+  | { readonly kind: 'text'; readonly text: string; readonly span: Span }
+  | { readonly kind: 'expr'; readonly expr: Expr; readonly span: Span };
 
 export interface Comment {
   readonly text: string;

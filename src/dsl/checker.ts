@@ -1,0 +1,589 @@
+/**
+ * The checker: what can be known to be wrong before anything runs. Every rule
+ * has a stable code (see CHECK_RULES) and its message names the rule. Kernel
+ * rejections (reserved priorities, EQ_CONFIG struct rules) come from the
+ * model's own table and predicates, and are not reported when the statement
+ * expects the failure (`-> EINVAL`): that is the scenario testing the kernel.
+ */
+import type { Diagnostic, Expectation, Expr, FieldBlock, Program, Span, Stmt, WordValue } from './ast';
+import { ERRNO_NAMES, HCALL_RETURNS } from '../model/result';
+import { HCALLS, RTAS_CALLS, isHcallName, isRtasName } from '../model/hcalls';
+import { LAYOUTS, LayoutName, decodeWord, rejectionsOf, fieldOf } from '../model/layouts';
+import { eqConfigProblems, isValidXivePriority } from '../model/xive/priority';
+import { ConstEnv, constantEnv, evaluateConstant } from './constants';
+import { CTRL_ATTRS, EQ_CONFIG_FIELDS, EQ_FLAG_NAMES } from './keywords';
+import { parse } from './parser';
+import { resolve } from './scope';
+import { closest, didYouMean } from './suggest';
+import { layoutOfStatement } from './words';
+import { deviceOf, isXicsFamily } from './context';
+
+export interface CheckOptions {
+  /** resolve + read an included file; return undefined if missing */
+  readFile?: (uri: string) => string | undefined;
+  resolveInclude?: (fromUri: string, path: string) => string;
+}
+
+/** Every checker rule code with what it means (the parser's codes are listed in PARSE_RULES). */
+export const CHECK_RULES: Readonly<Record<string, string>> = {
+  'undefined-name': 'a name with no let, parameter or loop variable',
+  'used-before-definition': 'a let used on a line before the one that defines it',
+  'duplicate-let': 'a let defined twice in the same scope',
+  'duplicate-param': 'a proc parameter named twice',
+  'duplicate-proc': 'a proc defined twice',
+  'unknown-proc': 'call to a proc that does not exist',
+  'wrong-arg-count': 'call with a different number of arguments than the proc has parameters',
+  'proc-not-top-level': 'a proc defined inside a block',
+  'unknown-field': 'a field name that the word\'s layout (or the EQ struct, or the call\'s outputs) does not have',
+  'field-too-wide': 'a field value that does not fit the field\'s bits',
+  'value-too-wide': 'a raw word or access value wider than its word',
+  'ignored-bits': 'a raw word setting bits the kernel ignores',
+  'reserved-priority': 'a priority the kernel rejects (7 is reserved for escalation, xive_prio_from_guest)',
+  'eq-config-rejected': 'an EQ_CONFIG struct the kernel refuses (flags, qshift, alignment)',
+  'write-only-attribute': 'a get of an attribute the kernel only accepts in a set (ENXIO)',
+  'unknown-errno': 'an errno name the kernel does not return',
+  'unknown-hret': 'an hcall return code that does not exist',
+  'unknown-hcall': 'an hcall name that does not exist',
+  'unknown-hcall-arg': 'a named hcall argument the hcall does not take',
+  'duplicate-arg': 'an hcall argument given twice',
+  'too-many-args': 'more arguments than the hcall or RTAS call takes',
+  'unknown-rtas': 'an RTAS call name KVM does not handle',
+  'unknown-ctrl': 'a control attribute that does not exist',
+  'ctrl-value': 'a control attribute given a value it does not take, or missing one it needs',
+  'no-device': 'a statement that needs the interrupt device before any device statement',
+  'vcpu-not-connected': 'a vCPU used before its connect',
+  'expectation-not-applicable': 'an expectation kind the statement cannot produce',
+  'non-constant-repeat': 'a repeat count that is not a constant',
+  'negative-repeat': 'a repeat count below zero',
+  'include-missing': 'an included file that cannot be read',
+  'include-cycle': 'a file that includes itself, directly or not',
+  'include-errors': 'an included file with errors of its own',
+};
+
+/** Codes the parser reports. */
+export const PARSE_RULES: Readonly<Record<string, string>> = {
+  'syntax': 'a line that does not follow the grammar',
+  'unknown-keyword': 'a line that starts with a word that is not a statement keyword',
+  'unknown-device': 'a device name that does not exist',
+  'invalid-number': 'a malformed numeric literal',
+  'unterminated-string': 'a string without its closing quote',
+  'unexpected-character': 'a character the language does not use',
+  'unclosed-block': 'a { that is never closed',
+  'nesting-too-deep': 'nesting beyond the parser\'s bound',
+};
+
+type Severity = Diagnostic['severity'];
+
+interface Outline {
+  /** Top-level lets and procs an included file contributes (name → proc arity, or -1 for a let). */
+  readonly names: Map<string, number>;
+  readonly connects: Set<bigint>;
+  device: boolean;
+}
+
+const HCALL_OUTPUT_REG = /^r([4-9]|1[0-2])$/;
+
+function expectsFailure(e: Expectation | null): boolean {
+  return !!e && (e.kind === 'errno' || e.kind === 'hret');
+}
+
+function defaultResolveInclude(fromUri: string, path: string): string {
+  if (path.startsWith('/') || /^[a-z]+:/i.test(path)) return path;
+  const slash = fromUri.lastIndexOf('/');
+  return slash < 0 ? path : fromUri.slice(0, slash + 1) + path;
+}
+
+class Checker {
+  readonly out: Diagnostic[] = [];
+  private device: boolean = false;
+  private readonly connected = new Set<bigint>();
+  private env: ConstEnv;
+  /** Depth inside proc bodies: device/vCPU order rules are left to the runtime there (they depend on the call site). */
+  private procDepth = 0;
+  private readonly included: Outline = { names: new Map(), connects: new Set(), device: false };
+
+  constructor(private readonly program: Program, private readonly options: CheckOptions, private readonly visiting: Set<string>) {
+    this.env = constantEnv(program);
+  }
+
+  report(span: Span, code: string, message: string, severity: Severity = 'error', fix?: Diagnostic['fix']): void {
+    this.out.push({ span, severity, code, message, ...(fix ? { fix } : {}) });
+  }
+
+  run(): Diagnostic[] {
+    this.block(this.program.statements, 0);
+    // Scope rules last, so names from included files (known only after the walk) are not reported.
+    for (const d of resolve(this.program).diagnostics) {
+      if (d.code === 'undefined-name' || d.code === 'used-before-definition' || d.code === 'unknown-proc') {
+        const name = this.program.text.slice(d.span.start, d.span.end);
+        const inc = this.included.names.get(name);
+        if (inc !== undefined && (d.code !== 'unknown-proc' || inc >= 0)) continue;
+      }
+      this.out.push(d);
+    }
+    return this.out;
+  }
+
+  private block(stmts: readonly Stmt[], nesting: number): void {
+    for (const s of stmts) {
+      this.statement(s);
+      if (s.kind === 'proc') {
+        if (nesting > 0) this.report(s.keyword.span, 'proc-not-top-level', `proc '${s.name.name}' must be defined at the top level, not inside a block`);
+        this.procDepth++;
+        this.block(s.body, nesting + 1);
+        this.procDepth--;
+      } else if (s.kind === 'repeat') {
+        this.block(s.body, nesting + 1);
+      }
+    }
+  }
+
+  private constant(e: Expr): bigint | null {
+    return evaluateConstant(e, this.env);
+  }
+
+  // ---------------------------------------------------------------- order
+
+  private needsDevice(s: Stmt, what: string): void {
+    if (this.device || this.procDepth > 0 || expectsFailure(s.expect)) return;
+    this.report(s.keyword.span, 'no-device', `${what} needs the interrupt device: add a 'device' statement (xive, xics, xics-pr, xics-on-xive) before it`);
+  }
+
+  private needsVcpu(s: Stmt, vcpu: Expr, what: string): void {
+    if (this.procDepth > 0 || expectsFailure(s.expect)) return;
+    const v = this.constant(vcpu);
+    if (v === null || this.connected.has(v) || this.included.connects.has(v)) return;
+    this.report(vcpu.span, 'vcpu-not-connected', `${what} uses vCPU ${v} before 'vcpu ${v} connect'`);
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  private statement(s: Stmt): void {
+    switch (s.kind) {
+      case 'device':
+        if (s.device === 'release') { this.device = false; this.connected.clear(); } else this.device = true;
+        this.expectOnlyFailure(s);
+        break;
+      case 'ctrl': this.ctrl(s); break;
+      case 'vcpu':
+        if (s.action === 'connect') {
+          this.needsDevice(s, "'vcpu connect'");
+          const v = this.constant(s.vcpu);
+          if (v !== null && !expectsFailure(s.expect)) this.connected.add(v);
+        }
+        this.expectOnlyFailure(s);
+        break;
+      case 'set':
+        this.needsDevice(s, `'set ${s.target}'`);
+        this.wordValue(s, layoutOfStatement(s, this.env), s.value);
+        this.expectOnlyFailure(s);
+        break;
+      case 'get': {
+        this.needsDevice(s, `'get ${s.target}'`);
+        const layout = layoutOfStatement(s, this.env);
+        if (s.target === 'source_config' || (s.target === 'source' && !isXicsFamily(deviceOf(s)))) {
+          if (!expectsFailure(s.expect)) {
+            this.report(s.keyword.span, 'write-only-attribute',
+              `KVM_DEV_XIVE_GRP_${s.target === 'source' ? 'SOURCE' : 'SOURCE_CONFIG'} is write-only: the kernel answers a get with ENXIO (expect '-> ENXIO')`, 'warning');
+          }
+        }
+        this.wordExpectation(s, layout);
+        break;
+      }
+      case 'set-eq':
+        this.needsDevice(s, "'set eq_config'");
+        this.eqTarget(s, s.eq);
+        this.eqStruct(s, s.value);
+        this.expectOnlyFailure(s);
+        break;
+      case 'get-eq':
+        this.needsDevice(s, "'get eq_config'");
+        this.eqTarget(s, s.eq);
+        if (s.expect?.kind === 'fields') this.eqFields(s.expect.block, false);
+        else if (s.expect && s.expect.kind !== 'errno' && s.expect.kind !== 'ok') this.notApplicable(s.expect, "'get eq_config' reads a struct: expect { fields }, an errno or ok");
+        break;
+      case 'set-reg':
+        this.needsDevice(s, `'set ${s.reg}'`);
+        this.needsVcpu(s, s.vcpu, `'set ${s.reg}'`);
+        this.wordValue(s, layoutOfStatement(s, this.env), s.value);
+        this.expectOnlyFailure(s);
+        break;
+      case 'get-reg':
+        this.needsDevice(s, `'get ${s.reg}'`);
+        this.needsVcpu(s, s.vcpu, `'get ${s.reg}'`);
+        this.wordExpectation(s, layoutOfStatement(s, this.env));
+        break;
+      case 'sync':
+        this.needsDevice(s, "'sync source'");
+        this.expectOnlyFailure(s);
+        break;
+      case 'esb':
+        this.needsDevice(s, "'esb'");
+        if (s.op === 'store') this.expectOnlyFailure(s);
+        else this.scalarExpectation(s, 64);
+        break;
+      case 'tima': this.tima(s); break;
+      case 'eq':
+        this.needsDevice(s, "'eq'");
+        this.eqTarget(s, s.eq);
+        if (s.expect && s.expect.kind !== 'entries' && s.expect.kind !== 'errno' && s.expect.kind !== 'ok') {
+          this.notApplicable(s.expect, "'eq' reads queue entries: expect [entries], an errno or ok");
+        }
+        if (s.expect?.kind === 'entries') for (const item of s.expect.items) this.rawWidth(item, 'xive-eq-entry');
+        break;
+      case 'hcall': this.hcall(s); break;
+      case 'line':
+        this.needsDevice(s, "'line'");
+        this.expectOnlyFailure(s);
+        break;
+      case 'rtas': this.rtas(s); break;
+      case 'attr': this.attr(s); break;
+      case 'call':
+        if (s.expect) this.notApplicable(s.expect, "'call' has no result of its own: put expectations on the statements in the proc");
+        break;
+      case 'repeat': {
+        const n = this.constant(s.count);
+        if (n === null) this.report(s.count.span, 'non-constant-repeat', 'the repeat count is not a constant: it is evaluated when the loop starts', 'warning');
+        else if (n < 0n) this.report(s.count.span, 'negative-repeat', `repeat count ${n} is negative`);
+        break;
+      }
+      case 'include': this.include(s); break;
+      default: break;
+    }
+  }
+
+  // ---------------------------------------------------------------- expectations
+
+  private notApplicable(e: Expectation, why: string): void {
+    this.report(e.span, 'expectation-not-applicable', `this expectation cannot apply: ${why}`);
+  }
+
+  private errnoName(e: Expectation): void {
+    if (e.kind === 'errno' && !(ERRNO_NAMES as readonly string[]).includes(e.name.name)) {
+      const s = closest(e.name.name, ERRNO_NAMES);
+      this.report(e.name.span, 'unknown-errno', `'${e.name.name}' is not an errno the kernel returns here (${ERRNO_NAMES.join(', ')})${didYouMean(s)}`,
+        'error', s ? { title: `Replace with '${s}'`, span: e.name.span, newText: s } : undefined);
+    }
+    if (e.kind === 'hret' && !Object.prototype.hasOwnProperty.call(HCALL_RETURNS, e.name.name)) {
+      const names = Object.keys(HCALL_RETURNS);
+      const s = closest(e.name.name, names);
+      this.report(e.name.span, 'unknown-hret', `'${e.name.name}' is not an hcall return code (${names.join(', ')})${didYouMean(s)}`,
+        'error', s ? { title: `Replace with '${s}'`, span: e.name.span, newText: s } : undefined);
+    }
+  }
+
+  /** Operations that answer only success or an errno. */
+  private expectOnlyFailure(s: Stmt): void {
+    const e = s.expect;
+    if (!e) return;
+    this.errnoName(e);
+    if (e.kind === 'hret') this.notApplicable(e, `'${s.keyword.name}' is not an hcall: expect an errno or ok`);
+    else if (e.kind === 'value' || e.kind === 'fields' || e.kind === 'entries') {
+      this.notApplicable(e, `'${s.keyword.name}' returns no value: expect an errno or ok`);
+    }
+  }
+
+  private scalarExpectation(s: Stmt, width: number): void {
+    const e = s.expect;
+    if (!e) return;
+    this.errnoName(e);
+    if (e.kind === 'hret') this.notApplicable(e, `'${s.keyword.name}' is not an hcall`);
+    else if (e.kind === 'fields' || e.kind === 'entries') this.notApplicable(e, `'${s.keyword.name}' returns a plain value: expect a value, an errno or ok`);
+    else if (e.kind === 'value') this.scalarWidth(e.expr, width);
+  }
+
+  private wordExpectation(s: Stmt, layout: LayoutName | null): void {
+    const e = s.expect;
+    if (!e) return;
+    this.errnoName(e);
+    if (e.kind === 'hret') this.notApplicable(e, `'${s.keyword.name}' is not an hcall`);
+    else if (e.kind === 'entries') this.notApplicable(e, "queue entries come from 'eq server S priority P'");
+    else if (layout && e.kind === 'value') this.rawWidth(e.expr, layout);
+    else if (layout && e.kind === 'fields') this.layoutFields(e.block, layout, false);
+  }
+
+  // ---------------------------------------------------------------- words
+
+  private wordValue(s: Stmt, layout: LayoutName | null, v: WordValue | null): void {
+    if (!v || !layout || v.kind === 'badaddr') return;
+    const fails = expectsFailure(s.expect);
+    if (v.kind === 'fields') {
+      this.layoutFields(v, layout, !fails);
+      return;
+    }
+    const word = this.rawWidth(v.expr, layout);
+    if (word === null) return;
+    const decoded = decodeWord(layout, word);
+    const def = LAYOUTS[layout];
+    if (decoded.ignoredBits !== 0n && def.ignored) {
+      this.report(v.expr.span, 'ignored-bits', `${layout}: ${def.ignored.note} (set here: 0x${decoded.ignoredBits.toString(16)})`, 'warning');
+    }
+    if (!fails) {
+      for (const r of rejectionsOf(decoded)) {
+        this.report(v.expr.span, 'reserved-priority', `the kernel rejects ${r.field.name} ${r.value} with EINVAL: ${r.reason}`);
+      }
+    }
+  }
+
+  /** A raw word: constant and within the layout's width; returns its value. */
+  private rawWidth(e: Expr, layout: LayoutName): bigint | null {
+    return this.scalarWidth(e, LAYOUTS[layout].width, layout);
+  }
+
+  private scalarWidth(e: Expr, width: number, layout?: LayoutName): bigint | null {
+    const v = this.constant(e);
+    if (v === null) return null;
+    const max = (1n << BigInt(width)) - 1n;
+    if (v < 0n || v > max) {
+      this.report(e.span, 'value-too-wide', `0x${v < 0n ? '-' + (-v).toString(16) : v.toString(16)} does not fit ${layout ? `a ${layout} word` : 'the value'} (${width} bits, max 0x${max.toString(16)})`);
+      return null;
+    }
+    return v;
+  }
+
+  private unknownField(name: { name: string; span: Span }, known: readonly string[], what: string): void {
+    const s = closest(name.name, known);
+    this.report(name.span, 'unknown-field', `'${name.name}' is not a field of ${what} (fields: ${known.join(', ')})${didYouMean(s)}`,
+      'error', s ? { title: `Replace with '${s}'`, span: name.span, newText: s } : undefined);
+  }
+
+  private layoutFields(block: FieldBlock, layout: LayoutName, checkRejects: boolean): void {
+    const known = LAYOUTS[layout].fields.map((f) => f.name);
+    for (const f of block.fields) {
+      const def = fieldOf(layout, f.name.name);
+      if (!def) { this.unknownField(f.name, known, layout); continue; }
+      const v = f.value ? this.constant(f.value) : 1n;
+      if (v === null) continue;
+      const max = (1n << BigInt(def.width)) - 1n;
+      const at = f.value ? f.value.span : f.name.span;
+      if (v < 0n || v > max) {
+        this.report(at, 'field-too-wide', `${def.name} = ${v < 0n ? v : '0x' + v.toString(16)} does not fit its ${def.width} bit${def.width === 1 ? '' : 's'} in ${layout} (max 0x${max.toString(16)})`);
+        continue;
+      }
+      if (checkRejects) {
+        const r = def.rejects?.find((x) => BigInt(x.value) === v);
+        if (r) this.report(at, 'reserved-priority', `the kernel rejects ${def.name} ${v} with EINVAL: ${r.reason}`);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- event queues
+
+  private eqTarget(s: Stmt, eq: Extract<Stmt, { kind: 'eq' }>['eq']): void {
+    if (expectsFailure(s.expect)) return;
+    if (eq.kind === 'server-priority') {
+      const p = this.constant(eq.priority);
+      if (p !== null && !(p >= 0n && p <= 0xffn && isValidXivePriority(Number(p)))) {
+        this.report(eq.priority.span, 'reserved-priority',
+          `the kernel rejects priority ${p} with EINVAL: only 0..6 name an event queue (xive_prio_from_guest(${p}) != ${p})`);
+      }
+    } else {
+      const w = this.rawWidth(eq.id, 'xive-eq-id');
+      if (w !== null) {
+        for (const r of rejectionsOf(decodeWord('xive-eq-id', w))) {
+          this.report(eq.id.span, 'reserved-priority', `the kernel rejects ${r.field.name} ${r.value} with EINVAL: ${r.reason}`);
+        }
+      }
+    }
+  }
+
+  private eqFields(block: FieldBlock, collect: boolean): Map<string, bigint> | null {
+    const known = Object.keys(EQ_CONFIG_FIELDS);
+    const values = new Map<string, bigint>();
+    let complete = true;
+    for (const f of block.fields) {
+      const width = EQ_CONFIG_FIELDS[f.name.name];
+      if (width === undefined) { this.unknownField(f.name, known, 'the EQ_CONFIG struct (struct kvm_ppc_xive_eq)'); complete = false; continue; }
+      let v: bigint | null = null;
+      if (!f.value) v = 1n;
+      else if (f.name.name === 'flags' && f.value.kind === 'name' && !this.env.has(f.value.name) &&
+        Object.prototype.hasOwnProperty.call(EQ_FLAG_NAMES, f.value.name)) v = EQ_FLAG_NAMES[f.value.name];
+      else v = this.constant(f.value);
+      if (v === null) { complete = false; continue; }
+      const max = (1n << BigInt(width)) - 1n;
+      if (v < 0n || v > max) {
+        this.report(f.value ? f.value.span : f.name.span, 'field-too-wide', `${f.name.name} = 0x${v.toString(16)} does not fit its ${width} bits in struct kvm_ppc_xive_eq (max 0x${max.toString(16)})`);
+        complete = false;
+        continue;
+      }
+      values.set(f.name.name, v);
+    }
+    return collect && complete ? values : null;
+  }
+
+  private eqStruct(s: Stmt, v: WordValue): void {
+    if (v.kind === 'badaddr') return;
+    if (v.kind === 'expr') {
+      this.report(v.span, 'expectation-not-applicable', "EQ_CONFIG takes a struct, not a word: write { flags always_notify, qshift 16, qaddr A, qtoggle T, qindex I }");
+      return;
+    }
+    const values = this.eqFields(v, true);
+    if (!values || expectsFailure(s.expect)) return;
+    const eq = {
+      flags: Number(values.get('flags') ?? 0n), qshift: Number(values.get('qshift') ?? 0n), qaddr: values.get('qaddr') ?? 0n,
+      qtoggle: Number(values.get('qtoggle') ?? 0n), qindex: Number(values.get('qindex') ?? 0n),
+    };
+    for (const p of eqConfigProblems(eq)) this.report(v.span, 'eq-config-rejected', `the kernel rejects this EQ_CONFIG with EINVAL: ${p}`);
+  }
+
+  // ---------------------------------------------------------------- guest side
+
+  private tima(s: Extract<Stmt, { kind: 'tima' }>): void {
+    this.needsDevice(s, "'tima'");
+    this.needsVcpu(s, s.vcpu, "'tima'");
+    const bits = Number(s.op.replace(/^(load|store)/, ''));
+    if (s.value) this.scalarWidth(s.value, bits);
+    if (s.op.startsWith('store')) this.expectOnlyFailure(s);
+    else this.scalarExpectation(s, bits);
+  }
+
+  private hcall(s: Extract<Stmt, { kind: 'hcall' }>): void {
+    this.needsDevice(s, `'hcall ${s.name.name}'`);
+    this.needsVcpu(s, s.vcpu, `'hcall ${s.name.name}'`);
+    const e = s.expect;
+    if (e) {
+      this.errnoName(e);
+      if (e.kind === 'errno') this.notApplicable(e, 'an hcall returns an H_* code, not an errno');
+      else if (e.kind === 'entries') this.notApplicable(e, "queue entries come from 'eq server S priority P'");
+      else if (e.kind === 'value') this.scalarWidth(e.expr, 64);
+    }
+    if (!isHcallName(s.name.name)) {
+      const sug = closest(s.name.name, Object.keys(HCALLS));
+      this.report(s.name.span, 'unknown-hcall', `'${s.name.name}' is not an hcall the model knows (${Object.keys(HCALLS).join(', ')})${didYouMean(sug)}`,
+        'error', sug ? { title: `Replace with '${sug}'`, span: s.name.span, newText: sug } : undefined);
+      return;
+    }
+    const def = HCALLS[s.name.name];
+    const argNames: readonly string[] = def.args;
+    const seen = new Set<string>();
+    s.args.forEach((a, i) => {
+      if (a.name) {
+        if (!argNames.includes(a.name.name)) {
+          const sug = closest(a.name.name, argNames);
+          this.report(a.name.span, 'unknown-hcall-arg',
+            `${s.name.name} has no argument '${a.name.name}' (arguments: ${argNames.join(', ') || 'none'})${didYouMean(sug)}`,
+            'error', sug ? { title: `Replace with '${sug}'`, span: a.name.span, newText: sug } : undefined);
+          return;
+        }
+        if (seen.has(a.name.name)) this.report(a.name.span, 'duplicate-arg', `${s.name.name}: argument '${a.name.name}' is given twice`);
+        seen.add(a.name.name);
+      } else if (i < argNames.length) {
+        if (seen.has(argNames[i])) this.report(a.span, 'duplicate-arg', `${s.name.name}: argument '${argNames[i]}' is given twice`);
+        seen.add(argNames[i]);
+      }
+      this.scalarWidth(a.value, 64);
+    });
+    if (s.args.length > argNames.length) {
+      this.report(s.args[argNames.length].span, 'too-many-args',
+        `${s.name.name} takes ${argNames.length} argument${argNames.length === 1 ? '' : 's'} (${argNames.join(', ') || 'none'}), ${s.args.length} given`);
+    }
+    if (e?.kind === 'fields') {
+      const outputs: readonly string[] = def.outputs;
+      for (const f of e.block.fields) {
+        if (HCALL_OUTPUT_REG.test(f.name.name) || outputs.includes(f.name.name)) continue;
+        this.unknownField(f.name, ['r4', 'r5', 'r6', 'r7', ...outputs], `${s.name.name}'s outputs`);
+      }
+    }
+  }
+
+  private rtas(s: Extract<Stmt, { kind: 'rtas' }>): void {
+    this.needsDevice(s, `'rtas ${s.name.name}'`);
+    const e = s.expect;
+    if (e) {
+      this.errnoName(e);
+      if (e.kind === 'errno' || e.kind === 'hret' || e.kind === 'entries') this.notApplicable(e, 'RTAS answers a status: expect a status value, { status S, r1 V } or ok');
+    }
+    if (!isRtasName(s.name.name)) {
+      const names = Object.keys(RTAS_CALLS);
+      const sug = closest(s.name.name, names);
+      this.report(s.name.span, 'unknown-rtas', `'${s.name.name}' is not an RTAS call KVM handles (${names.join(', ')})${didYouMean(sug)}`,
+        'error', sug ? { title: `Replace with '${sug}'`, span: s.name.span, newText: sug } : undefined);
+      return;
+    }
+    const def = RTAS_CALLS[s.name.name];
+    if (s.args.length > def.args.length) {
+      this.report(s.args[def.args.length].span, 'too-many-args', `${s.name.name} takes ${def.args.length} argument${def.args.length === 1 ? '' : 's'} (${def.args.join(', ')}), ${s.args.length} given`);
+    }
+    if (e?.kind === 'fields') {
+      const known = ['status'];
+      for (let i = 1; i < def.nret; i++) known.push(`r${i}`);
+      for (const f of e.block.fields) if (!known.includes(f.name.name)) this.unknownField(f.name, known, `${s.name.name}'s returns`);
+    }
+  }
+
+  // ---------------------------------------------------------------- host side
+
+  private ctrl(s: Extract<Stmt, { kind: 'ctrl' }>): void {
+    this.needsDevice(s, `'ctrl ${s.attr.name}'`);
+    this.expectOnlyFailure(s);
+    if (!(CTRL_ATTRS as readonly string[]).includes(s.attr.name)) {
+      const sug = closest(s.attr.name, CTRL_ATTRS);
+      this.report(s.attr.span, 'unknown-ctrl', `'${s.attr.name}' is not a control attribute (${CTRL_ATTRS.join(', ')})${didYouMean(sug)}`,
+        'error', sug ? { title: `Replace with '${sug}'`, span: s.attr.span, newText: sug } : undefined);
+      return;
+    }
+    if (s.attr.name === 'nr_servers' && !s.value) this.report(s.attr.span, 'ctrl-value', "'ctrl nr_servers' needs a value: ctrl nr_servers N");
+    if (s.attr.name !== 'nr_servers' && s.value) this.report(s.value.span, 'ctrl-value', `'ctrl ${s.attr.name}' takes no value`);
+    if (s.value) this.scalarWidth(s.value, 32);
+  }
+
+  private attr(s: Extract<Stmt, { kind: 'attr' }>): void {
+    this.needsDevice(s, `'attr ${s.op}'`);
+    const layout = layoutOfStatement(s, this.env);
+    if (s.op === 'set') {
+      this.wordValue(s, layout, s.value);
+      this.expectOnlyFailure(s);
+    } else if (s.op === 'has') {
+      this.expectOnlyFailure(s);
+    } else {
+      this.wordExpectation(s, layout);
+    }
+  }
+
+  // ---------------------------------------------------------------- include
+
+  private include(s: Extract<Stmt, { kind: 'include' }>): void {
+    const read = this.options.readFile;
+    if (!read) return;
+    const uri = (this.options.resolveInclude ?? defaultResolveInclude)(this.program.uri, s.path);
+    if (this.visiting.has(uri)) {
+      this.report(s.pathSpan, 'include-cycle', `'${s.path}' is already being included (an include cycle through ${[...this.visiting].join(' -> ')})`);
+      return;
+    }
+    let text: string | undefined;
+    try { text = read(uri); } catch { text = undefined; }
+    if (text === undefined) {
+      this.report(s.pathSpan, 'include-missing', `cannot read included file '${s.path}' (${uri})`);
+      return;
+    }
+    const program = parse(text, uri);
+    this.visiting.add(uri);
+    const inner = new Checker(program, this.options, this.visiting);
+    inner.device = this.device;
+    for (const v of this.connected) inner.connected.add(v);
+    const diags = [...program.diagnostics, ...inner.run()].filter((d) => d.severity === 'error');
+    this.visiting.delete(uri);
+    const cycle = diags.find((d) => d.code === 'include-cycle');
+    if (cycle) this.report(s.pathSpan, 'include-cycle', `'${s.path}' ${cycle.message.replace(/^'[^']*' is/, 'includes a file')}`);
+    else if (diags.length > 0) {
+      const d = diags[0];
+      this.report(s.pathSpan, 'include-errors', `'${s.path}' has ${diags.length} error${diags.length === 1 ? '' : 's'}; first at ${d.span.line + 1}:${d.span.col + 1}: ${d.message}`);
+    }
+    // What the included file leaves behind for the statements after the include.
+    if (inner.device) this.device = true;
+    for (const v of inner.connected) this.connected.add(v);
+    for (const [k, v] of inner.included.names) this.included.names.set(k, v);
+    for (const st of program.statements) {
+      if (st.kind === 'let') {
+        this.included.names.set(st.name.name, -1);
+        const v = evaluateConstant(st.value, this.env);
+        if (v !== null && !this.env.has(st.name.name)) this.env = new Map(this.env).set(st.name.name, v);
+      } else if (st.kind === 'proc') this.included.names.set(st.name.name, st.params.length);
+    }
+  }
+}
+
+export function check(program: Program, options: CheckOptions = {}): Diagnostic[] {
+  const visiting = new Set<string>([program.uri]);
+  return new Checker(program, options, visiting).run();
+}

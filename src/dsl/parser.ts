@@ -1,0 +1,864 @@
+/**
+ * The `.irq` parser: recursive descent over the lexer's tokens, one statement
+ * per line (field blocks, entry lists and argument lists may span lines;
+ * proc/repeat bodies are `{ }` blocks). A line that does not parse yields
+ * exactly one diagnostic and an `error` statement, and parsing resumes on the
+ * next line. Internally a failed statement unwinds with `SyntaxFailure`; it
+ * never leaves this module.
+ */
+import type {
+  BinaryOp, Diagnostic, DeviceName, EqTarget, Expectation, Expr, FieldAssign, FieldBlock, HcallArg, Ident,
+  LineAction, LogPart, Program, Span, Stmt, TimaOp, WordValue,
+} from './ast';
+import { recordDevice } from './context';
+import {
+  CONNECT_OPTIONS, DEVICE_NAMES, LINE_ACTIONS, STATEMENT_KEYWORDS, TIMA_OPS, isStatementKeyword,
+} from './keywords';
+import { lex, spanFrom, spanOf, Token } from './lexer';
+import { closest, didYouMean } from './suggest';
+
+/** Deeper nesting (blocks, parentheses, unary chains) is refused with a diagnostic rather than risking the stack. */
+export const MAX_NESTING = 64;
+/** Binary operators in one statement: bounds the depth of left-leaning trees that tree walkers recurse over. */
+export const MAX_OPERATORS = 1024;
+
+class SyntaxFailure {
+  constructor(readonly span: Span, readonly message: string, readonly code: string, readonly fix?: Diagnostic['fix']) {}
+}
+
+const BINARY_PRECEDENCE: Readonly<Record<string, number>> = {
+  '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6,
+  '<': 7, '<=': 7, '>': 7, '>=': 7, '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
+};
+
+const ERRNO_LIKE = /^(E[A-Z0-9]{2,}|SIGBUS)$/;
+
+function describe(t: Token): string {
+  switch (t.kind) {
+    case 'eof': return 'end of file';
+    case 'newline': return 'end of line';
+    case 'string': return 'a string';
+    default: return `'${t.text.length > 40 ? t.text.slice(0, 40) + '…' : t.text}'`;
+  }
+}
+
+export class Parser {
+  private pos = 0;
+  /** Open proc/repeat blocks: a `}` at depth > 0 ends the statement before it. */
+  private depth = 0;
+  private exprDepth = 0;
+  private operators = 0;
+  readonly diagnostics: Diagnostic[] = [];
+  private lastDevice: DeviceName | null = null;
+
+  constructor(private readonly tokens: readonly Token[]) {}
+
+  // ------------------------------------------------------------ token helpers
+
+  private peek(k = 0): Token {
+    const i = this.pos + k;
+    return this.tokens[i < this.tokens.length ? i : this.tokens.length - 1];
+  }
+  private next(): Token {
+    const t = this.tokens[this.pos];
+    if (t.kind !== 'eof') this.pos++;
+    return t;
+  }
+  private prev(): Token {
+    return this.tokens[this.pos > 0 ? this.pos - 1 : 0];
+  }
+  private isOp(text: string, k = 0): boolean {
+    const t = this.peek(k);
+    return t.kind === 'op' && t.text === text;
+  }
+  private isName(text?: string, k = 0): boolean {
+    const t = this.peek(k);
+    return t.kind === 'name' && (text === undefined || t.text === text);
+  }
+  private atLineEnd(): boolean {
+    const t = this.peek();
+    return t.kind === 'newline' || t.kind === 'eof' || (t.kind === 'op' && t.text === '}' && this.depth > 0);
+  }
+
+  private fail(t: Token, expected: string): never {
+    if (t.kind === 'bad') throw new SyntaxFailure(spanOf(t), t.problem ?? 'unexpected character', 'unexpected-character');
+    if (t.kind === 'number' && t.problem) throw new SyntaxFailure(spanOf(t), t.problem, 'invalid-number');
+    if (t.kind === 'string' && t.problem) throw new SyntaxFailure(spanOf(t), t.problem, 'unterminated-string');
+    throw new SyntaxFailure(spanOf(t), `expected ${expected}, found ${describe(t)}`, 'syntax');
+  }
+
+  private expectOp(text: string, what = `'${text}'`): Token {
+    if (!this.isOp(text)) this.fail(this.peek(), what);
+    return this.next();
+  }
+  private expectWord(word: string): Token {
+    if (!this.isName(word)) this.fail(this.peek(), `'${word}'`);
+    return this.next();
+  }
+  private expectName(what: string): Ident {
+    const t = this.peek();
+    if (t.kind !== 'name') this.fail(t, what);
+    this.next();
+    return { name: t.text, span: spanOf(t) };
+  }
+  /** One of a fixed set of words; a near miss gets "did you mean". */
+  private expectOneOf<T extends string>(words: readonly T[], what: string): { word: T; token: Token } {
+    const t = this.peek();
+    if (t.kind === 'name' && (words as readonly string[]).includes(t.text)) {
+      this.next();
+      return { word: t.text as T, token: t };
+    }
+    if (t.kind === 'name') {
+      const s = closest(t.text, words);
+      throw new SyntaxFailure(spanOf(t), `expected ${what} (${words.join(', ')}), found '${t.text}'${didYouMean(s)}`, 'syntax',
+        s ? { title: `Replace with '${s}'`, span: spanOf(t), newText: s } : undefined);
+    }
+    this.fail(t, `${what} (${words.join(', ')})`);
+  }
+  /** A name glued from adjacent tokens: `xics-on-xive`, `ibm,int-off`. */
+  private compoundName(what: string): Ident {
+    const first = this.peek();
+    if (first.kind !== 'name') this.fail(first, what);
+    this.next();
+    let end = first;
+    let name = first.text;
+    for (;;) {
+      const sep = this.peek();
+      const part = this.peek(1);
+      if (sep.kind === 'op' && (sep.text === '-' || sep.text === ',') && sep.start === end.end &&
+        (part.kind === 'name' || part.kind === 'number') && part.start === sep.end) {
+        this.next();
+        this.next();
+        name += sep.text + part.text;
+        end = part;
+        continue;
+      }
+      break;
+    }
+    return { name, span: spanFrom(spanOf(first), spanOf(end)) };
+  }
+
+  /** Expression and field-block nesting. */
+  private enter(t: Token): void {
+    if (++this.exprDepth > MAX_NESTING) {
+      throw new SyntaxFailure(spanOf(t), `nesting deeper than ${MAX_NESTING} levels`, 'nesting-too-deep');
+    }
+  }
+  private leave(): void {
+    if (this.exprDepth > 0) this.exprDepth--;
+  }
+
+  // --------------------------------------------------------------- program
+
+  parseProgram(): Stmt[] {
+    return this.parseStatements(null);
+  }
+
+  /** Statements until EOF (top level) or the `}` closing `opener`. */
+  private parseStatements(opener: Token | null): Stmt[] {
+    const out: Stmt[] = [];
+    for (;;) {
+      let t = this.peek();
+      while (t.kind === 'newline') { this.next(); t = this.peek(); }
+      if (t.kind === 'eof') return out;
+      if (t.kind === 'op' && t.text === '}') {
+        if (opener) return out;
+        this.diagnostics.push({ span: spanOf(t), severity: 'error', code: 'syntax', message: "unexpected '}': no block is open" });
+        this.next();
+        continue;
+      }
+      out.push(this.statementWithRecovery());
+    }
+  }
+
+  private statementWithRecovery(): Stmt {
+    const startPos = this.pos;
+    const first = this.peek();
+    const savedDepth = this.depth;
+    this.exprDepth = 0;
+    this.operators = 0;
+    try {
+      const stmt = this.statement();
+      if (!this.atLineEnd()) this.fail(this.peek(), 'end of line');
+      return stmt;
+    } catch (e) {
+      if (!(e instanceof SyntaxFailure)) throw e;
+      this.depth = savedDepth;
+      const d: Diagnostic = { span: e.span, severity: 'error', message: e.message, code: e.code, ...(e.fix ? { fix: e.fix } : {}) };
+      this.diagnostics.push(d);
+      this.exprDepth = 0;
+      this.recover(startPos);
+      const last = this.prev();
+      const keyword: Ident = { name: first.kind === 'name' ? first.text : '', span: spanOf(first) };
+      const end = last.start >= first.start ? spanOf(last) : spanOf(first);
+      return { kind: 'error', keyword, expect: null, span: spanFrom(spanOf(first), end) };
+    }
+  }
+
+  /**
+   * Skips the rest of a failed statement: to the end of its line, or past the
+   * brackets it opened when they continue on later lines (stopping early at a
+   * line that starts with a statement keyword, so an unclosed `{` costs one
+   * diagnostic). A failed `proc`/`repeat` header ending in `{` skips its body.
+   */
+  private recover(startPos: number): void {
+    let open = 0;
+    for (let i = startPos; i < this.pos; i++) {
+      const t = this.tokens[i];
+      if (t.kind === 'op') {
+        if (t.text === '{' || t.text === '[' || t.text === '(') open++;
+        else if ((t.text === '}' || t.text === ']' || t.text === ')') && open > 0) open--;
+      }
+    }
+    const first = this.tokens[startPos];
+    const isBlockStmt = first.kind === 'name' && (first.text === 'proc' || first.text === 'repeat');
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === 'eof') return;
+      if (t.kind === 'op' && t.text === '}' && open === 0 && this.depth > 0) return;
+      if (t.kind === 'newline') {
+        const lastTok = this.tokens[this.pos - 1];
+        if (isBlockStmt && lastTok && lastTok.kind === 'op' && lastTok.text === '{' && this.pos - 1 >= startPos) {
+          // The body of a broken proc/repeat header: parse it (its own lines may be fine) and drop it.
+          this.next();
+          if (this.depth >= MAX_NESTING) { this.skipBalanced(lastTok); return; }
+          this.depth++;
+          this.parseStatements(lastTok);
+          this.depth--;
+          if (this.isOp('}')) this.next();
+          return;
+        }
+        if (open === 0) return;
+        const after = this.peek(1);
+        if (after.kind === 'eof' || (after.kind === 'name' && isStatementKeyword(after.text))) return;
+        this.next();
+        continue;
+      }
+      if (t.kind === 'op') {
+        if (t.text === '{' || t.text === '[' || t.text === '(') open++;
+        else if ((t.text === '}' || t.text === ']' || t.text === ')') && open > 0) open--;
+      }
+      this.next();
+    }
+  }
+
+  /** Skips tokens to the `}` matching an already consumed `{`, without recursion. */
+  private skipBalanced(_opener: Token): void {
+    let open = 1;
+    for (;;) {
+      const t = this.next();
+      if (t.kind === 'eof') return;
+      if (t.kind === 'op' && t.text === '{') open++;
+      else if (t.kind === 'op' && t.text === '}' && --open === 0) return;
+    }
+  }
+
+  // ------------------------------------------------------------ statements
+
+  private statement(): Stmt {
+    const t = this.peek();
+    if (t.kind !== 'name') {
+      this.fail(t, 'a statement keyword');
+    }
+    const keyword: Ident = { name: t.text, span: spanOf(t) };
+    switch (t.text) {
+      case 'scenario': return this.scenarioStmt(keyword);
+      case 'let': return this.letStmt(keyword);
+      case 'device': return this.deviceStmt(keyword);
+      case 'ctrl': return this.ctrlStmt(keyword);
+      case 'vcpu': return this.vcpuStmt(keyword);
+      case 'set': return this.setStmt(keyword);
+      case 'get': return this.getStmt(keyword);
+      case 'sync': return this.syncStmt(keyword);
+      case 'esb': return this.esbStmt(keyword);
+      case 'tima': return this.timaStmt(keyword);
+      case 'eq': return this.eqStmt(keyword);
+      case 'hcall': return this.hcallStmt(keyword);
+      case 'line': return this.lineStmt(keyword);
+      case 'rtas': return this.rtasStmt(keyword);
+      case 'attr': return this.attrStmt(keyword);
+      case 'proc': return this.procStmt(keyword);
+      case 'call': return this.callStmt(keyword);
+      case 'repeat': return this.repeatStmt(keyword);
+      case 'log': return this.logStmt(keyword);
+      case 'include': return this.includeStmt(keyword);
+      default: {
+        const s = closest(t.text, STATEMENT_KEYWORDS);
+        throw new SyntaxFailure(spanOf(t), `unknown keyword '${t.text}'${didYouMean(s)}`, 'unknown-keyword',
+          s ? { title: `Replace with '${s}'`, span: spanOf(t), newText: s } : undefined);
+      }
+    }
+  }
+
+  /** The statement's span runs from its keyword to the last token consumed. */
+  private finish(keyword: Ident): Span {
+    return spanFrom(keyword.span, spanOf(this.prev()));
+  }
+  private expectation(): Expectation | null {
+    if (!this.isOp('->')) return null;
+    const arrow = this.next();
+    const t = this.peek();
+    if (t.kind === 'name') {
+      if (t.text === 'ok' && this.endsExpectation(1)) {
+        this.next();
+        return { kind: 'ok', span: spanFrom(spanOf(arrow), spanOf(t)) };
+      }
+      if (t.text.startsWith('H_') && this.endsExpectation(1)) {
+        this.next();
+        return { kind: 'hret', name: { name: t.text, span: spanOf(t) }, span: spanFrom(spanOf(arrow), spanOf(t)) };
+      }
+      if (ERRNO_LIKE.test(t.text) && this.endsExpectation(1)) {
+        this.next();
+        return { kind: 'errno', name: { name: t.text, span: spanOf(t) }, span: spanFrom(spanOf(arrow), spanOf(t)) };
+      }
+    }
+    if (this.isOp('{')) {
+      const block = this.fieldBlock();
+      return { kind: 'fields', block, span: spanFrom(spanOf(arrow), block.span) };
+    }
+    if (this.isOp('[')) {
+      const open = this.next();
+      this.enter(open);
+      const items: Expr[] = [];
+      this.skipNewlines();
+      while (!this.isOp(']')) {
+        items.push(this.expr());
+        this.skipNewlines();
+        if (this.isOp(',')) { this.next(); this.skipNewlines(); continue; }
+        if (!this.isOp(']')) this.fail(this.peek(), "',' or ']'");
+      }
+      const close = this.next();
+      this.leave();
+      return { kind: 'entries', items, span: spanFrom(spanOf(arrow), spanOf(close)) };
+    }
+    const expr = this.expr();
+    return { kind: 'value', expr, span: spanFrom(spanOf(arrow), expr.span) };
+  }
+  private endsExpectation(k: number): boolean {
+    const t = this.peek(k);
+    return t.kind === 'newline' || t.kind === 'eof' || (t.kind === 'op' && t.text === '}');
+  }
+  private skipNewlines(): void {
+    while (this.peek().kind === 'newline') this.next();
+  }
+
+  private scenarioStmt(keyword: Ident): Stmt {
+    this.next();
+    const s = this.peek();
+    if (s.kind !== 'string' || s.problem) this.fail(s, 'a quoted title');
+    this.next();
+    return { kind: 'scenario', keyword, title: s.str, expect: null, span: this.finish(keyword) };
+  }
+
+  private letStmt(keyword: Ident): Stmt {
+    this.next();
+    const name = this.expectName('a name');
+    this.expectOp('=');
+    const value = this.expr();
+    return { kind: 'let', keyword, name, value, expect: null, span: this.finish(keyword) };
+  }
+
+  private deviceStmt(keyword: Ident): Stmt {
+    this.next();
+    const id = this.compoundName('a device (xive, xics, xics-pr, xics-on-xive, release)');
+    const all = [...DEVICE_NAMES, 'release'] as const;
+    if (!(all as readonly string[]).includes(id.name)) {
+      const s = closest(id.name, all);
+      throw new SyntaxFailure(id.span, `unknown device '${id.name}' (xive, xics, xics-pr, xics-on-xive, release)${didYouMean(s)}`, 'unknown-device',
+        s ? { title: `Replace with '${s}'`, span: id.span, newText: s } : undefined);
+    }
+    const device = id.name as DeviceName | 'release';
+    if (device !== 'release') this.lastDevice = device;
+    const expect = this.expectation();
+    return { kind: 'device', keyword, device, deviceSpan: id.span, expect, span: this.finish(keyword) };
+  }
+
+  private ctrlStmt(keyword: Ident): Stmt {
+    this.next();
+    const attr = this.expectName('a control attribute (reset, eq_sync, nr_servers)');
+    const value = this.atLineEnd() || this.isOp('->') ? null : this.expr();
+    const expect = this.expectation();
+    return { kind: 'ctrl', keyword, attr, value, expect, span: this.finish(keyword) };
+  }
+
+  private vcpuStmt(keyword: Ident): Stmt {
+    this.next();
+    const vcpu = this.expr();
+    const { word: action } = this.expectOneOf(['connect', 'run', 'stop'] as const, 'a vCPU action');
+    const options: { name: Ident; value: Expr }[] = [];
+    while (action === 'connect' && this.isName()) {
+      const { token } = this.expectOneOf(CONNECT_OPTIONS, 'a connect option');
+      options.push({ name: { name: token.text, span: spanOf(token) }, value: this.expr() });
+    }
+    const expect = this.expectation();
+    return { kind: 'vcpu', keyword, vcpu, action, options, expect, span: this.finish(keyword) };
+  }
+
+  private eqTarget(): EqTarget {
+    const t = this.peek();
+    if (this.isName('id')) {
+      this.next();
+      const id = this.expr();
+      return { kind: 'id', id, span: spanFrom(spanOf(t), id.span) };
+    }
+    if (!this.isName('server')) this.fail(t, "'server S priority P' or 'id WORD'");
+    this.next();
+    const server = this.expr();
+    this.expectWord('priority');
+    const priority = this.expr();
+    return { kind: 'server-priority', server, priority, span: spanFrom(spanOf(t), priority.span) };
+  }
+
+  private vcpuRef(): Expr {
+    this.expectWord('vcpu');
+    return this.expr();
+  }
+
+  private wordValue(): WordValue {
+    const t = this.peek();
+    if (t.kind === 'name' && t.text === 'badaddr') {
+      this.next();
+      return { kind: 'badaddr', span: spanOf(t) };
+    }
+    if (this.isOp('{')) return this.fieldBlock();
+    const expr = this.expr();
+    return { kind: 'expr', expr, span: expr.span };
+  }
+
+  private setStmt(keyword: Ident): Stmt {
+    this.next();
+    const { word: target } = this.expectOneOf(['source', 'source_config', 'eq_config', 'icp', 'vp'] as const, 'what to set');
+    if (target === 'eq_config') {
+      const eq = this.eqTarget();
+      this.expectOp('=');
+      const value = this.wordValue();
+      const expect = this.expectation();
+      return { kind: 'set-eq', keyword, eq, value, expect, span: this.finish(keyword) };
+    }
+    if (target === 'icp' || target === 'vp') {
+      const vcpu = this.vcpuRef();
+      this.expectOp('=');
+      const value = this.wordValue();
+      const expect = this.expectation();
+      return { kind: 'set-reg', keyword, reg: target, vcpu, value, expect, span: this.finish(keyword) };
+    }
+    const irq = this.expr();
+    this.expectOp('=');
+    const value = this.wordValue();
+    const expect = this.expectation();
+    const stmt: Stmt = { kind: 'set', keyword, target, irq, value, expect, span: this.finish(keyword) };
+    if (this.lastDevice) recordDevice(stmt, this.lastDevice);
+    return stmt;
+  }
+
+  private getStmt(keyword: Ident): Stmt {
+    this.next();
+    const { word: target } = this.expectOneOf(['source', 'source_config', 'eq_config', 'icp', 'vp'] as const, 'what to get');
+    if (target === 'eq_config') {
+      const eq = this.eqTarget();
+      const expect = this.expectation();
+      return { kind: 'get-eq', keyword, eq, expect, span: this.finish(keyword) };
+    }
+    if (target === 'icp' || target === 'vp') {
+      const vcpu = this.vcpuRef();
+      const expect = this.expectation();
+      return { kind: 'get-reg', keyword, reg: target, vcpu, expect, span: this.finish(keyword) };
+    }
+    const irq = this.expr();
+    const expect = this.expectation();
+    const stmt: Stmt = { kind: 'get', keyword, target, irq, expect, span: this.finish(keyword) };
+    if (this.lastDevice) recordDevice(stmt, this.lastDevice);
+    return stmt;
+  }
+
+  private syncStmt(keyword: Ident): Stmt {
+    this.next();
+    this.expectWord('source');
+    const irq = this.expr();
+    const expect = this.expectation();
+    return { kind: 'sync', keyword, irq, expect, span: this.finish(keyword) };
+  }
+
+  private esbStmt(keyword: Ident): Stmt {
+    this.next();
+    const irq = this.expr();
+    let page: 'trigger' | 'management' = 'management';
+    if (this.isName('trigger') || this.isName('management')) page = this.next().text as 'trigger' | 'management';
+    const { word: op } = this.expectOneOf(['load', 'store'] as const, 'an ESB access');
+    const offset = this.expr();
+    const value = op === 'store' && !this.atLineEnd() && !this.isOp('->') ? this.expr() : null;
+    const expect = this.expectation();
+    return { kind: 'esb', keyword, irq, op, offset, value, page, expect, span: this.finish(keyword) };
+  }
+
+  private timaStmt(keyword: Ident): Stmt {
+    this.next();
+    const vcpu = this.vcpuRef();
+    const { word: op } = this.expectOneOf<TimaOp>(TIMA_OPS, 'a TIMA access');
+    const offset = this.expr();
+    let value: Expr | null = null;
+    if (op.startsWith('store')) value = this.expr();
+    const expect = this.expectation();
+    return { kind: 'tima', keyword, vcpu, op, offset, value, expect, span: this.finish(keyword) };
+  }
+
+  private eqStmt(keyword: Ident): Stmt {
+    this.next();
+    const eq = this.eqTarget();
+    const expect = this.expectation();
+    return { kind: 'eq', keyword, eq, expect, span: this.finish(keyword) };
+  }
+
+  private startsExpr(t: Token): boolean {
+    if (t.kind === 'number' || t.kind === 'name' || t.kind === 'string') return true;
+    return t.kind === 'op' && (t.text === '(' || t.text === '~' || t.text === '!');
+  }
+
+  private hcallStmt(keyword: Ident): Stmt {
+    this.next();
+    const vcpu = this.vcpuRef();
+    const name = this.expectName('an hcall name (H_...)');
+    const args: HcallArg[] = [];
+    while (!this.atLineEnd() && !this.isOp('->')) {
+      const t = this.peek();
+      let argName: Ident | null = null;
+      if (t.kind === 'name' && this.startsExpr(this.peek(1))) {
+        this.next();
+        argName = { name: t.text, span: spanOf(t) };
+      }
+      const value = this.expr();
+      args.push({ name: argName, value, span: spanFrom(argName ? argName.span : value.span, value.span) });
+      if (this.isOp(',')) this.next();
+    }
+    const expect = this.expectation();
+    return { kind: 'hcall', keyword, vcpu, name, args, expect, span: this.finish(keyword) };
+  }
+
+  private lineStmt(keyword: Ident): Stmt {
+    this.next();
+    const irq = this.expr();
+    let action: LineAction | Expr;
+    if (this.isName('level')) {
+      this.next();
+      action = this.expr();
+    } else {
+      action = this.expectOneOf<LineAction>(LINE_ACTIONS, 'a line action (or level N)').word;
+    }
+    const expect = this.expectation();
+    return { kind: 'line', keyword, irq, action, expect, span: this.finish(keyword) };
+  }
+
+  private rtasStmt(keyword: Ident): Stmt {
+    this.next();
+    const name = this.compoundName('an RTAS call name (e.g. ibm,int-off)');
+    const args: Expr[] = [];
+    while (!this.atLineEnd() && !this.isOp('->')) {
+      args.push(this.expr());
+      if (this.isOp(',')) this.next();
+    }
+    const expect = this.expectation();
+    return { kind: 'rtas', keyword, name, args, expect, span: this.finish(keyword) };
+  }
+
+  private attrStmt(keyword: Ident): Stmt {
+    this.next();
+    const { word: op } = this.expectOneOf(['set', 'get', 'has'] as const, 'an attribute operation');
+    this.expectWord('group');
+    const group = this.expr();
+    this.expectWord('attr');
+    const attr = this.expr();
+    let value: WordValue | null = null;
+    if (op === 'set') {
+      this.expectOp('=');
+      value = this.wordValue();
+    }
+    const expect = this.expectation();
+    const stmt: Stmt = { kind: 'attr', keyword, op, group, attr, value, expect, span: this.finish(keyword) };
+    if (this.lastDevice) recordDevice(stmt, this.lastDevice);
+    return stmt;
+  }
+
+  /** `{` NEWLINE? statements `}` of a proc or repeat. */
+  private block(): { body: Stmt[]; bodySpan: Span } {
+    const open = this.expectOp('{', "'{'");
+    if (this.depth >= MAX_NESTING) throw new SyntaxFailure(spanOf(open), `blocks nested deeper than ${MAX_NESTING} levels`, 'nesting-too-deep');
+    this.depth++;
+    const body = this.parseStatements(open);
+    if (!this.isOp('}')) {
+      this.depth--;
+      // Reported at the opener; the statements read so far are kept.
+      this.diagnostics.push({ span: spanOf(open), severity: 'error', code: 'unclosed-block', message: "this '{' is never closed: add a '}' line" });
+      return { body, bodySpan: spanFrom(spanOf(open), spanOf(this.prev())) };
+    }
+    const close = this.next();
+    this.depth--;
+    return { body, bodySpan: spanFrom(spanOf(open), spanOf(close)) };
+  }
+
+  private procStmt(keyword: Ident): Stmt {
+    this.next();
+    const name = this.expectName('a procedure name');
+    this.expectOp('(');
+    const params: Ident[] = [];
+    while (!this.isOp(')')) {
+      params.push(this.expectName('a parameter name'));
+      if (this.isOp(',')) { this.next(); continue; }
+      if (!this.isOp(')')) this.fail(this.peek(), "',' or ')'");
+    }
+    this.next();
+    const { body, bodySpan } = this.block();
+    return { kind: 'proc', keyword, name, params, body, bodySpan, expect: null, span: this.finish(keyword) };
+  }
+
+  private callStmt(keyword: Ident): Stmt {
+    this.next();
+    const name = this.expectName('a procedure name');
+    this.expectOp('(');
+    const args: Expr[] = [];
+    while (!this.isOp(')')) {
+      args.push(this.expr());
+      if (this.isOp(',')) { this.next(); continue; }
+      if (!this.isOp(')')) this.fail(this.peek(), "',' or ')'");
+    }
+    this.next();
+    const expect = this.expectation();
+    return { kind: 'call', keyword, name, args, expect, span: this.finish(keyword) };
+  }
+
+  private repeatStmt(keyword: Ident): Stmt {
+    this.next();
+    const count = this.expr();
+    let variable: Ident | null = null;
+    if (this.isName('as')) {
+      this.next();
+      variable = this.expectName('a loop variable name');
+    }
+    const { body, bodySpan } = this.block();
+    return { kind: 'repeat', keyword, count, variable, body, bodySpan, expect: null, span: this.finish(keyword) };
+  }
+
+  private logStmt(keyword: Ident): Stmt {
+    this.next();
+    const s = this.peek();
+    if (s.kind !== 'string' || s.problem) this.fail(s, 'a quoted message');
+    this.next();
+    const parts = logParts(s);
+    return { kind: 'log', keyword, message: s.str.replace(/\\([{}])/g, '$1'), messageSpan: spanOf(s), parts, expect: null, span: this.finish(keyword) };
+  }
+
+  private includeStmt(keyword: Ident): Stmt {
+    this.next();
+    const s = this.peek();
+    if (s.kind !== 'string' || s.problem) this.fail(s, 'a quoted file name');
+    this.next();
+    return { kind: 'include', keyword, path: s.str, pathSpan: spanOf(s), expect: null, span: this.finish(keyword) };
+  }
+
+  // ------------------------------------------------------------ field blocks
+
+  fieldBlock(): FieldBlock {
+    const open = this.expectOp('{');
+    this.enter(open);
+    const fields: FieldAssign[] = [];
+    for (;;) {
+      this.skipFieldNewlines(open);
+      if (this.isOp('}')) break;
+      const name = this.expectName("a field name or '}'");
+      let value: Expr | null = null;
+      if (!this.isOp(',') && !this.isOp('}') && this.peek().kind !== 'newline' && this.peek().kind !== 'eof') value = this.expr();
+      fields.push({ name, value, span: spanFrom(name.span, value ? value.span : name.span) });
+      if (this.isOp(',')) { this.next(); continue; }
+      if (this.isOp('}') || this.peek().kind === 'newline') continue;
+      this.fail(this.peek(), "',' or '}'");
+    }
+    const close = this.next();
+    this.leave();
+    return { kind: 'fields', fields, span: spanFrom(spanOf(open), spanOf(close)) };
+  }
+  /** Newlines inside a field block; a following statement keyword (or EOF) means the `{` was never closed. */
+  private skipFieldNewlines(open: Token): void {
+    const saved = this.pos;
+    while (this.peek().kind === 'newline') this.next();
+    const t = this.peek();
+    // Field names never coincide with statement keywords, so a keyword at a line start begins the next statement.
+    if (t.kind === 'eof' || (this.pos > saved && t.kind === 'name' && isStatementKeyword(t.text))) {
+      this.pos = saved;
+      throw new SyntaxFailure(spanOf(open), "this '{' is never closed: add '}'", 'unclosed-block');
+    }
+  }
+
+  // ------------------------------------------------------------ expressions
+
+  expr(): Expr {
+    return this.binary(1);
+  }
+
+  private binary(minPrec: number): Expr {
+    let left = this.unary();
+    for (;;) {
+      const t = this.peek();
+      if (t.kind !== 'op') return left;
+      const prec = BINARY_PRECEDENCE[t.text];
+      if (prec === undefined || prec < minPrec) return left;
+      this.next();
+      if (++this.operators > MAX_OPERATORS) {
+        throw new SyntaxFailure(spanOf(t), `more than ${MAX_OPERATORS} operators in one statement`, 'nesting-too-deep');
+      }
+      this.enter(t);
+      const right = this.binary(prec + 1);
+      this.leave();
+      left = { kind: 'binary', op: t.text as BinaryOp, left, right, span: spanFrom(left.span, right.span) };
+    }
+  }
+
+  private unary(): Expr {
+    const t = this.peek();
+    if (t.kind === 'op' && (t.text === '-' || t.text === '~' || t.text === '!')) {
+      this.next();
+      this.enter(t);
+      const operand = this.unary();
+      this.leave();
+      return { kind: 'unary', op: t.text, operand, span: spanFrom(spanOf(t), operand.span) };
+    }
+    return this.postfix(this.primary());
+  }
+
+  private postfix(e: Expr): Expr {
+    let cur = e;
+    for (;;) {
+      if (this.isOp('.') && this.peek(1).kind === 'name') {
+        this.next();
+        const m = this.next();
+        cur = { kind: 'member', object: cur, member: { name: m.text, span: spanOf(m) }, span: spanFrom(cur.span, spanOf(m)) };
+        continue;
+      }
+      return cur;
+    }
+  }
+
+  private primary(): Expr {
+    const t = this.peek();
+    switch (t.kind) {
+      case 'number':
+        if (t.value === null) this.fail(t, 'a number');
+        this.next();
+        return { kind: 'number', value: t.value, text: t.text, span: spanOf(t) };
+      case 'string':
+        if (t.problem) this.fail(t, 'a string');
+        this.next();
+        return { kind: 'string', value: t.str, span: spanOf(t) };
+      case 'name': {
+        this.next();
+        const open = this.peek();
+        if (open.kind === 'op' && open.text === '(' && open.start === t.end) {
+          this.next();
+          this.enter(open);
+          const args: Expr[] = [];
+          while (!this.isOp(')')) {
+            args.push(this.expr());
+            if (this.isOp(',')) { this.next(); continue; }
+            if (!this.isOp(')')) this.fail(this.peek(), "',' or ')'");
+          }
+          const close = this.next();
+          this.leave();
+          return { kind: 'call', callee: { name: t.text, span: spanOf(t) }, args, span: spanFrom(spanOf(t), spanOf(close)) };
+        }
+        return { kind: 'name', name: t.text, span: spanOf(t) };
+      }
+      case 'op':
+        if (t.text === '(') {
+          this.next();
+          this.enter(t);
+          const inner = this.expr();
+          this.expectOp(')', "')'");
+          this.leave();
+          return inner;
+        }
+        break;
+      default:
+        break;
+    }
+    this.fail(t, 'a value');
+  }
+
+  /** Whether every token was consumed (used by `parseExpression`). */
+  atEnd(): boolean {
+    return this.peek().kind === 'eof';
+  }
+  current(): Token {
+    return this.peek();
+  }
+  /** Runs `f`, turning a syntax failure into a diagnostic. */
+  guard<T>(f: () => T): T | null {
+    try {
+      return f();
+    } catch (e) {
+      if (!(e instanceof SyntaxFailure)) throw e;
+      this.diagnostics.push({ span: e.span, severity: 'error', message: e.message, code: e.code });
+      return null;
+    }
+  }
+}
+
+/** Splits a log string into text and `{expr}` parts, parsing each interpolation. */
+function logParts(s: Token): LogPart[] {
+  const raw = s.text;
+  const parts: LogPart[] = [];
+  const base = s.start;
+  const span = (a: number, b: number): Span => ({ start: base + a, end: base + b, line: s.line, col: s.col + a });
+  const closeQuote = raw.length > 1 && raw.endsWith('"') ? raw.length - 1 : raw.length;
+  let text = '';
+  let textStart = 1;
+  let i = 1;
+  while (i < closeQuote) {
+    const c = raw[i];
+    if (c === '\\' && i + 1 < closeQuote) {
+      const n = raw[i + 1];
+      text += n === 'n' ? '\n' : n === 't' ? '\t' : n;
+      i += 2;
+      continue;
+    }
+    if (c === '{') {
+      const close = raw.indexOf('}', i + 1);
+      if (close < 0 || close >= closeQuote) {
+        throw new SyntaxFailure(span(i, i + 1), "'{' in a log message starts an interpolation: close it with '}' or write '\\{'", 'syntax');
+      }
+      if (text) parts.push({ kind: 'text', text, span: span(textStart, i) });
+      text = '';
+      const inner = raw.slice(i + 1, close);
+      const lexed = lex(inner).tokens.map((t) => ({ ...t, start: t.start + base + i + 1, end: t.end + base + i + 1, line: s.line, col: s.col + i + 1 + t.col }));
+      const sub = new Parser(lexed);
+      if (lexed.length === 1) throw new SyntaxFailure(span(i, close + 1), 'empty interpolation {} in a log message', 'syntax');
+      const expr = sub.guard(() => sub.expr());
+      if (!expr) throw new SyntaxFailure(sub.diagnostics[0].span, sub.diagnostics[0].message, sub.diagnostics[0].code);
+      if (!sub.atEnd()) throw new SyntaxFailure(spanOf(sub.current()), `unexpected ${describe(sub.current())} in an interpolation`, 'syntax');
+      parts.push({ kind: 'expr', expr, span: span(i, close + 1) });
+      i = close + 1;
+      textStart = i;
+      continue;
+    }
+    text += c;
+    i++;
+  }
+  if (text) parts.push({ kind: 'text', text, span: span(textStart, closeQuote) });
+  return parts;
+}
+
+export function parse(text: string, uri = 'untitled.irq'): Program {
+  const { tokens, comments, lineStarts } = lex(text);
+  const parser = new Parser(tokens);
+  const statements = parser.parseProgram();
+  return { uri, text, statements, comments, diagnostics: parser.diagnostics, lineStarts };
+}
+
+/** Parses one expression (debugger conditions, watches, console); diagnostics instead of exceptions. */
+export function parseExpression(text: string): { expr: Expr | null; diagnostics: Diagnostic[] } {
+  const tokens = lex(text).tokens.filter((t) => t.kind !== 'newline');
+  const parser = new Parser(tokens);
+  const expr = parser.guard(() => parser.expr());
+  if (expr && !parser.atEnd()) {
+    const t = parser.current();
+    return { expr: null, diagnostics: [{ span: spanOf(t), severity: 'error', code: 'syntax', message: `unexpected ${describe(t)} after the expression` }] };
+  }
+  return { expr, diagnostics: parser.diagnostics };
+}

@@ -1,0 +1,176 @@
+/**
+ * Name resolution: which `let`, `proc`, parameter or loop variable each name
+ * refers to. One walk serves go-to-definition, references and rename, and the
+ * checker's scope rules (undefined names, use before definition, duplicates,
+ * unknown procedures). Procedures are visible everywhere (they are hoisted);
+ * a proc body sees its parameters, its own lets and every top-level let (it
+ * runs when called, after them). Lets inside a repeat or proc body are local
+ * to that body.
+ */
+import type { Diagnostic, Expr, Ident, Program, Span, Stmt } from './ast';
+import { EQ_FLAG_NAMES } from './keywords';
+import { closest, didYouMean } from './suggest';
+import { namesIn, statementExprs } from './walk';
+
+export type DefinitionKind = 'let' | 'proc' | 'param' | 'repeat-var';
+
+export interface Definition {
+  readonly name: string;
+  readonly span: Span;
+  readonly kind: DefinitionKind;
+  /** For procs: the parameter count. */
+  readonly arity?: number;
+}
+
+export interface Reference {
+  readonly name: string;
+  readonly span: Span;
+  readonly definition: Definition | null;
+}
+
+export interface Resolution {
+  readonly definitions: readonly Definition[];
+  readonly references: readonly Reference[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly procs: ReadonlyMap<string, Definition>;
+}
+
+const cache = new WeakMap<Program, Resolution>();
+
+export function resolve(program: Program): Resolution {
+  let r = cache.get(program);
+  if (!r) {
+    r = new Resolver().run(program.statements);
+    cache.set(program, r);
+  }
+  return r;
+}
+
+class Resolver {
+  private readonly definitions: Definition[] = [];
+  private readonly references: Reference[] = [];
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly procs = new Map<string, Definition>();
+  /** Every top-level let by name (first definition), to tell "used before definition" from "undefined". */
+  private readonly laterLets = new Map<string, Definition>();
+  private readonly scopes: Map<string, Definition>[] = [];
+  private procDepth = 0;
+
+  run(statements: readonly Stmt[]): Resolution {
+    for (const s of statements) {
+      if (s.kind === 'proc') {
+        const def: Definition = { name: s.name.name, span: s.name.span, kind: 'proc', arity: s.params.length };
+        const existing = this.procs.get(def.name);
+        if (existing) {
+          this.report(s.name.span, 'duplicate-proc', `proc '${def.name}' is already defined at line ${existing.span.line + 1}`);
+        } else {
+          this.procs.set(def.name, def);
+        }
+        this.definitions.push(def);
+      } else if (s.kind === 'let' && !this.laterLets.has(s.name.name)) {
+        this.laterLets.set(s.name.name, { name: s.name.name, span: s.name.span, kind: 'let' });
+      }
+    }
+    this.scopes.push(new Map());
+    this.block(statements);
+    return { definitions: this.definitions, references: this.references, diagnostics: this.diagnostics, procs: this.procs };
+  }
+
+  private report(span: Span, code: string, message: string, fix?: Diagnostic['fix']): void {
+    this.diagnostics.push({ span, severity: 'error', code, message, ...(fix ? { fix } : {}) });
+  }
+
+  private define(id: Ident, kind: DefinitionKind): void {
+    const scope = this.scopes[this.scopes.length - 1];
+    const def: Definition = { name: id.name, span: id.span, kind };
+    const existing = scope.get(id.name);
+    if (existing && (kind === 'let' || kind === 'param')) {
+      const what = kind === 'let' ? 'let' : 'parameter';
+      this.report(id.span, kind === 'let' ? 'duplicate-let' : 'duplicate-param',
+        `${what} '${id.name}' is already defined at line ${existing.span.line + 1}`);
+    }
+    scope.set(id.name, def);
+    this.definitions.push(def);
+  }
+
+  private lookup(name: string): Definition | null {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const d = this.scopes[i].get(name);
+      if (d) return d;
+    }
+    return null;
+  }
+
+  private visible(): string[] {
+    const names = new Set<string>();
+    for (const s of this.scopes) for (const k of s.keys()) names.add(k);
+    if (this.procDepth > 0) for (const k of this.laterLets.keys()) names.add(k);
+    return [...names];
+  }
+
+  private refer(e: Extract<Expr, { kind: 'name' }>, allowEqFlags: boolean): void {
+    let def = this.lookup(e.name);
+    if (!def && this.procDepth > 0) def = this.laterLets.get(e.name) ?? null;
+    if (!def && allowEqFlags && Object.prototype.hasOwnProperty.call(EQ_FLAG_NAMES, e.name)) return;
+    this.references.push({ name: e.name, span: e.span, definition: def });
+    if (def) return;
+    const later = this.laterLets.get(e.name);
+    if (later && later.span.start > e.span.start) {
+      this.report(e.span, 'used-before-definition', `'${e.name}' is used before its let on line ${later.span.line + 1}`);
+      return;
+    }
+    const s = closest(e.name, this.visible());
+    this.report(e.span, 'undefined-name', `'${e.name}' is not defined (no let, parameter or loop variable)${didYouMean(s)}`,
+      s ? { title: `Replace with '${s}'`, span: e.span, newText: s } : undefined);
+  }
+
+  private exprs(s: Stmt): void {
+    const eqFlags = s.kind === 'set-eq' || s.kind === 'get-eq' || (s.kind === 'attr');
+    for (const e of statementExprs(s)) for (const n of namesIn(e)) this.refer(n, eqFlags);
+  }
+
+  private block(statements: readonly Stmt[]): void {
+    for (const s of statements) this.statement(s);
+  }
+
+  private statement(s: Stmt): void {
+    switch (s.kind) {
+      case 'let':
+        this.exprs(s);
+        this.define(s.name, 'let');
+        return;
+      case 'proc': {
+        this.scopes.push(new Map());
+        this.procDepth++;
+        for (const p of s.params) this.define(p, 'param');
+        this.block(s.body);
+        this.procDepth--;
+        this.scopes.pop();
+        return;
+      }
+      case 'repeat':
+        this.exprs(s);
+        this.scopes.push(new Map());
+        if (s.variable) this.define(s.variable, 'repeat-var');
+        this.block(s.body);
+        this.scopes.pop();
+        return;
+      case 'call': {
+        this.exprs(s);
+        const def = this.procs.get(s.name.name) ?? null;
+        this.references.push({ name: s.name.name, span: s.name.span, definition: def });
+        if (!def) {
+          const sug = closest(s.name.name, this.procs.keys());
+          this.report(s.name.span, 'unknown-proc', `no proc named '${s.name.name}'${didYouMean(sug)}`,
+            sug ? { title: `Replace with '${sug}'`, span: s.name.span, newText: sug } : undefined);
+        } else if (def.arity !== s.args.length) {
+          this.report(s.name.span, 'wrong-arg-count',
+            `proc '${def.name}' takes ${def.arity} argument${def.arity === 1 ? '' : 's'}, this call passes ${s.args.length}`);
+        }
+        return;
+      }
+      default:
+        this.exprs(s);
+    }
+  }
+}
