@@ -71,3 +71,41 @@ export type MapWebviewMessage =
 export type MapHostMessage =
   | { readonly type: 'update'; readonly map: InterruptMapResponseBody }
   | { readonly type: 'idle'; readonly reason: string };
+
+/**
+ * LSP custom request (the "IRQ Lab: Decode 64-bit word" command): decode a word
+ * as one layout, or as every layout when none is given. `word` is the text the
+ * user selected or typed: 0x hex, 0b binary or decimal, `_` separators allowed.
+ */
+export const DECODE_WORD_REQUEST = 'irqlab/decodeWord';
+export interface DecodeWordParams {
+  readonly word: string;
+  /** A layout name (`xive-source-config`, ...); all layouts when absent. */
+  readonly layout?: import('../model/layouts/table').LayoutName;
+  /** Bit numbering for the markdown; default the server's `irqlab.hover.bitNumbering`. */
+  readonly numbering?: 'lsb0' | 'msb0';
+}
+export interface DecodedWordField {
+  readonly name: string;
+  /** `[39:32]` in the requested numbering. */
+  readonly bits: string;
+  readonly value: number;
+  readonly hex: string;
+  /** The named value or the kernel's rejection, when there is one. */
+  readonly meaning?: string;
+}
+export interface DecodedWordLayout {
+  readonly layout: import('../model/layouts/table').LayoutName;
+  readonly title: string;
+  /** The word masked to the layout's width, `0x` + 16 (or 8) hex digits. */
+  readonly word: string;
+  /** `prio=5 server=3 masked eisn=0x1300` */
+  readonly summary: string;
+  readonly markdown: string;
+  readonly fields: readonly DecodedWordField[];
+  /** What the kernel would reject in this word (e.g. priority 7). */
+  readonly rejections: readonly string[];
+}
+export type DecodeWordResult =
+  | { readonly ok: true; readonly word: string; readonly markdown: string; readonly decodes: readonly DecodedWordLayout[] }
+  | { readonly ok: false; readonly message: string };

@@ -1,0 +1,195 @@
+/**
+ * Open documents and their analyses. One analysis per document version: the
+ * parse, the checker's diagnostics and everything derived from them (constant
+ * environment, word sites, statement index) are computed at most once per
+ * version, so hovers, hints and completion never re-parse the file.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { TextDocuments } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  analyze, constantEnv, ConstEnv, Diagnostic, Program, Stmt, wordSites, WordSite,
+} from '../dsl';
+import { LineTable, spanContains } from './positions';
+
+export type ProcStmt = Extract<Stmt, { kind: 'proc' }>;
+
+export class DocumentAnalysis {
+  readonly lines: LineTable;
+  private envCache: ConstEnv | undefined;
+  private sitesCache: WordSite[] | undefined;
+  private procsCache: Map<string, ProcStmt> | undefined;
+
+  constructor(
+    readonly uri: string,
+    readonly version: number,
+    readonly program: Program,
+    readonly diagnostics: readonly Diagnostic[],
+  ) {
+    this.lines = new LineTable(program.text, program.lineStarts);
+  }
+
+  get text(): string {
+    return this.program.text;
+  }
+
+  get env(): ConstEnv {
+    this.envCache ??= constantEnv(this.program);
+    return this.envCache;
+  }
+
+  /** Every word site, sorted by start offset. */
+  get sites(): readonly WordSite[] {
+    this.sitesCache ??= [...wordSites(this.program, this.env)].sort((a, b) => a.span.start - b.span.start);
+    return this.sitesCache;
+  }
+
+  /** The innermost word site containing `offset` (end inclusive when `atEnd`), by binary search. */
+  siteAt(offset: number, atEnd = false): WordSite | null {
+    const sites = this.sites;
+    let lo = 0;
+    let hi = sites.length - 1;
+    let last = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (sites[mid].span.start <= offset) {
+        last = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    let best: WordSite | null = null;
+    // Sites do not overlap in practice; look back a few in case a block encloses a literal.
+    for (let i = last; i >= 0 && i > last - 8; i--) {
+      const s = sites[i].span;
+      const inside = offset >= s.start && (offset < s.end || (atEnd && offset === s.end));
+      if (inside && (!best || s.end - s.start < best.span.end - best.span.start)) best = sites[i];
+    }
+    return best;
+  }
+
+  /** Word sites that start inside [start, end). */
+  sitesIn(start: number, end: number): WordSite[] {
+    const sites = this.sites;
+    let lo = 0;
+    let hi = sites.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sites[mid].span.start < start) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: WordSite[] = [];
+    for (let i = lo; i < sites.length && sites[i].span.start < end; i++) out.push(sites[i]);
+    return out;
+  }
+
+  /** The innermost statement containing `offset` (binary search on each nesting level). */
+  statementAt(offset: number): Stmt | null {
+    let list: readonly Stmt[] = this.program.statements;
+    let found: Stmt | null = null;
+    for (;;) {
+      const stmt = lastStartingAtOrBefore(list, offset);
+      if (!stmt || !spanContains(stmt.span, offset)) return found;
+      found = stmt;
+      if ((stmt.kind === 'proc' || stmt.kind === 'repeat') && spanContains(stmt.bodySpan, offset)) list = stmt.body;
+      else return found;
+    }
+  }
+
+  /** The chain of statements from the top level down to the innermost one containing `offset`. */
+  statementPath(offset: number): Stmt[] {
+    const path: Stmt[] = [];
+    let list: readonly Stmt[] = this.program.statements;
+    for (;;) {
+      const stmt = lastStartingAtOrBefore(list, offset);
+      if (!stmt || !spanContains(stmt.span, offset)) return path;
+      path.push(stmt);
+      if (stmt.kind === 'proc' || stmt.kind === 'repeat') list = stmt.body;
+      else return path;
+    }
+  }
+
+  get procs(): ReadonlyMap<string, ProcStmt> {
+    if (!this.procsCache) {
+      const procs = new Map<string, ProcStmt>();
+      for (const s of this.program.statements) if (s.kind === 'proc' && !procs.has(s.name.name)) procs.set(s.name.name, s);
+      this.procsCache = procs;
+    }
+    return this.procsCache;
+  }
+}
+
+function lastStartingAtOrBefore(list: readonly Stmt[], offset: number): Stmt | null {
+  let lo = 0;
+  let hi = list.length - 1;
+  let best: Stmt | null = null;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].span.start <= offset) {
+      best = list[mid];
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return best;
+}
+
+/** Walks every statement, nested ones included, in source order. */
+export function forEachStatement(list: readonly Stmt[], visit: (s: Stmt, parents: readonly Stmt[]) => void, parents: Stmt[] = []): void {
+  for (const s of list) {
+    visit(s, parents);
+    if (s.kind === 'proc' || s.kind === 'repeat') {
+      parents.push(s);
+      forEachStatement(s.body, visit, parents);
+      parents.pop();
+    }
+  }
+}
+
+/** Resolves `include "path"` relative to the including document's URI. */
+export function resolveIncludeUri(fromUri: string, path: string): string {
+  try {
+    return new URL(path, fromUri).toString();
+  } catch {
+    return path;
+  }
+}
+
+export class DocumentStore {
+  readonly documents = new TextDocuments(TextDocument);
+  private readonly cache = new Map<string, DocumentAnalysis>();
+
+  /** The analysis of the document's current version; null for documents that are not open. */
+  get(uri: string): DocumentAnalysis | null {
+    const doc = this.documents.get(uri);
+    if (!doc) return null;
+    const cached = this.cache.get(uri);
+    if (cached && cached.version === doc.version) return cached;
+    return this.analyzeDocument(doc);
+  }
+
+  analyzeDocument(doc: TextDocument): DocumentAnalysis {
+    const text = doc.getText();
+    const { program, diagnostics } = analyze(text, doc.uri, {
+      readFile: (uri) => this.readInclude(uri),
+      resolveInclude: resolveIncludeUri,
+    });
+    const analysis = new DocumentAnalysis(doc.uri, doc.version, program, diagnostics);
+    this.cache.set(doc.uri, analysis);
+    return analysis;
+  }
+
+  forget(uri: string): void {
+    this.cache.delete(uri);
+  }
+
+  /** Included files: the editor's copy when open, else the file on disk. */
+  readInclude(uri: string): string | undefined {
+    const open = this.documents.get(uri);
+    if (open) return open.getText();
+    try {
+      return readFileSync(uri.startsWith('file:') ? fileURLToPath(uri) : uri, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+}

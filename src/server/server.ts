@@ -1,0 +1,152 @@
+/**
+ * The `.irq` language server: wires the document store and one module per
+ * LSP feature to a connection. Every handler is guarded: an internal error is
+ * logged and answered with an LSP error, and the server keeps serving.
+ * Requests for documents that are not open answer null/empty.
+ */
+import {
+  CodeActionKind, Connection, DidChangeConfigurationNotification, ErrorCodes, InitializeParams, InitializeResult,
+  ResponseError, TextDocumentSyncKind,
+} from 'vscode-languageserver';
+import { DECODE_WORD_REQUEST, DecodeWordParams, DecodeWordResult } from '../protocol';
+import { codeActions, CONVERT_TO_FIELDS, CONVERT_TO_WORD } from './code-actions';
+import { complete } from './completion';
+import { decodeWordRequest } from './decode-word';
+import { definition, prepareRename, references, rename } from './definition';
+import { lspDiagnostics } from './diagnostics';
+import { DocumentAnalysis, DocumentStore } from './documents';
+import { foldingRanges } from './folding';
+import { formatDocument } from './formatting';
+import { hover } from './hover';
+import { inlayHints } from './inlay-hints';
+import { DEFAULT_SETTINGS, ServerSettings, settingsFrom } from './settings';
+import { SEMANTIC_LEGEND, semanticTokens } from './semantic-tokens';
+import { signatureHelp } from './signature-help';
+import { documentSymbols } from './symbols';
+
+export const SERVER_NAME = 'irqlab-lsp';
+
+export interface ServerHandle {
+  readonly store: DocumentStore;
+  settings(): ServerSettings;
+}
+
+export function startServer(connection: Connection): ServerHandle {
+  const store = new DocumentStore();
+  let settings: ServerSettings = DEFAULT_SETTINGS;
+  let pullConfiguration = false;
+  let registerConfigurationChange = false;
+
+  const logError = (what: string, e: unknown) =>
+    connection.console.error(`${what}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+
+  /** Runs a handler; an exception becomes a logged InternalError response. */
+  function guard<P, R>(name: string, fn: (params: P) => R): (params: P) => R | ResponseError<void> {
+    return (params: P) => {
+      try {
+        return fn(params);
+      } catch (e) {
+        logError(`${name} failed`, e);
+        return new ResponseError(ErrorCodes.InternalError, `irqlab: ${name} failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
+  }
+
+  /** A handler on an open document's current analysis; `empty` for unknown documents. */
+  function onDocument<P extends { textDocument: { uri: string } }, R>(
+    name: string,
+    empty: R,
+    fn: (a: DocumentAnalysis, params: P) => R,
+  ): (params: P) => R | ResponseError<void> {
+    return guard(name, (params: P) => {
+      const a = store.get(params.textDocument.uri);
+      return a ? fn(a, params) : empty;
+    });
+  }
+
+  const offsetOf = (a: DocumentAnalysis, p: { position: { line: number; character: number } }) => a.lines.offsetAt(p.position);
+
+  function publish(uri: string): void {
+    try {
+      const a = store.get(uri);
+      if (!a) return;
+      void connection.sendDiagnostics({ uri, version: a.version, diagnostics: lspDiagnostics(a) });
+    } catch (e) {
+      logError(`diagnostics for ${uri} failed`, e);
+    }
+  }
+
+  async function refreshSettings(): Promise<void> {
+    if (!pullConfiguration) return;
+    try {
+      const section = (await connection.workspace.getConfiguration('irqlab')) as unknown;
+      settings = settingsFrom({ irqlab: section }, settings);
+    } catch (e) {
+      logError('reading the irqlab configuration failed', e);
+    }
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    settings = settingsFrom(params.initializationOptions, DEFAULT_SETTINGS);
+    pullConfiguration = params.capabilities.workspace?.configuration === true;
+    registerConfigurationChange = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: [' ', '{', ',', '>'], resolveProvider: false },
+        signatureHelpProvider: { triggerCharacters: [' ', ',', '('], retriggerCharacters: [' '] },
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
+        documentFormattingProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CONVERT_TO_FIELDS, CONVERT_TO_WORD] },
+        inlayHintProvider: true,
+        semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true },
+      },
+      serverInfo: { name: SERVER_NAME, version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (!pullConfiguration) return;
+    if (registerConfigurationChange) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'irqlab' }).catch(() => undefined);
+    void refreshSettings();
+  });
+
+  connection.onDidChangeConfiguration((change) => {
+    if (pullConfiguration) void refreshSettings();
+    else settings = settingsFrom(change.settings, settings);
+  });
+
+  store.documents.onDidChangeContent((e) => publish(e.document.uri));
+  store.documents.onDidClose((e) => {
+    store.forget(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.onHover(onDocument('hover', null, (a, p) => hover(a, offsetOf(a, p), settings)));
+  connection.onCompletion(onDocument('completion', [], (a, p) => complete(a, offsetOf(a, p))));
+  connection.onSignatureHelp(onDocument('signatureHelp', null, (a, p) => signatureHelp(a, offsetOf(a, p))));
+  connection.onDefinition(onDocument('definition', null, (a, p) => definition(a, offsetOf(a, p))));
+  connection.onReferences(onDocument('references', [], (a, p) => references(a, offsetOf(a, p), p.context.includeDeclaration)));
+  connection.onPrepareRename(onDocument('prepareRename', null, (a, p) => prepareRename(a, offsetOf(a, p))));
+  connection.onRenameRequest(onDocument('rename', null, (a, p) => {
+    const r = rename(a, offsetOf(a, p), p.newName);
+    if (r && 'error' in r) return new ResponseError(ErrorCodes.InvalidParams, r.error);
+    return r;
+  }));
+  connection.onDocumentSymbol(onDocument('documentSymbol', [], (a) => documentSymbols(a)));
+  connection.onFoldingRanges(onDocument('foldingRange', [], (a) => foldingRanges(a)));
+  connection.onDocumentFormatting(onDocument('formatting', [], (a) => formatDocument(a, (m) => connection.console.warn(m))));
+  connection.onCodeAction(onDocument('codeAction', [], (a, p) => codeActions(a, p.range, p.context.only)));
+  connection.languages.inlayHint.on(onDocument('inlayHint', [], (a, p) => inlayHints(a, p.range)));
+  connection.languages.semanticTokens.on(onDocument('semanticTokens', { data: [] }, (a) => semanticTokens(a)));
+  connection.onRequest(DECODE_WORD_REQUEST, guard('decodeWord', (p: DecodeWordParams): DecodeWordResult => decodeWordRequest(p, settings.bitNumbering)));
+
+  store.documents.listen(connection);
+  connection.listen();
+  return { store, settings: () => settings };
+}
