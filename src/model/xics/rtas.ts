@@ -70,16 +70,20 @@ function onXive(vm: VmState, dev: XicsDeviceState, name: string, irq: number, ar
     case 'ibm,set-xive': {
       const server = args[1] >>> 0;
       const priority = args[2] >>> 0;
+      let failure: string | null = null;
       if (priority !== MASKED && prioFromGuest(priority & 0xff) !== MASKED) {
-        const icp = findIcp(vm, server);
-        if (!icp) return error(`no vCPU has server number ${server} (${fn} → xive_target_interrupt)`);
-        block.server[index] = server;
-        block.targeted[index] = 1;
+        if (findIcp(vm, server)) {
+          block.server[index] = server;
+          block.targeted[index] = 1;
+        } else {
+          // The targeting error is returned, but the unmask below still happens.
+          failure = `no vCPU has server number ${server} (${fn} → xive_target_interrupt); the source is unmasked at priority ${priority & 0xff} anyway, on its previous target`;
+        }
       }
       block.priority[index] = priority & 0xff;
       block.savedPriority[index] = priority & 0xff;
       if (priority !== MASKED) finishUnmaskOnXive(vm, dev, ref);
-      return done;
+      return failure === null ? done : error(failure);
     }
     case 'ibm,get-xive':
       return { status: 0, rets: [block.server[index], block.priority[index]] };
