@@ -2,4 +2,3 @@
 export * from './types';
 export { ScenarioRuntime, DEFAULT_MAX_STEPS, CONSOLE_URI } from './scenario-runtime';
 export { runScenarioText, checkScenarioText, ScenarioRunSummary } from './run-scenario';
-export { parseExpression } from './expression-parser';

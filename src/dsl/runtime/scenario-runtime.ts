@@ -7,12 +7,11 @@
  * keyed by step number, so re-execution reproduces them too.
  */
 import type { Diagnostic, Program, Stmt } from '../ast';
-import { analyze, parse } from './front-end';
+import { analyze, parse, parseExpression } from '../index';
 import type { VmState } from '../../model/state';
 import { createVm, snapshotVm } from '../../model';
 import { evaluate, evaluateValue, EvaluationError, Scope } from './evaluate';
 import { checkExpectation, Verdict } from './expectations';
-import { parseExpression } from './expression-parser';
 import { describeWord, hex } from './format';
 import { cloneFrame, FrameState, frameName, hasExecutable, isExecutable } from './frames';
 import { IncludeGraph, loadIncludes, resolveRelative } from './includes';
@@ -113,8 +112,8 @@ export class ScenarioRuntime {
     }, options.readFile, resolve);
     const all = [...diagnostics];
     for (const d of includes.diagnostics) {
-      // The front end may already report a missing include; one diagnostic per include is enough.
-      if (!all.some((x) => isErrorDiagnostic(x) && x.span.start === d.span.start)) all.push(d);
+      // The front end's checker reports most include problems already; one error per include statement is enough.
+      if (!all.some((x) => isErrorDiagnostic(x) && x.span.start >= d.span.start && x.span.start <= d.span.end)) all.push(d);
     }
     all.sort((a, b) => a.span.start - b.span.start);
     return { runtime: new ScenarioRuntime(program, includes, options), diagnostics: all };
@@ -226,7 +225,7 @@ export class ScenarioRuntime {
 
   evaluateExpression(text: string): { ok: true; value: bigint | boolean; display: string } | { ok: false; error: string } {
     const parsed = parseExpression(text.trim());
-    if (!parsed.ok) return { ok: false, error: parsed.error };
+    if (!parsed.expr) return { ok: false, error: parsed.diagnostics.map((d) => d.message).join('; ') || 'not an expression' };
     try {
       const v = evaluateValue(parsed.expr, this.scope);
       if (typeof v === 'boolean') return { ok: true, value: v, display: String(v) };
