@@ -83,10 +83,6 @@ export type ChildrenResult = { readonly ok: true; readonly nodes: VariableNode[]
 
 const hex = (n: number | bigint): string => '0x' + n.toString(16);
 
-function sourceLayout(vm: VmState): LayoutName {
-  return vm.device?.kind === 'xive' ? 'xive-source-config' : 'xics-source';
-}
-
 /** Existing sources, counted without building views. */
 function sourceTotal(vm: VmState): number {
   return inspectDevice(vm)?.sourceCount ?? 0;
@@ -192,8 +188,8 @@ function deviceNodes(ctx: TreeContext): VariableNode[] {
   const d: DeviceView | null = inspectDevice(ctx.vm);
   const n = (v: number): string => formatNumber(v, ctx.display);
   const nodes: VariableNode[] = [
-    { name: 'type', value: d ? d.kind : 'none (no KVM_CREATE_DEVICE yet)', evaluateName: 'device.type', readOnly: true },
-    { name: 'host', value: ctx.vm.host ?? 'undecided', evaluateName: 'device.host', readOnly: true },
+    { name: 'type', value: d ? d.kind : 'none (no KVM_CREATE_DEVICE yet)', readOnly: true },
+    { name: 'host', value: ctx.vm.host ?? 'undecided', readOnly: true },
   ];
   if (!d) return nodes;
   nodes.push(
@@ -202,8 +198,8 @@ function deviceNodes(ctx: TreeContext): VariableNode[] {
       readOnly: d.kind === 'xics' || d.kind === 'xics-pr',
       write: d.kind === 'xics' || d.kind === 'xics-pr' ? undefined : { statement: (v) => `ctrl nr_servers ${v}` },
     },
-    { name: 'sources', value: n(d.sourceCount), evaluateName: 'device.sources', readOnly: true },
-    { name: 'vcpus', value: n(ctx.vm.vcpus.length), evaluateName: 'device.vcpus', readOnly: true },
+    { name: 'sources', value: n(d.sourceCount), evaluateName: 'device.source_count', readOnly: true },
+    { name: 'vcpus', value: n(ctx.vm.vcpus.length), readOnly: true },
     { name: 'counters', value: Object.entries(d.counters).map(([k, v]) => `${k}=${v}`).join(' '), children: 'device/counters', namedVariables: Object.keys(d.counters).length, readOnly: true },
   );
   return nodes;
@@ -212,7 +208,7 @@ function deviceNodes(ctx: TreeContext): VariableNode[] {
 function counterNodes(ctx: TreeContext): VariableNode[] {
   const d = inspectDevice(ctx.vm);
   if (!d) return [];
-  return Object.entries(d.counters).map(([k, v]) => ({ name: k, value: formatNumber(v, ctx.display), evaluateName: `device.counters.${k}`, readOnly: true }));
+  return Object.entries(d.counters).map(([k, v]) => ({ name: k, value: formatNumber(v, ctx.display), evaluateName: `device.${k}`, readOnly: true }));
 }
 
 // ------------------------------------------------------------------ sources
@@ -276,7 +272,7 @@ function sourceChildren(ctx: TreeContext, irq: number, p: Page): ChildrenResult 
   const owner = `source(${hex(irq)})`;
   const nodes = fieldNodes(ctx, s.layout, s.word, owner, writeSource(ctx.vm, irq));
   nodes.push(
-    { name: 'type', value: s.type, evaluateName: `${owner}.type`, readOnly: true },
+    { name: 'type', value: s.type, evaluateName: `${owner}.lsi`, readOnly: true },
     { name: 'pq', value: `${formatNumber(s.pq, ctx.display, 2)} (${pqText(s.pq)})`, evaluateName: `${owner}.pq`, readOnly: true },
     { name: 'asserted', value: String(s.asserted), evaluateName: `${owner}.asserted`, readOnly: true },
   );
@@ -330,11 +326,12 @@ function queueChildren(ctx: TreeContext, server: number, priority: number, p: Pa
     { name: 'index', value: n(q.index), evaluateName: `${owner}.index`, readOnly: true },
     { name: 'generation', value: n(q.toggle), evaluateName: `${owner}.generation`, readOnly: true },
     { name: 'count', value: n(q.count), evaluateName: `${owner}.count`, readOnly: true },
-    { name: 'size', value: `${n(q.entries)} entries`, evaluateName: `${owner}.size`, readOnly: true },
+    { name: 'size', value: `${n(q.entries)} entries`, evaluateName: `${owner}.entries`, readOnly: true },
     { name: 'dirty', value: String(q.dirty), evaluateName: `${owner}.dirty`, readOnly: true },
-    { name: 'reader', value: `index ${n(q.readerIndex)} gen ${q.readerToggle}`, evaluateName: `${owner}.reader`, readOnly: true },
+    { name: 'reader_index', value: n(q.readerIndex), evaluateName: `${owner}.reader_index`, readOnly: true },
+    { name: 'reader_generation', value: n(q.readerToggle), evaluateName: `${owner}.reader_toggle`, readOnly: true },
     {
-      name: 'entries', value: `${slots} written`, type: 'xive-eq-entry[]', evaluateName: `${owner}.entries`,
+      name: 'entries', value: `${slots} written`, type: 'xive-eq-entry[]',
       children: `queue/${server}/${priority}/entries`, indexedVariables: slots,
       memoryReference: q.entries > 0 ? hex(q.qaddr) : undefined, readOnly: true,
     },
@@ -410,6 +407,22 @@ function lastNodes(ctx: TreeContext): VariableNode[] {
     if (e.actual !== undefined) nodes.push({ name: 'actual', value: e.actual, readOnly: true });
   }
   return nodes;
+}
+
+/** The child called `name` of `parentPath` (for setVariable and dataBreakpointInfo), without listing a whole page. */
+export function findChild(ctx: TreeContext, parentPath: string, name: string): VariableNode | undefined {
+  if (parentPath === 'sources' || parentPath.startsWith('sources/chunk/')) {
+    if (!/^0x[0-9a-f]+$/i.test(name)) return undefined;
+    const s = findSource(ctx.vm, Number(name));
+    return s ? sourceNode(ctx, s) : undefined;
+  }
+  if (parentPath.endsWith('/entries')) {
+    const m = /^\[(\d+)\]$/.exec(name);
+    const r = m ? childrenOf(ctx, parentPath, { start: Number(m[1]), count: 1 }) : null;
+    return r?.ok ? r.nodes[0] : undefined;
+  }
+  const r = childrenOf(ctx, parentPath);
+  return r.ok ? r.nodes.find((n) => n.name === name) : undefined;
 }
 
 /** The word a setVariable writes for `node` given the user's new value, or an error. */

@@ -1,0 +1,48 @@
+/** The routing picture for the interrupt-map webview (`irqlab/interruptMap`), from the model's views. */
+import { decodeToRecord } from '../model/layouts/codec';
+import { hexWord, summarizeWord } from '../model/layouts/render';
+import type { VmState } from '../model/state';
+import { inspectDevice, inspectPresenters, inspectQueues, inspectSources } from '../model/views';
+import type { InterruptMapPresenter, InterruptMapQueue, InterruptMapResponseBody, InterruptMapSource } from '../protocol';
+import { pqText } from './format';
+
+export const DEFAULT_MAP_SOURCES = 1000;
+
+/**
+ * Entries written and not yet scanned. The writer's generation bit starts at
+ * the configured qtoggle (1 in every QEMU sequence) and the reader's at 0, so
+ * they are on the same lap when the bits differ.
+ */
+function unreadEntries(q: { index: number; toggle: number; readerIndex: number; readerToggle: number; entries: number }): number {
+  if (q.entries === 0) return 0;
+  const sameLap = q.toggle !== q.readerToggle;
+  const n = sameLap ? q.index - q.readerIndex : q.entries - q.readerIndex + q.index;
+  return Math.max(0, Math.min(q.entries, n));
+}
+
+export function buildInterruptMap(vm: VmState, step: number, line: number | null, maxSources = DEFAULT_MAP_SOURCES): InterruptMapResponseBody {
+  const device = inspectDevice(vm);
+  const limit = Number.isInteger(maxSources) && maxSources >= 0 ? Math.min(maxSources, 100_000) : DEFAULT_MAP_SOURCES;
+  const sources: InterruptMapSource[] = inspectSources(vm, 0, limit).map((s) => ({
+    irq: s.irq, type: s.type, pq: pqText(s.pq), asserted: s.asserted, routed: s.routed,
+    server: s.server, priority: s.priority, summary: summarizeWord(s.layout, s.word),
+  }));
+  const queues: InterruptMapQueue[] = inspectQueues(vm).map((q) => ({
+    server: q.server, priority: q.priority, vcpu: q.vcpu, index: q.index, entries: q.entries,
+    generation: q.toggle, unread: unreadEntries(q), count: q.count,
+  }));
+  const presenters: InterruptMapPresenter[] = inspectPresenters(vm).map((p) => {
+    const f = decodeToRecord(p.layout, p.word);
+    const pending: number[] = [];
+    if (p.layout === 'xive-vp-state') {
+      for (let prio = 0; prio < 8; prio++) if (f.ipb & (0x80 >> prio)) pending.push(prio);
+    } else if (f.xisr !== 0) {
+      pending.push(f.ppri);
+    }
+    return {
+      vcpu: p.vcpu, server: p.server, kind: p.layout === 'xics-icp' ? 'icp' : 'vp', word: hexWord(p.word, 64),
+      summary: summarizeWord(p.layout, p.word), running: p.running, pending, cppr: f.cppr,
+    };
+  });
+  return { device: device?.kind ?? null, line, step, sources, totalSources: device?.sourceCount ?? 0, queues, presenters };
+}
