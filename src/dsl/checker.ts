@@ -330,12 +330,15 @@ class Checker {
     return this.scalarWidth(e, LAYOUTS[layout].width, layout);
   }
 
-  private scalarWidth(e: Expr, width: number, layout?: LayoutName): bigint | null {
+  /** A constant within `width` bits; `signed` also admits two's-complement negatives (hcall registers). */
+  private scalarWidth(e: Expr, width: number, layout?: LayoutName, signed = false): bigint | null {
     const v = this.constant(e);
     if (v === null) return null;
     const max = (1n << BigInt(width)) - 1n;
-    if (v < 0n || v > max) {
-      this.report(e.span, 'value-too-wide', `0x${v < 0n ? '-' + (-v).toString(16) : v.toString(16)} does not fit ${layout ? `a ${layout} word` : 'the value'} (${width} bits, max 0x${max.toString(16)})`);
+    const min = signed ? -(1n << BigInt(width - 1)) : 0n;
+    if (v < min || v > max) {
+      const shown = v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`;
+      this.report(e.span, 'value-too-wide', `${shown} does not fit ${layout ? `a ${layout} word` : 'the value'} (${width} bits, ${signed ? `min -0x${(-min).toString(16)}, ` : ''}max 0x${max.toString(16)})`);
       return null;
     }
     return v;
@@ -445,7 +448,7 @@ class Checker {
       this.errnoName(e);
       if (e.kind === 'errno') this.notApplicable(e, 'an hcall returns an H_* code, not an errno');
       else if (e.kind === 'entries') this.notApplicable(e, "queue entries come from 'eq server S priority P'");
-      else if (e.kind === 'value') this.scalarWidth(e.expr, 64);
+      else if (e.kind === 'value') this.scalarWidth(e.expr, 64, undefined, true);
     }
     if (!isHcallName(s.name.name)) {
       const sug = closest(s.name.name, Object.keys(HCALLS));
@@ -471,7 +474,7 @@ class Checker {
         if (seen.has(argNames[i])) this.report(a.span, 'duplicate-arg', `${s.name.name}: argument '${argNames[i]}' is given twice`);
         seen.add(argNames[i]);
       }
-      this.scalarWidth(a.value, 64);
+      this.scalarWidth(a.value, 64, undefined, true);
     });
     if (s.args.length > argNames.length) {
       this.report(s.args[argNames.length].span, 'too-many-args',

@@ -84,7 +84,9 @@ export class Parser {
     if (t.kind === 'bad') throw new SyntaxFailure(spanOf(t), t.problem ?? 'unexpected character', 'unexpected-character');
     if (t.kind === 'number' && t.problem) throw new SyntaxFailure(spanOf(t), t.problem, 'invalid-number');
     if (t.kind === 'string' && t.problem) throw new SyntaxFailure(spanOf(t), t.problem, 'unterminated-string');
-    throw new SyntaxFailure(spanOf(t), `expected ${expected}, found ${describe(t)}`, 'syntax');
+    // At a line end the problem sits where the line stops, not on the next line.
+    const at = t.kind === 'newline' ? { start: t.start, end: t.start, line: t.line, col: t.col } : spanOf(t);
+    throw new SyntaxFailure(at, `expected ${expected}, found ${describe(t)}`, 'syntax');
   }
 
   private expectOp(text: string, what = `'${text}'`): Token {
@@ -320,11 +322,11 @@ export class Parser {
       const open = this.next();
       this.enter(open);
       const items: Expr[] = [];
-      this.skipNewlines();
+      this.skipFieldNewlines(open);
       while (!this.isOp(']')) {
         items.push(this.expr());
-        this.skipNewlines();
-        if (this.isOp(',')) { this.next(); this.skipNewlines(); continue; }
+        this.skipFieldNewlines(open);
+        if (this.isOp(',')) { this.next(); this.skipFieldNewlines(open); continue; }
         if (!this.isOp(']')) this.fail(this.peek(), "',' or ']'");
       }
       const close = this.next();
@@ -675,7 +677,7 @@ export class Parser {
     this.leave();
     return { kind: 'fields', fields, span: spanFrom(spanOf(open), spanOf(close)) };
   }
-  /** Newlines inside a field block; a following statement keyword (or EOF) means the `{` was never closed. */
+  /** Newlines inside a field block or entry list; a following statement keyword (or EOF) means `open` was never closed. */
   private skipFieldNewlines(open: Token): void {
     const saved = this.pos;
     while (this.peek().kind === 'newline') this.next();
@@ -683,7 +685,8 @@ export class Parser {
     // Field names never coincide with statement keywords, so a keyword at a line start begins the next statement.
     if (t.kind === 'eof' || (this.pos > saved && t.kind === 'name' && isStatementKeyword(t.text))) {
       this.pos = saved;
-      throw new SyntaxFailure(spanOf(open), "this '{' is never closed: add '}'", 'unclosed-block');
+      const close = open.text === '[' ? ']' : '}';
+      throw new SyntaxFailure(spanOf(open), `this '${open.text}' is never closed: add '${close}'`, 'unclosed-block');
     }
   }
 
@@ -830,7 +833,10 @@ function logParts(s: Token): LogPart[] {
       const sub = new Parser(lexed);
       if (lexed.length === 1) throw new SyntaxFailure(span(i, close + 1), 'empty interpolation {} in a log message', 'syntax');
       const expr = sub.guard(() => sub.expr());
-      if (!expr) throw new SyntaxFailure(sub.diagnostics[0].span, sub.diagnostics[0].message, sub.diagnostics[0].code);
+      if (!expr) {
+        const d = sub.diagnostics[0];
+        throw new SyntaxFailure(d.span, d.message.replace('end of file', "'}'") + ' in an interpolation', d.code);
+      }
       if (!sub.atEnd()) throw new SyntaxFailure(spanOf(sub.current()), `unexpected ${describe(sub.current())} in an interpolation`, 'syntax');
       parts.push({ kind: 'expr', expr, span: span(i, close + 1) });
       i = close + 1;
