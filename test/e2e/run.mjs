@@ -10,7 +10,7 @@
 //
 // Screenshot protocol: the suite logs `[irqlab-e2e] screenshot NAME` and waits for
 // `$IRQLAB_E2E_ARTIFACTS/NAME.done`, which this runner writes once NAME.png is saved.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureAll, repoRoot } from './setup.mjs';
@@ -18,6 +18,8 @@ import { freePort, installVsix, startCodeServer, stopGroup, workbenchUrl } from 
 
 const RUN_TIMEOUT_MS = Number(process.env.IRQLAB_E2E_TIMEOUT_MS ?? 6 * 60_000);
 const SCREENSHOT_MARKER = /\[irqlab-e2e\] screenshot ([a-z0-9-]+)/;
+// Workbench chatter that has nothing to do with the suite (no GitHub sign-in offline).
+const NOISE = /^\[AgentHost\] No signed-in session/;
 const artifacts = join(repoRoot, 'test-artifacts');
 const keep = process.argv.includes('--keep');
 
@@ -46,7 +48,8 @@ async function main() {
   const paths = ensureAll();
   const suite = requireFile(join(repoRoot, 'dist', 'test', 'suite', 'index.js'), 'run `npm run build` first');
   const { vsix, id } = packagedVsix();
-  const examples = requireFile(join(repoRoot, 'examples'), 'the suite opens a copy of examples/');
+  // IRQLAB_E2E_EXAMPLES points the run at another folder of scenarios (development only).
+  const examples = requireFile(process.env.IRQLAB_E2E_EXAMPLES ?? join(repoRoot, 'examples'), 'the suite opens a copy of examples/');
 
   rmSync(artifacts, { recursive: true, force: true });
   mkdirSync(artifacts, { recursive: true });
@@ -108,12 +111,15 @@ async function main() {
     });
     const page = browser.pages()[0] ?? (await browser.newPage());
     let screenshots = Promise.resolve();
+    const hostLog = join(artifacts, 'extension-host.log');
     const result = new Promise((resolve) => {
       page.exposeFunction('codeAutomationExit', (code) => resolve(Number(code)));
     });
     await page.exposeFunction('codeAutomationLog', (level, message) => {
       const text = String(message);
-      process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+      const line = text.endsWith('\n') ? text : `${text}\n`;
+      appendFileSync(hostLog, `[${level}] ${line}`);
+      if (!NOISE.test(text)) process.stdout.write(line);
       const m = SCREENSHOT_MARKER.exec(text);
       if (m) {
         const name = m[1];

@@ -1,0 +1,34 @@
+/**
+ * What `activate` returns: a small, read-only window on the extension's state, used by
+ * the end-to-end suite (and by any extension that wants to drive IRQ Lab).
+ */
+import type { InterruptMapResponseBody } from '../protocol';
+
+export interface ScenarioRunSummary {
+  readonly file: string;
+  readonly passed: number;
+  readonly failed: number;
+  /** Parse/check errors that prevented the run (empty when it ran). */
+  readonly errors: readonly string[];
+  readonly stepLimitHit: boolean;
+}
+
+export interface TestRunRecord {
+  readonly file: string;
+  readonly line: number; // 1-based
+  readonly state: 'passed' | 'failed' | 'errored';
+  readonly message?: string;
+  readonly expected?: string;
+  readonly actual?: string;
+}
+
+export interface IrqLabApi {
+  /** Resolves once the language client is running (rejects with the start error). */
+  languageClientReady(): Promise<void>;
+  /** Results of the most recent Test Explorer run, per expectation. */
+  lastTestRun(): readonly TestRunRecord[];
+  /** Ids of the test items the controller knows (files and, once resolved, expectations). */
+  testItemIds(): readonly string[];
+  /** The last routing picture sent to the interrupt map, and whether the panel is open. */
+  interruptMap(): { readonly open: boolean; readonly map: InterruptMapResponseBody | null; readonly updates: number };
+}

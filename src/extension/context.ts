@@ -1,0 +1,82 @@
+/**
+ * Ctx owns everything the extension creates: the output channel, the language client,
+ * the debug registrations, the test controller and the interrupt map. Commands receive
+ * it (see commands.ts) instead of reaching for globals.
+ */
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { IrqLabApi } from './api';
+import { createLanguageClient } from './client';
+import { COMMAND_IDS } from './command-ids';
+import { COMMANDS } from './commands';
+import { registerScenarioCodeLens } from './code-lens';
+import { registerDebugging } from './debug';
+import { InterruptMap } from './interrupt-map';
+import { IrqLabSettings, SETTINGS_SECTION, readSettings } from './settings';
+import { ScenarioTests } from './testing';
+
+export class Ctx {
+  readonly output: vscode.LogOutputChannel;
+  /** The language client's own log (and its trace, per `irqlab.trace.server`). */
+  readonly serverOutput: vscode.OutputChannel;
+  readonly interruptMap: InterruptMap;
+  readonly tests: ScenarioTests;
+  private readonly disposables: vscode.Disposable[] = [];
+  private client: LanguageClient | undefined;
+  private clientStart: Promise<void> = Promise.reject(new Error('the language client was not started'));
+
+  constructor(readonly extension: vscode.ExtensionContext) {
+    this.output = vscode.window.createOutputChannel('IRQ Lab', { log: true });
+    this.serverOutput = vscode.window.createOutputChannel('IRQ Lab Language Server');
+    this.interruptMap = new InterruptMap(this);
+    this.tests = new ScenarioTests(this);
+    this.disposables.push(this.output, this.serverOutput, this.interruptMap, this.tests);
+    this.clientStart.catch(() => undefined);
+  }
+
+  activate(): IrqLabApi {
+    for (const id of COMMAND_IDS) {
+      this.disposables.push(vscode.commands.registerCommand(id, COMMANDS[id](this)));
+    }
+    this.disposables.push(...registerDebugging(this), registerScenarioCodeLens());
+    this.startLanguageClient();
+    return {
+      languageClientReady: () => this.clientStart,
+      lastTestRun: () => this.tests.lastRun,
+      testItemIds: () => this.tests.itemIds(),
+      interruptMap: () => this.interruptMap.state(),
+    };
+  }
+
+  settings(): IrqLabSettings {
+    const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+    return readSettings((key) => config.get(key));
+  }
+
+  /** Logs the error and tells the user what failed and why, with a way to the log. */
+  reportError(what: string, cause: unknown): void {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    this.output.error(`${what}: ${reason}`);
+    void vscode.window.showErrorMessage(`IRQ Lab: ${what}: ${reason}`, 'Show Log').then((choice) => {
+      if (choice) this.output.show(true);
+    });
+  }
+
+  private startLanguageClient(): void {
+    // The server only reads and analyses text (it runs nothing), so it also serves untrusted workspaces.
+    const client = createLanguageClient(this.extension.extensionPath, this.serverOutput);
+    this.client = client;
+    this.clientStart = client.start().catch((e: unknown) => {
+      this.reportError('the language server did not start', e);
+      throw e;
+    });
+    this.clientStart.catch(() => undefined);
+  }
+
+  async dispose(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    for (const d of this.disposables.splice(0).reverse()) d.dispose();
+    if (client) await client.stop().catch(() => undefined);
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * Test Explorer: every `.irq` file of the workspace is a test item, each statement with
+ * an expectation a child at its line. Run executes the scenario in-process through the
+ * interpreter; Debug starts a debug session on the file. Failures carry expected/actual.
+ */
+import * as vscode from 'vscode';
+import type { TestRunRecord } from './api';
+import { LANGUAGE_ID } from './command-ids';
+import type { Ctx } from './context';
+import { debugConfigurationFor } from './debug';
+import { outlineScenario, runScenarioFile } from './scenario-files';
+
+const IRQ_GLOB = '**/*.irq';
+const EXCLUDE = '**/node_modules/**';
+
+export class ScenarioTests implements vscode.Disposable {
+  private readonly controller: vscode.TestController;
+  private readonly disposables: vscode.Disposable[] = [];
+  private records: TestRunRecord[] = [];
+
+  constructor(private readonly ctx: Ctx) {
+    this.controller = vscode.tests.createTestController('irqlab', 'IRQ Lab scenarios');
+    this.controller.resolveHandler = async (item) => {
+      if (item) this.resolveFile(item);
+      else await this.discover();
+    };
+    this.controller.refreshHandler = () => this.discover();
+    this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true);
+    this.controller.createRunProfile('Debug', vscode.TestRunProfileKind.Debug, (request) => this.debug(request), true);
+    const watcher = vscode.workspace.createFileSystemWatcher(IRQ_GLOB);
+    this.disposables.push(
+      this.controller,
+      watcher,
+      watcher.onDidCreate((uri) => this.fileItem(uri)),
+      watcher.onDidChange((uri) => this.resolveFile(this.fileItem(uri))),
+      watcher.onDidDelete((uri) => this.controller.items.delete(uri.toString())),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.languageId === LANGUAGE_ID && e.document.uri.scheme === 'file') this.resolveFile(this.fileItem(e.document.uri), e.document.getText());
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.discover()),
+    );
+    // Discovered up front (findFiles is asynchronous, activation does not wait) so that
+    // "Run All Tests" works before the Testing view was ever opened.
+    void this.discover();
+  }
+
+  get lastRun(): readonly TestRunRecord[] {
+    return this.records;
+  }
+
+  itemIds(): string[] {
+    const ids: string[] = [];
+    this.controller.items.forEach((file) => {
+      ids.push(file.id);
+      file.children.forEach((child) => ids.push(child.id));
+    });
+    return ids.sort();
+  }
+
+  private async discover(): Promise<void> {
+    if (!vscode.workspace.isTrusted) return;
+    for (const uri of await vscode.workspace.findFiles(IRQ_GLOB, EXCLUDE)) this.resolveFile(this.fileItem(uri));
+  }
+
+  private fileItem(uri: vscode.Uri): vscode.TestItem {
+    const existing = this.controller.items.get(uri.toString());
+    if (existing) return existing;
+    const item = this.controller.createTestItem(uri.toString(), vscode.workspace.asRelativePath(uri), uri);
+    item.canResolveChildren = true;
+    this.controller.items.add(item);
+    return item;
+  }
+
+  /** Children = expectations, from the open document's text when there is one. */
+  private resolveFile(item: vscode.TestItem, text?: string): void {
+    if (!item.uri) return;
+    const uri = item.uri;
+    const source = text ?? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.getText();
+    const load = source !== undefined ? Promise.resolve(source) : vscode.workspace.fs.readFile(uri).then((b) => new TextDecoder().decode(b));
+    void load.then(
+      (content) => {
+        const outline = outlineScenario(content, uri.fsPath);
+        item.description = outline.title ?? undefined;
+        item.range = outline.scenarioLines.length > 0 ? new vscode.Range(outline.scenarioLines[0], 0, outline.scenarioLines[0], 0) : undefined;
+        item.children.replace(
+          outline.expectations.map((e) => {
+            const child = this.controller.createTestItem(`${uri.toString()}#${e.line + 1}`, e.label, uri);
+            child.range = new vscode.Range(e.line, 0, e.line, e.label.length);
+            return child;
+          }),
+        );
+      },
+      (e: unknown) => this.ctx.output.warn(`cannot read ${uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  }
+
+  /** The files a request covers: a child stands for its file (scenarios run whole). */
+  private filesOf(request: vscode.TestRunRequest): vscode.TestItem[] {
+    const files = new Map<string, vscode.TestItem>();
+    const add = (item: vscode.TestItem) => {
+      const file = item.parent ?? item;
+      files.set(file.id, file);
+    };
+    if (request.include) request.include.forEach(add);
+    else this.controller.items.forEach(add);
+    for (const ex of request.exclude ?? []) if (!ex.parent) files.delete(ex.id);
+    return [...files.values()];
+  }
+
+  private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+    const run = this.controller.createTestRun(request);
+    const records: TestRunRecord[] = [];
+    try {
+      for (const file of this.filesOf(request)) {
+        if (token.isCancellationRequested) break;
+        await this.runFile(file, run, records);
+      }
+    } finally {
+      this.records = records;
+      run.end();
+    }
+  }
+
+  private async runFile(file: vscode.TestItem, run: vscode.TestRun, records: TestRunRecord[]): Promise<void> {
+    const uri = file.uri;
+    if (!uri) return;
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const text = doc.getText();
+    this.resolveFile(file, text);
+    run.started(file);
+    const t0 = Date.now();
+    const summary = runScenarioFile(uri.fsPath, text, this.ctx.settings().maxSteps);
+    const errors = summary.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length > 0) {
+      const messages = errors.map((d) => {
+        const m = new vscode.TestMessage(d.message);
+        m.location = new vscode.Location(uri, new vscode.Range(d.span.line, d.span.col, d.span.line, d.span.col + 1));
+        return m;
+      });
+      run.errored(file, messages);
+      records.push({ file: uri.fsPath, line: errors[0].span.line + 1, state: 'errored', message: errors[0].message });
+      return;
+    }
+    const byLine = new Map<number, vscode.TestItem>();
+    file.children.forEach((c) => c.range && byLine.set(c.range.start.line, c));
+    const failures: vscode.TestMessage[] = [];
+    for (const r of summary.results) {
+      const location = new vscode.Location(vscode.Uri.file(r.uri), new vscode.Range(r.line, r.col, r.line, r.col + 1));
+      const child = r.uri === uri.fsPath ? byLine.get(r.line) : undefined;
+      records.push({ file: r.uri, line: r.line + 1, state: r.ok ? 'passed' : 'failed', message: r.message, expected: r.expected, actual: r.actual });
+      if (r.ok) {
+        if (child) run.passed(child);
+        continue;
+      }
+      const message = r.expected !== undefined && r.actual !== undefined ? vscode.TestMessage.diff(r.message, r.expected, r.actual) : new vscode.TestMessage(r.message);
+      message.location = location;
+      failures.push(message);
+      if (child) run.failed(child, message);
+    }
+    // Failed operations without an expectation fail the scenario (like `set -e`).
+    for (const entry of summary.log) {
+      if (entry.kind !== 'error') continue;
+      const m = new vscode.TestMessage(entry.text);
+      m.location = new vscode.Location(vscode.Uri.file(entry.location.uri), new vscode.Range(entry.location.line, entry.location.col, entry.location.line, entry.location.col + 1));
+      failures.push(m);
+      records.push({ file: entry.location.uri, line: entry.location.line + 1, state: 'failed', message: entry.text });
+    }
+    if (summary.stepLimitHit) failures.push(new vscode.TestMessage(summary.stepLimitMessage ?? 'step limit reached'));
+    const duration = Date.now() - t0;
+    if (failures.length > 0) run.failed(file, failures, duration);
+    else run.passed(file, duration);
+    run.appendOutput(`${vscode.workspace.asRelativePath(uri)}: ${summary.passed} passed, ${summary.failed} failed\r\n`);
+  }
+
+  private async debug(request: vscode.TestRunRequest): Promise<void> {
+    const run = this.controller.createTestRun(request);
+    try {
+      for (const file of this.filesOf(request)) {
+        if (!file.uri) continue;
+        run.started(file);
+        const started = await vscode.debug.startDebugging(
+          vscode.workspace.getWorkspaceFolder(file.uri),
+          debugConfigurationFor(file.uri.fsPath, { stopOnEntry: false, name: `Debug ${file.label}` }),
+        );
+        if (!started) run.errored(file, new vscode.TestMessage('the debug session did not start'));
+        else run.skipped(file); // the verdict is the debugger's to show, per stop
+      }
+    } finally {
+      run.end();
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
