@@ -58,3 +58,76 @@ test('xics-on-xive ibm,set-xive to a missing server fails (-3) but still unmasks
   assert.equal(source(vm, 0x1000) & 0xff_0000_0000n, 0x04_0000_0000n);
   assert.deepEqual(call(vm, 'H_XIRR'), [0xff001000n]);
 });
+
+// ---- Legacy rules without a test so far ----
+for (const kind of ['xics', 'xics-pr'] as const) {
+  test(`KVM_IRQ_LINE level normalisation (ics_deliver_irq): SET/SET_LEVEL → 1, UNSET → 0, other non-zero values act as 1 (${kind})`, () => {
+    const vm = vmWith(kind);
+    setSource(vm, 0x1000, 0x0000000500000000n); // MSI
+    setSource(vm, 0x1200, 0x0000010500000000n); // LSI
+    // An MSI ignores level 0 and UNSET; SET triggers; 2 behaves as 1 (P → PQ).
+    irqLine(vm, 0x1000, 0);
+    irqLine(vm, 0x1000, 0xfffffffe);
+    assert.equal(source(vm, 0x1000), 0x0000000500000000n);
+    irqLine(vm, 0x1000, 0xffffffff);
+    assert.equal(source(vm, 0x1000) & 0x1800_0000_0000n, 0x0800_0000_0000n, 'P');
+    irqLine(vm, 0x1000, 2);
+    assert.equal(source(vm, 0x1000) & 0x1800_0000_0000n, 0x1800_0000_0000n, 'P and Q');
+    // An LSI: SET_LEVEL asserts (P), 7 keeps it asserted (P already set: no change), UNSET clears PQ.
+    irqLine(vm, 0x1200, 0xfffffffd);
+    assert.equal(source(vm, 0x1200), 0x00000d0500000000n);
+    irqLine(vm, 0x1200, 7);
+    assert.equal(source(vm, 0x1200), 0x00000d0500000000n);
+    irqLine(vm, 0x1200, 0xfffffffe);
+    assert.equal(source(vm, 0x1200), 0x0000010500000000n);
+  });
+
+  test(`Down-CPPR presents a waiting IPI: MFRR < new CPPR and MFRR ≤ PPRI latch XISR 2 (icp_down_cppr) (${kind})`, () => {
+    const vm = vmWith(kind);
+    call(vm, 'H_CPPR', 3n);
+    call(vm, 'H_IPI', 0n, 4n); // 4 is not more favoured than CPPR 3: only stored
+    assert.equal(icp(vm), 0x0300000004ff0000n);
+    call(vm, 'H_CPPR', 0xffn);
+    assert.equal(icp(vm), 0xff00000204040000n);
+  });
+
+  test(`a trigger for a server without an ICP is dropped before the masked check: P set, no masked_pending (icp_deliver_irq) (${kind})`, () => {
+    const vm = vmWith(kind);
+    setSource(vm, 0x1000, 0x000000ff00000009n); // priority 0xff lets server 9 through SET
+    irqLine(vm, 0x1000, 1);
+    // MASKED | PRESENTED, not PENDING: the ICP lookup failed first.
+    assert.equal(source(vm, 0x1000), 0x00000aff00000009n);
+    assert.equal(icp(vm), 0x00000000ffff0000n);
+  });
+
+  test(`a resend follows the source's current server: set-xive to MASKED keeps resend, the scan on the old ICP re-targets it (icp_deliver_irq re-lookup) (${kind})`, () => {
+    const vm = vmWith(kind);
+    assert.ok(enableCap(vm, 1, { server: 1 }).ok);
+    assert.equal(hcall(vm, 1, 'H_CPPR', [0xffn]).ret, 'H_SUCCESS');
+    setSource(vm, 0x1000, 0x0000000500000000n);
+    irqLine(vm, 0x1000, 1); // CPPR 0 on server 0: refused, waits for a resend there
+    assert.equal(source(vm, 0x1000), 0x00000c0500000000n);
+    rtasOk(vm, 'ibm,set-xive', 0x1000, 1, 0xff); // write_xive keeps resend for MASKED
+    assert.equal(source(vm, 0x1000), 0x00000eff00000001n);
+    call(vm, 'H_CPPR', 0xffn); // server 0's scan: the source now targets server 1 and is masked
+    assert.equal(icp(vm, 0), 0xff000000ffff0000n);
+    assert.equal(source(vm, 0x1000), 0x00000eff00000001n, 'masked_pending now holds it');
+    rtasOk(vm, 'ibm,set-xive', 0x1000, 1, 4);
+    assert.equal(icp(vm, 1), 0xff001000ff040000n);
+    assert.equal(icp(vm, 0), 0xff000000ffff0000n);
+  });
+
+  test(`H_IPI and H_IPOLL on another server; an unknown server → H_PARAMETER (kvmppc_h_ipi, kvmppc_h_ipoll) (${kind})`, () => {
+    const vm = vmWith(kind);
+    assert.ok(enableCap(vm, 1, { server: 1 }).ok);
+    assert.equal(hcall(vm, 1, 'H_CPPR', [0xffn]).ret, 'H_SUCCESS');
+    call(vm, 'H_IPI', 1n, 5n);
+    assert.equal(icp(vm, 1), 0xff00000205050000n);
+    assert.equal(icp(vm, 0), 0x00000000ffff0000n);
+    assert.deepEqual(call(vm, 'H_IPOLL', 1n), [0xff000002n, 5n]);
+    assert.equal(hcall(vm, 0, 'H_IPI', [7n, 5n]).ret, 'H_PARAMETER');
+    assert.equal(hcall(vm, 0, 'H_IPOLL', [7n]).ret, 'H_PARAMETER');
+    // The lookup takes a u32 server number: 2^32 + 1 is server 1.
+    assert.deepEqual(call(vm, 'H_IPOLL', 0x1_0000_0001n), [0xff000002n, 5n]);
+  });
+}
