@@ -24,10 +24,16 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
 /** The candidate closest to `word` (case-insensitive), if within a third of its length (at least 1, at most 3 edits). */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const w = word.toLowerCase();
+  const list = [...candidates];
+  // An abbreviation (`prio` for `priority`) is as likely a slip as a typo.
+  if (w.length >= 3) {
+    const prefixed = list.filter((c) => c.toLowerCase().startsWith(w) && c.toLowerCase() !== w);
+    if (prefixed.length === 1) return prefixed[0];
+  }
   const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
   let best: string | undefined;
   let bestD = limit + 1;
-  for (const c of candidates) {
+  for (const c of list) {
     const d = editDistance(w, c.toLowerCase(), bestD);
     if (d < bestD) { best = c; bestD = d; }
   }
