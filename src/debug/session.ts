@@ -247,7 +247,7 @@ export class IrqDebugSession extends LoggingDebugSession {
 
   protected override restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): void {
     this.guard(response, () => {
-      const launch = args.arguments ? validateLaunchArguments(args.arguments) : this.launch;
+      const launch = args?.arguments ? validateLaunchArguments(args.arguments) : this.launch;
       if (!launch) return this.fail(response, 'nothing to restart: no scenario was launched');
       if (typeof launch === 'string') return this.fail(response, launch);
       const previous = this.runtime;
@@ -728,7 +728,7 @@ export class IrqDebugSession extends LoggingDebugSession {
 
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
     const rt = this.runtime!;
-    const frames: DebugProtocol.StackFrame[] = rt.callStack.map((f, i) => {
+    const frames: DebugProtocol.StackFrame[] = rt.finished ? [] : rt.callStack.map((f, i) => {
       const top = i === 0 && this.exceptionStop;
       const uri = top ? this.exceptionStop!.uri : f.location.uri;
       const line = top ? this.exceptionStop!.line : f.location.line;
@@ -872,7 +872,8 @@ export class IrqDebugSession extends LoggingDebugSession {
         return 'error' in r ? { ok: false, error: r.error } : { ok: true, value: r.word, display: formatWord('xive-eq-entry', r.word) };
       }
       const r = rt.evaluateExpression(text);
-      return r.ok ? { ok: true, value: r.value, display: r.display } : r;
+      if (!r.ok) return r;
+      return { ok: true, value: r.value, display: typeof r.value === 'boolean' ? String(r.value) : formatNumber(r.value, { hex: this.hex }) };
     };
   }
 
