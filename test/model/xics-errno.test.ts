@@ -257,10 +257,13 @@ test('legacy RTAS ibm,int-on when the source\'s server has no ICP → -3', () =>
   assert.ok(setAttr(vm, SRC, 0x1000n, word(0x000002ff00000004n)).ok);
   assert.equal(rtas(vm, 'ibm,int-on', [0x1000]).status, -3);
 });
-test('XICS-on-XIVE RTAS ibm,set-xive to a missing vCPU → -3, but 0xff is accepted', () => {
+test('XICS-on-XIVE RTAS ibm,set-xive to a missing vCPU → -3, but 0xff is accepted for a never-targeted source', () => {
   const vm = withSource('xics-on-xive');
   assert.equal(rtas(vm, 'ibm,set-xive', [0x1000, 4, 5]).status, -3);
-  assert.equal(rtas(vm, 'ibm,set-xive', [0x1000, 4, 0xff]).status, 0);
+  // 0x1000 is targeted (server 0): even a masking call re-targets it, and fails (kvmppc_xive_set_xive).
+  assert.equal(rtas(vm, 'ibm,set-xive', [0x1000, 4, 0xff]).status, -3);
+  assert.ok(setAttr(vm, SRC, 0x1001n, word(0x000002ff00000000n)).ok);
+  assert.equal(rtas(vm, 'ibm,set-xive', [0x1001, 4, 0xff]).status, 0);
 });
 test('RTAS with an unknown call name → -3', () => {
   assert.equal(rtas(withSource('xics'), 'ibm,nope', [1]).status, -3);

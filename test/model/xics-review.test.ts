@@ -131,3 +131,22 @@ for (const kind of ['xics', 'xics-pr'] as const) {
     assert.deepEqual(call(vm, 'H_IPOLL', 0x1_0000_0001n), [0xff000002n, 5n]);
   });
 }
+
+test('xics-on-xive ibm,set-xive with priority 0xff still re-targets a targeted source to the new server; a missing server → -3, masked anyway (kvmppc_xive_set_xive: new_act_prio = act_priority)', () => {
+  const vm = vmWith('xics-on-xive');
+  assert.ok(enableCap(vm, 1, { server: 1 }).ok);
+  setSource(vm, 0x1000, 0x0000000500000000n); // targeted at server 0, priority 5
+  rtasOk(vm, 'ibm,set-xive', 0x1000, 1, 0xff);
+  assert.deepEqual(rtasOk(vm, 'ibm,get-xive', 0x1000), [1, 0xff], 'masked, and act_server moved to 1');
+  const r = rtas(vm, 'ibm,set-xive', [0x1000, 4, 0xff]);
+  assert.equal(r.status, -3, 'server 4 has no vCPU: xive_target_interrupt fails');
+  assert.deepEqual(rtasOk(vm, 'ibm,get-xive', 0x1000), [1, 0xff]);
+  // A never-targeted source (act_priority 0xff) has nothing to re-target: 0xff to a missing server is accepted.
+  setSource(vm, 0x1001, 0x000002ff00000000n);
+  rtasOk(vm, 'ibm,set-xive', 0x1001, 4, 0xff);
+  // Unmasking on the new server delivers there.
+  assert.equal(hcall(vm, 1, 'H_CPPR', [0xffn]).ret, 'H_SUCCESS');
+  rtasOk(vm, 'ibm,set-xive', 0x1000, 1, 5);
+  irqLine(vm, 0x1000, 1);
+  assert.deepEqual(hcall(vm, 1, 'H_XIRR', []).r, [0xff001000n]);
+});

@@ -71,13 +71,18 @@ function onXive(vm: VmState, dev: XicsDeviceState, name: string, irq: number, ar
       const server = args[1] >>> 0;
       const priority = args[2] >>> 0;
       let failure: string | null = null;
-      if (priority !== MASKED && prioFromGuest(priority & 0xff) !== MASKED) {
+      // new_act_prio is the mapped priority, or the current act_priority when masking:
+      // a targeted source is re-targeted to `server` even by a masking call.
+      const retarget = priority !== MASKED
+        ? prioFromGuest(priority & 0xff) !== MASKED
+        : block.targeted[index] === 1 && block.server[index] !== server;
+      if (retarget) {
         if (findIcp(vm, server)) {
           block.server[index] = server;
           block.targeted[index] = 1;
         } else {
           // The targeting error is returned, but the unmask below still happens.
-          failure = `no vCPU has server number ${server} (${fn} → xive_target_interrupt); the source is unmasked at priority ${priority & 0xff} anyway, on its previous target`;
+          failure = `no vCPU has server number ${server} (${fn} → xive_target_interrupt); priority ${hex(priority & 0xff)} is applied anyway, on the previous target`;
         }
       }
       block.priority[index] = priority & 0xff;
