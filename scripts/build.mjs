@@ -6,6 +6,8 @@ import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
+// --outdir=DIR writes the bundles elsewhere (the benchmark measures a production build there).
+const outdir = process.argv.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length) ?? 'dist';
 const common = {
   bundle: true,
   platform: 'node',
@@ -25,7 +27,8 @@ const entries = [
   { entryPoints: ['test/e2e/suite/index.ts'], outfile: 'dist/test/suite/index.js', external: ['vscode', 'mocha'] },
 ];
 const results = await Promise.allSettled(
-  entries.filter((e) => e.entryPoints.every((p) => existsSync(p))).map((e) => build({ ...common, ...e }).then(() => e.outfile)),
+  entries.filter((e) => e.entryPoints.every((p) => existsSync(p))).map((e) => ({ ...e, outfile: e.outfile.replace(/^dist\//, `${outdir}/`) }))
+    .map((e) => build({ ...common, ...e }).then(() => e.outfile)),
 );
 const failed = results.filter((r) => r.status === 'rejected');
 if (failed.length > 0) {

@@ -34,7 +34,7 @@ export class Ctx {
     this.clientStart.catch(() => undefined);
   }
 
-  activate(): IrqLabApi {
+  activate(): Omit<IrqLabApi, 'activationMs'> {
     for (const id of COMMAND_IDS) {
       this.disposables.push(vscode.commands.registerCommand(id, COMMANDS[id](this)));
     }

@@ -9,8 +9,12 @@ import { Ctx } from './context';
 let ctx: Ctx | undefined;
 
 export function activate(context: vscode.ExtensionContext): IrqLabApi {
+  const t0 = performance.now();
   ctx = new Ctx(context);
-  return ctx.activate();
+  const api = ctx.activate();
+  const activationMs = performance.now() - t0;
+  ctx.output.info(`activated in ${activationMs.toFixed(1)} ms`);
+  return { ...api, activationMs };
 }
 
 export async function deactivate(): Promise<void> {
