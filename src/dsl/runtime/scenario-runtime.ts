@@ -244,7 +244,8 @@ export class ScenarioRuntime {
 
   private advance(fromConsole: boolean): StepOutcome {
     const injected = this.injections.get(this.steps);
-    if (!injected && this.done) return (this.outcome = END);
+    // At the end nothing runs: lastOutcome stays the last statement's.
+    if (!injected && this.done) return END;
     if (!fromConsole && this.steps >= this.maxSteps) {
       this.limitHit = true;
       return (this.outcome = {
