@@ -150,3 +150,16 @@ test('xics-on-xive ibm,set-xive with priority 0xff still re-targets a targeted s
   irqLine(vm, 0x1000, 1);
   assert.deepEqual(hcall(vm, 1, 'H_XIRR', []).r, [0xff001000n]);
 });
+
+test('xics-on-xive SOURCES set first untargets the source (act_priority := MASKED): priority 0xff or an unknown server leaves it untargeted, so int-on fails (xive_set_source)', () => {
+  const vm = vmWith('xics-on-xive');
+  setSource(vm, 0x1000, 0x0000000500000000n); // targeted
+  rtasOk(vm, 'ibm,int-off', 0x1000);
+  rtasOk(vm, 'ibm,int-on', 0x1000);
+  setSource(vm, 0x1000, 0x000000ff00000000n); // priority 0xff: nothing targets it again
+  assert.equal(rtas(vm, 'ibm,int-on', [0x1000]).status, -3);
+  setSource(vm, 0x1000, 0x0000000500000000n);
+  rtasOk(vm, 'ibm,int-on', 0x1000);
+  setSource(vm, 0x1000, 0x0000020500000009n); // masked, server 9 has no vCPU: targeting fails silently
+  assert.equal(rtas(vm, 'ibm,int-on', [0x1000]).status, -3);
+});

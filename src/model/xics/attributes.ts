@@ -106,7 +106,9 @@ function setSource(vm: VmState, dev: XicsDeviceState, attr: bigint, payload: Att
       dev.delayedIrqs.splice(delayed, 1);
       pending = 1;
     }
-    // Targeting failures are silent: the source stays untargeted and keeps its old act_server.
+    // act_priority := MASKED first; targeting failures are silent, so the
+    // source stays untargeted (keeping its old act_server).
+    block.targeted[index] = 0;
     if (prio !== MASKED && serverIcp) {
       block.server[index] = server;
       block.targeted[index] = 1;
