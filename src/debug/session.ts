@@ -915,17 +915,15 @@ export class IrqDebugSession extends LoggingDebugSession {
         this.sendEvent(new InvalidatedEvent(['variables']));
         return;
       }
+      const literal = parseNumberLiteral(input.text);
+      const literalLayout = literal !== null && context === 'hover' ? this.layoutAtCursor(input.text) : null;
+      if (literal !== null && literalLayout) {
+        // A raw word under the mouse: decode it by the statement it sits in.
+        response.body = { result: formatWord(literalLayout, literal), variablesReference: this.refs.idFor(constantWordPath(literalLayout, literal)), type: literalLayout };
+        return this.sendResponse(response);
+      }
       const r = this.evaluator()(input.text);
       if (!r.ok) {
-        // A raw word under the mouse: decode it by the statement it sits in.
-        const literal = parseNumberLiteral(input.text);
-        if (literal !== null) {
-          const layout = context === 'hover' ? this.layoutAtCursor(input.text) : null;
-          response.body = layout
-            ? { result: formatWord(layout, literal), variablesReference: this.refs.idFor(constantWordPath(layout, literal)), type: layout }
-            : { result: `${formatNumber(literal, { hex: true })} (${literal})`, variablesReference: 0 };
-          return this.sendResponse(response);
-        }
         return this.fail(response, r.error);
       }
       const layout = parseQueueEntryExpression(input.text) ? 'xive-eq-entry' : registerLayout(input.text, rt.vm.device?.kind ?? null);
@@ -1009,6 +1007,8 @@ function layoutOfResult(stmt: Stmt, device: string | null): LayoutName | null {
     case 'get-reg':
     case 'set-reg':
       return stmt.reg === 'icp' ? 'xics-icp' : 'xive-vp-state';
+    case 'eq':
+      return 'xive-eq-entry';
     default:
       return null;
   }
