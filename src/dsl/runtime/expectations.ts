@@ -106,7 +106,7 @@ export function checkExpectation(x: Executed, expect: Expectation | null, scope:
   if (expect === null) return r.ok ? null : unexpectedFailure(r);
   switch (expect.kind) {
     case 'ok':
-      return r.ok ? pass(`ok (${outcomeText(r)})`, 'ok', outcomeText(r)) : fail(`expected success, got ${r.display}`, 'ok', outcomeText(r));
+      return r.ok ? pass(outcomeText(r), 'ok', outcomeText(r)) : fail(`expected success, got ${r.display}`, 'ok', outcomeText(r));
     case 'value':
       return checkValue(x, evaluate(expect.expr, scope));
     case 'fields':
