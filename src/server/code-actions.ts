@@ -46,7 +46,7 @@ function overlaps(a: { start: number; end: number }, start: number, end: number)
 }
 
 function convertActions(a: DocumentAnalysis, start: number, end: number): CodeAction[] {
-  const site: WordSite | null = a.siteAt(start, true) ?? a.sitesIn(start, end + 1)[0] ?? null;
+  const site: WordSite | null = a.siteAt(start) ?? a.sitesIn(start, end + 1)[0] ?? null;
   if (!site || !overlaps(site.span, start, end)) return [];
   const range = a.lines.spanRange(site.span);
   if ((site.source === 'literal' || site.source === 'expectation') && site.value !== null) {

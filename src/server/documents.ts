@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
-  analyze, constantEnv, ConstEnv, Diagnostic, Program, Stmt, wordSites, WordSite,
+  analyze, constantEnv, ConstEnv, Diagnostic, Program, Stmt, statementWordSites, wordSiteAt, WordSite,
 } from '../dsl';
 import { LineTable, spanContains } from './positions';
 
@@ -18,7 +18,6 @@ export type ProcStmt = Extract<Stmt, { kind: 'proc' }>;
 export class DocumentAnalysis {
   readonly lines: LineTable;
   private envCache: ConstEnv | undefined;
-  private sitesCache: WordSite[] | undefined;
   private procsCache: Map<string, ProcStmt> | undefined;
 
   constructor(
@@ -39,47 +38,26 @@ export class DocumentAnalysis {
     return this.envCache;
   }
 
-  /** Every word site, sorted by start offset. */
-  get sites(): readonly WordSite[] {
-    this.sitesCache ??= [...wordSites(this.program, this.env)].sort((a, b) => a.span.start - b.span.start);
-    return this.sitesCache;
+  /** The innermost word site at `offset` (end inclusive): only the statement there is examined. */
+  siteAt(offset: number): WordSite | null {
+    return wordSiteAt(this.program, offset);
   }
 
-  /** The innermost word site containing `offset` (end inclusive when `atEnd`), by binary search. */
-  siteAt(offset: number, atEnd = false): WordSite | null {
-    const sites = this.sites;
-    let lo = 0;
-    let hi = sites.length - 1;
-    let last = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (sites[mid].span.start <= offset) {
-        last = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    let best: WordSite | null = null;
-    // Sites do not overlap in practice; look back a few in case a block encloses a literal.
-    for (let i = last; i >= 0 && i > last - 8; i--) {
-      const s = sites[i].span;
-      const inside = offset >= s.start && (offset < s.end || (atEnd && offset === s.end));
-      if (inside && (!best || s.end - s.start < best.span.end - best.span.start)) best = sites[i];
-    }
-    return best;
-  }
-
-  /** Word sites that start inside [start, end). */
+  /**
+   * Word sites of the statements that overlap [start, end), in source order.
+   * Walks only those statements (binary search per nesting level), so an
+   * inlay-hint request for the visible lines costs those lines, not the file.
+   */
   sitesIn(start: number, end: number): WordSite[] {
-    const sites = this.sites;
-    let lo = 0;
-    let hi = sites.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sites[mid].span.start < start) lo = mid + 1;
-      else hi = mid;
-    }
     const out: WordSite[] = [];
-    for (let i = lo; i < sites.length && sites[i].span.start < end; i++) out.push(sites[i]);
+    const visit = (list: readonly Stmt[], env: ConstEnv): void => {
+      for (let i = firstEndingAtOrAfter(list, start); i < list.length && list[i].span.start < end; i++) {
+        const s = list[i];
+        if (s.kind === 'proc' || s.kind === 'repeat') visit(s.body, shadowed(env, s));
+        else statementWordSites(s, env, out);
+      }
+    };
+    visit(this.program.statements, this.env);
     return out;
   }
 
@@ -117,6 +95,27 @@ export class DocumentAnalysis {
     }
     return this.procsCache;
   }
+}
+
+function firstEndingAtOrAfter(list: readonly Stmt[], offset: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].span.end < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Inside a proc/repeat body, names bound there (params, counter, body lets) are not the top-level constants. */
+function shadowed(env: ConstEnv, s: ProcStmt | Extract<Stmt, { kind: 'repeat' }>): ConstEnv {
+  const names = s.kind === 'proc' ? s.params.map((p) => p.name) : s.variable ? [s.variable.name] : [];
+  for (const b of s.body) if (b.kind === 'let') names.push(b.name.name);
+  if (!names.some((n) => env.has(n))) return env;
+  const m = new Map(env);
+  for (const n of names) m.delete(n);
+  return m;
 }
 
 function lastStartingAtOrBefore(list: readonly Stmt[], offset: number): Stmt | null {

@@ -4,7 +4,7 @@
  * parameters, field names inside field blocks, hcalls, errno names, keywords.
  * Cached per document version.
  */
-import { SemanticTokens, SemanticTokensBuilder, SemanticTokensLegend } from 'vscode-languageserver';
+import { Range, SemanticTokens, SemanticTokensBuilder, SemanticTokensLegend } from 'vscode-languageserver';
 import { KEYWORDS } from '../dsl';
 import { HCALL_NAMES, RTAS_CALLS } from '../model/hcalls';
 import { ERRNO_NAMES, HCALL_RETURNS } from '../model/result';
@@ -45,12 +45,17 @@ const cache = new WeakMap<DocumentAnalysis, SemanticTokens>();
 export function semanticTokens(a: DocumentAnalysis): SemanticTokens {
   const cached = cache.get(a);
   if (cached) return cached;
-  const result = computeTokens(a);
+  const result = computeTokens(a, 0, a.lines.lineCount - 1);
   cache.set(a, result);
   return result;
 }
 
-function computeTokens(a: DocumentAnalysis): SemanticTokens {
+/** Tokens of the lines a range covers (editors ask for the visible part of large files). */
+export function semanticTokensInRange(a: DocumentAnalysis, range: Range): SemanticTokens {
+  return computeTokens(a, Math.max(0, range.start.line), Math.min(a.lines.lineCount - 1, range.end.line));
+}
+
+function computeTokens(a: DocumentAnalysis, fromLine: number, toLine: number): SemanticTokens {
   const lets = new Set<string>();
   const procs = new Set<string>();
   const scopes: Scope[] = [];
@@ -64,7 +69,7 @@ function computeTokens(a: DocumentAnalysis): SemanticTokens {
   const builder = new SemanticTokensBuilder();
   const text = a.text;
   let scopeIndex = 0;
-  for (let line = 0; line < a.lines.lineCount; line++) {
+  for (let line = fromLine; line <= toLine; line++) {
     while (scopeIndex < scopes.length && scopes[scopeIndex].endLine < line) scopeIndex++;
     const scope = scopeIndex < scopes.length && scopes[scopeIndex].startLine <= line ? scopes[scopeIndex] : null;
     const start = a.lines.starts[line];

@@ -20,7 +20,7 @@ import { formatDocument } from './formatting';
 import { hover } from './hover';
 import { inlayHints } from './inlay-hints';
 import { DEFAULT_SETTINGS, ServerSettings, settingsFrom } from './settings';
-import { SEMANTIC_LEGEND, semanticTokens } from './semantic-tokens';
+import { SEMANTIC_LEGEND, semanticTokens, semanticTokensInRange } from './semantic-tokens';
 import { signatureHelp } from './signature-help';
 import { documentSymbols } from './symbols';
 
@@ -104,7 +104,7 @@ export function startServer(connection: Connection): ServerHandle {
         documentFormattingProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CONVERT_TO_FIELDS, CONVERT_TO_WORD] },
         inlayHintProvider: true,
-        semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true },
+        semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true, range: true },
       },
       serverInfo: { name: SERVER_NAME, version: '0.1.0' },
     };
@@ -121,7 +121,18 @@ export function startServer(connection: Connection): ServerHandle {
     else settings = settingsFrom(change.settings, settings);
   });
 
-  store.documents.onDidChangeContent((e) => publish(e.document.uri));
+  // Publish after the current message: a burst of queued changes is analysed
+  // once, at its latest version (no timer, so no added latency).
+  const pendingPublish = new Set<string>();
+  store.documents.onDidChangeContent((e) => {
+    if (pendingPublish.size === 0) setImmediate(flushPublish);
+    pendingPublish.add(e.document.uri);
+  });
+  function flushPublish(): void {
+    const uris = [...pendingPublish];
+    pendingPublish.clear();
+    for (const uri of uris) publish(uri);
+  }
   store.documents.onDidClose((e) => {
     store.forget(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -144,6 +155,7 @@ export function startServer(connection: Connection): ServerHandle {
   connection.onCodeAction(onDocument('codeAction', [], (a, p) => codeActions(a, p.range, p.context.only)));
   connection.languages.inlayHint.on(onDocument('inlayHint', [], (a, p) => inlayHints(a, p.range)));
   connection.languages.semanticTokens.on(onDocument('semanticTokens', { data: [] }, (a) => semanticTokens(a)));
+  connection.languages.semanticTokens.onRange(onDocument('semanticTokensRange', { data: [] }, (a, p) => semanticTokensInRange(a, p.range)));
   connection.onRequest(DECODE_WORD_REQUEST, guard('decodeWord', (p: DecodeWordParams): DecodeWordResult => decodeWordRequest(p, settings.bitNumbering)));
 
   store.documents.listen(connection);

@@ -101,5 +101,10 @@ test('semantic tokens classify every word, number, string and comment', async ()
   const types: string[] = [];
   for (let i = 0; i < tokens.data.length; i += 5) types.push(legend[tokens.data[i + 3]]);
   assert.deepEqual(types, ['keyword', 'variable', 'number', 'comment', 'keyword', 'keyword', 'variable', 'property', 'number', 'operator', 'enumMember']);
+  const ranged = await client.request<SemanticTokens>('textDocument/semanticTokens/range', {
+    textDocument: { uri: 'file:///t.irq' }, range: { start: { line: 1, character: 0 }, end: { line: 1, character: 10 } },
+  });
+  assert.equal(ranged.data.length / 5, 7);
+  assert.equal(ranged.data[0], 1, 'the first token is on line 1');
   await client.stop();
 });
