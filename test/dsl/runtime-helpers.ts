@@ -34,3 +34,10 @@ set source_config 0x1300 = { priority 6, server 1, eisn 0x1300 }
 esb 0x1300 load 0xc00
 tima vcpu 1 store8 0x11 0xff
 `;
+
+/** The value of a register expression; fails the test when it does not evaluate. */
+export function valueOf(rt: ScenarioRuntime, expr: string): bigint | boolean {
+  const r = rt.evaluateExpression(expr);
+  assert.ok(r.ok, `${expr}: ${r.ok ? '' : r.error}`);
+  return r.value;
+}

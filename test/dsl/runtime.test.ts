@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspectQueues, inspectSources } from '../../src/model';
-import { files, run, runtimeOf, verdicts, XIVE_SETUP } from './runtime-helpers';
+import { files, run, runtimeOf, valueOf, verdicts, XIVE_SETUP } from './runtime-helpers';
 
 describe('statements', () => {
   test('scenario, let and device: lets are evaluated at run time', () => {
@@ -25,7 +25,7 @@ describe('statements', () => {
     const xive = runtimeOf('device xive\nctrl nr_servers 8\nctrl eq_sync\nctrl reset\nvcpu 8 connect -> EINVAL\n');
     xive.runToEnd();
     assert.equal(xive.results.every((r) => r.ok), true, JSON.stringify(xive.results));
-    assert.equal(xive.evaluateExpression('device.nr_servers').ok && xive.evaluateExpression('device.nr_servers').value, 8n);
+    assert.equal(valueOf(xive, 'device.nr_servers'), 8n);
     const xox = run('device xics-on-xive\nctrl nr_servers 4\nvcpu 4 connect -> EINVAL\n');
     assert.deepEqual(verdicts(xox), [[3, true]]);
     const legacy = run('device xics\nctrl nr_servers 4 -> ENXIO\n');
