@@ -38,8 +38,8 @@ export interface ValidLaunch {
 
 /** Checks what a client sent (it may be anything) and fills in defaults; a string is the error. */
 export function validateLaunchArguments(raw: unknown): ValidLaunch | string {
-  if (typeof raw !== 'object' || raw === null) return 'launch arguments must be an object';
-  const a = raw as Record<string, unknown>;
+  if (raw !== undefined && raw !== null && typeof raw !== 'object') return 'launch arguments must be an object';
+  const a = (raw ?? {}) as Record<string, unknown>;
   if (typeof a.program !== 'string' || a.program.trim() === '') {
     return "missing 'program': the path of the .irq scenario to debug";
   }
