@@ -5,8 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { Stmt } from '../dsl/ast';
-import { parse } from '../dsl/parser';
+import { parse, Stmt } from '../dsl';
 import { runScenarioText, ScenarioRunSummary } from '../dsl/runtime';
 
 export function readFileOrUndefined(path: string): string | undefined {

@@ -3,7 +3,8 @@
 // ready when /healthz answers. Shared by the e2e runner and `npm start`.
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdirSync, openSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { node24Env } from './setup.mjs';
 
 /** Asks the kernel for a free loopback port. */
@@ -37,8 +38,24 @@ export function installVsix({ paths, vsix, extensionsDir, userDataDir, home }) {
  * Starts code-server in its own process group. Returns { url, port, pgid, stop() }.
  * `logFile` receives the server's stdout/stderr (its noise about open-vsx and telemetry is harmless).
  */
+/** User settings for a quiet, offline workbench: no chat side bar, no update or telemetry traffic. */
+export const WORKBENCH_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'chat.disableAIFeatures': true,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'update.mode': 'none',
+};
+
 export async function startCodeServer({ paths, port, userDataDir, extensionsDir, home, logFile, smokeTestDriver = false, env = {} }) {
   for (const d of [userDataDir, extensionsDir, home]) mkdirSync(d, { recursive: true });
+  const userSettings = join(userDataDir, 'User', 'settings.json');
+  if (!existsSync(userSettings)) {
+    mkdirSync(join(userDataDir, 'User'), { recursive: true });
+    writeFileSync(userSettings, JSON.stringify(WORKBENCH_SETTINGS, null, 2) + '\n');
+  }
   const args = [
     paths.codeServerEntry,
     '--bind-addr', `127.0.0.1:${port}`,

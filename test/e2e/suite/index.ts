@@ -9,6 +9,10 @@
 import Mocha from 'mocha';
 import { format } from 'node:util';
 import { defineActivationTests } from './activation.e2e';
+import { defineDebugTests } from './debug.e2e';
+import { defineEditorTests } from './editor.e2e';
+import { writeFixtures } from './fixtures';
+import { defineTestingTests } from './testing.e2e';
 
 export function run(): Promise<void> {
   // The extension host forwards console output argument by argument; format mocha's
@@ -16,7 +20,11 @@ export function run(): Promise<void> {
   Mocha.reporters.Base.consoleLog = (...args: unknown[]) => console.log(format(...args));
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, reporter: 'spec' });
   mocha.suite.emit('pre-require', globalThis, 'irqlab-e2e', mocha);
+  mocha.suite.beforeAll('write the fixture scenarios into the workspace', writeFixtures);
   defineActivationTests();
+  defineEditorTests();
+  defineDebugTests();
+  defineTestingTests();
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} end-to-end test(s) failed`)) : resolve()));
   });
