@@ -2,6 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspectQueues, inspectSources } from '../../src/model';
+import { runScenarioText } from '../../src/dsl/runtime';
 import { files, run, runtimeOf, valueOf, verdicts, XIVE_SETUP } from './runtime-helpers';
 
 describe('statements', () => {
@@ -226,7 +227,6 @@ repeat 3 as i {
   });
 
   test('a missing include is an error diagnostic and nothing runs', () => {
-    const { runScenarioText } = require('../../src/dsl/runtime') as typeof import('../../src/dsl/runtime');
     const r = runScenarioText('t.irq', 'include "nope.irq"\ndevice xive\n', files());
     assert.ok(r.diagnostics.some((d) => d.severity === 'error' && /nope\.irq/.test(d.message)));
     assert.equal(r.results.length, 0);
