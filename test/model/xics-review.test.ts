@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  createDevice, createVm, enableCap, getAttr, getOneReg, hcall, HcallName, irqLine, rtas, setAttr, VmState, XICS_GRP,
+  createDevice, createVm, enableCap, getAttr, getOneReg, hcall, HcallName, irqLine, rtas, setAttr, setOneReg, VmState, XICS_GRP,
 } from '../../src/model';
 
 type Kind = 'xics' | 'xics-pr' | 'xics-on-xive';
@@ -163,3 +163,43 @@ test('xics-on-xive SOURCES set first untargets the source (act_priority := MASKE
   setSource(vm, 0x1000, 0x0000020500000009n); // masked, server 9 has no vCPU: targeting fails silently
   assert.equal(rtas(vm, 'ibm,int-on', [0x1000]).status, -3);
 });
+
+test('xics-on-xive KVM_IRQ_LINE (kvmppc_xive_set_irq): SET triggers an LSI without asserting it; deassert leaves P until the EOI', () => {
+  const vm = vmWith('xics-on-xive');
+  call(vm, 'H_CPPR', 0xffn);
+  setSource(vm, 0x1200, 0x0000010500000000n); // LSI, server 0, priority 5
+  irqLine(vm, 0x1200, 0xffffffff); // KVM_INTERRUPT_SET: a trigger, the line is not asserted
+  assert.deepEqual(call(vm, 'H_XIRR'), [0xff001200n]);
+  call(vm, 'H_EOI', 0xff001200n); // ESB EOI; not asserted: no re-trigger
+  assert.deepEqual(call(vm, 'H_XIRR'), [0xff000000n]);
+  irqLine(vm, 0x1200, 1); // level 1 on an LSI asserts, then triggers
+  assert.equal(source(vm, 0x1200), 0x0000050500000000n);
+  irqLine(vm, 0x1200, 0); // deassert only clears `asserted`: the ESB keeps P
+  assert.equal(source(vm, 0x1200), 0x0000050500000000n, 'PENDING (saved P) survives the deassert');
+  assert.deepEqual(call(vm, 'H_XIRR'), [0xff001200n]);
+  call(vm, 'H_EOI', 0xff001200n);
+  assert.equal(source(vm, 0x1200), 0x0000010500000000n);
+  assert.deepEqual(call(vm, 'H_XIRR'), [0xff000000n]);
+});
+
+test('xics-on-xive H_EOI of a still-asserted LSI: ESB EOI, then a fresh trigger (xive_vm_h_eoi)', () => {
+  const vm = vmWith('xics-on-xive');
+  call(vm, 'H_CPPR', 0xffn);
+  setSource(vm, 0x1200, 0x0000010500000000n);
+  irqLine(vm, 0x1200, 1);
+  assert.deepEqual(call(vm, 'H_XIRR'), [0xff001200n]);
+  call(vm, 'H_EOI', 0xff001200n);
+  assert.deepEqual(call(vm, 'H_XIRR'), [0xff001200n], 'the asserted line fired again');
+});
+
+test('xics-on-xive ICP_STATE set with an LSI in XISR re-triggers it without asserting the line (xive_restore_pending_irq → xive_irq_trigger)', () => {
+  const vm = vmWith('xics-on-xive');
+  setSource(vm, 0x1200, 0x0000010500000000n);
+  assert.ok(setOneRegIcp(vm, 0xff001200ff050000n));
+  assert.deepEqual(call(vm, 'H_XIRR'), [0xff001200n]);
+  call(vm, 'H_EOI', 0xff001200n);
+  assert.deepEqual(call(vm, 'H_XIRR'), [0xff000000n], 'not asserted: the EOI does not fire it again');
+});
+function setOneRegIcp(vm: VmState, word: bigint): boolean {
+  return setOneReg(vm, 0, 'icp', word).ok;
+}

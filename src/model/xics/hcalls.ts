@@ -18,6 +18,7 @@ import { MASKED, PQ_PRESENTED, XICS_IPI } from './constants';
 import { checkResend, deliverIrq, downCppr, findIcp, presentIpi, rejectLatched, updateOutput } from './delivery';
 import { prioFromGuest } from './priority';
 import { findSource } from './sources';
+import { esbTriggerOnXive } from './trigger';
 import { IcpState, XicsDeviceState } from './state';
 
 const U64 = (v: bigint | undefined): bigint => BigInt.asUintN(64, v ?? 0n);
@@ -76,6 +77,15 @@ function hEoi(vm: VmState, dev: XicsDeviceState, icp: IcpState, arg: bigint): Hc
     return dev.kind === 'xics' ? success([], `${why}; real mode ignores it`) : { ret: 'H_PARAMETER', r: [], reason: why };
   }
   const { block, index } = ref;
+  if (dev.kind === 'xics-on-xive') {
+    // xive_vm_h_eoi: an ESB EOI (Q moves into P and fires) for MSIs and LSIs
+    // alike, then a fresh trigger if the LSI line is still asserted.
+    const next = block.pq[index] >> 1;
+    block.pq[index] = next;
+    if (next & PQ_PRESENTED) deliverIrq(vm, dev, irq, false);
+    if (block.lsi[index] && block.asserted[index]) esbTriggerOnXive(vm, dev, ref);
+    return success();
+  }
   // LSI: P stays while the line is asserted. MSI: Q moves into P.
   const next = block.lsi[index] ? block.pq[index] : block.pq[index] >> 1;
   block.pq[index] = next;

@@ -6,7 +6,7 @@ import { MASKED, XICS_IPI } from './constants';
 import { checkResend, newIcp, presentIpi, rejectLatched, updateOutput } from './delivery';
 import { findExistingSource, findSource } from './sources';
 import { XicsDeviceState } from './state';
-import { triggerSource } from './trigger';
+import { esbTriggerOnXive } from './trigger';
 
 const hex2 = (n: number): string => '0x' + n.toString(16).padStart(2, '0');
 
@@ -107,7 +107,9 @@ function setIcpOnXive(vm: VmState, dev: XicsDeviceState, vcpu: VcpuState, f: Rec
   if (icp.mfrr < icp.cppr && icp.mfrr <= icp.ppri) presentIpi(vm, dev, icp);
   updateOutput(icp);
   if (f.xisr > XICS_IPI) {
-    if (findExistingSource(dev, f.xisr)) triggerSource(vm, dev, f.xisr, 1);
+    // xive_restore_pending_irq: a plain trigger of the source's IPI (an LSI is not asserted by it).
+    const ref = findExistingSource(dev, f.xisr);
+    if (ref) esbTriggerOnXive(vm, dev, ref);
     else if (!dev.delayedIrqs.includes(f.xisr)) dev.delayedIrqs.push(f.xisr);
   }
   if (icp.needResend) {

@@ -18,17 +18,15 @@ export function normaliseLevel(level: number): 0 | 1 {
 export function triggerSource(vm: VmState, dev: XicsDeviceState, irq: number, rawLevel: number): void {
   const ref = findExistingSource(dev, irq);
   if (!ref) return;
+  if (dev.kind === 'xics-on-xive') {
+    triggerOnXive(vm, dev, ref, rawLevel);
+    return;
+  }
   const { block, index } = ref;
   const level = normaliseLevel(rawLevel);
   const lsi = block.lsi[index] === 1;
   if (!lsi && level === 0) return; // no-op for an MSI
   if (lsi) block.asserted[index] = level;
-  if (dev.kind === 'xics-on-xive' && (block.priority[index] === MASKED || !block.targeted[index])) {
-    // A masked XIVE ESB swallows the trigger into its hidden Q bit; unmasking fires it (xive_finish_unmask).
-    if (level === 1) block.maskedPending[index] = 1;
-    else block.maskedPending[index] = 0;
-    return;
-  }
   const old = block.pq[index];
   let next: number;
   if (lsi) {
@@ -43,6 +41,39 @@ export function triggerSource(vm: VmState, dev: XicsDeviceState, irq: number, ra
   }
   block.pq[index] = next;
   // Only the transition to "P only" presents.
+  if (next === PQ_PRESENTED) deliverIrq(vm, dev, sourceNumber(ref), false);
+}
+
+/**
+ * XICS-on-XIVE KVM_IRQ_LINE (kvmppc_xive_set_irq): (1 on an LSI) or
+ * SET_LEVEL asserts, 0 or UNSET deasserts and stops there (the ESB keeps its
+ * P/Q), anything else (SET, 1 on an MSI) triggers without asserting.
+ */
+function triggerOnXive(vm: VmState, dev: XicsDeviceState, ref: SourceRef, rawLevel: number): void {
+  const { block, index } = ref;
+  const level = rawLevel >>> 0;
+  if ((level === 1 && block.lsi[index] === 1) || level === KVM_INTERRUPT_SET_LEVEL) {
+    block.asserted[index] = 1;
+  } else if (level === 0 || level === KVM_INTERRUPT_UNSET) {
+    block.asserted[index] = 0;
+    return;
+  }
+  esbTriggerOnXive(vm, dev, ref);
+}
+
+/**
+ * xive_irq_trigger on the source's IPI: a store to its ESB trigger page, with
+ * the same P/Q step for MSIs and LSIs. A masked or untargeted source holds it
+ * (the ESB's Q) until unmasked.
+ */
+export function esbTriggerOnXive(vm: VmState, dev: XicsDeviceState, ref: SourceRef): void {
+  const { block, index } = ref;
+  if (block.priority[index] === MASKED || !block.targeted[index]) {
+    block.maskedPending[index] = 1;
+    return;
+  }
+  const next = ((block.pq[index] << 1) & (PQ_PRESENTED | PQ_QUEUED)) | PQ_PRESENTED;
+  block.pq[index] = next;
   if (next === PQ_PRESENTED) deliverIrq(vm, dev, sourceNumber(ref), false);
 }
 
