@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  createDevice, createVm, enableCap, hcall, HcallName, HcallResult, inspectSources, Result, setAttr, timaLoad, timaStore,
+  createDevice, createVm, enableCap, esbLoad, hcall, HcallName, HcallResult, inspectQueues, inspectSources, irqLine, Result, setAttr,
+  timaLoad, timaStore,
   VmState, XIVE_GRP,
 } from '../../src/model';
 
@@ -82,4 +83,43 @@ test('TIMA raw accesses decode only offset & 0x3f: the four rings repeat below 2
   assert.equal(must(timaLoad(vm, 0, 8, 0x10)), 0x0003_0000_ff00_00ffn);
   // QW2/QW3 aliases stay inaccessible from the OS page.
   assert.equal(must(timaLoad(vm, 0, 4, 0x60)), 0xffffffffn);
+});
+
+// ---- KVM side: rules without a test so far ----
+function routedVm(lsi: boolean): VmState {
+  const vm = guestVm();
+  must(setAttr(vm, XIVE_GRP.EQ_CONFIG, 6n, { kind: 'eq', eq: { flags: 1, qshift: 16, qaddr: QPAGE, qtoggle: 1, qindex: 0 } }));
+  must(setAttr(vm, XIVE_GRP.SOURCE, 0x20n, word(lsi ? 1n : 0n)));
+  must(setAttr(vm, XIVE_GRP.SOURCE_CONFIG, 0x20n, word((0x20n << 33n) | 6n)));
+  must(esbLoad(vm, 0x20, 0xc00));
+  return vm;
+}
+const pqOf = (vm: VmState, irq: number): number => inspectSources(vm).find((s) => s.irq === irq)?.pq ?? -1;
+
+test('native KVM_IRQ_LINE on an LSI is a plain ESB trigger of its IPI: a second assert queues (kvmppc_xive_set_irq → xive_irq_trigger)', () => {
+  const vm = routedVm(true);
+  must(irqLine(vm, 0x20, 1));
+  assert.equal(pqOf(vm, 0x20), 2);
+  must(irqLine(vm, 0x20, 1));
+  assert.equal(pqOf(vm, 0x20), 3);
+  assert.equal(inspectQueues(vm)[0].index, 1, 'only the first trigger was forwarded');
+});
+
+test('native KVM_IRQ_LINE SET_LEVEL on an MSI marks it asserted and triggers, but an MSI EOI never re-triggers (xive_source_esb_eoi checks the LSI type)', () => {
+  const vm = routedVm(false);
+  must(irqLine(vm, 0x20, 0xfffffffd));
+  assert.equal(pqOf(vm, 0x20), 2);
+  assert.equal(inspectSources(vm).find((s) => s.irq === 0x20)?.asserted, true);
+  assert.equal(must(esbLoad(vm, 0x20, 0)), 0n);
+  assert.equal(pqOf(vm, 0x20), 0);
+  assert.equal(inspectQueues(vm)[0].index, 1);
+});
+
+test('SOURCE_CONFIG masked on an unrouted source clears the EISN that GRP_SOURCE kept (update_source_config masked path)', () => {
+  const vm = routedVm(false);
+  must(setAttr(vm, XIVE_GRP.SOURCE, 0x20n, word(0n))); // unroutes, keeps eisn 0x20
+  assert.equal(inspectSources(vm).find((s) => s.irq === 0x20)?.extra.eisn, 0x20);
+  must(setAttr(vm, XIVE_GRP.SOURCE_CONFIG, 0x20n, word((1n << 32n) | (0x20n << 33n) | 6n)));
+  const s = inspectSources(vm).find((x) => x.irq === 0x20);
+  assert.deepEqual([s?.routed, s?.extra.eisn, s?.pq], [false, 0, 1]);
 });
