@@ -25,13 +25,22 @@ export interface Token {
   readonly problem: string | null;
 }
 
+/** Random access to tokens, whether stored as objects or in a TokenBuffer. */
+export interface TokenSource {
+  readonly length: number;
+  at(index: number): Token;
+}
+
+export function arraySource(tokens: readonly Token[]): TokenSource {
+  return { length: tokens.length, at: (i) => tokens[i < tokens.length ? i : tokens.length - 1] };
+}
+
 export interface LexResult {
   readonly tokens: Token[];
   readonly comments: Comment[];
   readonly lineStarts: number[];
 }
 
-const TWO_CHAR_OPS = new Set(['->', '==', '!=', '<=', '>=', '<<', '>>', '&&', '||']);
 const ONE_CHAR_OPS = '+-*/%&|^~!<>=(){}[],.';
 
 function isNameStart(c: number): boolean {
@@ -73,29 +82,124 @@ export function parseNumberText(text: string): { value: bigint | null; problem: 
     }
   }
   digits = hasSep ? body.split('_').join('') : body;
-  if (radix === 10) {
-    // Small decimals are the common case; Number → BigInt is cheaper than parsing the string.
-    return { value: digits.length < 16 ? BigInt(+digits) : BigInt(digits), problem: null };
-  }
-  return { value: BigInt((radix === 16 ? '0x' : '0b') + digits), problem: null };
+  // Numbers that fit a double exactly (the common case) convert faster through parseInt than through BigInt(string).
+  if (radix === 10) return { value: digits.length < 16 ? BigInt(+digits) : BigInt(digits), problem: null };
+  if (radix === 16) return { value: digits.length <= 13 ? BigInt(parseInt(digits, 16)) : BigInt('0x' + digits), problem: null };
+  return { value: digits.length <= 52 ? BigInt(parseInt(digits, 2)) : BigInt('0b' + digits), problem: null };
 }
 
-export function lex(text: string): LexResult {
-  const tokens: Token[] = [];
+const KIND_NAMES: readonly TokenKind[] = ['name', 'number', 'string', 'op', 'newline', 'eof', 'bad'];
+const K_NAME = 0, K_NUMBER = 1, K_STRING = 2, K_OP = 3, K_NEWLINE = 4, K_EOF = 5, K_BAD = 6;
+
+/** Decodes a string token's raw text (quotes included); `\{` stays escaped for the log interpolation. */
+function decodeString(raw: string): { str: string; problem: string | null } {
+  const closed = raw.length >= 2 && raw.charCodeAt(raw.length - 1) === 34 && !isEscapedQuote(raw);
+  const endAt = closed ? raw.length - 1 : raw.length;
+  let str = '';
+  let chunk = 1;
+  for (let i = 1; i < endAt; i++) {
+    if (raw.charCodeAt(i) === 92 && i + 1 < endAt) {
+      const next = raw[i + 1];
+      str += raw.slice(chunk, i) + (next === 'n' ? '\n' : next === 't' ? '\t' : next === '{' || next === '}' ? '\\' + next : next);
+      i++;
+      chunk = i + 1;
+    }
+  }
+  str += raw.slice(chunk, endAt);
+  return { str, problem: closed ? null : 'unterminated string: add the closing \'"\'' };
+}
+/** Whether the final quote of `raw` is escaped (then the string is not closed). */
+function isEscapedQuote(raw: string): boolean {
+  let n = 0;
+  for (let i = raw.length - 2; i >= 1 && raw.charCodeAt(i) === 92; i--) n++;
+  return n % 2 === 1;
+}
+
+/**
+ * Tokens as parallel typed arrays: a 100,000-line file has over a million
+ * tokens, and a million small objects that live as long as the parse cost
+ * more in garbage collection than the lexing itself. `at(i)` builds a Token
+ * object on demand (the parser holds only a few at a time).
+ */
+export class TokenBuffer implements TokenSource {
+  length = 0;
+  private kinds: Uint8Array;
+  private starts: Int32Array;
+  private ends: Int32Array;
+  private lines: Int32Array;
+  private readonly cacheIndex = new Int32Array(16).fill(-1);
+  private readonly cacheToken: (Token | undefined)[] = new Array(16);
+
+  constructor(readonly text: string, readonly lineStarts: number[]) {
+    const cap = Math.max(16, text.length >> 2);
+    this.kinds = new Uint8Array(cap);
+    this.starts = new Int32Array(cap);
+    this.ends = new Int32Array(cap);
+    this.lines = new Int32Array(cap);
+  }
+
+  push(kind: number, start: number, end: number, line: number): void {
+    if (this.length === this.kinds.length) this.grow();
+    const i = this.length++;
+    this.kinds[i] = kind;
+    this.starts[i] = start;
+    this.ends[i] = end;
+    this.lines[i] = line;
+  }
+
+  private grow(): void {
+    const cap = this.kinds.length * 2;
+    const k = new Uint8Array(cap); k.set(this.kinds); this.kinds = k;
+    const s = new Int32Array(cap); s.set(this.starts); this.starts = s;
+    const e = new Int32Array(cap); e.set(this.ends); this.ends = e;
+    const l = new Int32Array(cap); l.set(this.lines); this.lines = l;
+  }
+
+  at(index: number): Token {
+    const i = index < this.length ? index : this.length - 1;
+    const slot = i & 15;
+    if (this.cacheIndex[slot] === i) return this.cacheToken[slot]!;
+    const t = this.materialize(i);
+    this.cacheIndex[slot] = i;
+    this.cacheToken[slot] = t;
+    return t;
+  }
+
+  private materialize(i: number): Token {
+    const kind = this.kinds[i];
+    const start = this.starts[i];
+    const end = this.ends[i];
+    const line = this.lines[i];
+    const text = this.text.slice(start, end);
+    let value: bigint | null = null;
+    let str = '';
+    let problem: string | null = null;
+    if (kind === K_NUMBER) ({ value, problem } = parseNumberText(text));
+    else if (kind === K_STRING) ({ str, problem } = decodeString(text));
+    else if (kind === K_BAD) problem = `unexpected character '${text}'`;
+    return { kind: KIND_NAMES[kind], text, start, end, line, col: start - this.lineStarts[line], value, str, problem };
+  }
+
+  toArray(): Token[] {
+    const out: Token[] = new Array(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = this.materialize(i);
+    return out;
+  }
+}
+
+export function lexBuffer(text: string): { buffer: TokenBuffer; comments: Comment[]; lineStarts: number[] } {
   const comments: Comment[] = [];
   const lineStarts: number[] = [0];
+  const buf = new TokenBuffer(text, lineStarts);
   const n = text.length;
   let i = 0;
   let line = 0;
   let lineStart = 0;
-  const push = (kind: TokenKind, start: number, end: number, value: bigint | null = null, str = '', problem: string | null = null): void => {
-    tokens.push({ kind, text: text.slice(start, end), start, end, line, col: start - lineStart, value, str, problem });
-  };
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === 32 || c === 9 || c === 13 || c === 0xfeff) { i++; continue; }
     if (c === 10) {
-      push('newline', i, i + 1);
+      buf.push(K_NEWLINE, i, i + 1, line);
       i++;
       line++;
       lineStart = i;
@@ -114,60 +218,59 @@ export function lex(text: string): LexResult {
       const s = i;
       i++;
       while (i < n && isNamePart(text.charCodeAt(i))) i++;
-      push('name', s, i);
+      buf.push(K_NAME, s, i, line);
       continue;
     }
     if (isDigit(c)) {
       const s = i;
       i++;
       while (i < n && isNamePart(text.charCodeAt(i))) i++;
-      const { value, problem } = parseNumberText(text.slice(s, i));
-      push('number', s, i, value, '', problem);
+      buf.push(K_NUMBER, s, i, line);
       continue;
     }
     if (c === 34) { // '"'
       const s = i;
       i++;
-      let str = '';
-      let closed = false;
-      let chunk = i;
       while (i < n) {
         const d = text.charCodeAt(i);
-        if (d === 34) { str += text.slice(chunk, i); i++; closed = true; break; }
+        if (d === 34) { i++; break; }
         if (d === 10) break;
-        if (d === 92 && i + 1 < n && text.charCodeAt(i + 1) !== 10) {
-          // Keep `\{` as written so the log interpolation can tell it from a real `{`.
-          const next = text[i + 1];
-          str += text.slice(chunk, i) + (next === 'n' ? '\n' : next === 't' ? '\t' : next === '{' || next === '}' ? '\\' + next : next);
-          i += 2;
-          chunk = i;
-          continue;
-        }
+        if (d === 92 && i + 1 < n && text.charCodeAt(i + 1) !== 10) { i += 2; continue; }
         i++;
       }
-      if (!closed) {
-        let e = i;
-        while (e > s && text.charCodeAt(e - 1) === 13) e--;
-        str += text.slice(chunk, e);
-        push('string', s, e, null, str, 'unterminated string: add the closing \'"\'');
-      } else {
-        push('string', s, i, null, str);
-      }
+      let e = i;
+      while (e > s + 1 && text.charCodeAt(e - 1) === 13) e--;
+      buf.push(K_STRING, s, e, line);
       continue;
     }
-    if (i + 1 < n) {
-      const two = text.slice(i, i + 2);
-      if (TWO_CHAR_OPS.has(two)) { push('op', i, i + 2); i += 2; continue; }
-    }
-    if (ONE_CHAR_OPS.indexOf(text[i]) >= 0) { push('op', i, i + 1); i++; continue; }
-    // A stray character: one bad token per character; the parser reports only the first one on a line.
+    if (i + 1 < n && isTwoCharOp(c, text.charCodeAt(i + 1))) { buf.push(K_OP, i, i + 2, line); i += 2; continue; }
+    if (ONE_CHAR_OPS.indexOf(text[i]) >= 0) { buf.push(K_OP, i, i + 1, line); i++; continue; }
+    // A stray character: one bad token per code point; the parser reports only the first one on a line.
     const s = i;
-    const cp = text.codePointAt(i) ?? c;
-    i += cp > 0xffff ? 2 : 1;
-    push('bad', s, i, null, '', `unexpected character '${String.fromCodePoint(cp)}'`);
+    i += c >= 0xd800 && c <= 0xdbff && i + 1 < n ? 2 : 1;
+    buf.push(K_BAD, s, i, line);
   }
-  tokens.push({ kind: 'eof', text: '', start: n, end: n, line, col: n - lineStart, value: null, str: '', problem: null });
-  return { tokens, comments, lineStarts };
+  buf.push(K_EOF, n, n, line);
+  return { buffer: buf, comments, lineStarts };
+}
+
+/** `->` `==` `!=` `<=` `>=` `<<` `>>` `&&` `||` */
+function isTwoCharOp(a: number, b: number): boolean {
+  switch (a) {
+    case 45: return b === 62;             // ->
+    case 61: case 33: return b === 61;    // == !=
+    case 60: return b === 61 || b === 60; // <= <<
+    case 62: return b === 61 || b === 62; // >= >>
+    case 38: return b === 38;             // &&
+    case 124: return b === 124;           // ||
+    default: return false;
+  }
+}
+
+/** Tokens as objects (the formatter and tests); the parser reads the buffer directly. */
+export function lex(text: string): LexResult {
+  const { buffer, comments, lineStarts } = lexBuffer(text);
+  return { tokens: buffer.toArray(), comments, lineStarts };
 }
 
 export function spanOf(t: Token): Span {

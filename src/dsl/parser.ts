@@ -14,7 +14,7 @@ import { recordDevice } from './context';
 import {
   CONNECT_OPTIONS, DEVICE_NAMES, LINE_ACTIONS, STATEMENT_KEYWORDS, TIMA_OPS, isStatementKeyword,
 } from './keywords';
-import { lex, spanFrom, spanOf, Token } from './lexer';
+import { arraySource, lex, lexBuffer, spanFrom, spanOf, Token, TokenSource } from './lexer';
 import { closest, didYouMean } from './suggest';
 
 /** Deeper nesting (blocks, parentheses, unary chains) is refused with a diagnostic rather than risking the stack. */
@@ -51,21 +51,20 @@ export class Parser {
   readonly diagnostics: Diagnostic[] = [];
   private lastDevice: DeviceName | null = null;
 
-  constructor(private readonly tokens: readonly Token[]) {}
+  constructor(private readonly tokens: TokenSource) {}
 
   // ------------------------------------------------------------ token helpers
 
   private peek(k = 0): Token {
-    const i = this.pos + k;
-    return this.tokens[i < this.tokens.length ? i : this.tokens.length - 1];
+    return this.tokens.at(this.pos + k);
   }
   private next(): Token {
-    const t = this.tokens[this.pos];
+    const t = this.tokens.at(this.pos);
     if (t.kind !== 'eof') this.pos++;
     return t;
   }
   private prev(): Token {
-    return this.tokens[this.pos > 0 ? this.pos - 1 : 0];
+    return this.tokens.at(this.pos > 0 ? this.pos - 1 : 0);
   }
   private isOp(text: string, k = 0): boolean {
     const t = this.peek(k);
@@ -206,20 +205,20 @@ export class Parser {
   private recover(startPos: number): void {
     let open = 0;
     for (let i = startPos; i < this.pos; i++) {
-      const t = this.tokens[i];
+      const t = this.tokens.at(i);
       if (t.kind === 'op') {
         if (t.text === '{' || t.text === '[' || t.text === '(') open++;
         else if ((t.text === '}' || t.text === ']' || t.text === ')') && open > 0) open--;
       }
     }
-    const first = this.tokens[startPos];
+    const first = this.tokens.at(startPos);
     const isBlockStmt = first.kind === 'name' && (first.text === 'proc' || first.text === 'repeat');
     for (;;) {
       const t = this.peek();
       if (t.kind === 'eof') return;
       if (t.kind === 'op' && t.text === '}' && open === 0 && this.depth > 0) return;
       if (t.kind === 'newline') {
-        const lastTok = this.tokens[this.pos - 1];
+        const lastTok = this.tokens.at(this.pos - 1);
         if (isBlockStmt && lastTok && lastTok.kind === 'op' && lastTok.text === '{' && this.pos - 1 >= startPos) {
           // The body of a broken proc/repeat header: parse it (its own lines may be fine) and drop it.
           this.next();
@@ -340,9 +339,6 @@ export class Parser {
     const t = this.peek(k);
     return t.kind === 'newline' || t.kind === 'eof' || (t.kind === 'op' && t.text === '}');
   }
-  private skipNewlines(): void {
-    while (this.peek().kind === 'newline') this.next();
-  }
 
   private scenarioStmt(keyword: Ident): Stmt {
     this.next();
@@ -449,7 +445,7 @@ export class Parser {
     const value = this.wordValue();
     const expect = this.expectation();
     const stmt: Stmt = { kind: 'set', keyword, target, irq, value, expect, span: this.finish(keyword) };
-    if (this.lastDevice) recordDevice(stmt, this.lastDevice);
+    if (this.lastDevice && this.lastDevice !== 'xive') recordDevice(stmt, this.lastDevice);
     return stmt;
   }
 
@@ -469,7 +465,7 @@ export class Parser {
     const irq = this.expr();
     const expect = this.expectation();
     const stmt: Stmt = { kind: 'get', keyword, target, irq, expect, span: this.finish(keyword) };
-    if (this.lastDevice) recordDevice(stmt, this.lastDevice);
+    if (this.lastDevice && this.lastDevice !== 'xive') recordDevice(stmt, this.lastDevice);
     return stmt;
   }
 
@@ -576,7 +572,7 @@ export class Parser {
     }
     const expect = this.expectation();
     const stmt: Stmt = { kind: 'attr', keyword, op, group, attr, value, expect, span: this.finish(keyword) };
-    if (this.lastDevice) recordDevice(stmt, this.lastDevice);
+    if (this.lastDevice && this.lastDevice !== 'xive') recordDevice(stmt, this.lastDevice);
     return stmt;
   }
 
@@ -830,7 +826,7 @@ function logParts(s: Token): LogPart[] {
       text = '';
       const inner = raw.slice(i + 1, close);
       const lexed = lex(inner).tokens.map((t) => ({ ...t, start: t.start + base + i + 1, end: t.end + base + i + 1, line: s.line, col: s.col + i + 1 + t.col }));
-      const sub = new Parser(lexed);
+      const sub = new Parser(arraySource(lexed));
       if (lexed.length === 1) throw new SyntaxFailure(span(i, close + 1), 'empty interpolation {} in a log message', 'syntax');
       const expr = sub.guard(() => sub.expr());
       if (!expr) {
@@ -851,8 +847,8 @@ function logParts(s: Token): LogPart[] {
 }
 
 export function parse(text: string, uri = 'untitled.irq'): Program {
-  const { tokens, comments, lineStarts } = lex(text);
-  const parser = new Parser(tokens);
+  const { buffer, comments, lineStarts } = lexBuffer(text);
+  const parser = new Parser(buffer);
   const statements = parser.parseProgram();
   return { uri, text, statements, comments, diagnostics: parser.diagnostics, lineStarts };
 }
@@ -860,7 +856,7 @@ export function parse(text: string, uri = 'untitled.irq'): Program {
 /** Parses one expression (debugger conditions, watches, console); diagnostics instead of exceptions. */
 export function parseExpression(text: string): { expr: Expr | null; diagnostics: Diagnostic[] } {
   const tokens = lex(text).tokens.filter((t) => t.kind !== 'newline');
-  const parser = new Parser(tokens);
+  const parser = new Parser(arraySource(tokens));
   const expr = parser.guard(() => parser.expr());
   if (expr && !parser.atEnd()) {
     const t = parser.current();

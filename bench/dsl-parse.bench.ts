@@ -1,0 +1,64 @@
+/**
+ * Parse + check of a generated 100,000-line scenario (target ≤ 150 ms), and
+ * parse alone and format alone for comparison. The scenario mixes every
+ * common statement so the lexer, the parser, the scope walk and the word
+ * rules all do their share.
+ */
+import { median, Report, timeMs } from './run';
+import { check, formatText, parse } from '../src/dsl';
+
+export const LINES = 100_000;
+
+export function generateScenario(lines: number): string {
+  const head = [
+    'scenario "generated"',
+    'let uart = 0x1300',
+    'device xive',
+    'ctrl nr_servers 64',
+    'proc route(irq, target, prio) {',
+    '  set source_config irq = { priority prio, server target, eisn irq }',
+    '}',
+  ];
+  for (let v = 0; v < 16; v++) head.push(`vcpu ${v} connect server ${v}`);
+  const body = [
+    (i: number) => `set source ${0x1000 + i} = 0x0                      # create`,
+    (i: number) => `set source_config ${0x1000 + i} = 0x0000_${(0x26 + (i & 0xff)).toString(16).padStart(4, '0')}_0000_000e -> EBUSY`,
+    (i: number) => `set eq_config server ${i & 15} priority 6 = { flags always_notify, qshift 16, qaddr 0x${(0x10000 * ((i & 15) + 1)).toString(16)}, qtoggle 1, qindex 0 }`,
+    (i: number) => `call route(uart + ${i & 1023}, ${i & 15}, 6)`,
+    (i: number) => `esb ${0x1000 + i} load 0xc00 -> 1`,
+    (i: number) => `tima vcpu ${i & 15} store8 0x11 0xff`,
+    (i: number) => `eq server ${i & 15} priority 6 -> [0x8000_1300]`,
+    (i: number) => `tima vcpu ${i & 15} load16 0x810 -> 0x8006`,
+    (i: number) => `get vp vcpu ${i & 15} -> { cppr 6, pipr 0xff }`,
+    (i: number) => `hcall vcpu ${i & 15} H_INT_SET_SOURCE_CONFIG flags 0x2, lisn uart, target 1, priority 6, eisn ${i} -> H_SUCCESS`,
+  ];
+  const out = head.slice();
+  for (let i = 0; out.length < lines; i++) out.push(body[i % body.length](i));
+  return out.join('\n') + '\n';
+}
+
+/** What this machine charges for a million small long-lived objects (the parse builds about two million), to read the figures against. */
+function allocationCalibrationMs(): number {
+  return timeMs(() => {
+    const keep: { a: number; b: number }[] = new Array(1_000_000);
+    for (let i = 0; i < keep.length; i++) keep[i] = { a: i, b: i };
+  });
+}
+
+export default async function bench(report: Report): Promise<void> {
+  const text = generateScenario(LINES);
+  // Warm up the JIT the way an editor session would.
+  for (let i = 0; i < 2; i++) check(parse(text));
+  report('dsl-parse-check-100k-lines', await median(7, () => timeMs(() => check(parse(text)))), 'ms');
+  report('dsl-parse-100k-lines', await median(7, () => timeMs(() => parse(text))), 'ms');
+  report('dsl-format-100k-lines', await median(3, () => timeMs(() => formatText(text))), 'ms');
+  report('dsl-calibration-1M-objects', await median(5, allocationCalibrationMs), 'ms');
+}
+
+if (require.main === module) {
+  const report: Report = (name, value, unit) => console.log(`${name}: ${value.toFixed(1)} ${unit}`);
+  bench(report).catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
