@@ -74,7 +74,7 @@ describe('step back and time travel', () => {
     ]);
   });
 
-  for (const every of [1, 3, 64]) {
+  for (const every of [0, 1, 3, 64]) {
     test(`stepBack from the end to 0 reproduces every forward state (snapshot every ${every})`, () => {
       const { trace, rt } = forwardTrace(WRAP, every);
       for (let n = trace.length - 1; n > 0; n--) {

@@ -23,8 +23,8 @@ export const DEFAULT_MAX_STEPS = 1_000_000;
 export const CONSOLE_URI = 'irqlab-console:';
 const DEFAULT_SNAPSHOT_EVERY = 64;
 /** Memory the snapshots may use before they are thinned out (spacing doubled). */
-const SNAPSHOT_BUDGET_BYTES = 256 * 1024 * 1024;
-const MAX_SNAPSHOTS = 512;
+const SNAPSHOT_BUDGET_BYTES = 192 * 1024 * 1024;
+const MAX_SNAPSHOTS = 2048;
 const MIN_SNAPSHOTS = 8;
 const MAX_CALL_DEPTH = 10_000;
 
