@@ -47,13 +47,22 @@ function md(value: string) {
   return { kind: MarkupKind.Markdown, value };
 }
 
-function keywordItems(filter: (k: KeywordInfo) => boolean): CompletionItem[] {
-  return KEYWORDS.filter(filter).map((k) => ({
-    label: k.name,
-    kind: CompletionItemKind.Keyword,
-    detail: k.syntax,
-    documentation: md(keywordMarkdown(k)),
-  }));
+const keywordItemCache = new Map<string, CompletionItem[]>();
+
+/** Keyword items by a named selection; built once (their markdown is static). */
+function keywordItems(selection: 'statement' | 'device' | 'target' | 'expectation' | 'other'): CompletionItem[] {
+  let items = keywordItemCache.get(selection);
+  if (!items) {
+    const filter = (k: KeywordInfo) => (selection === 'other' ? k.kind !== 'statement' : k.kind === selection);
+    items = KEYWORDS.filter(filter).map((k) => ({
+      label: k.name,
+      kind: CompletionItemKind.Keyword,
+      detail: k.syntax,
+      documentation: md(keywordMarkdown(k)),
+    }));
+    keywordItemCache.set(selection, items);
+  }
+  return items;
 }
 
 function fieldItems(names: readonly string[], docs: (n: string) => string, used: ReadonlySet<string>): CompletionItem[] {
@@ -76,14 +85,8 @@ function layoutFieldItems(layout: LayoutName, used: ReadonlySet<string>): Comple
   }));
 }
 
-/** The device in force at `offset`: the last `device` statement before it. */
 function deviceBefore(a: DocumentAnalysis, offset: number): string | null {
-  let device: string | null = null;
-  for (const s of a.program.statements) {
-    if (s.span.start > offset) break;
-    if (s.kind === 'device') device = s.device;
-  }
-  return device;
+  return a.deviceAt(offset);
 }
 
 function blockLayoutFromLine(a: DocumentAnalysis, prefix: string, offset: number): LayoutName | 'eq' | 'hcall' | 'rtas' | null {
@@ -126,14 +129,27 @@ function scopeNames(a: DocumentAnalysis, offset: number): CompletionItem[] {
   return items;
 }
 
+const expectationItemCache = new Map<boolean, CompletionItem[]>();
+
+/** errno names, hcall return codes and `ok`; return codes first on hcall lines. Built once per ordering. */
 function expectationItems(hcallLine: boolean): CompletionItem[] {
-  const hrets = (Object.keys(HCALL_RETURNS) as HcallReturn[]).map((n) => ({
-    label: n, kind: CompletionItemKind.EnumMember, documentation: md(hretMarkdown(n)), sortText: (hcallLine ? '0' : '1') + n,
-  }));
-  const errnos = ERRNO_NAMES.map((n) => ({
-    label: n, kind: CompletionItemKind.EnumMember, documentation: md(errnoMarkdown(n)), sortText: (hcallLine ? '1' : '0') + n,
-  }));
-  return [...errnos, ...hrets, ...keywordItems((k) => k.kind === 'expectation')];
+  let items = expectationItemCache.get(hcallLine);
+  if (!items) {
+    const hrets = (Object.keys(HCALL_RETURNS) as HcallReturn[]).map((n) => ({
+      label: n, kind: CompletionItemKind.EnumMember, documentation: md(hretMarkdown(n)), sortText: (hcallLine ? '0' : '1') + n,
+    }));
+    const errnos = ERRNO_NAMES.map((n) => ({
+      label: n, kind: CompletionItemKind.EnumMember, documentation: md(errnoMarkdown(n)), sortText: (hcallLine ? '1' : '0') + n,
+    }));
+    items = [...errnos, ...hrets, ...keywordItems('expectation')];
+    expectationItemCache.set(hcallLine, items);
+  }
+  return items;
+}
+
+/** Builds the per-version facts completion uses, so the first request after an edit does not pay for them. */
+export function warmCompletion(a: DocumentAnalysis): void {
+  facts(a);
 }
 
 export function complete(a: DocumentAnalysis, offset: number): CompletionItem[] {
@@ -193,14 +209,14 @@ export function complete(a: DocumentAnalysis, offset: number): CompletionItem[] 
       label: p.name.name, kind: CompletionItemKind.Function, detail: `proc ${p.name.name}(${p.params.map((x) => x.name).join(', ')})`,
     }));
   }
-  if (/^\s*device\s+[\w-]*$/.test(prefix)) return keywordItems((k) => k.kind === 'device');
-  if (/^\s*(set|get)\s+\w*$/.test(prefix)) return keywordItems((k) => k.kind === 'target');
+  if (/^\s*device\s+[\w-]*$/.test(prefix)) return keywordItems('device');
+  if (/^\s*(set|get)\s+\w*$/.test(prefix)) return keywordItems('target');
   if (/\bvcpu\s+\w*$/.test(prefix)) {
     return [
       ...facts(a).vcpuIds.map((id) => ({ label: id, kind: CompletionItemKind.Value, detail: 'vCPU in use', sortText: '0' + id.padStart(8, '0') })),
       ...scopeNames(a, offset),
     ];
   }
-  if (/^\s*[A-Za-z_]*$/.test(prefix)) return keywordItems((k) => k.kind === 'statement');
-  return [...scopeNames(a, offset), ...keywordItems((k) => k.kind !== 'statement')];
+  if (/^\s*[A-Za-z_]*$/.test(prefix)) return keywordItems('statement');
+  return [...scopeNames(a, offset), ...keywordItems('other')];
 }

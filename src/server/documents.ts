@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
-  analyze, constantEnv, ConstEnv, Diagnostic, Program, Stmt, statementWordSites, wordSiteAt, WordSite,
+  analyze, constantEnv, ConstEnv, Diagnostic, Program, Stmt, statementWordSites, WordSite,
 } from '../dsl';
 import { LineTable, spanContains } from './positions';
 
@@ -19,6 +19,8 @@ export class DocumentAnalysis {
   readonly lines: LineTable;
   private envCache: ConstEnv | undefined;
   private procsCache: Map<string, ProcStmt> | undefined;
+  private namesCache: Set<string> | undefined;
+  private devicesCache: Extract<Stmt, { kind: 'device' }>[] | undefined;
 
   constructor(
     readonly uri: string,
@@ -27,6 +29,14 @@ export class DocumentAnalysis {
     readonly diagnostics: readonly Diagnostic[],
   ) {
     this.lines = new LineTable(program.text, program.lineStarts);
+  }
+
+  /** Computes the lazily built tables of this version (constants, names, devices, procs). */
+  warm(): void {
+    void this.env;
+    void this.declaredNames;
+    void this.procs;
+    this.deviceAt(0);
   }
 
   get text(): string {
@@ -38,9 +48,53 @@ export class DocumentAnalysis {
     return this.envCache;
   }
 
-  /** The innermost word site at `offset` (end inclusive): only the statement there is examined. */
+  /**
+   * The innermost word site at `offset` (end inclusive). Only the statement
+   * there is examined, found by binary search, with the constants its
+   * enclosing bodies leave visible: O(log n) per hover.
+   */
   siteAt(offset: number): WordSite | null {
-    return wordSiteAt(this.program, offset);
+    const path = this.statementPath(offset);
+    const stmt = path[path.length - 1];
+    if (!stmt || stmt.kind === 'proc' || stmt.kind === 'repeat') return null;
+    let env = this.env;
+    for (const s of path) if (s.kind === 'proc' || s.kind === 'repeat') env = shadowed(env, s);
+    let best: WordSite | null = null;
+    for (const site of statementWordSites(stmt, env)) {
+      if (site.span.start <= offset && offset <= site.span.end && (!best || site.span.end - site.span.start < best.span.end - best.span.start)) best = site;
+    }
+    return best;
+  }
+
+  /** Names the document declares (lets, procs, parameters, repeat counters), for cheap "is this a name?" checks. */
+  get declaredNames(): ReadonlySet<string> {
+    if (!this.namesCache) {
+      const names = new Set<string>();
+      forEachStatement(this.program.statements, (s) => {
+        if (s.kind === 'let' || s.kind === 'proc') names.add(s.name.name);
+        if (s.kind === 'proc') for (const p of s.params) names.add(p.name);
+        if (s.kind === 'repeat' && s.variable) names.add(s.variable.name);
+      });
+      this.namesCache = names;
+    }
+    return this.namesCache;
+  }
+
+  /** The device in force at `offset`: the last `device` statement before it (binary search over them). */
+  deviceAt(offset: number): string | null {
+    if (!this.devicesCache) this.devicesCache = this.program.statements.filter((s): s is Extract<Stmt, { kind: 'device' }> => s.kind === 'device');
+    const list = this.devicesCache;
+    let lo = 0;
+    let hi = list.length - 1;
+    let found: string | null = null;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].span.start <= offset) {
+        found = list[mid].device;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
   }
 
   /**

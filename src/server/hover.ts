@@ -175,8 +175,10 @@ function wordMarkdownFor(a: DocumentAnalysis, name: string, offset: number, sett
     return `**${name}** — RTAS call (${RTAS_CALLS[name].args.length} args, ${RTAS_CALLS[name].nret} rets)\n\n` +
       '```irq\n' + rtasSignature(name) + '\n```\n\n' + RTAS_DOCS[name];
   }
-  const named = nameHover(a, offset);
-  if (named) return named;
+  if (a.declaredNames.has(name)) {
+    const named = nameHover(a, offset);
+    if (named) return named;
+  }
   const kw = KEYWORD_BY_NAME.get(name);
   if (kw) return keywordMarkdown(kw);
   if (isLayoutName(name)) return layoutMarkdown(name, settings.bitNumbering);

@@ -10,7 +10,7 @@ import {
 } from 'vscode-languageserver';
 import { DECODE_WORD_REQUEST, DecodeWordParams, DecodeWordResult } from '../protocol';
 import { codeActions, CONVERT_TO_FIELDS, CONVERT_TO_WORD } from './code-actions';
-import { complete } from './completion';
+import { complete, warmCompletion } from './completion';
 import { decodeWordRequest } from './decode-word';
 import { definition, prepareRename, references, rename } from './definition';
 import { lspDiagnostics } from './diagnostics';
@@ -71,8 +71,20 @@ export function startServer(connection: Connection): ServerHandle {
       const a = store.get(uri);
       if (!a) return;
       void connection.sendDiagnostics({ uri, version: a.version, diagnostics: lspDiagnostics(a) });
+      // Build this version's lookup tables now, between messages, rather than in the first hover or completion.
+      setImmediate(() => warm(a));
     } catch (e) {
       logError(`diagnostics for ${uri} failed`, e);
+    }
+  }
+
+  function warm(a: DocumentAnalysis): void {
+    try {
+      if (store.documents.get(a.uri)?.version !== a.version) return;
+      a.warm();
+      warmCompletion(a);
+    } catch (e) {
+      logError(`preparing ${a.uri} failed`, e);
     }
   }
 
