@@ -104,8 +104,9 @@ export class ScenarioRuntime {
 
   /** Parses and checks `text`; the runtime is usable only when no diagnostic is an error. */
   static create(uri: string, text: string, options: RuntimeOptions): { runtime: ScenarioRuntime; diagnostics: Diagnostic[] } {
-    const { program, diagnostics } = analyze(text, uri, { readFile: options.readFile, resolveInclude: options.resolveInclude });
+    // One resolver for the checker and the runtime, so both read the same included files.
     const resolve = options.resolveInclude ?? resolveRelative;
+    const { program, diagnostics } = analyze(text, uri, { readFile: options.readFile, resolveInclude: resolve });
     const includes = loadIncludes(program, (t, u) => {
       const p = parse(t, u);
       return { program: p, diagnostics: p.diagnostics };
