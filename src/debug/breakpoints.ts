@@ -71,6 +71,11 @@ export class LineBreakpoints {
     return out;
   }
 
+  isEmpty(): boolean {
+    for (const m of this.byUri.values()) if (m.size > 0) return false;
+    return true;
+  }
+
   at(uri: string, line: number): LineBreakpoint | undefined {
     return this.byUri.get(uri)?.get(line);
   }

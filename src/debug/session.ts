@@ -449,8 +449,7 @@ export class IrqDebugSession extends LoggingDebugSession {
         }
         first = false;
         if (rt.finished) return this.reachEnd();
-        const outcome = rt.step();
-        this.recordPosition();
+        const outcome = this.stepRecorded(rt);
         this.flushLog();
         if (outcome.kind === 'end') return this.reachEnd();
         if (outcome.kind === 'step-limit') {
@@ -479,6 +478,7 @@ export class IrqDebugSession extends LoggingDebugSession {
 
   /** Breakpoints that stop before the next statement runs: line (with conditions, hit counts, logpoints) and function. */
   private breakpointBefore(): StopInfo | null {
+    if (this.lineBreakpoints.isEmpty() && this.functionBreakpoints.length === 0) return null;
     const rt = this.runtime!;
     const loc = rt.location;
     if (!loc) return null;
@@ -579,6 +579,23 @@ export class IrqDebugSession extends LoggingDebugSession {
     if (info.hitBreakpointIds) ev.body.hitBreakpointIds = info.hitBreakpointIds;
     ev.body.allThreadsStopped = true;
     this.sendEvent(ev);
+  }
+
+  /**
+   * One step forward, recording where it started from the outcome (the
+   * runtime computed that location anyway; asking for `location` on every
+   * step of a long run costs more than the step).
+   */
+  private stepRecorded(rt: ScenarioRuntime): StepOutcome {
+    const step = rt.stepCount;
+    const depth = rt.depth;
+    const outcome = rt.step();
+    if (outcome.kind === 'executed') {
+      const loc = outcome.location;
+      this.history.record(step, { uri: loc.uri, line: loc.line, offset: loc.span.start, depth });
+    }
+    if (rt.finished) this.history.record(rt.stepCount, null);
+    return outcome;
   }
 
   /** What the history needs about the current position (before the next statement). */
@@ -695,8 +712,7 @@ export class IrqDebugSession extends LoggingDebugSession {
         while (!rt.finished) {
           const loc = rt.location;
           if (loc && loc.uri === target.uri && loc.line === target.line) break;
-          const o = rt.step();
-          this.recordPosition();
+          const o = this.stepRecorded(rt);
           if (o.kind !== 'executed') break;
         }
         k = this.history.nearest(start, target.uri, target.line);
