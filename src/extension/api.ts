@@ -32,5 +32,5 @@ export interface IrqLabApi {
   /** Ids of the test items the controller knows (files and, once resolved, expectations). */
   testItemIds(): readonly string[];
   /** The last routing picture sent to the interrupt map, and whether the panel is open. */
-  interruptMap(): { readonly open: boolean; readonly map: InterruptMapResponseBody | null; readonly updates: number };
+  interruptMap(): { readonly open: boolean; readonly webviewReady: boolean; readonly map: InterruptMapResponseBody | null; readonly updates: number };
 }

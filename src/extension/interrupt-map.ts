@@ -18,12 +18,14 @@ export class InterruptMap implements vscode.Disposable {
   private session: vscode.DebugSession | undefined;
   private map: InterruptMapResponseBody | null = null;
   private updates = 0;
+  /** The page's script ran and asked for the picture (it draws every update from then on). */
+  private webviewReady = false;
   private idleReason = 'Start debugging an .irq scenario (F5): the map follows every stop.';
 
   constructor(private readonly ctx: Ctx) {}
 
-  state(): { open: boolean; map: InterruptMapResponseBody | null; updates: number } {
-    return { open: this.panel !== undefined, map: this.map, updates: this.updates };
+  state(): { open: boolean; webviewReady: boolean; map: InterruptMapResponseBody | null; updates: number } {
+    return { open: this.panel !== undefined, webviewReady: this.webviewReady, map: this.map, updates: this.updates };
   }
 
   async show(): Promise<void> {
@@ -81,6 +83,7 @@ export class InterruptMap implements vscode.Disposable {
     panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw));
     panel.onDidDispose(() => {
       this.panel = undefined;
+      this.webviewReady = false;
     });
     return panel;
   }
@@ -93,6 +96,7 @@ export class InterruptMap implements vscode.Disposable {
     }
     switch (message.type) {
       case 'ready':
+        this.webviewReady = true;
         this.post(this.map ? { type: 'update', map: this.map } : { type: 'idle', reason: this.idleReason });
         return;
       case 'reveal-line':

@@ -8,7 +8,7 @@
 //   4. prints the suite's output (codeAutomationLog), takes the screenshots the suite asks for,
 //      stops everything and exits with the suite's result. A hard timeout bounds the whole run.
 //
-// Screenshot protocol: the suite logs `[irqlab-e2e] screenshot NAME` and waits for
+// Screenshot protocol: the suite logs `[irqlab-e2e] screenshot NAME [expand=SCOPE,...]` and waits for
 // `$IRQLAB_E2E_ARTIFACTS/NAME.done`, which this runner writes once NAME.png is saved.
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,8 @@ import { ensureAll, repoRoot } from './setup.mjs';
 import { freePort, installVsix, startCodeServer, stopGroup, workbenchUrl } from './code-server.mjs';
 
 const RUN_TIMEOUT_MS = Number(process.env.IRQLAB_E2E_TIMEOUT_MS ?? 6 * 60_000);
-const SCREENSHOT_MARKER = /\[irqlab-e2e\] screenshot ([a-z0-9-]+)/;
+// `expand=A,B` first expands those scopes of the Variables view (as a user clicks them open).
+const SCREENSHOT_MARKER = /\[irqlab-e2e\] screenshot ([a-z0-9-]+)(?: expand=([^\n]+))?/;
 // Workbench chatter that has nothing to do with the suite (no GitHub sign-in offline).
 const NOISE = /^\[AgentHost\] No signed-in session/;
 const artifacts = join(repoRoot, 'test-artifacts');
@@ -44,8 +45,9 @@ function packagedVsix() {
 }
 
 async function main() {
-  const started = Date.now();
+  // The one-time install (minutes, cold) is not part of the run's time budget.
   const paths = ensureAll();
+  const started = Date.now();
   const suite = requireFile(join(repoRoot, 'dist', 'test', 'suite', 'index.js'), 'run `npm run build` first');
   const { vsix, id } = packagedVsix();
   // IRQLAB_E2E_EXAMPLES points the run at another folder of scenarios (development only).
@@ -123,9 +125,14 @@ async function main() {
       const m = SCREENSHOT_MARKER.exec(text);
       if (m) {
         const name = m[1];
+        const scopes = m[2] ? m[2].split(',').map((x) => x.trim()) : [];
         screenshots = screenshots.then(async () => {
-          // The workbench paints asynchronously; give the hover/view a moment to render.
-          await page.waitForTimeout(400);
+          for (const scope of scopes) {
+            const row = page.getByRole('treeitem', { name: `Scope ${scope}`, exact: true });
+            if ((await row.getAttribute('aria-expanded', { timeout: 5000 })) === 'false') await row.click();
+          }
+          // The workbench paints asynchronously; give the hover/view/webview a moment to render.
+          await page.waitForTimeout(scopes.length > 0 ? 1000 : 600);
           await page.screenshot({ path: join(artifacts, `${name}.png`) });
           writeFileSync(join(artifacts, `${name}.done`), '');
           say(`screenshot test-artifacts/${name}.png`);

@@ -73,7 +73,7 @@ export function defineDebugTests(): void {
       assert.match(vp.value, /pipr=0x06/);
       assert.match(vp.value, /ipb=0x02/);
       await vscode.commands.executeCommand('workbench.debug.action.focusVariablesView');
-      await screenshot('variables');
+      await screenshot('variables', ['Sources', 'Event queues', 'Presenters']);
     });
 
     test('step back restores the values from before the trigger', async () => {
@@ -90,9 +90,9 @@ export function defineDebugTests(): void {
     test('the interrupt map shows the routing and follows the next stop', async () => {
       const api = await activeApi();
       await vscode.commands.executeCommand('irqlab.showInterruptMap');
-      const first = await waitFor('the first map update', () => {
+      const first = await waitFor('the map drawn in its webview', () => {
         const s = api.interruptMap();
-        return s.open && s.map ? s : undefined;
+        return s.open && s.webviewReady && s.map ? s : undefined;
       });
       const map = first.map!;
       assert.equal(map.device?.startsWith('xive'), true, `device ${map.device}`);
@@ -104,6 +104,8 @@ export function defineDebugTests(): void {
       const queue = map.queues.find((q) => q.server === 1 && q.priority === 6);
       assert.ok(queue, 'queue (1, 6) on the map');
       assert.ok(map.presenters.some((p) => p.vcpu === 1 && p.pending.includes(6)), 'vCPU 1 has priority 6 pending');
+      await vscode.commands.executeCommand('workbench.action.closePanel');
+      await vscode.commands.executeCommand('workbench.action.closeSidebar');
       await screenshot('interrupt-map');
       await stepWith('next');
       const after = await waitFor('a map update at the next stop', () => (api.interruptMap().updates > first.updates ? api.interruptMap() : undefined));

@@ -43,9 +43,9 @@ export async function openExample(name: string): Promise<vscode.TextEditor> {
  * Asks the runner for a screenshot of the workbench as it is now (code-server runs only;
  * see test/e2e/run.mjs) and waits until it is saved, so the picture shows this moment.
  */
-export async function screenshot(name: string): Promise<void> {
+export async function screenshot(name: string, expandScopes: readonly string[] = []): Promise<void> {
   const artifacts = process.env.IRQLAB_E2E_ARTIFACTS;
   if (!process.env.IRQLAB_E2E_SCREENSHOTS || !artifacts) return;
-  console.log(`[irqlab-e2e] screenshot ${name}`);
+  console.log(`[irqlab-e2e] screenshot ${name}${expandScopes.length > 0 ? ` expand=${expandScopes.join(',')}` : ''}`);
   await waitFor(`screenshot ${name}`, () => existsSync(join(artifacts, `${name}.done`)), 20_000);
 }
