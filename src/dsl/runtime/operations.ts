@@ -140,9 +140,18 @@ function attrValueResult(r: Result<AttrValue>, layout: LayoutName | null): Execu
   return { result: success(`-> ${describeWord(layout, v.word)}`, { value: v.word }), shape: 'word', layout };
 }
 
-function voidResult(r: Result<void>, display = 'ok'): Executed {
-  return { result: r.ok ? success(display) : failure(r), shape: 'void', layout: null };
+/** Shared by every successful void operation: the hot loops allocate nothing for them. */
+const VOID_OK: Executed = { result: { ok: true, display: 'ok' }, shape: 'void', layout: null };
+
+function voidResult(r: Result<void>): Executed {
+  return r.ok ? VOID_OK : { result: failure(r), shape: 'void', layout: null };
 }
+
+function loadResult(r: Result<bigint>): Executed {
+  return { result: r.ok ? { ok: true, value: r.value, display: `-> ${hex(r.value)}` } : failure(r), shape: 'word', layout: null };
+}
+
+const NO_ENTRIES: Executed = { result: { ok: true, entries: [], display: '-> []' }, shape: 'entries', layout: 'xive-eq-entry' };
 
 function eqId(target: EqTarget, scope: Scope): bigint {
   if (target.kind === 'id') return u64(evaluate(target.id, scope));
@@ -319,20 +328,14 @@ export function executeOperation(stmt: OperationStmt, vm: VmState, scope: Scope)
     case 'esb': {
       const irq = num32(evaluate(stmt.irq, scope), 'source number');
       const offset = num32(evaluate(stmt.offset, scope), 'ESB offset');
-      if (stmt.op === 'load') {
-        const r = model.esbLoad(vm, irq, offset, stmt.page);
-        return { result: r.ok ? success(`-> ${hex(r.value)}`, { value: r.value }) : failure(r), shape: 'word', layout: null };
-      }
+      if (stmt.op === 'load') return loadResult(model.esbLoad(vm, irq, offset, stmt.page));
       return voidResult(model.esbStore(vm, irq, offset, stmt.value ? u64(evaluate(stmt.value, scope)) : 0n, stmt.page));
     }
     case 'tima': {
       const id = num32(evaluate(stmt.vcpu, scope), 'vCPU id');
       const offset = num32(evaluate(stmt.offset, scope), 'TIMA offset');
       const size = TIMA_SIZES[stmt.op];
-      if (stmt.op.startsWith('load')) {
-        const r = model.timaLoad(vm, id, size, offset);
-        return { result: r.ok ? success(`-> ${hex(r.value)}`, { value: r.value }) : failure(r), shape: 'word', layout: null };
-      }
+      if (stmt.op.startsWith('load')) return loadResult(model.timaLoad(vm, id, size, offset));
       const value = stmt.value ? evaluate(stmt.value, scope) : 0n;
       return voidResult(model.timaStore(vm, id, size, offset, BigInt.asUintN(8 * size, value)));
     }
@@ -340,6 +343,7 @@ export function executeOperation(stmt: OperationStmt, vm: VmState, scope: Scope)
       const id = eqId(stmt.eq, scope);
       const r = model.scanEventQueue(vm, Number(id >> 3n), Number(id & 7n));
       if (!r.ok) return { result: failure(r), shape: 'entries', layout: 'xive-eq-entry' };
+      if (r.value.length === 0) return NO_ENTRIES;
       return { result: success(`-> ${describeEntries(r.value)}`, { entries: r.value }), shape: 'entries', layout: 'xive-eq-entry' };
     }
     case 'hcall': return hcall(stmt, vm, scope);
