@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  createDevice, createVm, enableCap, getAttr, getOneReg, hasAttr, hcall, irqLine, rtas, setAttr, setOneReg,
+  createDevice, createVm, enableCap, getAttr, getOneReg, hasAttr, hcall, inspectDevice, irqLine, rtas, setAttr, setOneReg,
   Result, VmState, XICS_CTRL, XICS_GRP, KVM_CAP_IRQ_XICS, KVM_CAP_PPC_IRQ_XIVE,
 } from '../../src/model';
 
@@ -169,7 +169,10 @@ test('XICS-on-XIVE NR_SERVERS: > KVM_MAX_VCPU_IDS → EINVAL; only the low 32 bi
 test('XICS-on-XIVE NR_SERVERS: above KVM_MAX_VCPUS is clamped to it', () => {
   const vm = vmWith('xics-on-xive', { maxVcpus: 4, maxVcpuIds: 32 });
   assert.equal(errno(setAttr(vm, CTRL, NR, word(16n))), 'ok');
-  assert.equal(errno(enableCap(vm, 0, { server: 4 })), 'EINVAL');
+  assert.equal(inspectDevice(vm)?.nrServers, 4);
+  // Server 4 packs to VP 0 (kvmppc_pack_vcpu_id): accepted, and it takes server 0's VP.
+  assert.equal(errno(enableCap(vm, 0, { server: 4 })), 'ok');
+  assert.equal(errno(enableCap(vm, 1, { server: 0 })), 'EEXIST');
 });
 test('XICS-on-XIVE NR_SERVERS after a vCPU connected → EBUSY', () => {
   assert.equal(errno(setAttr(connected('xics-on-xive'), CTRL, NR, word(8n))), 'EBUSY');

@@ -203,3 +203,11 @@ test('xics-on-xive ICP_STATE set with an LSI in XISR re-triggers it without asse
 function setOneRegIcp(vm: VmState, word: bigint): boolean {
   return setOneReg(vm, 0, 'icp', word).ok;
 }
+
+test('xics-on-xive connect packs the server like the XIVE device: ≥ KVM_MAX_VCPUS is VP 0 and collides with server 0 (kvmppc_xive_compute_vp_id)', () => {
+  const vm = vmWith('xics-on-xive');
+  const r = enableCap(vm, 1, { server: 2048 });
+  assert.equal(r.ok ? 'ok' : r.errno, 'EEXIST');
+  const legacy = vmWith('xics');
+  assert.ok(enableCap(legacy, 1, { server: 2048 }).ok, 'the legacy ICP only compares server numbers');
+});

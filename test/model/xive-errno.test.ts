@@ -59,10 +59,11 @@ test('ENABLE_CAP on an already connected vCPU → EBUSY', () => {
   const vm = connected();
   assert.equal(errno(enableCap(vm, 0, { server: 3 })), 'EBUSY');
 });
-test('ENABLE_CAP server ≥ nr_servers → EINVAL', () => {
+test('ENABLE_CAP pack(server) ≥ nr_servers → EINVAL', () => {
   const vm = xiveVm({ maxVcpus: 16, maxVcpuIds: 128 });
-  assert.equal(errno(enableCap(vm, 0, { server: 16 })), 'EINVAL');
-  must(enableCap(vm, 0, { server: 15 }));
+  must(setAttr(vm, CTRL, NR, word(8n)));
+  assert.equal(errno(enableCap(vm, 0, { server: 8 })), 'EINVAL');
+  must(enableCap(vm, 0, { server: 7 }));
 });
 test('ENABLE_CAP duplicate server → EEXIST', () => {
   const vm = connected();

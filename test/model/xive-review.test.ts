@@ -123,3 +123,31 @@ test('SOURCE_CONFIG masked on an unrouted source clears the EISN that GRP_SOURCE
   const s = inspectSources(vm).find((x) => x.irq === 0x20);
   assert.deepEqual([s?.routed, s?.extra.eisn, s?.pq], [false, 0, 1]);
 });
+
+// ---- VP ids (kvmppc_pack_vcpu_id with emul_smt_mode 1) ----
+test('connect: a server ≥ KVM_MAX_VCPUS packs to VP 0 (kvmppc_pack_vcpu_id warns and returns 0), so it passes the range check and collides with server 0', () => {
+  const a = createVm();
+  must(createDevice(a, 'xive'));
+  must(enableCap(a, 0, { server: 0 }));
+  const dup = enableCap(a, 1, { server: 3000 });
+  assert.equal(dup.ok ? 'ok' : dup.errno, 'EEXIST');
+  const b = createVm();
+  must(createDevice(b, 'xive'));
+  must(enableCap(b, 1, { server: 3000 }));
+  const zero = enableCap(b, 0, { server: 0 });
+  assert.equal(zero.ok ? 'ok' : zero.errno, 'EEXIST');
+  // Targeting still finds the vCPU by its server number.
+  must(setAttr(b, XIVE_GRP.EQ_CONFIG, 3000n << 3n | 6n, { kind: 'eq', eq: { flags: 1, qshift: 16, qaddr: QPAGE, qtoggle: 1, qindex: 0 } }));
+  must(setAttr(b, XIVE_GRP.SOURCE, 0x20n, word(0n)));
+  must(setAttr(b, XIVE_GRP.SOURCE_CONFIG, 0x20n, word((3000n << 3n) | 6n)));
+  assert.equal(inspectSources(b)[0].server, 3000);
+});
+
+test('connect: below KVM_MAX_VCPUS the packed id is the server, checked against NR_SERVERS (kvmppc_xive_vcpu_id_valid)', () => {
+  const vm = createVm();
+  must(createDevice(vm, 'xive'));
+  must(setAttr(vm, XIVE_GRP.CTRL, 3n, word(8n)));
+  const r = enableCap(vm, 0, { server: 10 });
+  assert.equal(r.ok ? 'ok' : r.errno, 'EINVAL');
+  must(enableCap(vm, 1, { server: 4096 })); // packs to 0 < 8
+});

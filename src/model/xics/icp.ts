@@ -1,6 +1,7 @@
 /** Presenter creation (KVM_ENABLE_CAP) and the ICP state word (KVM_REG_PPC_ICP_STATE). */
 import type { VcpuState, VmState } from '../state';
 import { decodeToRecord, encodeWord } from '../layouts';
+import { packVcpuId } from '../vcpu-id';
 import { fail, ok, OK_VOID, Result } from '../result';
 import { MASKED, XICS_IPI } from './constants';
 import { checkResend, newIcp, presentIpi, rejectLatched, updateOutput } from './delivery';
@@ -34,12 +35,14 @@ export function xicsIcpWordProblems(word: bigint): string[] {
 export function connectVcpu(vm: VmState, dev: XicsDeviceState, vcpu: VcpuState, server: number): Result<void> {
   const taken = vm.vcpus.find((v) => v.icp && v.icp.server === server);
   if (dev.kind === 'xics-on-xive') {
-    // pack(server) = server with one emulated thread per core (spec §1.4).
-    if (server >= dev.nrServers) {
-      return fail('EINVAL', `pack(server ${server}) is not below nr_servers (${dev.nrServers}) (kvmppc_xive_connect_vcpu)`);
+    // One emulated thread per core (spec §1.4); VP ids are packed servers.
+    const pack = (s: number): number => packVcpuId(s, vm.config.maxVcpus);
+    if (pack(server) >= dev.nrServers) {
+      return fail('EINVAL', `pack(server ${server}) = ${pack(server)} is not below nr_servers (${dev.nrServers}) (kvmppc_xive_connect_vcpu)`);
     }
-    if (taken) return fail('EEXIST', `VP of server ${server} is already in use by vCPU ${taken.id} (kvmppc_xive_connect_vcpu)`);
     dev.vpsAllocated = true;
+    const vpTaken = vm.vcpus.find((v) => v.icp && pack(v.icp.server) === pack(server));
+    if (vpTaken) return fail('EEXIST', `VP ${pack(server)} (server ${server}) is already in use by vCPU ${vpTaken.id} (kvmppc_xive_compute_vp_id)`);
   } else if (taken) {
     return fail('EEXIST', `server ${server} already has an ICP (vCPU ${taken.id}) (kvmppc_xics_create_icp)`);
   }

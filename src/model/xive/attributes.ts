@@ -5,6 +5,7 @@
 import { AttrPayload, AttrValue, KvmPpcXiveEq, XIVE_CTRL, XIVE_GRP } from '../attr';
 import { fail, OK_VOID, Result } from '../result';
 import type { VcpuState, VmState } from '../state';
+import { packVcpuId } from '../vcpu-id';
 import { MASKED, PQ_OFF, SOURCE_FLAG_VALID, SOURCES_PER_BLOCK, XIVE_NR_IRQS } from './constants';
 import { newVp } from './presenter';
 import { eqSync, getQueueConfig, setQueueConfig } from './queues';
@@ -28,19 +29,21 @@ function payloadEq(p: AttrPayload): KvmPpcXiveEq | null {
 
 /** KVM_ENABLE_CAP(KVM_CAP_PPC_IRQ_XIVE) after vm.ts's generic checks 1–5 (kvmppc_xive_native_connect_vcpu). */
 export function connectVcpu(vm: VmState, dev: XiveDeviceState, vcpu: VcpuState, server: number): Result<void> {
-  // pack(server) = server with SMT mode 1 (UNCONFIRMED for other SMT modes).
-  if (server >= dev.nrServers) {
-    return fail('EINVAL', `server ${server} ≥ nr_servers ${dev.nrServers} (kvmppc_xive_compute_vp_id)`);
+  // SMT mode 1 (UNCONFIRMED for other SMT modes).
+  const packed = packVcpuId(server, vm.config.maxVcpus);
+  if (packed >= dev.nrServers) {
+    return fail('EINVAL', `pack(server ${server}) = ${packed} ≥ nr_servers ${dev.nrServers} (kvmppc_xive_compute_vp_id)`);
   }
   dev.vpAllocated = true;
-  if (dev.vcpuByServer.has(server)) {
-    const other = vm.vcpus[dev.vcpuByServer.get(server) ?? 0];
-    return fail('EEXIST', `VP of server ${server} is already used by vCPU ${other.id} (kvmppc_xive_compute_vp_id)`);
+  // kvmppc_xive_vp_in_use compares VP ids, so packed ids collide too.
+  const other = vm.vcpus.find((v) => v.mode === 'xive' && v.vp !== null && v.vp.vpId === packed);
+  if (other) {
+    return fail('EEXIST', `VP ${packed} (server ${server}) is already used by vCPU ${other.id} (server ${other.server}) (kvmppc_xive_compute_vp_id)`);
   }
   vcpu.mode = 'xive';
   vcpu.server = server;
   vcpu.running = false;
-  vcpu.vp = newVp(server, server);
+  vcpu.vp = newVp(server, packed);
   dev.vcpuByServer.set(server, vm.vcpus.indexOf(vcpu));
   return OK_VOID;
 }
