@@ -38,6 +38,7 @@ export const CHECK_RULES: Readonly<Record<string, string>> = {
   'field-too-wide': 'a field value that does not fit the field\'s bits',
   'value-too-wide': 'a raw word or access value wider than its word',
   'ignored-bits': 'a raw word setting bits the kernel ignores',
+  'read-only-field': 'a field block writing a field the hardware derives (e.g. pipr)',
   'reserved-priority': 'a priority the kernel rejects (7 is reserved for escalation, xive_prio_from_guest)',
   'eq-config-rejected': 'an EQ_CONFIG struct the kernel refuses (flags, qshift, alignment)',
   'write-only-attribute': 'a get of an attribute the kernel only accepts in a set (ENXIO)',
@@ -170,6 +171,8 @@ class Checker {
           this.needsDevice(s, "'vcpu connect'");
           const v = this.constant(s.vcpu);
           if (v !== null && !expectsFailure(s.expect)) this.connected.add(v);
+        } else {
+          this.needsVcpu(s, s.vcpu, `'vcpu ${s.action}'`);
         }
         this.expectOnlyFailure(s);
         break;
@@ -309,6 +312,12 @@ class Checker {
     const fails = expectsFailure(s.expect);
     if (v.kind === 'fields') {
       this.layoutFields(v, layout, !fails);
+      for (const f of v.fields) {
+        const def = fieldOf(layout, f.name.name);
+        if (def?.readOnly) {
+          this.report(f.name.span, 'read-only-field', `${def.name} is derived by the hardware in ${layout}: writing it has no direct effect`, 'warning');
+        }
+      }
       return;
     }
     const word = this.rawWidth(v.expr, layout);

@@ -6,7 +6,7 @@
  * parses to the same tree, and formatting it again changes nothing.
  */
 import type { Span } from './ast';
-import { lex, Token } from './lexer';
+import { lexBuffer, Token } from './lexer';
 import { parse } from './parser';
 
 const OPENERS = new Set(['(', '[', '{']);
@@ -30,7 +30,7 @@ function isUnaryPosition(prev: Token | null): boolean {
 
 export function formatText(text: string): string {
   const program = parse(text);
-  const { tokens, comments, lineStarts } = lex(text);
+  const { buffer, comments, lineStarts } = lexBuffer(text);
   const lineCount = lineStarts.length;
 
   // Lines that keep their exact text: every line of a statement that did not parse, and every line a parse diagnostic names.
@@ -59,21 +59,29 @@ export function formatText(text: string): string {
   };
   collectGlue(program.statements);
   glueEnds.sort((x, y) => x[0] - y[0]);
-  const gluedStarts = new Set<number>();
-  let j = 0;
-  for (const t of tokens) {
-    while (j < glueEnds.length && glueEnds[j][1] <= t.start) j++;
-    if (j < glueEnds.length && t.start > glueEnds[j][0] && t.start < glueEnds[j][1]) gluedStarts.add(t.start);
-  }
+  let glueIndex = 0;
+  const isGlued = (t: Token): boolean => {
+    while (glueIndex < glueEnds.length && glueEnds[glueIndex][1] <= t.start) glueIndex++;
+    return glueIndex < glueEnds.length && t.start > glueEnds[glueIndex][0] && t.start < glueEnds[glueIndex][1];
+  };
 
-  const tokensByLine: Token[][] = Array.from({ length: lineCount }, () => []);
-  for (const t of tokens) if (t.kind !== 'newline' && t.kind !== 'eof') tokensByLine[t.line].push(t);
   const commentByLine = new Map<number, string>();
   for (const c of comments) commentByLine.set(c.span.line, c.text);
 
   const out: string[] = [];
   let depth = 0;
+  // Tokens arrive in order; one line's worth is gathered at a time.
+  let ti = 0;
+  const toks: Token[] = [];
   for (let l = 0; l < lineCount; l++) {
+    toks.length = 0;
+    for (;;) {
+      const t = buffer.at(ti);
+      if (t.kind === 'eof') break;
+      ti++;
+      if (t.kind === 'newline') break;
+      toks.push(t);
+    }
     const lineEnd = l + 1 < lineCount ? lineStarts[l + 1] - 1 : text.length;
     if (verbatim[l]) {
       let raw = text.slice(lineStarts[l], lineEnd);
@@ -81,7 +89,6 @@ export function formatText(text: string): string {
       out.push(raw);
       continue;
     }
-    const toks = tokensByLine[l];
     const comment = commentByLine.get(l);
     if (toks.length === 0 && comment === undefined) { out.push(''); continue; }
     const startsWithCloser = toks.length > 0 && toks[0].kind === 'op' && CLOSERS.has(toks[0].text);
@@ -89,7 +96,7 @@ export function formatText(text: string): string {
     let code = '';
     for (let i = 0; i < toks.length; i++) {
       const t = toks[i];
-      if (i > 0) code += gap(toks[i - 1], t, i > 1 ? toks[i - 2] : null, gluedStarts.has(t.start));
+      if (i > 0) code += gap(toks[i - 1], t, i > 1 ? toks[i - 2] : null, isGlued(t));
       code += t.text;
       if (t.kind === 'op') {
         if (OPENERS.has(t.text)) depth++;

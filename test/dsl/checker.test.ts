@@ -61,6 +61,15 @@ describe('checker rules, one test each', () => {
     assert.equal(d.severity, 'warning');
   });
 
+  test('read-only-field: a warning for fields the hardware derives', () => {
+    const d = expectRule(`${XIVE}set vp vcpu 1 = { cppr 0xff, pipr 0xff }\n`, 'read-only-field', '3:30', 'pipr is derived by the hardware');
+    assert.equal(d.severity, 'warning');
+  });
+
+  test('vcpu-not-connected: run and stop', () => {
+    expectRule('device xive\nvcpu 2 run\n', 'vcpu-not-connected', '2:6', "'vcpu run' uses vCPU 2");
+  });
+
   test('reserved-priority: priority 7 in a source config word (xive_prio_from_guest)', () => {
     expectRule(`${XIVE}set source_config 0x1300 = 0x0000_0026_0000_000f\n`, 'reserved-priority', '3:28', 'xive_prio_from_guest');
   });
