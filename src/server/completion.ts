@@ -165,6 +165,9 @@ export function complete(a: DocumentAnalysis, offset: number): CompletionItem[] 
   if (open > prefix.lastIndexOf('}') && !/^\s*(proc|repeat)\b/.test(prefix)) {
     const inBlock = prefix.slice(open + 1);
     // After a field name and a space the user types a value, not another name.
+    if (/(^|,)\s*flags\s+\w*$/.test(inBlock) && blockContext(a, stmt, prefix, offset) === 'eq') {
+      return [{ label: 'always_notify', kind: CompletionItemKind.EnumMember, detail: 'KVM_XIVE_EQ_ALWAYS_NOTIFY (1), the only accepted flag' }, ...scopeNames(a, offset)];
+    }
     if (/(^|,)\s*[A-Za-z_]\w*\s+\S*$/.test(inBlock)) return scopeNames(a, offset);
     const used = new Set([...inBlock.matchAll(/(?:^|,)\s*([A-Za-z_]\w*)/g)].map((m) => m[1]));
     const ctx = blockContext(a, stmt, prefix, offset);

@@ -39,6 +39,8 @@ test('field names of the statement\'s layout inside { }, without those already g
   assert.deepEqual(config.sort(), ['eisn', 'masked', 'server']);
   const eq = await labelsAt('set eq_config server 1 priority 6 = { flags always_notify, $0\n');
   assert.deepEqual(eq.sort(), ['qaddr', 'qindex', 'qshift', 'qtoggle']);
+  const flags = await labelsAt('set eq_config server 1 priority 6 = { flags $0\n');
+  assert.equal(flags[0], 'always_notify');
   const vp = await labelsAt('get vp vcpu 1 -> { $0\n');
   assert.deepEqual(vp.sort(), ['ack', 'age', 'cppr', 'inc', 'ipb', 'lsmfb', 'nsr', 'pipr']);
 });
