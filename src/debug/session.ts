@@ -573,6 +573,8 @@ export class IrqDebugSession extends LoggingDebugSession {
 
   private stopWith(info: StopInfo): void {
     this.running = false;
+    // Where we stand now is history too (time travel and console statements start from it).
+    if (this.runtime) this.recordPosition();
     for (const d of this.dataBreakpoints) d.last = this.dataValue(d.dataId);
     const ev = new StoppedEvent(info.reason, THREAD_ID, info.text) as DebugProtocol.StoppedEvent;
     if (info.description) ev.body.description = info.description;
@@ -711,7 +713,10 @@ export class IrqDebugSession extends LoggingDebugSession {
         rt.restoreTo(Math.max(start, this.history.length - 1));
         while (!rt.finished) {
           const loc = rt.location;
-          if (loc && loc.uri === target.uri && loc.line === target.line) break;
+          if (loc && loc.uri === target.uri && loc.line === target.line) {
+            this.recordPosition();
+            break;
+          }
           const o = this.stepRecorded(rt);
           if (o.kind !== 'executed') break;
         }
@@ -858,6 +863,7 @@ export class IrqDebugSession extends LoggingDebugSession {
   private executeRecorded(statement: string): OperationResult | { error: string } {
     const rt = this.runtime!;
     const before = rt.stepCount;
+    this.recordPosition();
     const result = rt.executeText(statement);
     if (!('error' in result)) {
       this.history.truncateAfter(before);
