@@ -50,6 +50,8 @@ export const KEYWORDS: readonly KeywordInfo[] = [
   { name: 'fd', kind: 'modifier', syntax: 'vcpu N connect fd FD', summary: 'the device fd passed to KVM_ENABLE_CAP (default: the device\'s)' },
   { name: 'cap', kind: 'modifier', syntax: 'vcpu N connect cap C', summary: 'the capability number (default: the device\'s)' },
   { name: 'trigger', kind: 'modifier', syntax: 'esb IRQ trigger store OFF', summary: 'access the ESB trigger page instead of the management page', spec: '§3.9' },
+  { name: 'management', kind: 'modifier', syntax: 'esb IRQ management load OFF', summary: 'access the ESB management page (the default)', spec: '§3.9' },
+  { name: 'always_notify', kind: 'modifier', syntax: 'set eq_config server S priority P = { flags always_notify }', summary: 'KVM_XIVE_EQ_ALWAYS_NOTIFY (1), the only EQ flag the kernel accepts', spec: '§3.6' },
   { name: 'badaddr', kind: 'modifier', syntax: 'set source IRQ = badaddr', summary: 'an attribute address that faults: the kernel returns EFAULT' },
   { name: 'level', kind: 'modifier', syntax: 'line IRQ level N', summary: 'KVM_IRQ_LINE with a raw level value' },
   // actions

@@ -53,6 +53,12 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+/** Small values are shared (bigints are immutable): fewer heap objects in a large tree. */
+const SMALL_BIGINTS: readonly bigint[] = Array.from({ length: 1024 }, (_, i) => BigInt(i));
+function smallBigInt(n: number): bigint {
+  return n < 1024 ? SMALL_BIGINTS[n] : BigInt(n);
+}
+
 /** Parses a numeric literal's text; returns null with a reason when malformed. */
 export function parseNumberText(text: string): { value: bigint | null; problem: string | null } {
   let body = text;
@@ -83,9 +89,9 @@ export function parseNumberText(text: string): { value: bigint | null; problem: 
   }
   digits = hasSep ? body.split('_').join('') : body;
   // Numbers that fit a double exactly (the common case) convert faster through parseInt than through BigInt(string).
-  if (radix === 10) return { value: digits.length < 16 ? BigInt(+digits) : BigInt(digits), problem: null };
-  if (radix === 16) return { value: digits.length <= 13 ? BigInt(parseInt(digits, 16)) : BigInt('0x' + digits), problem: null };
-  return { value: digits.length <= 52 ? BigInt(parseInt(digits, 2)) : BigInt('0b' + digits), problem: null };
+  if (radix === 10) return { value: digits.length < 16 ? smallBigInt(+digits) : BigInt(digits), problem: null };
+  if (radix === 16) return { value: digits.length <= 13 ? smallBigInt(parseInt(digits, 16)) : BigInt('0x' + digits), problem: null };
+  return { value: digits.length <= 52 ? smallBigInt(parseInt(digits, 2)) : BigInt('0b' + digits), problem: null };
 }
 
 const KIND_NAMES: readonly TokenKind[] = ['name', 'number', 'string', 'op', 'newline', 'eof', 'bad'];
@@ -170,7 +176,8 @@ export class TokenBuffer implements TokenSource {
     const start = this.starts[i];
     const end = this.ends[i];
     const line = this.lines[i];
-    const text = this.text.slice(start, end);
+    // Operators and line ends use interned strings: no slice per token.
+    const text = kind === K_NEWLINE ? '\n' : kind === K_EOF ? '' : kind === K_OP ? opText(this.text, start, end) : this.text.slice(start, end);
     let value: bigint | null = null;
     let str = '';
     let problem: string | null = null;
@@ -252,6 +259,19 @@ export function lexBuffer(text: string): { buffer: TokenBuffer; comments: Commen
   }
   buf.push(K_EOF, n, n, line);
   return { buffer: buf, comments, lineStarts };
+}
+
+const OP_STRINGS: readonly string[] = (() => {
+  const t: string[] = [];
+  for (const c of ONE_CHAR_OPS) t[c.charCodeAt(0)] = c;
+  return t;
+})();
+const TWO_CHAR_STRINGS = new Map(['->', '==', '!=', '<=', '>=', '<<', '>>', '&&', '||'].map((o) => [o.charCodeAt(0) * 256 + o.charCodeAt(1), o]));
+
+function opText(text: string, start: number, end: number): string {
+  const a = text.charCodeAt(start);
+  if (end - start === 1) return OP_STRINGS[a] ?? text.slice(start, end);
+  return TWO_CHAR_STRINGS.get(a * 256 + text.charCodeAt(start + 1)) ?? text.slice(start, end);
 }
 
 /** `->` `==` `!=` `<=` `>=` `<<` `>>` `&&` `||` */

@@ -172,7 +172,7 @@ describe('KEYWORDS', () => {
 
   test('every word the parser accepts in a fixed position is a keyword', () => {
     const words = ['source', 'source_config', 'eq_config', 'icp', 'vp', 'server', 'priority', 'id', 'group', 'as', 'flags', 'fd', 'cap',
-      'trigger', 'badaddr', 'level', 'connect', 'run', 'stop', 'load', 'store', 'load8', 'store64', 'assert', 'deassert', 'pulse', 'unset',
+      'trigger', 'management', 'always_notify', 'badaddr', 'level', 'connect', 'run', 'stop', 'load', 'store', 'load8', 'store64', 'assert', 'deassert', 'pulse', 'unset',
       'set_level', 'has', 'reset', 'eq_sync', 'nr_servers', 'xive', 'xics', 'xics-pr', 'xics-on-xive', 'release', 'ok', 'vcpu', 'attr', 'set', 'get'];
     const names = new Set(KEYWORDS.map((k) => k.name));
     for (const w of words) assert.ok(names.has(w), w);
