@@ -152,7 +152,16 @@ export function warmCompletion(a: DocumentAnalysis): void {
   facts(a);
 }
 
-export function complete(a: DocumentAnalysis, offset: number): CompletionItem[] {
+/**
+ * `triggerCharacter` is set when the editor asked on its own after typing one
+ * of the trigger characters; then only contexts that expect a particular word
+ * answer, so typing a space does not pop up a generic list.
+ */
+export function complete(a: DocumentAnalysis, offset: number, triggerCharacter?: string): CompletionItem[] {
+  return completeAt(a, offset, triggerCharacter !== undefined);
+}
+
+function completeAt(a: DocumentAnalysis, offset: number, onlySpecific: boolean): CompletionItem[] {
   if (insideComment(a.program, offset)) return [];
   const line = a.lines.lineOf(offset);
   const lineStart = a.lines.starts[line];
@@ -168,7 +177,7 @@ export function complete(a: DocumentAnalysis, offset: number): CompletionItem[] 
     if (/(^|,)\s*flags\s+\w*$/.test(inBlock) && blockContext(a, stmt, prefix, offset) === 'eq') {
       return [{ label: 'always_notify', kind: CompletionItemKind.EnumMember, detail: 'KVM_XIVE_EQ_ALWAYS_NOTIFY (1), the only accepted flag' }, ...scopeNames(a, offset)];
     }
-    if (/(^|,)\s*[A-Za-z_]\w*\s+\S*$/.test(inBlock)) return scopeNames(a, offset);
+    if (/(^|,)\s*[A-Za-z_]\w*\s+\S*$/.test(inBlock)) return onlySpecific ? [] : scopeNames(a, offset);
     const used = new Set([...inBlock.matchAll(/(?:^|,)\s*([A-Za-z_]\w*)/g)].map((m) => m[1]));
     const ctx = blockContext(a, stmt, prefix, offset);
     if (ctx === 'eq') return fieldItems(Object.keys(EQ_STRUCT_FIELD_DOCS), (n) => EQ_STRUCT_FIELD_DOCS[n], used);
@@ -180,6 +189,7 @@ export function complete(a: DocumentAnalysis, offset: number): CompletionItem[] 
     return LAYOUT_NAMES.flatMap((l) => layoutFieldItems(l, used)).filter((x, i, all) => all.findIndex((y) => y.label === x.label) === i);
   }
 
+  if (onlySpecific && prefix.endsWith('>') && !prefix.endsWith('->')) return [];
   if (/->\s*[A-Za-z_]*$/.test(prefix)) return expectationItems(/^\s*hcall\b/.test(prefix));
 
   if (/^\s*hcall\s+vcpu\s+\S+\s+\w*$/.test(prefix)) {
@@ -220,6 +230,7 @@ export function complete(a: DocumentAnalysis, offset: number): CompletionItem[] 
       ...scopeNames(a, offset),
     ];
   }
+  if (onlySpecific) return [];
   if (/^\s*[A-Za-z_]*$/.test(prefix)) return keywordItems('statement');
   return [...scopeNames(a, offset), ...keywordItems('other')];
 }

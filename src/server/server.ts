@@ -5,7 +5,7 @@
  * Requests for documents that are not open answer null/empty.
  */
 import {
-  CodeActionKind, Connection, DidChangeConfigurationNotification, ErrorCodes, InitializeParams, InitializeResult,
+  CodeActionKind, CompletionTriggerKind, Connection, DidChangeConfigurationNotification, ErrorCodes, InitializeParams, InitializeResult,
   ResponseError, TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import { DECODE_WORD_REQUEST, DecodeWordParams, DecodeWordResult } from '../protocol';
@@ -151,7 +151,8 @@ export function startServer(connection: Connection): ServerHandle {
   });
 
   connection.onHover(onDocument('hover', null, (a, p) => hover(a, offsetOf(a, p), settings)));
-  connection.onCompletion(onDocument('completion', [], (a, p) => complete(a, offsetOf(a, p))));
+  connection.onCompletion(onDocument('completion', [], (a, p) =>
+    complete(a, offsetOf(a, p), p.context?.triggerKind === CompletionTriggerKind.TriggerCharacter ? p.context.triggerCharacter : undefined)));
   connection.onSignatureHelp(onDocument('signatureHelp', null, (a, p) => signatureHelp(a, offsetOf(a, p))));
   connection.onDefinition(onDocument('definition', null, (a, p) => definition(a, offsetOf(a, p))));
   connection.onReferences(onDocument('references', [], (a, p) => references(a, offsetOf(a, p), p.context.includeDeclaration)));

@@ -15,13 +15,14 @@ proc route(irq, target, prio) {
 }
 `;
 
-async function labelsAt(marked: string, index = 0): Promise<string[]> {
+async function labelsAt(marked: string, index = 0, triggerCharacter?: string): Promise<string[]> {
   const client = await LspTestClient.start();
   const f = fixture(BASE + marked);
   await client.open('file:///c.irq', f.text);
   const r = await client.request<CompletionItem[] | CompletionList | null>('textDocument/completion', {
     textDocument: { uri: 'file:///c.irq' },
     position: f.position(index),
+    ...(triggerCharacter ? { context: { triggerKind: 2, triggerCharacter } } : {}),
   });
   await client.stop();
   const items = Array.isArray(r) ? r : r?.items ?? [];
@@ -56,6 +57,15 @@ test('errno and H_* names after ->, hcalls after hcall vcpu N, procs after call,
   assert.deepEqual(vcpus.slice(0, 2), ['1', '3']);
   const rtas = await labelsAt('rtas $0\n');
   assert.deepEqual(rtas.sort(), ['ibm,get-xive', 'ibm,int-off', 'ibm,int-on', 'ibm,set-xive']);
+});
+
+test('typing a trigger character only completes where a particular word is expected', async () => {
+  assert.deepEqual(await labelsAt('set source_config uart = $0\n', 0, ' '), []);
+  assert.deepEqual(await labelsAt('set source_config uart = { priority $0\n', 0, ' '), []);
+  assert.ok((await labelsAt('set source_config uart = 0x0 -> $0\n', 0, ' ')).includes('EBUSY'));
+  assert.ok((await labelsAt('set source_config uart = 0x0 ->$0\n', 0, '>')).includes('EBUSY'));
+  assert.ok((await labelsAt('hcall vcpu 1 $0\n', 0, ' ')).includes('H_EOI'));
+  assert.ok((await labelsAt('set source_config uart = { $0\n', 0, '{')).includes('eisn'));
 });
 
 test('let names and parameters in scope inside expressions', async () => {
