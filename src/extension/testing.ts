@@ -26,7 +26,7 @@ export class ScenarioTests implements vscode.Disposable {
     };
     this.controller.refreshHandler = () => this.discover();
     this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true);
-    this.controller.createRunProfile('Debug', vscode.TestRunProfileKind.Debug, (request) => this.debug(request), true);
+    this.controller.createRunProfile('Debug', vscode.TestRunProfileKind.Debug, (request, token) => this.debug(request, token), true);
     const watcher = vscode.workspace.createFileSystemWatcher(IRQ_GLOB);
     this.disposables.push(
       this.controller,
@@ -172,21 +172,53 @@ export class ScenarioTests implements vscode.Disposable {
     run.appendOutput(`${vscode.workspace.asRelativePath(uri)}: ${summary.passed} passed, ${summary.failed} failed\r\n`);
   }
 
-  private async debug(request: vscode.TestRunRequest): Promise<void> {
+  /**
+   * Debug profile: one debug session per file; when it ends, the file is run once more
+   * in-process so the Test Explorer shows the verdict of what was just debugged.
+   */
+  private async debug(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
     const run = this.controller.createTestRun(request);
+    const records: TestRunRecord[] = [];
     try {
       for (const file of this.filesOf(request)) {
-        if (!file.uri) continue;
+        if (!file.uri || token.isCancellationRequested) continue;
         run.started(file);
-        const started = await vscode.debug.startDebugging(
-          vscode.workspace.getWorkspaceFolder(file.uri),
-          debugConfigurationFor(file.uri.fsPath, { stopOnEntry: false, name: `Debug ${file.label}` }),
-        );
-        if (!started) run.errored(file, new vscode.TestMessage('the debug session did not start'));
-        else run.skipped(file); // the verdict is the debugger's to show, per stop
+        const session = await this.startDebugSession(file);
+        if (!session) {
+          run.errored(file, new vscode.TestMessage('the debug session did not start (see the IRQ Lab output channel)'));
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          const ended = vscode.debug.onDidTerminateDebugSession((s) => {
+            if (s.id !== session.id) return;
+            ended.dispose();
+            cancelled.dispose();
+            resolve();
+          });
+          const cancelled = token.onCancellationRequested(() => void vscode.debug.stopDebugging(session));
+        });
+        await this.runFile(file, run, records);
       }
     } finally {
+      this.records = records;
       run.end();
+    }
+  }
+
+  private async startDebugSession(file: vscode.TestItem): Promise<vscode.DebugSession | undefined> {
+    const uri = file.uri!;
+    let session: vscode.DebugSession | undefined;
+    const started = vscode.debug.onDidStartDebugSession((s) => {
+      if (s.configuration.program === uri.fsPath) session ??= s;
+    });
+    try {
+      const ok = await vscode.debug.startDebugging(
+        vscode.workspace.getWorkspaceFolder(uri),
+        debugConfigurationFor(uri.fsPath, { stopOnEntry: false, name: `Debug ${file.label}` }),
+      );
+      return ok ? session : undefined;
+    } finally {
+      started.dispose();
     }
   }
 
