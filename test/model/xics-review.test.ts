@@ -211,3 +211,17 @@ test('xics-on-xive connect packs the server like the XIVE device: ≥ KVM_MAX_VC
   const legacy = vmWith('xics');
   assert.ok(enableCap(legacy, 1, { server: 2048 }).ok, 'the legacy ICP only compares server numbers');
 });
+
+test('xics-on-xive H_EOI while masked only clears the saved P; int-on then fires the queued trigger (xive_vm_h_eoi "EOI on saved P", xive_finish_unmask)', () => {
+  const vm = vmWith('xics-on-xive');
+  call(vm, 'H_CPPR', 0xffn);
+  setSource(vm, 0x1000, 0x0000000500000000n);
+  irqLine(vm, 0x1000, 1);
+  assert.deepEqual(call(vm, 'H_XIRR'), [0xff001000n]);
+  irqLine(vm, 0x1000, 1); // P → PQ while being handled
+  rtasOk(vm, 'ibm,int-off', 0x1000);
+  call(vm, 'H_EOI', 0xff001000n);
+  assert.deepEqual(call(vm, 'H_XIRR'), [0xff000000n], 'nothing is presented while masked');
+  rtasOk(vm, 'ibm,int-on', 0x1000);
+  assert.deepEqual(call(vm, 'H_XIRR'), [0xff001000n], 'the queued trigger fires on unmask');
+});

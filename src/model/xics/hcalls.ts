@@ -78,6 +78,12 @@ function hEoi(vm: VmState, dev: XicsDeviceState, icp: IcpState, arg: bigint): Hc
   }
   const { block, index } = ref;
   if (dev.kind === 'xics-on-xive') {
+    if (block.priority[index] === MASKED) {
+      // xive_vm_h_eoi "EOI on saved P": only the saved P is cleared; the
+      // unmask (xive_finish_unmask) does the real EOI and fires a saved Q.
+      block.pq[index] &= ~PQ_PRESENTED & 0xff;
+      return success();
+    }
     // xive_vm_h_eoi: an ESB EOI (Q moves into P and fires) for MSIs and LSIs
     // alike, then a fresh trigger if the LSI line is still asserted.
     const next = block.pq[index] >> 1;
