@@ -173,12 +173,20 @@ export function wordSiteAt(program: Program, offset: number): WordSite | null {
   return best;
 }
 
+/** The proc/repeat statements around `offset`, outermost first (binary search at each level). */
 function enclosingBodies(stmts: readonly Stmt[], offset: number): Extract<Stmt, { kind: 'proc' | 'repeat' }>[] {
   const out: Extract<Stmt, { kind: 'proc' | 'repeat' }>[] = [];
   let list = stmts;
   for (;;) {
-    const s = list.find((x) => x.span.start <= offset && offset <= x.span.end && (x.kind === 'proc' || x.kind === 'repeat'));
-    if (!s || (s.kind !== 'proc' && s.kind !== 'repeat')) return out;
+    let lo = 0;
+    let hi = list.length - 1;
+    let idx = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].span.start <= offset) { idx = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    const s = idx >= 0 ? list[idx] : undefined;
+    if (!s || offset > s.span.end || (s.kind !== 'proc' && s.kind !== 'repeat')) return out;
     out.push(s);
     list = s.body;
   }
