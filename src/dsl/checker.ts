@@ -485,6 +485,16 @@ class Checker {
       }
       this.scalarWidth(a.value, 64, undefined, true);
     });
+    // QEMU's H_INT_* layer refuses reserved priorities with an H_P* code (0xff masks a source, so it passes).
+    const prioIndex = argNames.indexOf('priority');
+    if (prioIndex >= 0 && !expectsFailure(s.expect)) {
+      const arg = s.args.find((a) => a.name?.name === 'priority') ?? (s.args[prioIndex]?.name === null ? s.args[prioIndex] : undefined);
+      const p = arg ? this.constant(arg.value) : null;
+      if (arg && p !== null && p >= 0n && p < 0xffn && !isValidXivePriority(Number(p))) {
+        this.report(arg.value.span, 'reserved-priority',
+          `${s.name.name} refuses priority ${p} with an H_P* code: only 0..6 name an event queue (xive_prio_from_guest(${p}) != ${p})`);
+      }
+    }
     if (s.args.length > argNames.length) {
       this.report(s.args[argNames.length].span, 'too-many-args',
         `${s.name.name} takes ${argNames.length} argument${argNames.length === 1 ? '' : 's'} (${argNames.join(', ') || 'none'}), ${s.args.length} given`);

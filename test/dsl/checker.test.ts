@@ -82,6 +82,12 @@ describe('checker rules, one test each', () => {
     expectRule(`${XIVE}eq server 1 priority 7 -> []\n`, 'reserved-priority', '3:22', 'xive_prio_from_guest(7) != 7');
   });
 
+  test('reserved-priority: an H_INT_* hcall argument, positional or named', () => {
+    expectRule(`${XIVE}hcall vcpu 1 H_INT_SET_SOURCE_CONFIG 0, 0x1300, 1, 7, 0\n`, 'reserved-priority', '3:52', 'H_INT_SET_SOURCE_CONFIG refuses priority 7');
+    expectRule(`${XIVE}hcall vcpu 1 H_INT_GET_QUEUE_INFO flags 0, target 1, priority 9\n`, 'reserved-priority', '3:63', 'priority 9');
+    clean(`${XIVE}hcall vcpu 1 H_INT_SET_SOURCE_CONFIG 0, 0x1300, 1, 0xff, 0\nhcall vcpu 1 H_INT_SET_SOURCE_CONFIG 0, 0x1300, 1, 7, 0 -> H_P4\n`);
+  });
+
   test('reserved-priority: not reported when the statement expects the EINVAL', () => {
     clean(`${XIVE}set source_config 0x1300 = { priority 7 } -> EINVAL\nset eq_config server 1 priority 7 = { qshift 0 } -> EINVAL\n`);
   });
