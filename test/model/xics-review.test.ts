@@ -225,3 +225,18 @@ test('xics-on-xive H_EOI while masked only clears the saved P; int-on then fires
   rtasOk(vm, 'ibm,int-on', 0x1000);
   assert.deepEqual(call(vm, 'H_XIRR'), [0xff001000n], 'the queued trigger fires on unmask');
 });
+
+test('xics-on-xive unmask does not look at the LSI line: an asserted LSI EOId while masked is not re-fired by int-on (xive_finish_unmask only replays a saved Q)', () => {
+  const vm = vmWith('xics-on-xive');
+  call(vm, 'H_CPPR', 0xffn);
+  setSource(vm, 0x1200, 0x0000010500000000n);
+  irqLine(vm, 0x1200, 1);
+  assert.deepEqual(call(vm, 'H_XIRR'), [0xff001200n]);
+  rtasOk(vm, 'ibm,int-off', 0x1200);
+  call(vm, 'H_EOI', 0xff001200n); // masked: clears the saved P only, no LSI re-trigger
+  rtasOk(vm, 'ibm,int-on', 0x1200);
+  assert.deepEqual(call(vm, 'H_XIRR'), [0xff000000n]);
+  // The next assertion edge fires it again.
+  irqLine(vm, 0x1200, 1);
+  assert.deepEqual(call(vm, 'H_XIRR'), [0xff001200n]);
+});

@@ -84,8 +84,8 @@ export function esbTriggerOnXive(vm: VmState, dev: XicsDeviceState, ref: SourceR
 export function finishUnmaskOnXive(vm: VmState, dev: XicsDeviceState, ref: SourceRef): void {
   const { block, index } = ref;
   if (block.priority[index] === MASKED || !block.targeted[index]) return;
-  const held = (block.pq[index] & PQ_QUEUED) !== 0 || block.maskedPending[index] === 1
-    || (block.lsi[index] === 1 && block.asserted[index] === 1);
+  // Only a saved Q (or a trigger held while masked) fires; the LSI line level is not looked at.
+  const held = (block.pq[index] & PQ_QUEUED) !== 0 || block.maskedPending[index] === 1;
   if (block.pq[index] & PQ_PRESENTED || !held) return;
   block.maskedPending[index] = 0;
   block.pq[index] = PQ_PRESENTED;
