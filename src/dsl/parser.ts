@@ -578,6 +578,10 @@ export class Parser {
 
   /** `{` NEWLINE? statements `}` of a proc or repeat. */
   private block(): { body: Stmt[]; bodySpan: Span } {
+    // The `{` may also start the next line (Allman style).
+    const saved = this.pos;
+    while (this.peek().kind === 'newline') this.next();
+    if (!this.isOp('{')) this.pos = saved;
     const open = this.expectOp('{', "'{'");
     if (this.depth >= MAX_NESTING) throw new SyntaxFailure(spanOf(open), `blocks nested deeper than ${MAX_NESTING} levels`, 'nesting-too-deep');
     this.depth++;

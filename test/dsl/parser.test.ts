@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, parseExpression, Stmt, Program } from '../../src/dsl';
+import { formatText, parse, parseExpression, Stmt, Program } from '../../src/dsl';
 import { lex } from '../../src/dsl/lexer';
 import { serializeProgram, spanText } from './parser-serialize';
 
@@ -152,6 +152,13 @@ describe('statements in detail', () => {
     const [eq, rep] = p.statements;
     assert.ok(eq.kind === 'set-eq' && eq.value.kind === 'fields' && eq.value.fields.length === 2);
     assert.ok(rep.kind === 'repeat' && rep.body.length === 1 && rep.body[0].kind === 'line');
+  });
+
+  test('a block brace may start the next line', () => {
+    const p = parse('proc f(a)\n{\n  line a pulse\n}\nrepeat 2\n{\n}\n');
+    assert.deepEqual(p.diagnostics, []);
+    assert.deepEqual(p.statements.map((s) => s.kind), ['proc', 'repeat']);
+    assert.equal(formatText(p.text), 'proc f(a)\n{\n  line a pulse\n}\nrepeat 2\n{\n}\n');
   });
 
   test('operator precedence', () => {
