@@ -4,16 +4,7 @@ import { decodeWord, rejectionsOf } from '../model/layouts/codec';
 import { bitRange, BitNumbering, hexValue, hexWord, summarize, valueMeaning } from '../model/layouts/render';
 import { isLayoutName, LAYOUTS, LAYOUT_NAMES, LayoutName } from '../model/layouts/table';
 import { wordMarkdown } from './hover';
-
-const MAX64 = (1n << 64n) - 1n;
-
-/** Parses `0x0000_0026_0000_000e`, `0b101`, `4864`; null when it is not a 64-bit unsigned number. */
-export function parseWordText(text: string): bigint | null {
-  const t = text.trim().replace(/_/g, '');
-  if (!/^(0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)$/.test(t) || t.length > 70) return null;
-  const v = BigInt(t);
-  return v <= MAX64 ? v : null;
-}
+import { parseWordText } from './words';
 
 export function decodeAs(layout: LayoutName, word: bigint, numbering: BitNumbering): DecodedWordLayout {
   const def = LAYOUTS[layout];

@@ -18,6 +18,7 @@ import {
 } from './vocabulary';
 import { wordAt } from './words';
 import { insideComment } from './comments';
+import { parseWordText } from './words';
 
 const KEYWORD_BY_NAME: ReadonlyMap<string, KeywordInfo> = new Map(KEYWORDS.map((k) => [k.name, k]));
 
@@ -69,6 +70,13 @@ function siteHover(a: DocumentAnalysis, site: WordSite, offset: number, settings
     parts.push(wordMarkdown(site.layout, site.value, settings.bitNumbering));
   }
   return parts.join('\n\n');
+}
+
+/** A number outside any word context: its value in hex and decimal. */
+export function numberMarkdown(text: string): string | null {
+  const value = parseWordText(text);
+  if (value === null) return null;
+  return `\`${text}\` = \`0x${value.toString(16)}\` = ${value}`;
 }
 
 export function keywordMarkdown(k: KeywordInfo): string {
@@ -182,5 +190,5 @@ function wordMarkdownFor(a: DocumentAnalysis, name: string, offset: number, sett
   const kw = KEYWORD_BY_NAME.get(name);
   if (kw) return keywordMarkdown(kw);
   if (isLayoutName(name)) return layoutMarkdown(name, settings.bitNumbering);
-  return null;
+  return numberMarkdown(name);
 }

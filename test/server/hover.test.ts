@@ -81,6 +81,8 @@ test('hover explains let names, errno names, hcalls, keywords and RTAS calls', a
   assert.ok(icp.includes('| `[63:56]` | cppr | `0xff` | 255 |'), icp);
   assert.ok(icp.includes('| `[23:16]` | ppri | `0x05` | 5 |'), icp);
   assert.match(await hoverText(client, 'file:///xics.irq', x.position(1)), /\*\*ibm,int-off\*\* — RTAS call/);
+  // A number outside a word context shows its value.
+  assert.equal(await hoverText(client, 'file:///xics.irq', { line: 5, character: 20 }), '`0x1000` = `0x1000` = 4096');
   await client.stop();
 });
 
