@@ -151,3 +151,17 @@ test('connect: below KVM_MAX_VCPUS the packed id is the server, checked against 
   assert.equal(r.ok ? 'ok' : r.errno, 'EINVAL');
   must(enableCap(vm, 1, { server: 4096 })); // packs to 0 < 8
 });
+
+test('H_INT_SET_SOURCE_CONFIG with MASK and an unchanged target/priority/EISN: QEMU reports 0xff but KVM keeps routing (update_source_config no-op shortcut ignores the mask bit)', () => {
+  const vm = guestVm();
+  ok(call(vm, 'H_INT_SET_QUEUE_CONFIG', 1n, 1n, 6n, QPAGE, 16n));
+  ok(call(vm, 'H_INT_SET_SOURCE_CONFIG', 2n, 0x10n, 1n, 6n, 0x10n));
+  ok(call(vm, 'H_INT_SET_SOURCE_CONFIG', 3n, 0x10n, 1n, 6n, 0x10n)); // MASK | SET_EISN, same routing
+  assert.deepEqual(ok(call(vm, 'H_INT_GET_SOURCE_CONFIG', 0n, 0x10n)), [1n, 0xffn, 0x10n]);
+  const s = inspectSources(vm)[0];
+  assert.deepEqual([s.routed, s.server, s.priority], [true, 1, 6]);
+  // Events still reach the queue.
+  must(esbLoad(vm, 0x10, 0xc00));
+  ok(call(vm, 'H_INT_ESB', 1n, 0x10n, 0n, 0n));
+  assert.equal(inspectQueues(vm).find((q) => q.server === 1 && q.priority === 6)?.index, 1);
+});
