@@ -137,7 +137,8 @@ export class TokenBuffer implements TokenSource {
   private readonly cacheToken: (Token | undefined)[] = new Array(16);
 
   constructor(readonly text: string, readonly lineStarts: number[]) {
-    const cap = Math.max(16, text.length >> 2);
+    // Scenario text runs about one token per three characters; sizing for that avoids regrowing (and re-touching) the arrays.
+    const cap = Math.max(16, Math.ceil(text.length * 0.4));
     this.kinds = new Uint8Array(cap);
     this.starts = new Int32Array(cap);
     this.ends = new Int32Array(cap);
