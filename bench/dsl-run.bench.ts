@@ -41,6 +41,14 @@ export default async function bench(report: Report): Promise<void> {
   });
   report('dsl-run-steps', rate, 'steps/s');
 
+  // The same loop as the debugger runs it: snapshots for step back on (spacing chosen by their cost).
+  const debugRate = await median(3, () => {
+    const { runtime } = ScenarioRuntime.create('bench.irq', million, { ...noFiles, maxSteps: 2_000_000 });
+    const ms = timeMs(() => runtime.runToEnd());
+    return runtime.stepCount / (ms / 1000);
+  });
+  report('dsl-run-steps-with-snapshots', debugRate, 'steps/s');
+
   // Step back from the end of a 100,000-step run, 25 times in a row (the debugger's "step back" key held down).
   const { runtime } = ScenarioRuntime.create('bench.irq', loopScenario(20_000), { ...noFiles, maxSteps: 2_000_000 });
   runtime.runToEnd();

@@ -20,6 +20,14 @@ export interface Scope {
 
 export type Value = bigint | boolean | RegisterValue;
 
+/** Values are arbitrary-precision, but no register is wider than 64 bits: this bound stops a loop from growing a number without end. */
+const MAGNITUDE_LIMIT = 1n << 256n;
+
+function bounded(v: bigint, span: Span): bigint {
+  if (v >= MAGNITUDE_LIMIT || v <= -MAGNITUDE_LIMIT) throw new EvaluationError('value is wider than 256 bits', span);
+  return v;
+}
+
 const REGISTER_FUNCTIONS: Readonly<Record<string, number>> = { source: 1, icp: 1, vp: 1, eq: 2 };
 
 function isRegister(v: Value): v is RegisterValue {
@@ -100,16 +108,16 @@ function binary(expr: Extract<Expr, { kind: 'binary' }>, scope: Scope): Value {
   const a = toInteger(evaluateValue(expr.left, scope), expr.left.span);
   const b = toInteger(evaluateValue(expr.right, scope), expr.right.span);
   switch (expr.op) {
-    case '+': return a + b;
-    case '-': return a - b;
-    case '*': return a * b;
+    case '+': return bounded(a + b, expr.span);
+    case '-': return bounded(a - b, expr.span);
+    case '*': return bounded(a * b, expr.span);
     case '/':
     case '%':
       if (b === 0n) throw new EvaluationError('division by zero', expr.span);
       return expr.op === '/' ? a / b : a % b;
     case '<<':
       if (b < 0n || b > 128n) throw new EvaluationError(`shift count ${b} is out of range`, expr.span);
-      return a << b;
+      return bounded(a << b, expr.span);
     case '>>':
       if (b < 0n) throw new EvaluationError(`shift count ${b} is out of range`, expr.span);
       return a >> b;

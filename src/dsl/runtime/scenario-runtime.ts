@@ -27,6 +27,8 @@ const SNAPSHOT_BUDGET_BYTES = 192 * 1024 * 1024;
 const MAX_SNAPSHOTS = 2048;
 const MIN_SNAPSHOTS = 8;
 const MAX_CALL_DEPTH = 10_000;
+/** The widest spacing the cost rule may choose (a step back replays at most this many steps). */
+const MAX_SNAPSHOT_EVERY = 1024;
 
 interface Snapshot {
   readonly step: number;
@@ -78,6 +80,9 @@ export class ScenarioRuntime {
   private readonly locations = new WeakMap<Stmt, SourceLocation>();
   private readonly scope: Scope;
   private limitHit = false;
+  /** Spacing grows with the measured cost of a snapshot unless the caller fixed it. */
+  private readonly adaptiveSpacing: boolean;
+  private lastSnapshotEnd = 0;
 
   private constructor(program: Program, includes: IncludeGraph, options: RuntimeOptions) {
     this.uri = program.uri;
@@ -85,6 +90,7 @@ export class ScenarioRuntime {
     this.includes = includes;
     this.maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
     this.snapshotEvery = options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
+    this.adaptiveSpacing = options.snapshotEvery === undefined;
     for (const [uri, p] of includes.programs) {
       for (const s of p.statements) if (s.kind === 'proc') this.procs.set(s.name.name, { stmt: s, uri });
     }
@@ -100,6 +106,7 @@ export class ScenarioRuntime {
     };
     this.settle();
     this.snapshots.push(this.takeSnapshot());
+    this.lastSnapshotEnd = performance.now();
   }
 
   /** Parses and checks `text`; the runtime is usable only when no diagnostic is an error. */
@@ -237,7 +244,7 @@ export class ScenarioRuntime {
       return { ok: true, value: v.word, display: describeWord(v.layout, v.word) };
     } catch (e) {
       if (e instanceof EvaluationError) return { ok: false, error: e.message };
-      throw e;
+      return { ok: false, error: `internal error: ${e instanceof Error ? e.message : String(e)}` };
     }
   }
 
@@ -377,9 +384,10 @@ export class ScenarioRuntime {
         }
       }
     } catch (e) {
-      if (!(e instanceof EvaluationError)) throw e;
-      result = runtimeError(e.message);
-      verdict = { ok: false, message: `error: ${e.message}` };
+      // An operand the statement cannot use, or (a bug) an exception from the model: a failed step, never a crash.
+      const message = e instanceof EvaluationError ? e.message : `internal error: ${e instanceof Error ? e.message : String(e)}`;
+      result = runtimeError(message);
+      verdict = { ok: false, message: `error: ${message}` };
     }
     let expectation: ExpectationResult | null = null;
     if (verdict) {
@@ -500,8 +508,18 @@ export class ScenarioRuntime {
     if (this.snapshotEvery <= 0 || this.steps % this.snapshotEvery !== 0) return;
     const before = this.snapshotAtOrBefore(this.steps);
     if (before.step === this.steps) return;
+    const started = performance.now();
     const i = this.snapshots.indexOf(before) + 1;
     this.snapshots.splice(i, 0, this.takeSnapshot());
+    const now = performance.now();
+    // Only the spacing depends on timing, never what a step does: snapshots are invisible to results.
+    if (this.adaptiveSpacing && before.step === this.steps - this.snapshotEvery && this.snapshotEvery < MAX_SNAPSHOT_EVERY) {
+      const cloneMs = now - started;
+      const stepsMs = started - this.lastSnapshotEnd;
+      // Cloning may cost as much as running, no more: a step back then replays about one clone's worth of steps.
+      if (cloneMs > stepsMs) this.snapshotEvery *= 2;
+    }
+    this.lastSnapshotEnd = now;
     const limit = Math.max(MIN_SNAPSHOTS, Math.min(MAX_SNAPSHOTS, Math.floor(SNAPSHOT_BUDGET_BYTES / approxBytes(this.vmState))));
     if (this.snapshots.length > limit) {
       // Thin out: double the spacing and keep the snapshots that fall on it (step 0 always).
