@@ -37,8 +37,15 @@ export function startServer(connection: Connection): ServerHandle {
   let pullConfiguration = false;
   let registerConfigurationChange = false;
 
-  const logError = (what: string, e: unknown) =>
-    connection.console.error(`${what}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+  const logError = (what: string, e: unknown) => {
+    const text = `${what}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`;
+    try {
+      connection.console.error(text);
+    } catch {
+      // The connection is gone (client exited): stderr is all that is left.
+      process.stderr.write(`${SERVER_NAME}: ${text}\n`);
+    }
+  };
 
   /** Runs a handler; an exception becomes a logged InternalError response. */
   function guard<P, R>(name: string, fn: (params: P) => R): (params: P) => R | ResponseError<void> {
