@@ -12,6 +12,7 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Stmt } from '../dsl/ast';
+import { parse, wordSites } from '../dsl';
 import { ScenarioRuntime } from '../dsl/runtime';
 import type { OperationResult, StepOutcome } from '../dsl/runtime';
 import type { LayoutName } from '../model/layouts/table';
@@ -433,10 +434,20 @@ export class IrqDebugSession extends LoggingDebugSession {
     const rt = this.runtime;
     if (!rt) return;
     const generation = this.runGeneration;
-    const noDebug = this.launch?.noDebug ?? false;
     this.running = true;
     this.pauseRequested = false;
     this.exceptionStop = null;
+    try {
+      await this.runLoop(rt, mode, checkFirst, generation);
+    } catch (e) {
+      // The runtime promises never to throw; if it does, the user sees why and the session lives on.
+      this.sendEvent(new OutputEvent(`internal error while running: ${message(e)}\n`, 'stderr'));
+      if (generation === this.runGeneration) this.stopWith({ reason: 'exception', description: 'internal error', text: message(e) });
+    }
+  }
+
+  private async runLoop(rt: ScenarioRuntime, mode: RunMode, checkFirst: boolean, generation: number): Promise<void> {
+    const noDebug = this.launch?.noDebug ?? false;
     let first = !checkFirst;
     let sliceStart = Date.now();
     let inSlice = 0;
@@ -621,8 +632,15 @@ export class IrqDebugSession extends LoggingDebugSession {
     }
   }
 
+  /** The statement at a location; included files are parsed on first need (the runtime reports their URIs). */
   private statementAt(uri: string, offset: number): Stmt | undefined {
-    return this.statementIndex.get(uri)?.get(offset);
+    let index = this.statementIndex.get(uri);
+    if (!index) {
+      const text = this.readFile(uri);
+      index = text === undefined ? new Map() : statementsByOffset(parse(text, uri));
+      this.statementIndex.set(uri, index);
+    }
+    return index.get(offset);
   }
 
   // ------------------------------------------------------------------ time travel
@@ -789,6 +807,8 @@ export class IrqDebugSession extends LoggingDebugSession {
       hret: o.result.hret,
       reason: o.result.reason,
       value: o.result.value,
+      values: o.result.values,
+      entries: o.result.entries,
       layout: layoutOfResult(o.stmt, rt.vm.device?.kind ?? null),
       expectation: o.expectation,
     };
@@ -958,8 +978,24 @@ export class IrqDebugSession extends LoggingDebugSession {
     });
   }
 
-  /** The layout of a literal word as it appears in the current (or last) statement's text. */
+  /**
+   * The layout of a literal word under the mouse, from the front end's word
+   * sites (every literal whose layout its statement fixes); the one in the
+   * current statement wins. The hover request carries no position, so the
+   * literal's text is what identifies it.
+   */
   private layoutAtCursor(literal: string): LayoutName | null {
+    const rt = this.runtime!;
+    const text = rt.program.text;
+    const sites = wordSites(rt.program).filter((w) => text.slice(w.span.start, w.span.end) === literal);
+    const here = rt.location?.uri === rt.uri ? rt.location.span : null;
+    const inHere = here ? sites.find((w) => w.span.start >= here.start && w.span.end <= here.end) : undefined;
+    if (inHere ?? sites[0]) return (inHere ?? sites[0]).layout;
+    return this.layoutFromStatementText(literal);
+  }
+
+  /** Fallback: the statement whose text holds the literal and whose result has a layout. */
+  private layoutFromStatementText(literal: string): LayoutName | null {
     const rt = this.runtime!;
     const candidates: Stmt[] = [];
     const loc = rt.location;

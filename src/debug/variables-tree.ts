@@ -54,6 +54,10 @@ export interface LastOperationInfo {
   readonly hret?: string;
   readonly reason?: string;
   readonly value?: bigint;
+  /** Named output registers (hcall r4, r5 …; RTAS status and rets). */
+  readonly values?: Readonly<Record<string, bigint>>;
+  /** Queue entries a scan read. */
+  readonly entries?: readonly number[];
   readonly layout?: LayoutName | null;
   readonly expectation?: { readonly ok: boolean; readonly message: string; readonly expected?: string; readonly actual?: string } | null;
 }
@@ -399,6 +403,12 @@ function lastNodes(ctx: TreeContext): VariableNode[] {
     nodes.push(l.layout
       ? wordNode('value', l.layout, l.value, undefined, constantWordPath(l.layout, l.value))
       : { name: 'value', value: formatNumber(l.value, ctx.display), readOnly: true });
+  }
+  for (const [k, v] of Object.entries(l.values ?? {})) nodes.push({ name: k, value: formatNumber(v, ctx.display), readOnly: true });
+  if (l.entries) {
+    nodes.push({
+      name: 'entries', value: `[${l.entries.map((e) => hexWord(BigInt(e), 32)).join(', ')}]`, type: 'xive-eq-entry[]', readOnly: true,
+    });
   }
   if (l.expectation) {
     const e = l.expectation;
