@@ -240,3 +240,14 @@ test('xics-on-xive unmask does not look at the LSI line: an asserted LSI EOId wh
   irqLine(vm, 0x1200, 1);
   assert.deepEqual(call(vm, 'H_XIRR'), [0xff001200n]);
 });
+
+test('xics-on-xive H_IPOLL sets only r4 (xive_vm_h_ipoll); the legacy one also returns MFRR in r5 (kvmppc_h_ipoll)', () => {
+  const xive = vmWith('xics-on-xive');
+  call(xive, 'H_CPPR', 0xffn);
+  call(xive, 'H_IPI', 0n, 5n);
+  assert.deepEqual(call(xive, 'H_IPOLL', 0n), [0xff000002n]);
+  const legacy = vmWith('xics-pr');
+  call(legacy, 'H_CPPR', 0xffn);
+  call(legacy, 'H_IPI', 0n, 5n);
+  assert.deepEqual(call(legacy, 'H_IPOLL', 0n), [0xff000002n, 5n]);
+});

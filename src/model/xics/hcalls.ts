@@ -128,7 +128,9 @@ function hIpoll(vm: VmState, dev: XicsDeviceState, self: IcpState, server: bigin
   const icp = targetIcp(vm, self, server);
   const fn = dev.kind === 'xics-on-xive' ? 'kvmppc_xive_h_ipoll' : 'kvmppc_h_ipoll';
   if (!icp) return { ret: 'H_PARAMETER', r: [], reason: `no ICP has server number ${server} (${fn})` };
-  return success([BigInt(((icp.cppr << 24) | icp.xisr) >>> 0), BigInt(icp.mfrr)]);
+  const xirr = BigInt(((icp.cppr << 24) | icp.xisr) >>> 0);
+  // xive_vm_h_ipoll writes r4 only; kvmppc_h_ipoll also returns MFRR in r5.
+  return dev.kind === 'xics-on-xive' ? success([xirr]) : success([xirr, BigInt(icp.mfrr)]);
 }
 
 export function hcall(vm: VmState, dev: XicsDeviceState, vcpu: VcpuState, name: HcallName, args: readonly bigint[]): HcallResult {
