@@ -98,6 +98,8 @@ class Checker {
   readonly out: Diagnostic[] = [];
   private device: boolean = false;
   private readonly connected = new Set<bigint>();
+  /** A broken `vcpu` line whose vCPU number cannot be read: later uses of any vCPU are not reported. */
+  private anyVcpu = false;
   private env: ConstEnv;
   /** Depth inside proc bodies: device/vCPU order rules are left to the runtime there (they depend on the call site). */
   private procDepth = 0;
@@ -153,7 +155,7 @@ class Checker {
   private needsVcpu(s: Stmt, vcpu: Expr, what: string): void {
     if (this.procDepth > 0 || expectsFailure(s.expect)) return;
     const v = this.constant(vcpu);
-    if (v === null || this.connected.has(v) || this.included.connects.has(v)) return;
+    if (v === null || this.anyVcpu || this.connected.has(v) || this.included.connects.has(v)) return;
     this.report(vcpu.span, 'vcpu-not-connected', `${what} uses vCPU ${v} before 'vcpu ${v} connect'`);
   }
 
@@ -161,6 +163,17 @@ class Checker {
 
   private statement(s: Stmt): void {
     switch (s.kind) {
+      case 'error': {
+        // What a broken device or connect line meant to do is assumed done, so it costs one diagnostic, not one per later line.
+        const line = this.program.text.slice(s.span.start, Math.min(s.span.end, s.span.start + 200));
+        if (s.keyword.name === 'device' && !/^device\s+release\b/.test(line)) this.device = true;
+        if (s.keyword.name === 'vcpu') {
+          const m = /^vcpu\s+(0x[0-9a-fA-F_]+|0b[01_]+|[0-9_]+)\b/.exec(line);
+          if (m && /\bconnect\b/.test(line)) this.connected.add(BigInt(m[1].replace(/_/g, '')));
+          else if (!m) this.anyVcpu = true;
+        }
+        break;
+      }
       case 'device':
         if (s.device === 'release') { this.device = false; this.connected.clear(); } else this.device = true;
         this.expectOnlyFailure(s);

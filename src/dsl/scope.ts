@@ -36,11 +36,12 @@ export interface Resolution {
 }
 
 const cache = new WeakMap<Program, Resolution>();
+const BROKEN_DECLARATION = /^(let|proc)\s+([A-Za-z_][A-Za-z0-9_]*)/;
 
 export function resolve(program: Program): Resolution {
   let r = cache.get(program);
   if (!r) {
-    r = new Resolver().run(program.statements);
+    r = new Resolver(program.text).run(program.statements);
     cache.set(program, r);
   }
   return r;
@@ -55,9 +56,17 @@ class Resolver {
   private readonly laterLets = new Map<string, Definition>();
   private readonly scopes: Map<string, Definition>[] = [];
   private procDepth = 0;
+  /** Names a line that did not parse meant to declare: uses of them are not reported again (one bad line, one diagnostic). */
+  private readonly broken = new Set<string>();
+
+  constructor(private readonly text: string) {}
 
   run(statements: readonly Stmt[]): Resolution {
     for (const s of statements) {
+      if (s.kind === 'error') {
+        const m = BROKEN_DECLARATION.exec(this.text.slice(s.span.start, Math.min(s.span.end, s.span.start + 200)));
+        if (m) this.broken.add(m[2]);
+      }
       if (s.kind === 'proc') {
         const def: Definition = { name: s.name.name, span: s.name.span, kind: 'proc', arity: s.params.length };
         const existing = this.procs.get(def.name);
@@ -109,6 +118,7 @@ class Resolver {
   }
 
   private refer(e: Extract<Expr, { kind: 'name' }>, allowEqFlags: boolean): void {
+    if (this.broken.has(e.name) && !this.lookup(e.name)) return;
     let def = this.lookup(e.name);
     if (!def && this.procDepth > 0) def = this.laterLets.get(e.name) ?? null;
     if (!def && allowEqFlags && Object.prototype.hasOwnProperty.call(EQ_FLAG_NAMES, e.name)) return;
@@ -160,6 +170,7 @@ class Resolver {
         const def = this.procs.get(s.name.name) ?? null;
         this.references.push({ name: s.name.name, span: s.name.span, definition: def });
         if (!def) {
+          if (this.broken.has(s.name.name)) return;
           const sug = closest(s.name.name, this.procs.keys());
           this.report(s.name.span, 'unknown-proc', `no proc named '${s.name.name}'${didYouMean(sug)}`,
             sug ? { title: `Replace with '${sug}'`, span: s.name.span, newText: sug } : undefined);

@@ -259,6 +259,11 @@ describe('checker, whole files', () => {
     clean(`${XIVE}set eq_config server 1 priority 6 = { flags always_notify, qshift 16, qaddr 0x10000 }\nlog "{icp(1).cppr} {vp(1).cppr}"\n`);
   });
 
+  test('a broken let, proc, device or connect line costs one diagnostic, not one per later use', () => {
+    const { diagnostics } = analyze('device xivee\nvcpu 1 connect sever 1\nlet uart = 0x13g0\nproc route(a {\n}\nset source uart = 0\ncall route(uart)\ntima vcpu 1 load16 0x810\n');
+    assert.deepEqual(diagnostics.map((d) => d.span.line + 1), [1, 2, 3, 4]);
+  });
+
   test('diagnostics come sorted by position', () => {
     const { diagnostics } = analyze('frob\nset source x = 0\nsett\n');
     const starts = diagnostics.map((d) => d.span.start);
