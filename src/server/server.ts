@@ -144,6 +144,8 @@ export function startServer(connection: Connection): ServerHandle {
   // once, at its latest version (no timer, so no added latency).
   const pendingPublish = new Set<string>();
   store.documents.onDidChangeContent((e) => {
+    // Let the previous version's tree be collected while the new one is built.
+    store.forget(e.document.uri);
     if (pendingPublish.size === 0) setImmediate(flushPublish);
     pendingPublish.add(e.document.uri);
   });
