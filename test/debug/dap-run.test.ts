@@ -260,3 +260,21 @@ test('noDebug runs to the end and terminates', async () => {
   await launch(dc, DELIVER, { stopOnEntry: false, noDebug: true, breakpoints: [{ line: 18 }] }).catch(() => undefined);
   await terminated;
 });
+
+test('included files: breakpoints verify against their statements, function breakpoints and frames reach into them', async () => {
+  const main = fixture('with-include.irq');
+  const inc = fixture('included-setup.irq');
+  const { dc } = await client();
+  await launch(dc, main, { stopOnEntry: false, functionBreakpoints: ['set source_config'] });
+  const f = await frames(dc);
+  assert.equal(f[0].source?.path, inc);
+  assert.equal(f[0].line, 4);
+  assert.equal(f[f.length - 1].source?.path, main);
+  const r = await dc.setBreakpointsRequest({ source: { path: inc }, breakpoints: [{ line: 1 }] });
+  assert.deepEqual(r.body.breakpoints.map((b) => [b.verified, b.line]), [[true, 2]]);
+  await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+  const back = await step(dc, 'reverseContinue');
+  assert.equal(back.body.reason, 'breakpoint');
+  assert.equal((await frames(dc))[0].source?.path, inc);
+  assert.equal(await topLine(dc), 2);
+});

@@ -25,13 +25,15 @@ after(async () => {
   for (const c of clients) await c.close().catch(() => undefined);
 });
 
-test('golden Variables trees at chosen stops (XIVE: entry, after the trigger, after the ACK; XICS: presented)', async () => {
+test('golden Variables trees at chosen stops (XIVE: entry, after the trigger, the scan and the ACK; XICS: presented)', async () => {
   const { dc } = await client();
   await launch(dc, DELIVER);
   assertGolden('dap-xive-entry.txt', await renderVariables(dc));
-  await dc.setBreakpointsRequest({ source: { path: DELIVER }, breakpoints: [{ line: 19 }, { line: 21 }] });
+  await dc.setBreakpointsRequest({ source: { path: DELIVER }, breakpoints: [{ line: 19 }, { line: 20 }, { line: 21 }] });
   await step(dc, 'continue');
   assertGolden('dap-xive-after-trigger.txt', await renderVariables(dc));
+  await step(dc, 'continue');
+  assertGolden('dap-xive-after-scan.txt', await renderVariables(dc));
   await step(dc, 'continue');
   assertGolden('dap-xive-after-ack.txt', await renderVariables(dc));
 
