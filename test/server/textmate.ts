@@ -48,7 +48,7 @@ export async function tokenize(text: string): Promise<Token[]> {
   return out;
 }
 
-/** The innermost scope of the token covering `word` (first occurrence on a line containing `lineHint`). */
+/** The innermost scope of the first token whose text is exactly `word`. */
 export function scopeOf(tokens: readonly Token[], word: string): string | undefined {
   const t = tokens.find((x) => x.text === word);
   return t?.scopes[t.scopes.length - 1];
