@@ -45,22 +45,25 @@ export function statementAt(program: Program, offset: number): Stmt | null {
   }
 }
 
-function contains(span: Span, offset: number): boolean {
-  return span.start <= offset && offset <= span.end;
+/** The item whose span holds `offset`, in a list sorted by start (spans of names never overlap). */
+function itemAt<T extends { span: Span }>(items: readonly T[], offset: number): T | null {
+  let lo = 0;
+  let hi = items.length - 1;
+  let idx = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (items[mid].span.start <= offset) { idx = mid; lo = mid + 1; } else hi = mid - 1;
+  }
+  return idx >= 0 && offset <= items[idx].span.end ? items[idx] : null;
 }
 
 export function findDefinition(program: Program, offset: number):
   { name: string; span: Span; kind: 'let' | 'proc' | 'param' | 'repeat-var' } | null {
   const r = resolve(program);
-  for (const ref of r.references) {
-    if (contains(ref.span, offset)) {
-      return ref.definition ? { name: ref.definition.name, span: ref.definition.span, kind: ref.definition.kind } : null;
-    }
-  }
-  for (const def of r.definitions) {
-    if (contains(def.span, offset)) return { name: def.name, span: def.span, kind: def.kind };
-  }
-  return null;
+  const ref = itemAt(r.references, offset);
+  if (ref) return ref.definition ? { name: ref.definition.name, span: ref.definition.span, kind: ref.definition.kind } : null;
+  const def = itemAt(r.definitions, offset);
+  return def ? { name: def.name, span: def.span, kind: def.kind } : null;
 }
 
 /** Every occurrence of `name` as a definition or a resolved reference, in source order (for rename). */

@@ -29,7 +29,9 @@ export interface Reference {
 }
 
 export interface Resolution {
+  /** In source order. */
   readonly definitions: readonly Definition[];
+  /** In source order. */
   readonly references: readonly Reference[];
   readonly diagnostics: readonly Diagnostic[];
   readonly procs: ReadonlyMap<string, Definition>;
@@ -82,6 +84,9 @@ class Resolver {
     }
     this.scopes.push(new Map());
     this.block(statements);
+    // Source order, so navigation can binary-search by offset.
+    this.definitions.sort((a, b) => a.span.start - b.span.start);
+    this.references.sort((a, b) => a.span.start - b.span.start);
     return { definitions: this.definitions, references: this.references, diagnostics: this.diagnostics, procs: this.procs };
   }
 
