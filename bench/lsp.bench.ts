@@ -50,6 +50,18 @@ async function timed<T>(fn: () => Promise<T>): Promise<number> {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
+/**
+ * Wall time and this process's CPU time of one request. Client and server
+ * share the process, so on a loaded machine the CPU figure tells the work
+ * from the time spent waiting for a core.
+ */
+async function timedBoth<T>(fn: () => Promise<T>): Promise<{ wall: number; cpu: number }> {
+  const c0 = process.cpuUsage();
+  const wall = await timed(fn);
+  const c = process.cpuUsage(c0);
+  return { wall, cpu: (c.user + c.system) / 1000 };
+}
+
 export default async function bench(report: Report): Promise<void> {
   const text = generateScenario(LINES);
   const lines = text.split('\n');
@@ -82,20 +94,28 @@ export default async function bench(report: Report): Promise<void> {
   // The first request after an edit builds the version's caches; measure steady state.
   await client.request('textDocument/hover', { textDocument: { uri }, position: hoverPositions[0] });
   const hoverMs: number[] = [];
+  const hoverCpuMs: number[] = [];
   for (const position of hoverPositions) {
-    hoverMs.push(await timed(() => client.request('textDocument/hover', { textDocument: { uri }, position })));
+    const t = await timedBoth(() => client.request('textDocument/hover', { textDocument: { uri }, position }));
+    hoverMs.push(t.wall);
+    hoverCpuMs.push(t.cpu);
   }
   report('lsp-hover-p50', percentile(hoverMs, 50), 'ms');
   report('lsp-hover-p95', percentile(hoverMs, 95), 'ms');
+  report('lsp-hover-cpu-p95', percentile(hoverCpuMs, 95), 'ms');
 
   // Completion at the end of lines of each kind (keywords, fields, names, errno after ->).
   const completionMs: number[] = [];
+  const completionCpuMs: number[] = [];
   for (let i = 0; i < 400; i++) {
     const l = 9 + ((i * 104729) % (LINES - 10));
     const character = lines[l].includes('{') ? lines[l].indexOf('{') + 2 : lines[l].length;
-    completionMs.push(await timed(() => client.request('textDocument/completion', { textDocument: { uri }, position: { line: l, character } })));
+    const t = await timedBoth(() => client.request('textDocument/completion', { textDocument: { uri }, position: { line: l, character } }));
+    completionMs.push(t.wall);
+    completionCpuMs.push(t.cpu);
   }
   report('lsp-completion-p50', percentile(completionMs, 50), 'ms');
   report('lsp-completion-p95', percentile(completionMs, 95), 'ms');
+  report('lsp-completion-cpu-p95', percentile(completionCpuMs, 95), 'ms');
   await client.stop();
 }
