@@ -256,9 +256,17 @@ test('restart goes back to the entry with the same breakpoints; terminate ends t
 
 test('noDebug runs to the end and terminates', async () => {
   const { dc } = await client();
+  const out = collectOutput(dc);
   const terminated = dc.waitForEvent('terminated');
-  await launch(dc, DELIVER, { stopOnEntry: false, noDebug: true, breakpoints: [{ line: 18 }] }).catch(() => undefined);
+  await Promise.all([
+    dc.launch({ program: DELIVER, noDebug: true }),
+    dc.waitForEvent('initialized').then(async () => {
+      await dc.setBreakpointsRequest({ source: { path: DELIVER }, breakpoints: [{ line: 18 }] });
+      await dc.configurationDoneRequest();
+    }),
+  ]);
   await terminated;
+  assert.ok(out.some((o) => /4 passed, 0 failed/.test(o)), out.join(''));
 });
 
 test('included files: breakpoints verify against their statements, function breakpoints and frames reach into them', async () => {
