@@ -61,37 +61,39 @@ function smallBigInt(n: number): bigint {
 
 /** Parses a numeric literal's text; returns null with a reason when malformed. */
 export function parseNumberText(text: string): { value: bigint | null; problem: string | null } {
-  let body = text;
+  let from = 0;
   let radix = 10;
   if (text.length > 1 && text.charCodeAt(0) === 48) {
     const p = text.charCodeAt(1) | 0x20;
-    if (p === 120) { radix = 16; body = text.slice(2); }
-    else if (p === 98) { radix = 2; body = text.slice(2); }
+    if (p === 120) { radix = 16; from = 2; } else if (p === 98) { radix = 2; from = 2; }
   }
-  if (body.length === 0 || body.charCodeAt(0) === 95 || body.charCodeAt(body.length - 1) === 95) {
+  const n = text.length;
+  if (from === n || text.charCodeAt(from) === 95 || text.charCodeAt(n - 1) === 95) {
     return { value: null, problem: `malformed number '${text}'` };
   }
-  let digits = '';
+  // The value is accumulated as a double while it is exact (≤ 2^53); longer literals go through BigInt(string).
+  let acc = 0;
   let hasSep = false;
-  for (let i = 0; i < body.length; i++) {
-    const c = body.charCodeAt(i);
+  for (let i = from; i < n; i++) {
+    const c = text.charCodeAt(i);
     if (c === 95) {
-      if (body.charCodeAt(i - 1) === 95) return { value: null, problem: `malformed number '${text}': doubled '_'` };
+      if (text.charCodeAt(i - 1) === 95) return { value: null, problem: `malformed number '${text}': doubled '_'` };
       hasSep = true;
       continue;
     }
-    const ok = radix === 16 ? isDigit(c) || ((c | 0x20) >= 97 && (c | 0x20) <= 102)
-      : radix === 2 ? c === 48 || c === 49 : isDigit(c);
-    if (!ok) {
+    let d: number;
+    if (c >= 48 && c <= 57) d = c - 48;
+    else if (radix === 16 && (c | 0x20) >= 97 && (c | 0x20) <= 102) d = (c | 0x20) - 87;
+    else d = 99;
+    if (d >= radix) {
       const kind = radix === 16 ? 'hexadecimal' : radix === 2 ? 'binary' : 'decimal';
-      return { value: null, problem: `malformed number '${text}': '${body[i]}' is not a ${kind} digit` };
+      return { value: null, problem: `malformed number '${text}': '${text[i]}' is not a ${kind} digit` };
     }
+    acc = acc * radix + d;
   }
-  digits = hasSep ? body.split('_').join('') : body;
-  // Numbers that fit a double exactly (the common case) convert faster through parseInt than through BigInt(string).
-  if (radix === 10) return { value: digits.length < 16 ? smallBigInt(+digits) : BigInt(digits), problem: null };
-  if (radix === 16) return { value: digits.length <= 13 ? smallBigInt(parseInt(digits, 16)) : BigInt('0x' + digits), problem: null };
-  return { value: digits.length <= 52 ? smallBigInt(parseInt(digits, 2)) : BigInt('0b' + digits), problem: null };
+  if (acc <= Number.MAX_SAFE_INTEGER) return { value: smallBigInt(acc), problem: null };
+  const body = hasSep ? text.slice(from).split('_').join('') : text.slice(from);
+  return { value: BigInt((radix === 16 ? '0x' : radix === 2 ? '0b' : '') + body), problem: null };
 }
 
 const KIND_NAMES: readonly TokenKind[] = ['name', 'number', 'string', 'op', 'newline', 'eof', 'bad'];

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatText, parse, parseExpression, Stmt, Program } from '../../src/dsl';
-import { lex } from '../../src/dsl/lexer';
+import fc from 'fast-check';
+import { lex, parseNumberText } from '../../src/dsl/lexer';
 import { serializeProgram, spanText } from './parser-serialize';
 
 const FIXTURES = join(process.cwd(), 'test/dsl/fixtures/parser');
@@ -98,6 +99,15 @@ describe('statements in detail', () => {
     const values = lex('10 0x_1 0xdead_BEEF 0b1_01 1_000 0x1_0000_0000_0000_0000_0000 1__0 0b2 12ab')
       .tokens.filter((t) => t.kind === 'number').map((t) => t.value);
     assert.deepEqual(values, [10n, null, 0xdeadbeefn, 5n, 1000n, 1n << 80n, null, null, null]);
+  });
+
+  test('numbers: any value in any radix, with separators, reads back exactly', () => {
+    fc.assert(fc.property(fc.bigInt({ min: 0n, max: (1n << 200n) - 1n }), fc.constantFrom(2, 10, 16), fc.nat(7), (v, radix, sep) => {
+      let digits = v.toString(radix);
+      if (sep > 0) digits = digits.replace(new RegExp(`(.{${sep}})(?=.)`, 'g'), '$1_');
+      const text = (radix === 16 ? '0x' : radix === 2 ? '0b' : '') + digits;
+      assert.equal(parseNumberText(text).value, v, text);
+    }), { numRuns: 2000, seed: 3 });
   });
 
   test('RTAS and device names are glued from adjacent tokens', () => {
