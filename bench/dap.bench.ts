@@ -8,6 +8,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { IrqDebugSession } from '../src/debug/session';
 import { median, Report } from './run';
 
 const ROOT = process.cwd();
@@ -45,6 +47,65 @@ async function roundTrip(dc: DebugClient, send: () => Promise<unknown>): Promise
   return ms(t0);
 }
 
+/**
+ * The adapter as VS Code runs it inline (DebugAdapterInlineImplementation):
+ * messages in through handleMessage, out through onDidSendMessage, no stream.
+ */
+class InlineClient {
+  private seq = 1;
+  private readonly pending = new Map<number, (r: DebugProtocol.Response) => void>();
+  private readonly eventWaiters = new Map<string, ((e: DebugProtocol.Event) => void)[]>();
+  readonly session = new IrqDebugSession();
+
+  constructor() {
+    this.session.onDidSendMessage((m) => {
+      const msg = m as DebugProtocol.ProtocolMessage;
+      if (msg.type === 'response') {
+        const r = msg as DebugProtocol.Response;
+        this.pending.get(r.request_seq)?.(r);
+        this.pending.delete(r.request_seq);
+      } else if (msg.type === 'event') {
+        const e = msg as DebugProtocol.Event;
+        const list = this.eventWaiters.get(e.event) ?? [];
+        this.eventWaiters.set(e.event, []);
+        for (const w of list) w(e);
+      }
+    });
+  }
+
+  request(command: string, args?: unknown): Promise<DebugProtocol.Response> {
+    const seq = this.seq++;
+    const p = new Promise<DebugProtocol.Response>((r) => this.pending.set(seq, r));
+    this.session.handleMessage({ seq, type: 'request', command, arguments: args } as DebugProtocol.Request);
+    return p;
+  }
+
+  event(name: string): Promise<DebugProtocol.Event> {
+    return new Promise((r) => this.eventWaiters.set(name, [...(this.eventWaiters.get(name) ?? []), r]));
+  }
+}
+
+async function inlineSteps(program: string): Promise<number[]> {
+  const c = new InlineClient();
+  await c.request('initialize', { adapterID: 'irq' });
+  const initialized = c.event('initialized');
+  const stopped = c.event('stopped');
+  const launched = c.request('launch', { program, stopOnEntry: true });
+  await initialized;
+  await c.request('configurationDone');
+  await launched;
+  await stopped;
+  const times: number[] = [];
+  for (let i = 0; i < 1050; i++) {
+    const t0 = process.hrtime.bigint();
+    const s = c.event('stopped');
+    await c.request('next', { threadId: 1 });
+    await s;
+    if (i >= 50) times.push(ms(t0));
+  }
+  return times.sort((a, b) => a - b);
+}
+
 export default async function run(report: Report): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'irqlab-dap-bench-'));
 
@@ -60,6 +121,10 @@ export default async function run(report: Report): Promise<void> {
   report('dap-step-roundtrip-p50', percentile(steps, 50), 'ms');
   report('dap-step-roundtrip-p95', percentile(steps, 95), 'ms');
   await dc.stop();
+  // The same steps inline (how the extension can host the adapter), for the inline-or-executable choice.
+  const inline = await inlineSteps(loop);
+  report('dap-step-inline-p50', percentile(inline, 50), 'ms');
+  report('dap-step-inline-p95', percentile(inline, 95), 'ms');
 
   // 2. Step back at the end of a 100,000-step scenario.
   const long = join(dir, 'long.irq');
