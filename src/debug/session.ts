@@ -395,8 +395,8 @@ export class IrqDebugSession extends LoggingDebugSession {
   // ------------------------------------------------------------------ running
 
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
-    this.resume(response, { kind: 'continue' });
     response.body = { allThreadsContinued: true };
+    this.resume(response, { kind: 'continue' });
   }
 
   protected override nextRequest(response: DebugProtocol.NextResponse): void {
