@@ -29,10 +29,15 @@ export interface Token {
 export interface TokenSource {
   readonly length: number;
   at(index: number): Token;
+  /** The kind of token `index`, without building the token. */
+  kindOf(index: number): TokenKind;
+  /** Whether token `index` is exactly `text`, without building the token. */
+  textIs(index: number, text: string): boolean;
 }
 
 export function arraySource(tokens: readonly Token[]): TokenSource {
-  return { length: tokens.length, at: (i) => tokens[i < tokens.length ? i : tokens.length - 1] };
+  const at = (i: number): Token => tokens[i < tokens.length ? i : tokens.length - 1];
+  return { length: tokens.length, at, kindOf: (i) => at(i).kind, textIs: (i, t) => at(i).text === t };
 }
 
 export interface LexResult {
@@ -162,6 +167,16 @@ export class TokenBuffer implements TokenSource {
     const s = new Int32Array(cap); s.set(this.starts); this.starts = s;
     const e = new Int32Array(cap); e.set(this.ends); this.ends = e;
     const l = new Int32Array(cap); l.set(this.lines); this.lines = l;
+  }
+
+  kindOf(index: number): TokenKind {
+    return KIND_NAMES[this.kinds[index < this.length ? index : this.length - 1]];
+  }
+
+  textIs(index: number, text: string): boolean {
+    const i = index < this.length ? index : this.length - 1;
+    const start = this.starts[i];
+    return this.ends[i] - start === text.length && this.text.startsWith(text, start);
   }
 
   at(index: number): Token {

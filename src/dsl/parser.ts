@@ -14,7 +14,7 @@ import { recordDevice } from './context';
 import {
   CONNECT_OPTIONS, DEVICE_NAMES, LINE_ACTIONS, STATEMENT_KEYWORDS, TIMA_OPS, isStatementKeyword,
 } from './keywords';
-import { arraySource, lex, lexBuffer, spanFrom, spanOf, Token, TokenSource } from './lexer';
+import { arraySource, lex, lexBuffer, spanFrom, spanOf, Token, TokenKind, TokenSource } from './lexer';
 import { closest, didYouMean } from './suggest';
 
 /** Deeper nesting (blocks, parentheses, unary chains) is refused with a diagnostic rather than risking the stack. */
@@ -63,20 +63,25 @@ export class Parser {
     if (t.kind !== 'eof') this.pos++;
     return t;
   }
+  /** `next()` when the token itself is not needed (no token object is built). */
+  private advance(): void {
+    if (this.tokens.kindOf(this.pos) !== 'eof') this.pos++;
+  }
+  private kindAt(k = 0): TokenKind {
+    return this.tokens.kindOf(this.pos + k);
+  }
   private prev(): Token {
     return this.tokens.at(this.pos > 0 ? this.pos - 1 : 0);
   }
   private isOp(text: string, k = 0): boolean {
-    const t = this.peek(k);
-    return t.kind === 'op' && t.text === text;
+    return this.tokens.kindOf(this.pos + k) === 'op' && this.tokens.textIs(this.pos + k, text);
   }
   private isName(text?: string, k = 0): boolean {
-    const t = this.peek(k);
-    return t.kind === 'name' && (text === undefined || t.text === text);
+    return this.tokens.kindOf(this.pos + k) === 'name' && (text === undefined || this.tokens.textIs(this.pos + k, text));
   }
   private atLineEnd(): boolean {
-    const t = this.peek();
-    return t.kind === 'newline' || t.kind === 'eof' || (t.kind === 'op' && t.text === '}' && this.depth > 0);
+    const kind = this.kindAt();
+    return kind === 'newline' || kind === 'eof' || (this.depth > 0 && this.isOp('}'));
   }
 
   private fail(t: Token, expected: string): never {
@@ -99,14 +104,14 @@ export class Parser {
   private expectName(what: string): Ident {
     const t = this.peek();
     if (t.kind !== 'name') this.fail(t, what);
-    this.next();
+    this.advance();
     return { name: t.text, span: spanOf(t) };
   }
   /** One of a fixed set of words; a near miss gets "did you mean". */
   private expectOneOf<T extends string>(words: readonly T[], what: string): { word: T; token: Token } {
     const t = this.peek();
     if (t.kind === 'name' && (words as readonly string[]).includes(t.text)) {
-      this.next();
+      this.advance();
       return { word: t.text as T, token: t };
     }
     if (t.kind === 'name') {
@@ -120,7 +125,7 @@ export class Parser {
   private compoundName(what: string): Ident {
     const first = this.peek();
     if (first.kind !== 'name') this.fail(first, what);
-    this.next();
+    this.advance();
     let end = first;
     let name = first.text;
     for (;;) {
@@ -128,8 +133,8 @@ export class Parser {
       const part = this.peek(1);
       if (sep.kind === 'op' && (sep.text === '-' || sep.text === ',') && sep.start === end.end &&
         (part.kind === 'name' || part.kind === 'number') && part.start === sep.end) {
-        this.next();
-        this.next();
+        this.advance();
+        this.advance();
         name += sep.text + part.text;
         end = part;
         continue;
@@ -160,12 +165,12 @@ export class Parser {
     const out: Stmt[] = [];
     for (;;) {
       let t = this.peek();
-      while (t.kind === 'newline') { this.next(); t = this.peek(); }
+      while (t.kind === 'newline') { this.advance(); t = this.peek(); }
       if (t.kind === 'eof') return out;
       if (t.kind === 'op' && t.text === '}') {
         if (opener) return out;
         this.diagnostics.push({ span: spanOf(t), severity: 'error', code: 'syntax', message: "unexpected '}': no block is open" });
-        this.next();
+        this.advance();
         continue;
       }
       out.push(this.statementWithRecovery());
@@ -221,25 +226,25 @@ export class Parser {
         const lastTok = this.tokens.at(this.pos - 1);
         if (isBlockStmt && lastTok && lastTok.kind === 'op' && lastTok.text === '{' && this.pos - 1 >= startPos) {
           // The body of a broken proc/repeat header: parse it (its own lines may be fine) and drop it.
-          this.next();
+          this.advance();
           if (this.depth >= MAX_NESTING) { this.skipBalanced(lastTok); return; }
           this.depth++;
           this.parseStatements(lastTok);
           this.depth--;
-          if (this.isOp('}')) this.next();
+          if (this.isOp('}')) this.advance();
           return;
         }
         if (open === 0) return;
         const after = this.peek(1);
         if (after.kind === 'eof' || (after.kind === 'name' && isStatementKeyword(after.text))) return;
-        this.next();
+        this.advance();
         continue;
       }
       if (t.kind === 'op') {
         if (t.text === '{' || t.text === '[' || t.text === '(') open++;
         else if ((t.text === '}' || t.text === ']' || t.text === ')') && open > 0) open--;
       }
-      this.next();
+      this.advance();
     }
   }
 
@@ -301,15 +306,15 @@ export class Parser {
     const t = this.peek();
     if (t.kind === 'name') {
       if (t.text === 'ok' && this.endsExpectation(1)) {
-        this.next();
+        this.advance();
         return { kind: 'ok', span: spanFrom(spanOf(arrow), spanOf(t)) };
       }
       if (t.text.startsWith('H_') && this.endsExpectation(1)) {
-        this.next();
+        this.advance();
         return { kind: 'hret', name: { name: t.text, span: spanOf(t) }, span: spanFrom(spanOf(arrow), spanOf(t)) };
       }
       if (ERRNO_LIKE.test(t.text) && this.endsExpectation(1)) {
-        this.next();
+        this.advance();
         return { kind: 'errno', name: { name: t.text, span: spanOf(t) }, span: spanFrom(spanOf(arrow), spanOf(t)) };
       }
     }
@@ -325,7 +330,7 @@ export class Parser {
       while (!this.isOp(']')) {
         items.push(this.expr());
         this.skipFieldNewlines(open);
-        if (this.isOp(',')) { this.next(); this.skipFieldNewlines(open); continue; }
+        if (this.isOp(',')) { this.advance(); this.skipFieldNewlines(open); continue; }
         if (!this.isOp(']')) this.fail(this.peek(), "',' or ']'");
       }
       const close = this.next();
@@ -341,15 +346,15 @@ export class Parser {
   }
 
   private scenarioStmt(keyword: Ident): Stmt {
-    this.next();
+    this.advance();
     const s = this.peek();
     if (s.kind !== 'string' || s.problem) this.fail(s, 'a quoted title');
-    this.next();
+    this.advance();
     return { kind: 'scenario', keyword, title: s.str, expect: null, span: this.finish(keyword) };
   }
 
   private letStmt(keyword: Ident): Stmt {
-    this.next();
+    this.advance();
     const name = this.expectName('a name');
     this.expectOp('=');
     const value = this.expr();
@@ -357,7 +362,7 @@ export class Parser {
   }
 
   private deviceStmt(keyword: Ident): Stmt {
-    this.next();
+    this.advance();
     const id = this.compoundName('a device (xive, xics, xics-pr, xics-on-xive, release)');
     const all = [...DEVICE_NAMES, 'release'] as const;
     if (!(all as readonly string[]).includes(id.name)) {
@@ -372,7 +377,7 @@ export class Parser {
   }
 
   private ctrlStmt(keyword: Ident): Stmt {
-    this.next();
+    this.advance();
     const attr = this.expectName('a control attribute (reset, eq_sync, nr_servers)');
     const value = this.atLineEnd() || this.isOp('->') ? null : this.expr();
     const expect = this.expectation();
@@ -380,7 +385,7 @@ export class Parser {
   }
 
   private vcpuStmt(keyword: Ident): Stmt {
-    this.next();
+    this.advance();
     const vcpu = this.expr();
     const { word: action } = this.expectOneOf(['connect', 'run', 'stop'] as const, 'a vCPU action');
     const options: { name: Ident; value: Expr }[] = [];
@@ -395,12 +400,12 @@ export class Parser {
   private eqTarget(): EqTarget {
     const t = this.peek();
     if (this.isName('id')) {
-      this.next();
+      this.advance();
       const id = this.expr();
       return { kind: 'id', id, span: spanFrom(spanOf(t), id.span) };
     }
     if (!this.isName('server')) this.fail(t, "'server S priority P' or 'id WORD'");
-    this.next();
+    this.advance();
     const server = this.expr();
     this.expectWord('priority');
     const priority = this.expr();
@@ -415,7 +420,7 @@ export class Parser {
   private wordValue(): WordValue {
     const t = this.peek();
     if (t.kind === 'name' && t.text === 'badaddr') {
-      this.next();
+      this.advance();
       return { kind: 'badaddr', span: spanOf(t) };
     }
     if (this.isOp('{')) return this.fieldBlock();
@@ -424,7 +429,7 @@ export class Parser {
   }
 
   private setStmt(keyword: Ident): Stmt {
-    this.next();
+    this.advance();
     const { word: target } = this.expectOneOf(['source', 'source_config', 'eq_config', 'icp', 'vp'] as const, 'what to set');
     if (target === 'eq_config') {
       const eq = this.eqTarget();
@@ -450,7 +455,7 @@ export class Parser {
   }
 
   private getStmt(keyword: Ident): Stmt {
-    this.next();
+    this.advance();
     const { word: target } = this.expectOneOf(['source', 'source_config', 'eq_config', 'icp', 'vp'] as const, 'what to get');
     if (target === 'eq_config') {
       const eq = this.eqTarget();
@@ -470,7 +475,7 @@ export class Parser {
   }
 
   private syncStmt(keyword: Ident): Stmt {
-    this.next();
+    this.advance();
     this.expectWord('source');
     const irq = this.expr();
     const expect = this.expectation();
@@ -478,7 +483,7 @@ export class Parser {
   }
 
   private esbStmt(keyword: Ident): Stmt {
-    this.next();
+    this.advance();
     const irq = this.expr();
     let page: 'trigger' | 'management' = 'management';
     if (this.isName('trigger') || this.isName('management')) page = this.next().text as 'trigger' | 'management';
@@ -490,7 +495,7 @@ export class Parser {
   }
 
   private timaStmt(keyword: Ident): Stmt {
-    this.next();
+    this.advance();
     const vcpu = this.vcpuRef();
     const { word: op } = this.expectOneOf<TimaOp>(TIMA_OPS, 'a TIMA access');
     const offset = this.expr();
@@ -501,7 +506,7 @@ export class Parser {
   }
 
   private eqStmt(keyword: Ident): Stmt {
-    this.next();
+    this.advance();
     const eq = this.eqTarget();
     const expect = this.expectation();
     return { kind: 'eq', keyword, eq, expect, span: this.finish(keyword) };
@@ -513,7 +518,7 @@ export class Parser {
   }
 
   private hcallStmt(keyword: Ident): Stmt {
-    this.next();
+    this.advance();
     const vcpu = this.vcpuRef();
     const name = this.expectName('an hcall name (H_...)');
     const args: HcallArg[] = [];
@@ -521,23 +526,23 @@ export class Parser {
       const t = this.peek();
       let argName: Ident | null = null;
       if (t.kind === 'name' && this.startsExpr(this.peek(1))) {
-        this.next();
+        this.advance();
         argName = { name: t.text, span: spanOf(t) };
       }
       const value = this.expr();
       args.push({ name: argName, value, span: spanFrom(argName ? argName.span : value.span, value.span) });
-      if (this.isOp(',')) this.next();
+      if (this.isOp(',')) this.advance();
     }
     const expect = this.expectation();
     return { kind: 'hcall', keyword, vcpu, name, args, expect, span: this.finish(keyword) };
   }
 
   private lineStmt(keyword: Ident): Stmt {
-    this.next();
+    this.advance();
     const irq = this.expr();
     let action: LineAction | Expr;
     if (this.isName('level')) {
-      this.next();
+      this.advance();
       action = this.expr();
     } else {
       action = this.expectOneOf<LineAction>(LINE_ACTIONS, 'a line action (or level N)').word;
@@ -547,19 +552,19 @@ export class Parser {
   }
 
   private rtasStmt(keyword: Ident): Stmt {
-    this.next();
+    this.advance();
     const name = this.compoundName('an RTAS call name (e.g. ibm,int-off)');
     const args: Expr[] = [];
     while (!this.atLineEnd() && !this.isOp('->')) {
       args.push(this.expr());
-      if (this.isOp(',')) this.next();
+      if (this.isOp(',')) this.advance();
     }
     const expect = this.expectation();
     return { kind: 'rtas', keyword, name, args, expect, span: this.finish(keyword) };
   }
 
   private attrStmt(keyword: Ident): Stmt {
-    this.next();
+    this.advance();
     const { word: op } = this.expectOneOf(['set', 'get', 'has'] as const, 'an attribute operation');
     this.expectWord('group');
     const group = this.expr();
@@ -580,7 +585,7 @@ export class Parser {
   private block(): { body: Stmt[]; bodySpan: Span } {
     // The `{` may also start the next line (Allman style).
     const saved = this.pos;
-    while (this.peek().kind === 'newline') this.next();
+    while (this.kindAt() === 'newline') this.advance();
     if (!this.isOp('{')) this.pos = saved;
     const open = this.expectOp('{', "'{'");
     if (this.depth >= MAX_NESTING) throw new SyntaxFailure(spanOf(open), `blocks nested deeper than ${MAX_NESTING} levels`, 'nesting-too-deep');
@@ -598,41 +603,41 @@ export class Parser {
   }
 
   private procStmt(keyword: Ident): Stmt {
-    this.next();
+    this.advance();
     const name = this.expectName('a procedure name');
     this.expectOp('(');
     const params: Ident[] = [];
     while (!this.isOp(')')) {
       params.push(this.expectName('a parameter name'));
-      if (this.isOp(',')) { this.next(); continue; }
+      if (this.isOp(',')) { this.advance(); continue; }
       if (!this.isOp(')')) this.fail(this.peek(), "',' or ')'");
     }
-    this.next();
+    this.advance();
     const { body, bodySpan } = this.block();
     return { kind: 'proc', keyword, name, params, body, bodySpan, expect: null, span: this.finish(keyword) };
   }
 
   private callStmt(keyword: Ident): Stmt {
-    this.next();
+    this.advance();
     const name = this.expectName('a procedure name');
     this.expectOp('(');
     const args: Expr[] = [];
     while (!this.isOp(')')) {
       args.push(this.expr());
-      if (this.isOp(',')) { this.next(); continue; }
+      if (this.isOp(',')) { this.advance(); continue; }
       if (!this.isOp(')')) this.fail(this.peek(), "',' or ')'");
     }
-    this.next();
+    this.advance();
     const expect = this.expectation();
     return { kind: 'call', keyword, name, args, expect, span: this.finish(keyword) };
   }
 
   private repeatStmt(keyword: Ident): Stmt {
-    this.next();
+    this.advance();
     const count = this.expr();
     let variable: Ident | null = null;
     if (this.isName('as')) {
-      this.next();
+      this.advance();
       variable = this.expectName('a loop variable name');
     }
     const { body, bodySpan } = this.block();
@@ -640,19 +645,19 @@ export class Parser {
   }
 
   private logStmt(keyword: Ident): Stmt {
-    this.next();
+    this.advance();
     const s = this.peek();
     if (s.kind !== 'string' || s.problem) this.fail(s, 'a quoted message');
-    this.next();
+    this.advance();
     const parts = logParts(s);
     return { kind: 'log', keyword, message: s.str.replace(/\\([{}])/g, '$1'), messageSpan: spanOf(s), parts, expect: null, span: this.finish(keyword) };
   }
 
   private includeStmt(keyword: Ident): Stmt {
-    this.next();
+    this.advance();
     const s = this.peek();
     if (s.kind !== 'string' || s.problem) this.fail(s, 'a quoted file name');
-    this.next();
+    this.advance();
     return { kind: 'include', keyword, path: s.str, pathSpan: spanOf(s), expect: null, span: this.finish(keyword) };
   }
 
@@ -667,10 +672,10 @@ export class Parser {
       if (this.isOp('}')) break;
       const name = this.expectName("a field name or '}'");
       let value: Expr | null = null;
-      if (!this.isOp(',') && !this.isOp('}') && this.peek().kind !== 'newline' && this.peek().kind !== 'eof') value = this.expr();
+      if (!this.isOp(',') && !this.isOp('}') && this.kindAt() !== 'newline' && this.kindAt() !== 'eof') value = this.expr();
       fields.push({ name, value, span: spanFrom(name.span, value ? value.span : name.span) });
-      if (this.isOp(',')) { this.next(); continue; }
-      if (this.isOp('}') || this.peek().kind === 'newline') continue;
+      if (this.isOp(',')) { this.advance(); continue; }
+      if (this.isOp('}') || this.kindAt() === 'newline') continue;
       this.fail(this.peek(), "',' or '}'");
     }
     const close = this.next();
@@ -680,7 +685,7 @@ export class Parser {
   /** Newlines inside a field block or entry list; a following statement keyword (or EOF) means `open` was never closed. */
   private skipFieldNewlines(open: Token): void {
     const saved = this.pos;
-    while (this.peek().kind === 'newline') this.next();
+    while (this.kindAt() === 'newline') this.advance();
     const t = this.peek();
     // Field names never coincide with statement keywords, so a keyword at a line start begins the next statement.
     if (t.kind === 'eof' || (this.pos > saved && t.kind === 'name' && isStatementKeyword(t.text))) {
@@ -703,7 +708,7 @@ export class Parser {
       if (t.kind !== 'op') return left;
       const prec = BINARY_PRECEDENCE[t.text];
       if (prec === undefined || prec < minPrec) return left;
-      this.next();
+      this.advance();
       if (++this.operators > MAX_OPERATORS) {
         throw new SyntaxFailure(spanOf(t), `more than ${MAX_OPERATORS} operators in one statement`, 'nesting-too-deep');
       }
@@ -717,7 +722,7 @@ export class Parser {
   private unary(): Expr {
     const t = this.peek();
     if (t.kind === 'op' && (t.text === '-' || t.text === '~' || t.text === '!')) {
-      this.next();
+      this.advance();
       this.enter(t);
       const operand = this.unary();
       this.leave();
@@ -729,8 +734,8 @@ export class Parser {
   private postfix(e: Expr): Expr {
     let cur = e;
     for (;;) {
-      if (this.isOp('.') && this.peek(1).kind === 'name') {
-        this.next();
+      if (this.isOp('.') && this.kindAt(1) === 'name') {
+        this.advance();
         const m = this.next();
         cur = { kind: 'member', object: cur, member: { name: m.text, span: spanOf(m) }, span: spanFrom(cur.span, spanOf(m)) };
         continue;
@@ -744,22 +749,22 @@ export class Parser {
     switch (t.kind) {
       case 'number':
         if (t.value === null) this.fail(t, 'a number');
-        this.next();
+        this.advance();
         return { kind: 'number', value: t.value, text: t.text, span: spanOf(t) };
       case 'string':
         if (t.problem) this.fail(t, 'a string');
-        this.next();
+        this.advance();
         return { kind: 'string', value: t.str, span: spanOf(t) };
       case 'name': {
-        this.next();
+        this.advance();
         const open = this.peek();
         if (open.kind === 'op' && open.text === '(' && open.start === t.end) {
-          this.next();
+          this.advance();
           this.enter(open);
           const args: Expr[] = [];
           while (!this.isOp(')')) {
             args.push(this.expr());
-            if (this.isOp(',')) { this.next(); continue; }
+            if (this.isOp(',')) { this.advance(); continue; }
             if (!this.isOp(')')) this.fail(this.peek(), "',' or ')'");
           }
           const close = this.next();
@@ -770,7 +775,7 @@ export class Parser {
       }
       case 'op':
         if (t.text === '(') {
-          this.next();
+          this.advance();
           this.enter(t);
           const inner = this.expr();
           this.expectOp(')', "')'");
@@ -786,7 +791,7 @@ export class Parser {
 
   /** Whether every token was consumed (used by `parseExpression`). */
   atEnd(): boolean {
-    return this.peek().kind === 'eof';
+    return this.kindAt() === 'eof';
   }
   current(): Token {
     return this.peek();
