@@ -9,7 +9,7 @@ import { Location, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver'
 import { findDefinition, findReferences, KEYWORDS, Span, Stmt } from '../dsl';
 import { HCALL_NAMES } from '../model/hcalls';
 import { ERRNO_NAMES, HCALL_RETURNS } from '../model/result';
-import { DocumentAnalysis, forEachStatement } from './documents';
+import { DocumentAnalysis, forEachStatement, resolveIncludeUri } from './documents';
 import { spanContains } from './positions';
 
 type Definition = NonNullable<ReturnType<typeof findDefinition>>;
@@ -52,6 +52,11 @@ export function occurrences(a: DocumentAnalysis, offset: number): { def: Definit
 }
 
 export function definition(a: DocumentAnalysis, offset: number): Location | null {
+  // `include "file.irq"`: the included file, resolved like the checker resolves it.
+  const stmt = a.statementAt(offset);
+  if (stmt?.kind === 'include' && spanContains(stmt.pathSpan, offset)) {
+    return { uri: resolveIncludeUri(a.uri, stmt.path), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+  }
   const def = findDefinition(a.program, offset);
   return def ? { uri: a.uri, range: a.lines.spanRange(def.span) } : null;
 }

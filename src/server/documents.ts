@@ -207,9 +207,14 @@ export function resolveIncludeUri(fromUri: string, path: string): string {
   }
 }
 
+export type Analyzer = typeof analyze;
+
 export class DocumentStore {
   readonly documents = new TextDocuments(TextDocument);
   private readonly cache = new Map<string, DocumentAnalysis>();
+
+  /** `analyzer` is the front end's analyze; tests pass a failing one to exercise the error paths. */
+  constructor(private readonly analyzer: Analyzer = analyze) {}
 
   /** The analysis of the document's current version; null for documents that are not open. */
   get(uri: string): DocumentAnalysis | null {
@@ -222,7 +227,7 @@ export class DocumentStore {
 
   analyzeDocument(doc: TextDocument): DocumentAnalysis {
     const text = doc.getText();
-    const { program, diagnostics } = analyze(text, doc.uri, {
+    const { program, diagnostics } = this.analyzer(text, doc.uri, {
       readFile: (uri) => this.readInclude(uri),
       resolveInclude: resolveIncludeUri,
     });

@@ -5,7 +5,7 @@
  * Requests for documents that are not open answer null/empty.
  */
 import {
-  CodeActionKind, CompletionTriggerKind, Connection, DidChangeConfigurationNotification, ErrorCodes, InitializeParams, InitializeResult,
+  CodeActionKind, CompletionTriggerKind, Connection, DiagnosticSeverity, DidChangeConfigurationNotification, ErrorCodes, InitializeParams, InitializeResult,
   ResponseError, TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import { DECODE_WORD_REQUEST, DecodeWordParams, DecodeWordResult } from '../protocol';
@@ -14,7 +14,7 @@ import { complete, warmCompletion } from './completion';
 import { decodeWordRequest } from './decode-word';
 import { definition, prepareRename, references, rename } from './definition';
 import { lspDiagnostics } from './diagnostics';
-import { DocumentAnalysis, DocumentStore } from './documents';
+import { Analyzer, DocumentAnalysis, DocumentStore } from './documents';
 import { foldingRanges } from './folding';
 import { formatDocument } from './formatting';
 import { hover } from './hover';
@@ -31,8 +31,13 @@ export interface ServerHandle {
   settings(): ServerSettings;
 }
 
-export function startServer(connection: Connection): ServerHandle {
-  const store = new DocumentStore();
+export interface ServerOptions {
+  /** Replaces the front end's analyze (tests use it to make analysis fail). */
+  readonly analyze?: Analyzer;
+}
+
+export function startServer(connection: Connection, options: ServerOptions = {}): ServerHandle {
+  const store = new DocumentStore(options.analyze);
   let settings: ServerSettings = DEFAULT_SETTINGS;
   let pullConfiguration = false;
   let registerConfigurationChange = false;
@@ -82,6 +87,24 @@ export function startServer(connection: Connection): ServerHandle {
       setImmediate(() => warm(a));
     } catch (e) {
       logError(`diagnostics for ${uri} failed`, e);
+      // Still answer this version, so the user sees why nothing else is reported.
+      const doc = store.documents.get(uri);
+      if (!doc) return;
+      try {
+        void connection.sendDiagnostics({
+          uri,
+          version: doc.version,
+          diagnostics: [{
+            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+            severity: DiagnosticSeverity.Error,
+            code: 'internal-error',
+            source: 'irqlab',
+            message: `irqlab could not analyse this document (internal error: ${e instanceof Error ? e.message : String(e)}); see the server log`,
+          }],
+        });
+      } catch (sendError) {
+        logError(`publishing for ${uri} failed`, sendError);
+      }
     }
   }
 

@@ -33,7 +33,7 @@ test('diagnostics on open and after incremental edits, with code and range', asy
   await client.stop();
 });
 
-test('diagnostics of an include come from the file relative to the document', async () => {
+test('an include is read relative to the document (diagnostics, go to definition)', async () => {
   const { mkdtempSync, writeFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const path = await import('node:path');
@@ -44,6 +44,8 @@ test('diagnostics of an include come from the file relative to the document', as
   const client = await LspTestClient.start();
   const ok = await client.open(uri, 'include "common.irq"\ndevice xive\nset source shared = 0x0\n');
   assert.deepEqual(ok.diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error), []);
+  const target = await client.request<{ uri: string } | null>('textDocument/definition', { textDocument: { uri }, position: { line: 0, character: 12 } });
+  assert.equal(target?.uri, pathToFileURL(path.join(dir, 'common.irq')).toString());
   const missing = await client.change(uri, 2, [{ text: 'include "missing.irq"\n' }]);
   assert.ok(missing.diagnostics.some((d) => d.code === 'include-missing'), JSON.stringify(missing.diagnostics));
   await client.stop();

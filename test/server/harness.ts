@@ -10,7 +10,7 @@ import {
   StreamMessageReader, StreamMessageWriter, Position, TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
 import { createConnection } from 'vscode-languageserver/node';
-import { startServer, ServerHandle } from '../../src/server/server';
+import { startServer, ServerHandle, ServerOptions } from '../../src/server/server';
 import { LineTable } from '../../src/server/positions';
 
 export interface Fixture {
@@ -44,6 +44,7 @@ export interface ClientOptions {
   readonly initializationOptions?: unknown;
   /** Answers workspace/configuration when set (and announces the capability). */
   readonly configuration?: Record<string, unknown>;
+  readonly server?: ServerOptions;
 }
 
 export class LspTestClient {
@@ -62,7 +63,7 @@ export class LspTestClient {
     const toServer = new PassThrough();
     const toClient = new PassThrough();
     const serverConnection = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
-    const server = startServer(serverConnection);
+    const server = startServer(serverConnection, options.server);
     const connection = createProtocolConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
     const client = new LspTestClient(connection, [toServer, toClient]);
     client.server = server;

@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorCodes, Hover, MarkupContent, ResponseError } from 'vscode-languageserver-protocol';
+import { analyze } from '../../src/dsl';
 import { LspTestClient } from './harness';
 
 /** Deterministic bytes (xorshift32) so a failure reproduces. */
@@ -120,5 +121,27 @@ test('an internal error is logged and answered with an LSP error; the server kee
   assert.ok(client.logs.some((l) => /hover failed/.test(l)), 'the error is logged');
   const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 30 } });
   assert.ok(hover);
+  await client.stop();
+});
+
+test('a failing analysis is reported as a diagnostic and an LSP error, and other documents are served', async () => {
+  const client = await LspTestClient.start({
+    server: {
+      analyze: (text, uri, options) => {
+        if (uri?.includes('boom')) throw new Error('front end exploded');
+        return analyze(text, uri, options);
+      },
+    },
+  });
+  const published = await client.open('file:///boom.irq', 'device xive\n');
+  assert.deepEqual(published.diagnostics.map((d) => d.code), ['internal-error']);
+  assert.match(published.diagnostics[0].message, /front end exploded/);
+  await assert.rejects(
+    client.request('textDocument/hover', { textDocument: { uri: 'file:///boom.irq' }, position: { line: 0, character: 1 } }),
+    (e: unknown) => e instanceof ResponseError && e.code === ErrorCodes.InternalError,
+  );
+  const fine = await client.open('file:///fine.irq', 'device xive\nset source_config 1 = 0x0000_2600_0000_000e\n');
+  assert.deepEqual(fine.diagnostics, []);
+  assert.ok(await client.request('textDocument/hover', { textDocument: { uri: 'file:///fine.irq' }, position: { line: 1, character: 30 } }));
   await client.stop();
 });
