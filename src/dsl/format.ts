@@ -130,5 +130,7 @@ function gap(a: Token, b: Token, beforeA: Token | null, glued: boolean): string 
     return a.end === b.start || named ? '' : ' ';
   }
   if ((aOp === '-' || aOp === '~' || aOp === '!') && isUnaryPosition(beforeA)) return '';
+  // `data -1` after a name is a named hcall argument with a negative value (see the parser): keep it that way.
+  if (aOp === '-' && beforeA !== null && beforeA.kind === 'name' && a.start > beforeA.end && b.start === a.end) return '';
   return ' ';
 }

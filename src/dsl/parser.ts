@@ -517,6 +517,14 @@ export class Parser {
     return t.kind === 'op' && (t.text === '(' || t.text === '~' || t.text === '!');
   }
 
+  /** `data -1` (space before the minus, none after) is a named argument with a negative value; `x - 1` is arithmetic. */
+  private isSignedValueAfter(name: Token): boolean {
+    const minus = this.peek(1);
+    if (minus.kind !== 'op' || minus.text !== '-' || minus.start === name.end) return false;
+    const value = this.peek(2);
+    return value.start === minus.end && value.kind !== 'newline' && value.kind !== 'eof';
+  }
+
   private hcallStmt(keyword: Ident): Stmt {
     this.advance();
     const vcpu = this.vcpuRef();
@@ -525,7 +533,7 @@ export class Parser {
     while (!this.atLineEnd() && !this.isOp('->')) {
       const t = this.peek();
       let argName: Ident | null = null;
-      if (t.kind === 'name' && this.startsExpr(this.peek(1))) {
+      if (t.kind === 'name' && (this.startsExpr(this.peek(1)) || this.isSignedValueAfter(t))) {
         this.advance();
         argName = { name: t.text, span: spanOf(t) };
       }

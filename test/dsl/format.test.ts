@@ -52,6 +52,12 @@ describe('canonical layout', () => {
     assert.equal(formatText('hcall vcpu 0 H_IPI server 0,mfrr 4 ->H_SUCCESS\n'), 'hcall vcpu 0 H_IPI server 0, mfrr 4 -> H_SUCCESS\n');
   });
 
+  test('a named hcall argument with a negative value stays one', () => {
+    const text = 'hcall vcpu 1 H_INT_ESB flags 0, lisn 1, offset 0, data -1\nhcall vcpu 0 H_EOI x-1\n';
+    assert.equal(formatText(text), 'hcall vcpu 1 H_INT_ESB flags 0, lisn 1, offset 0, data -1\nhcall vcpu 0 H_EOI x - 1\n');
+    assert.equal(shape(formatText(text)), shape(text));
+  });
+
   test('glued names stay glued', () => {
     assert.equal(formatText('device   xics-on-xive\nrtas  ibm,set-xive 0x1000,0 , 5\n'), 'device xics-on-xive\nrtas ibm,set-xive 0x1000, 0, 5\n');
   });

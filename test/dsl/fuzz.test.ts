@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze, formatText, wordSites, findDefinition, statementAt, wordSiteAt } from '../../src/dsl';
+import { analyze, formatText, parse, wordSites, findDefinition, statementAt, wordSiteAt } from '../../src/dsl';
 
 function corpus(): string[] {
   const dirs = [join(process.cwd(), 'test/dsl/fixtures/parser'), join(process.cwd(), 'examples')];
@@ -61,8 +61,16 @@ function apply(text: string, m: Mutation): string {
   }
 }
 
+/** The tree without positions (formatting may only move things). */
+function shape(text: string): string {
+  return JSON.stringify(parse(text).statements, (key, v: unknown) => {
+    if (key === 'span' || key.endsWith('Span')) return undefined;
+    return typeof v === 'bigint' ? v.toString() : v;
+  });
+}
+
 /** Everything the editor and the CLI do with a text. */
-function exercise(text: string): void {
+function exercise(text: string, checkShape = false): void {
   const { program, diagnostics } = analyze(text, 'file:///f/x.irq', { readFile: (u) => (u.endsWith('x.irq') ? text : undefined) });
   for (const d of diagnostics) {
     assert.ok(d.span.start >= 0 && d.span.end >= d.span.start && d.span.end <= text.length, `span in range: ${d.code}`);
@@ -76,6 +84,7 @@ function exercise(text: string): void {
   }
   const once = formatText(text);
   assert.equal(formatText(once), once, 'format is idempotent');
+  if (checkShape) assert.equal(shape(once), shape(text), 'format changes only whitespace');
 }
 
 describe('fuzz: random mutations of fixtures and examples', () => {
@@ -84,7 +93,7 @@ describe('fuzz: random mutations of fixtures and examples', () => {
       fc.property(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 6 }), (pick, ms) => {
         let text = TEXTS[pick % TEXTS.length];
         for (const m of ms) text = apply(text, m);
-        exercise(text);
+        exercise(text, true);
       }),
       { numRuns: 3000, seed: 0x1a0, endOnFailure: true },
     );

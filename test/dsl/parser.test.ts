@@ -134,6 +134,10 @@ describe('statements in detail', () => {
     assert.deepEqual(b.args.map((x) => x.name?.name), ['server', 'mfrr']);
     assert.deepEqual(c.args.map((x) => x.name?.name ?? null), [null, null, 'offset']);
     assert.equal(b.expect?.kind, 'hret');
+    const [d, e] = only(parse('hcall vcpu 1 H_INT_ESB flags 0, lisn 1, offset 0, data -1\nhcall vcpu 0 H_EOI x - 1\n'), 'hcall');
+    assert.equal(d.args[3].name?.name, 'data');
+    assert.ok(d.args[3].value.kind === 'unary');
+    assert.ok(e.args.length === 1 && e.args[0].name === null && e.args[0].value.kind === 'binary');
   });
 
   test('log messages split into text and interpolations', () => {
