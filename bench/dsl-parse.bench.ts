@@ -37,6 +37,13 @@ export function generateScenario(lines: number): string {
   return out.join('\n') + '\n';
 }
 
+function cpuMs(fn: () => void): number {
+  const before = process.cpuUsage();
+  fn();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000;
+}
+
 /** What this machine charges for a million small long-lived objects (the parse builds about two million), to read the figures against. */
 function allocationCalibrationMs(): number {
   return timeMs(() => {
@@ -50,6 +57,8 @@ export default async function bench(report: Report): Promise<void> {
   // Warm up the JIT the way an editor session would.
   for (let i = 0; i < 2; i++) check(parse(text));
   report('dsl-parse-check-100k-lines', await median(7, () => timeMs(() => check(parse(text)))), 'ms');
+  // CPU time of this process (GC threads included): steadier than wall time on a shared, loaded machine.
+  report('dsl-parse-check-100k-lines-cpu', await median(7, () => cpuMs(() => check(parse(text)))), 'ms');
   report('dsl-parse-100k-lines', await median(7, () => timeMs(() => parse(text))), 'ms');
   report('dsl-format-100k-lines', await median(3, () => timeMs(() => formatText(text))), 'ms');
   report('dsl-calibration-1M-objects', await median(5, allocationCalibrationMs), 'ms');
