@@ -144,7 +144,7 @@ export default async function run(report: Report): Promise<void> {
   writeFileSync(million, 'scenario "1M sources"\ndevice xive\nrepeat 1000000 as i {\n  set source i = 0x0\n}\nlog "end"\n');
   const big = await client();
   await launch(big, million, { stopOnEntry: false, maxSteps: 3_000_000 }, 6);
-  const firstPage = await median(7, async () => {
+  const firstPageOnce = async (): Promise<number> => {
     const t0 = process.hrtime.bigint();
     const scopes = (await big.scopesRequest({ frameId: 0 })).body.scopes;
     const sources = scopes.find((s) => s.name === 'Sources')!;
@@ -152,8 +152,10 @@ export default async function run(report: Report): Promise<void> {
     const page = (await big.variablesRequest({ variablesReference: chunks[0].variablesReference, filter: 'indexed', start: 0, count: 100 })).body.variables;
     if (page.length !== 100) throw new Error(`first page has ${page.length} sources`);
     return ms(t0);
-  });
-  report('dap-sources-first-page-1M', firstPage, 'ms');
+  };
+  // The first call also compiles the tree code; what a user waits for at each stop is the warm figure.
+  report('dap-sources-first-page-1M-cold', await firstPageOnce(), 'ms');
+  report('dap-sources-first-page-1M', await median(15, firstPageOnce), 'ms');
   const lastPage = await median(7, async () => {
     const t0 = process.hrtime.bigint();
     const scopes = (await big.scopesRequest({ frameId: 0 })).body.scopes;
