@@ -87,7 +87,8 @@ export default async function run(report: Report): Promise<void> {
   if (existsSync(vsix)) report(`vsix size (${name}-${version}.vsix, last npm run package)`, Math.round(statSync(vsix).size / 1024), 'KiB');
   const measured = join(root, 'test-artifacts', 'activation.json');
   if (existsSync(measured)) {
-    const { activationMs } = JSON.parse(readFileSync(measured, 'utf8')) as { activationMs: number };
+    const { activationMs, phases } = JSON.parse(readFileSync(measured, 'utf8')) as { activationMs: number; phases?: Record<string, number> };
     report('extension activate() inside VS Code (last e2e run)', activationMs, 'ms');
+    for (const [phase, ms] of Object.entries(phases ?? {})) report(`  of which ${phase}`, ms, 'ms');
   }
 }

@@ -25,6 +25,8 @@ export interface TestRunRecord {
 export interface IrqLabApi {
   /** Wall time `activate` took in this extension host (module loading not included). */
   readonly activationMs: number;
+  /** Where activation time went, by part (output channels, test controller, language client, …). */
+  readonly activationPhases: Readonly<Record<string, number>>;
   /** Resolves once the language client is running (rejects with the start error). */
   languageClientReady(): Promise<void>;
   /** Results of the most recent Test Explorer run, per expectation. */

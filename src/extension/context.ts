@@ -24,23 +24,36 @@ export class Ctx {
   private readonly disposables: vscode.Disposable[] = [];
   private client: LanguageClient | undefined;
   private clientStart: Promise<void> = Promise.reject(new Error('the language client was not started'));
+  /** Milliseconds spent in each part of activation (reported by the API and `npm run bench`). */
+  readonly activationPhases: Record<string, number> = {};
 
   constructor(readonly extension: vscode.ExtensionContext) {
-    this.output = vscode.window.createOutputChannel('IRQ Lab', { log: true });
-    this.serverOutput = vscode.window.createOutputChannel('IRQ Lab Language Server');
+    this.output = this.timed('output channels', () => vscode.window.createOutputChannel('IRQ Lab', { log: true }));
+    this.serverOutput = this.timed('output channels', () => vscode.window.createOutputChannel('IRQ Lab Language Server'));
     this.interruptMap = new InterruptMap(this);
-    this.tests = new ScenarioTests(this);
+    this.tests = this.timed('test controller', () => new ScenarioTests(this));
     this.disposables.push(this.output, this.serverOutput, this.interruptMap, this.tests);
     this.clientStart.catch(() => undefined);
   }
 
-  activate(): Omit<IrqLabApi, 'activationMs'> {
-    for (const id of COMMAND_IDS) {
-      this.disposables.push(vscode.commands.registerCommand(id, COMMANDS[id](this)));
+  private timed<T>(phase: string, fn: () => T): T {
+    const t0 = performance.now();
+    try {
+      return fn();
+    } finally {
+      this.activationPhases[phase] = (this.activationPhases[phase] ?? 0) + performance.now() - t0;
     }
-    this.disposables.push(...registerDebugging(this), registerScenarioCodeLens());
-    this.startLanguageClient();
+  }
+
+  activate(): Omit<IrqLabApi, 'activationMs'> {
+    this.timed('commands', () => {
+      for (const id of COMMAND_IDS) this.disposables.push(vscode.commands.registerCommand(id, COMMANDS[id](this)));
+    });
+    this.timed('debugging', () => this.disposables.push(...registerDebugging(this)));
+    this.timed('code lenses', () => this.disposables.push(registerScenarioCodeLens()));
+    this.timed('language client', () => this.startLanguageClient());
     return {
+      activationPhases: this.activationPhases,
       languageClientReady: () => this.clientStart,
       lastTestRun: () => this.tests.lastRun,
       testItemIds: () => this.tests.itemIds(),

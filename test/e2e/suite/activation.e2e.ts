@@ -20,7 +20,7 @@ export function defineActivationTests(): void {
       const api = await activeApi();
       const artifacts = process.env.IRQLAB_E2E_ARTIFACTS;
       // Recorded for `npm run bench` (activation inside a real extension host).
-      if (artifacts) writeFileSync(join(artifacts, 'activation.json'), JSON.stringify({ activationMs: api.activationMs }) + '\n');
+      if (artifacts) writeFileSync(join(artifacts, 'activation.json'), JSON.stringify({ activationMs: api.activationMs, phases: api.activationPhases }) + '\n');
       const registered = new Set(await vscode.commands.getCommands(true));
       for (const id of COMMAND_IDS) assert.ok(registered.has(id), `${id} is not registered`);
     });
