@@ -71,6 +71,7 @@ export const PARSE_RULES: Readonly<Record<string, string>> = {
   'unexpected-character': 'a character the language does not use',
   'unclosed-block': 'a { that is never closed',
   'nesting-too-deep': 'nesting beyond the parser\'s bound',
+  'internal-error': 'a bug in the front end, reported instead of thrown',
 };
 
 type Severity = Diagnostic['severity'];
@@ -620,5 +621,11 @@ class Checker {
 
 export function check(program: Program, options: CheckOptions = {}): Diagnostic[] {
   const visiting = new Set<string>([program.uri]);
-  return new Checker(program, options, visiting).run();
+  try {
+    return new Checker(program, options, visiting).run();
+  } catch (e) {
+    // Nothing may throw across the layer boundary: a checker bug becomes a diagnostic, not a crash.
+    const at = { start: 0, end: 0, line: 0, col: 0 };
+    return [{ span: at, severity: 'error', code: 'internal-error', message: `internal checker error: ${e instanceof Error ? e.message : String(e)}` }];
+  }
 }

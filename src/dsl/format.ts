@@ -29,6 +29,16 @@ function isUnaryPosition(prev: Token | null): boolean {
 }
 
 export function formatText(text: string): string {
+  try {
+    return formatProgramText(text);
+  } catch {
+    // A formatter bug must not cost the user their text: leave it as it is.
+    return text;
+  }
+}
+
+/** `formatText` without the safety net (tests call it so that a formatter bug shows). */
+export function formatProgramText(text: string): string {
   const program = parse(text);
   const { buffer, comments, lineStarts } = lexBuffer(text);
   const lineCount = lineStarts.length;

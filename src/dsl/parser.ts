@@ -866,8 +866,15 @@ function logParts(s: Token): LogPart[] {
 export function parse(text: string, uri = 'untitled.irq'): Program {
   const { buffer, comments, lineStarts } = lexBuffer(text);
   const parser = new Parser(buffer);
-  const statements = parser.parseProgram();
-  return { uri, text, statements, comments, diagnostics: parser.diagnostics, lineStarts };
+  try {
+    const statements = parser.parseProgram();
+    return { uri, text, statements, comments, diagnostics: parser.diagnostics, lineStarts };
+  } catch (e) {
+    // Nothing may throw across the layer boundary: a parser bug becomes a diagnostic, not a crash.
+    const at = { start: 0, end: 0, line: 0, col: 0 };
+    const message = `internal parser error: ${e instanceof Error ? e.message : String(e)}`;
+    return { uri, text, statements: [], comments, diagnostics: [{ span: at, severity: 'error', code: 'internal-error', message }], lineStarts };
+  }
 }
 
 /** Parses one expression (debugger conditions, watches, console); diagnostics instead of exceptions. */

@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze, formatText, parse, wordSites, findDefinition, statementAt, wordSiteAt } from '../../src/dsl';
+import { formatProgramText } from '../../src/dsl/format';
+import { analyze, parse, wordSites, findDefinition, statementAt, wordSiteAt } from '../../src/dsl';
 
 function corpus(): string[] {
   const dirs = [join(process.cwd(), 'test/dsl/fixtures/parser'), join(process.cwd(), 'examples')];
@@ -73,6 +74,7 @@ function shape(text: string): string {
 function exercise(text: string, checkShape = false): void {
   const { program, diagnostics } = analyze(text, 'file:///f/x.irq', { readFile: (u) => (u.endsWith('x.irq') ? text : undefined) });
   for (const d of diagnostics) {
+    assert.notEqual(d.code, 'internal-error', d.message);
     assert.ok(d.span.start >= 0 && d.span.end >= d.span.start && d.span.end <= text.length, `span in range: ${d.code}`);
     assert.ok(d.message.length > 0);
   }
@@ -82,8 +84,8 @@ function exercise(text: string, checkShape = false): void {
     wordSiteAt(program, o);
     findDefinition(program, o);
   }
-  const once = formatText(text);
-  assert.equal(formatText(once), once, 'format is idempotent');
+  const once = formatProgramText(text);
+  assert.equal(formatProgramText(once), once, 'format is idempotent');
   if (checkShape) assert.equal(shape(once), shape(text), 'format changes only whitespace');
 }
 
