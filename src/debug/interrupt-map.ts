@@ -4,7 +4,26 @@ import { hexWord, summarizeWord } from '../model/layouts/render';
 import type { VmState } from '../model/state';
 import { inspectDevice, inspectPresenters, inspectQueues, inspectSources } from '../model/views';
 import type { InterruptMapPresenter, InterruptMapQueue, InterruptMapResponseBody, InterruptMapSource } from '../protocol';
+import { constantEnv, evaluateConstant, forEachStatement } from '../dsl';
+import type { Program } from '../dsl/ast';
 import { pqText } from './format';
+
+/**
+ * The 1-based line of the last statement in the text that configures each
+ * source whose number is a constant there (`set source`, `set source_config`,
+ * `attr set`): where the map's "reveal line" goes.
+ */
+export function configurationLines(program: Program): Map<number, number> {
+  const env = constantEnv(program);
+  const lines = new Map<number, number>();
+  forEachStatement(program.statements, (s) => {
+    const irqExpr = s.kind === 'set' ? s.irq : s.kind === 'attr' && s.op === 'set' ? s.attr : null;
+    if (!irqExpr) return;
+    const irq = evaluateConstant(irqExpr, env);
+    if (irq !== null && irq >= 0n && irq <= 0xffffffffn) lines.set(Number(irq), s.span.line + 1);
+  });
+  return lines;
+}
 
 export const DEFAULT_MAP_SOURCES = 1000;
 
@@ -20,12 +39,13 @@ function unreadEntries(q: { index: number; toggle: number; readerIndex: number; 
   return Math.max(0, Math.min(q.entries, n));
 }
 
-export function buildInterruptMap(vm: VmState, step: number, line: number | null, maxSources = DEFAULT_MAP_SOURCES): InterruptMapResponseBody {
+export function buildInterruptMap(vm: VmState, step: number, line: number | null, maxSources = DEFAULT_MAP_SOURCES, configuredAt?: ReadonlyMap<number, number>): InterruptMapResponseBody {
   const device = inspectDevice(vm);
   const limit = Number.isInteger(maxSources) && maxSources >= 0 ? Math.min(maxSources, 100_000) : DEFAULT_MAP_SOURCES;
   const sources: InterruptMapSource[] = inspectSources(vm, 0, limit).map((s) => ({
     irq: s.irq, type: s.type, pq: pqText(s.pq), asserted: s.asserted, routed: s.routed,
     server: s.server, priority: s.priority, summary: summarizeWord(s.layout, s.word),
+    ...(configuredAt?.has(s.irq) ? { line: configuredAt.get(s.irq) } : {}),
   }));
   const queues: InterruptMapQueue[] = inspectQueues(vm).map((q) => ({
     server: q.server, priority: q.priority, vcpu: q.vcpu, index: q.index, entries: q.entries,

@@ -22,7 +22,7 @@ import { Evaluate, LineBreakpoints, parseHitCondition, truthy } from './breakpoi
 import { classifyConsoleInput, consoleCompletions, decodeText, parseQueueEntryExpression, registerLayout } from './console';
 import { formatNumber, formatWord, parseNumberLiteral } from './format';
 import { HistoryEntry, StepHistory } from './history';
-import { buildInterruptMap } from './interrupt-map';
+import { buildInterruptMap, configurationLines } from './interrupt-map';
 import { IrqLaunchArguments, validateLaunchArguments, ValidLaunch } from './launch-arguments';
 import { readMemory } from './memory';
 import { matchesOperation, statementsByOffset } from './operations';
@@ -111,6 +111,8 @@ export class IrqDebugSession extends LoggingDebugSession {
   private configurationDone: Promise<void>;
   private resolveConfigurationDone: () => void = () => undefined;
   private gotoTargets = new Map<number, { uri: string; line: number }>();
+  /** Where each constant-numbered source is configured in the program text (for the interrupt map). */
+  private configuredAt: Map<number, number> | null = null;
   private nextBreakpointId = 100_000;
   /** Generation of the current run: a restart or disconnect stops a continue loop of an older one. */
   private runGeneration = 0;
@@ -225,6 +227,7 @@ export class IrqDebugSession extends LoggingDebugSession {
       return `${basename(path)} has ${errors.length} error${errors.length === 1 ? '' : 's'}:\n${lines.join('\n')}`;
     }
     this.runtime = runtime;
+    this.configuredAt = null;
     this.history.clear();
     this.statementIndex = new Map([[runtime.uri, statementsByOffset(runtime.program)]]);
     this.logIndex = 0;
@@ -1046,7 +1049,8 @@ export class IrqDebugSession extends LoggingDebugSession {
         if (!this.runtime) return this.fail(response, 'no scenario is running');
         const a = (args ?? {}) as InterruptMapArguments;
         const loc = this.runtime.location;
-        response.body = buildInterruptMap(this.runtime.vm, this.runtime.stepCount, loc ? loc.line + 1 : null, typeof a.maxSources === 'number' ? a.maxSources : undefined);
+        this.configuredAt ??= configurationLines(this.runtime.program);
+        response.body = buildInterruptMap(this.runtime.vm, this.runtime.stepCount, loc ? loc.line + 1 : null, typeof a.maxSources === 'number' ? a.maxSources : undefined, this.configuredAt);
         this.sendResponse(response);
         return;
       }
