@@ -52,7 +52,7 @@ export function normalizeOperationName(name: string): string {
   return name.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
-/** Every name a function breakpoint may use, for validation messages and completion. */
+/** Whether a function breakpoint named `wanted` stops before `stmt`. */
 export function matchesOperation(stmt: Stmt, wanted: string): boolean {
   const w = normalizeOperationName(wanted);
   return operationNames(stmt).some((n) => normalizeOperationName(n) === w);
@@ -70,9 +70,3 @@ export function statementsByOffset(program: Program): Map<number, Stmt> {
   walk(program.statements);
   return out;
 }
-
-/** Operation names a user may type, shown when a function breakpoint names none of them. */
-export const KNOWN_OPERATION_PREFIXES = [
-  'set', 'get', 'esb', 'tima', 'hcall', 'rtas', 'line', 'attr', 'vcpu', 'device', 'ctrl', 'sync', 'eq', 'call',
-  'source', 'source_config', 'eq_config', 'icp', 'vp', 'connect', 'run', 'stop',
-];
