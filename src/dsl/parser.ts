@@ -164,8 +164,8 @@ export class Parser {
   private parseStatements(opener: Token | null): Stmt[] {
     const out: Stmt[] = [];
     for (;;) {
-      let t = this.peek();
-      while (t.kind === 'newline') { this.advance(); t = this.peek(); }
+      while (this.kindAt() === 'newline') this.advance();
+      const t = this.peek();
       if (t.kind === 'eof') return out;
       if (t.kind === 'op' && t.text === '}') {
         if (opener) return out;
@@ -227,7 +227,7 @@ export class Parser {
         if (isBlockStmt && lastTok && lastTok.kind === 'op' && lastTok.text === '{' && this.pos - 1 >= startPos) {
           // The body of a broken proc/repeat header: parse it (its own lines may be fine) and drop it.
           this.advance();
-          if (this.depth >= MAX_NESTING) { this.skipBalanced(lastTok); return; }
+          if (this.depth >= MAX_NESTING) { this.skipBalanced(); return; }
           this.depth++;
           this.parseStatements(lastTok);
           this.depth--;
@@ -249,7 +249,7 @@ export class Parser {
   }
 
   /** Skips tokens to the `}` matching an already consumed `{`, without recursion. */
-  private skipBalanced(_opener: Token): void {
+  private skipBalanced(): void {
     let open = 1;
     for (;;) {
       const t = this.next();
