@@ -50,6 +50,9 @@ test('mutated examples never make the runner throw or hang', () => {
         const text = lines.join('\n');
         const summary = runScenarioText('fuzz.irq', text, options);
         assert.ok(summary.passed + summary.failed === summary.results.length);
+        // The runtime turns a front-end exception into this diagnostic; it must never be needed.
+        assert.deepEqual(summary.diagnostics.filter((d) => d.code === 'internal-error').map((d) => d.message), []);
+        assert.ok(summary.results.every((r) => !r.message.includes('internal error')), 'no model exception');
         // Driven through whatever parsed, errors included: still no exception.
         const { runtime } = ScenarioRuntime.create('fuzz.irq', text, { ...options, maxSteps: 300, snapshotEvery: 7 });
         runtime.runToEnd();
@@ -60,6 +63,7 @@ test('mutated examples never make the runner throw or hang', () => {
         runtime.stepBack();
       },
     ),
-    { numRuns: 500 },
+    // A fixed seed keeps CI deterministic; change it locally to explore further.
+    { numRuns: 500, seed: 20261202 },
   );
 });

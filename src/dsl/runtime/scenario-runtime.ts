@@ -8,6 +8,7 @@
  */
 import type { Diagnostic, Program, Stmt } from '../ast';
 import { analyze, parse, parseExpression } from '../index';
+import type { CheckOptions } from '../index';
 import type { VmState } from '../../model/state';
 import { createVm, snapshotVm } from '../../model';
 import { evaluate, evaluateValue, EvaluationError, Scope } from './evaluate';
@@ -113,11 +114,9 @@ export class ScenarioRuntime {
   static create(uri: string, text: string, options: RuntimeOptions): { runtime: ScenarioRuntime; diagnostics: Diagnostic[] } {
     // One resolver for the checker and the runtime, so both read the same included files.
     const resolve = options.resolveInclude ?? resolveRelative;
-    const { program, diagnostics } = analyze(text, uri, { readFile: options.readFile, resolveInclude: resolve });
-    const includes = loadIncludes(program, (t, u) => {
-      const p = parse(t, u);
-      return { program: p, diagnostics: p.diagnostics };
-    }, options.readFile, resolve);
+    const { program, diagnostics } = analyzeSafely(text, uri, { readFile: options.readFile, resolveInclude: resolve });
+    // Included files are checked by the front end through the includer; here they are parsed to be run.
+    const includes = loadIncludes(program, (t, u) => analyzeSafely(t, u, undefined, false), options.readFile, resolve);
     const all = [...diagnostics];
     for (const d of includes.diagnostics) {
       // The front end's checker reports most include problems already; one error per include statement is enough.
@@ -215,7 +214,7 @@ export class ScenarioRuntime {
   }
 
   executeText(text: string): OperationResult | { error: string } {
-    const program = parse(text, CONSOLE_URI);
+    const { program } = analyzeSafely(text, CONSOLE_URI, undefined, false);
     const errors = program.diagnostics.filter(isErrorDiagnostic);
     if (errors.length > 0) return { error: errors.map((d) => d.message).join('; ') };
     const stmts = program.statements.filter(isExecutable);
@@ -232,7 +231,12 @@ export class ScenarioRuntime {
   }
 
   evaluateExpression(text: string): { ok: true; value: bigint | boolean; display: string } | { ok: false; error: string } {
-    const parsed = parseExpression(text.trim());
+    let parsed: ReturnType<typeof parseExpression>;
+    try {
+      parsed = parseExpression(text.trim());
+    } catch (e) {
+      return { ok: false, error: `internal error in the expression parser: ${e instanceof Error ? e.message : String(e)}` };
+    }
     if (!parsed.expr) return { ok: false, error: parsed.diagnostics.map((d) => d.message).join('; ') || 'not an expression' };
     try {
       const v = evaluateValue(parsed.expr, this.scope);
@@ -526,6 +530,25 @@ export class ScenarioRuntime {
       this.snapshotEvery *= 2;
       this.snapshots = this.snapshots.filter((s) => s.step % this.snapshotEvery === 0);
     }
+  }
+}
+
+/**
+ * The front end's parse + check. It should never throw; if it does (a bug), the scenario gets an
+ * error diagnostic instead of taking the CLI or the debugger down with it.
+ */
+function analyzeSafely(
+  text: string, uri: string, options?: CheckOptions, check = true,
+): { program: Program; diagnostics: Diagnostic[] } {
+  try {
+    if (check) return analyze(text, uri, options);
+    const program = parse(text, uri);
+    return { program, diagnostics: [...program.diagnostics] };
+  } catch (e) {
+    const span = { start: 0, end: 0, line: 0, col: 0 };
+    const diagnostic: Diagnostic = { span, severity: 'error', code: 'internal-error', message: `internal error in the front end: ${e instanceof Error ? e.message : String(e)}` };
+    const program: Program = { uri, text, statements: [], comments: [], diagnostics: [diagnostic], lineStarts: [0] };
+    return { program, diagnostics: [diagnostic] };
   }
 }
 
