@@ -17,6 +17,8 @@ export class ScenarioTests implements vscode.Disposable {
   private readonly controller: vscode.TestController;
   private readonly disposables: vscode.Disposable[] = [];
   private records: TestRunRecord[] = [];
+  /** Pending re-outlines of edited documents: typing re-parses once per pause, not per keystroke. */
+  private readonly pendingOutlines = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(private readonly ctx: Ctx) {
     this.controller = vscode.tests.createTestController('irqlab', 'IRQ Lab scenarios');
@@ -35,7 +37,7 @@ export class ScenarioTests implements vscode.Disposable {
       watcher.onDidChange((uri) => this.resolveFile(this.fileItem(uri))),
       watcher.onDidDelete((uri) => this.controller.items.delete(uri.toString())),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document.languageId === LANGUAGE_ID && e.document.uri.scheme === 'file') this.resolveFile(this.fileItem(e.document.uri), e.document.getText());
+        if (e.document.languageId === LANGUAGE_ID && e.document.uri.scheme === 'file') this.resolveSoon(e.document);
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.discover()),
     );
@@ -69,6 +71,18 @@ export class ScenarioTests implements vscode.Disposable {
     item.canResolveChildren = true;
     this.controller.items.add(item);
     return item;
+  }
+
+  private resolveSoon(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    clearTimeout(this.pendingOutlines.get(key));
+    this.pendingOutlines.set(
+      key,
+      setTimeout(() => {
+        this.pendingOutlines.delete(key);
+        this.resolveFile(this.fileItem(document.uri), document.getText());
+      }, 300),
+    );
   }
 
   /** Children = expectations, from the open document's text when there is one. */
@@ -223,6 +237,8 @@ export class ScenarioTests implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const timer of this.pendingOutlines.values()) clearTimeout(timer);
+    this.pendingOutlines.clear();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
