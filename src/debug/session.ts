@@ -680,22 +680,26 @@ export class IrqDebugSession extends LoggingDebugSession {
         const k = this.history.findBack(from, (e) => this.lineBreakpoints.at(e.uri, e.line) !== undefined || this.functionBreakpointMatches(e));
         if (k === undefined) break;
         const e = this.history.at(k)!;
-        rt.restoreTo(k);
         const bp = this.lineBreakpoints.at(e.uri, e.line);
-        // Going backwards, conditions are tested on the state the forward run had there; hit counts do not move.
+        let stop: StopInfo | null = null;
         if (bp && bp.logMessage === undefined) {
-          const ok = !bp.condition || (() => { const r = evaluate(bp.condition!); return !r.ok || truthy(r.value); })();
-          if (ok) {
-            found = { step: k, stop: { reason: 'breakpoint', hitBreakpointIds: [bp.id] } };
-            break;
+          if (bp.condition) {
+            // Going backwards, a condition is tested on the state the forward run had there; hit counts do not move.
+            rt.restoreTo(k);
+            const r = evaluate(bp.condition);
+            if (!r.ok || truthy(r.value)) stop = { reason: 'breakpoint', hitBreakpointIds: [bp.id] };
+          } else {
+            stop = { reason: 'breakpoint', hitBreakpointIds: [bp.id] };
           }
-        } else if (!bp && this.functionBreakpointMatches(e)) {
-          found = { step: k, stop: { reason: 'function breakpoint' } };
+        }
+        if (!stop && this.functionBreakpointMatches(e)) stop = { reason: 'function breakpoint' };
+        if (stop) {
+          found = { step: k, stop };
           break;
         }
         from = k;
       }
-      if (!found) rt.restoreTo(0);
+      rt.restoreTo(found ? found.step : 0);
       this.afterTravel();
       this.sendResponse(response);
       this.stopWith(found ? found.stop : { reason: 'entry', description: 'no breakpoint before this point: back at the start' });
