@@ -29,7 +29,7 @@ const MAX_SNAPSHOTS = 2048;
 const MIN_SNAPSHOTS = 8;
 const MAX_CALL_DEPTH = 10_000;
 /** The widest spacing the cost rule may choose (a step back replays at most this many steps). */
-const MAX_SNAPSHOT_EVERY = 1024;
+const MAX_SNAPSHOT_EVERY = 512;
 
 interface Snapshot {
   readonly step: number;
