@@ -10,12 +10,14 @@ import { ERRNO_NAMES, HCALL_RETURNS } from '../model/result';
 import { HCALLS, RTAS_CALLS, isHcallName, isRtasName } from '../model/hcalls';
 import { LAYOUTS, LayoutName, decodeWord, rejectionsOf, fieldOf } from '../model/layouts';
 import { eqConfigProblems, isValidXivePriority } from '../model/xive/priority';
+import { XIVE_GRP } from '../model/attr';
 import { ConstEnv, constantEnv, evaluateConstant } from './constants';
 import { CTRL_ATTRS, EQ_CONFIG_FIELDS, EQ_FLAG_NAMES } from './keywords';
 import { parse } from './parser';
 import { resolve } from './scope';
 import { closest, didYouMean } from './suggest';
 import { layoutOfStatement } from './words';
+import { forEachStatement } from './walk';
 import { deviceOf, isXicsFamily } from './context';
 
 export interface CheckOptions {
@@ -41,6 +43,7 @@ export const CHECK_RULES: Readonly<Record<string, string>> = {
   'read-only-field': 'a field block writing a field the hardware derives (e.g. pipr)',
   'reserved-priority': 'a priority the kernel rejects (7 is reserved for escalation, xive_prio_from_guest)',
   'eq-config-rejected': 'an EQ_CONFIG struct the kernel refuses (flags, qshift, alignment)',
+  'eq-config-needs-struct': 'a raw word where EQ_CONFIG takes struct kvm_ppc_xive_eq (a field block)',
   'write-only-attribute': 'a get of an attribute the kernel only accepts in a set (ENXIO)',
   'unknown-errno': 'an errno name the kernel does not return',
   'unknown-hret': 'an hcall return code that does not exist',
@@ -106,8 +109,21 @@ class Checker {
   private procDepth = 0;
   private readonly included: Outline = { names: new Map(), connects: new Set(), device: false };
 
+  /** Whether the file itself creates a device / connects a vCPU anywhere (else it reads as an include library). */
+  private readonly fileCreatesDevice: boolean;
+  private readonly fileConnects: boolean;
+  private readonly warnedLibrary = new Set<'device' | 'vcpu'>();
+
   constructor(private readonly program: Program, private readonly options: CheckOptions, private readonly visiting: Set<string>) {
     this.env = constantEnv(program);
+    let device = false;
+    let connects = false;
+    forEachStatement(program.statements, (s) => {
+      if ((s.kind === 'device' && s.device !== 'release') || (s.kind === 'error' && s.keyword.name === 'device') || s.kind === 'include') device = true;
+      if ((s.kind === 'vcpu' && s.action === 'connect') || (s.kind === 'error' && s.keyword.name === 'vcpu') || s.kind === 'include') connects = true;
+    });
+    this.fileCreatesDevice = device;
+    this.fileConnects = connects;
   }
 
   report(span: Span, code: string, message: string, severity: Severity = 'error', fix?: Diagnostic['fix']): void {
@@ -150,6 +166,13 @@ class Checker {
 
   private needsDevice(s: Stmt, what: string): void {
     if (this.device || this.procDepth > 0 || expectsFailure(s.expect)) return;
+    if (!this.fileCreatesDevice) {
+      // A file with no device statement at all is usually a library for `include`: say so once, as a warning.
+      if (this.warnedLibrary.has('device')) return;
+      this.warnedLibrary.add('device');
+      this.report(s.keyword.span, 'no-device', `${what} needs the interrupt device and this file has no 'device' statement: fine in a file meant to be included, otherwise add one (xive, xics, xics-pr, xics-on-xive)`, 'warning');
+      return;
+    }
     this.report(s.keyword.span, 'no-device', `${what} needs the interrupt device: add a 'device' statement (xive, xics, xics-pr, xics-on-xive) before it`);
   }
 
@@ -157,6 +180,12 @@ class Checker {
     if (this.procDepth > 0 || expectsFailure(s.expect)) return;
     const v = this.constant(vcpu);
     if (v === null || this.anyVcpu || this.connected.has(v) || this.included.connects.has(v)) return;
+    if (!this.fileConnects) {
+      if (this.warnedLibrary.has('vcpu')) return;
+      this.warnedLibrary.add('vcpu');
+      this.report(vcpu.span, 'vcpu-not-connected', `${what} uses vCPU ${v} and this file connects no vCPU: fine in a file meant to be included, otherwise add 'vcpu ${v} connect'`, 'warning');
+      return;
+    }
     this.report(vcpu.span, 'vcpu-not-connected', `${what} uses vCPU ${v} before 'vcpu ${v} connect'`);
   }
 
@@ -440,7 +469,7 @@ class Checker {
   private eqStruct(s: Stmt, v: WordValue): void {
     if (v.kind === 'badaddr') return;
     if (v.kind === 'expr') {
-      this.report(v.span, 'expectation-not-applicable', "EQ_CONFIG takes a struct, not a word: write { flags always_notify, qshift 16, qaddr A, qtoggle T, qindex I }");
+      this.report(v.span, 'eq-config-needs-struct', "EQ_CONFIG takes a struct, not a word: write { flags always_notify, qshift 16, qaddr A, qtoggle T, qindex I }");
       return;
     }
     const values = this.eqFields(v, true);
@@ -566,9 +595,15 @@ class Checker {
   private attr(s: Extract<Stmt, { kind: 'attr' }>): void {
     this.needsDevice(s, `'attr ${s.op}'`);
     const layout = layoutOfStatement(s, this.env);
+    const eqGroup = !isXicsFamily(deviceOf(s)) && this.constant(s.group) === BigInt(XIVE_GRP.EQ_CONFIG);
+    if (eqGroup && s.op !== 'has') this.eqTarget(s, { kind: 'id', id: s.attr, span: s.attr.span });
     if (s.op === 'set') {
-      this.wordValue(s, layout, s.value);
+      if (eqGroup && s.value) this.eqStruct(s, s.value);
+      else this.wordValue(s, layout, s.value);
       this.expectOnlyFailure(s);
+    } else if (s.op === 'get' && eqGroup) {
+      if (s.expect?.kind === 'fields') this.eqFields(s.expect.block, false);
+      else if (s.expect && s.expect.kind !== 'errno' && s.expect.kind !== 'ok') this.notApplicable(s.expect, 'EQ_CONFIG reads a struct: expect { fields }, an errno or ok');
     } else if (s.op === 'has') {
       this.expectOnlyFailure(s);
     } else {

@@ -96,6 +96,13 @@ describe('checker rules, one test each', () => {
     expectRule(`${XIVE}set eq_config server 1 priority 6 = { flags always_notify, qshift 12, qaddr 0x10000 }\n`, 'eq-config-rejected', '3:37', 'qshift 16');
   });
 
+  test('eq-config-needs-struct: a raw word for EQ_CONFIG, by name or by attribute group', () => {
+    expectRule(`${XIVE}set eq_config server 1 priority 6 = 0x1\n`, 'eq-config-needs-struct', '3:37', 'takes a struct');
+    expectRule(`${XIVE}attr set group 4 attr 0x0e = 0x1\n`, 'eq-config-needs-struct', '3:30', 'takes a struct');
+    expectRule(`${XIVE}attr set group 4 attr 0x0e = { qshif 16 }\n`, 'unknown-field', '3:32', "did you mean 'qshift'");
+    expectRule(`${XIVE}attr get group 4 attr 0x0f\n`, 'reserved-priority', '3:23', 'priority 7');
+  });
+
   test('write-only-attribute: a get of SOURCE_CONFIG', () => {
     const d = expectRule(`${XIVE}get source_config 0x1300\n`, 'write-only-attribute', '3:1', 'ENXIO');
     assert.equal(d.severity, 'warning');
@@ -180,6 +187,12 @@ describe('checker rules, one test each', () => {
 
   test('no-device: after device release', () => {
     expectRule('device xive\ndevice release\nline 1 pulse\n', 'no-device', '3:1', 'needs the interrupt device');
+  });
+
+  test('no-device / vcpu-not-connected: a file without any device or connect reads as an include library (one warning each)', () => {
+    const { diagnostics } = analyze('set source 0x40 = 0x0\nline 0x40 pulse\ntima vcpu 1 load16 0x810\nget vp vcpu 1\n');
+    assert.deepEqual(diagnostics.map((d) => `${d.span.line + 1}:${d.span.col + 1} ${d.severity} ${d.code}`), ['1:1 warning no-device', '3:11 warning vcpu-not-connected']);
+    assert.match(diagnostics[0].message, /meant to be included/);
   });
 
   test('vcpu-not-connected', () => {
