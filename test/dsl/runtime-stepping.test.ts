@@ -250,6 +250,19 @@ describe('debug console statements', () => {
     assert.equal(rt.stepCount, 0);
   });
 
+  test('console statements are parsed, not checked: run-time errors come back as failed results', () => {
+    const rt = runtimeOf('device xics\nvcpu 0 connect\n');
+    rt.runToEnd();
+    const unknown = rt.executeText('hcall vcpu 0 H_BOGUS 1');
+    assert.ok(!('error' in unknown) && !unknown.ok && /unknown hcall 'H_BOGUS'/.test(unknown.display));
+    const tooMany = rt.executeText('hcall vcpu 0 H_CPPR 1, 2');
+    assert.ok(!('error' in tooMany) && !tooMany.ok && /H_CPPR takes 1 argument/.test(tooMany.display));
+    const undefinedName = rt.executeText('let y = nothing + 1');
+    assert.ok(!('error' in undefinedName) && !undefinedName.ok && /'nothing' is not defined/.test(undefinedName.display));
+    assert.equal(rt.stepCount, 5);
+    assert.equal(rt.results.filter((r) => !r.ok).length, 3);
+  });
+
   test('a console statement works after the end of the scenario', () => {
     const rt = runtimeOf('device xive\n');
     rt.runToEnd();
