@@ -8,11 +8,12 @@ import { resolveRelative } from '../dsl/runtime/includes';
 import { checkScenarioText, runScenarioText, DEFAULT_MAX_STEPS } from '../dsl/runtime';
 import { CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io';
 
-export const RUN_HELP = `usage: irqlab run [--json] [--max-steps N] FILE...
+export const RUN_HELP = `usage: irqlab run [--json] [--quiet] [--max-steps N] FILE...
 
 Runs each scenario and prints one line per expectation, 'file:line:col: ok|FAIL message',
 the scenario's log lines, then a summary 'N passed, N failed'.
   --json          print { "passed", "failed", "results": [ { "file", "line", "col", "ok", "message" } ] }
+  --quiet, -q     print only failures, diagnostics and the summary
   --max-steps N   stop a scenario after N statements (default ${DEFAULT_MAX_STEPS}); reaching it fails the run
 
 Exit codes: 0 every expectation held, 1 one failed (or the step limit was reached),
@@ -29,16 +30,18 @@ Exit codes: 0 no errors, 1 a file has errors, 2 a file is missing or the usage i
 
 interface Options {
   json: boolean;
+  quiet: boolean;
   maxSteps: number;
   files: string[];
 }
 
 function parseOptions(command: 'run' | 'check', args: readonly string[], io: CliIo): Options | null {
   const help = command === 'run' ? RUN_HELP : CHECK_HELP;
-  const out: Options = { json: false, maxSteps: DEFAULT_MAX_STEPS, files: [] };
+  const out: Options = { json: false, quiet: false, maxSteps: DEFAULT_MAX_STEPS, files: [] };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--json') out.json = true;
+    else if (command === 'run' && (a === '--quiet' || a === '-q')) out.quiet = true;
     else if (command === 'run' && (a === '--max-steps' || a.startsWith('--max-steps='))) {
       const text = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
       const n = text !== undefined && /^[0-9][0-9_]*$/.test(text) ? Number(text.replace(/_/g, '')) : NaN;
@@ -118,6 +121,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     }
     // The log holds every expectation result and every `log` line, in execution order.
     for (const entry of run.log) {
+      if (opts.quiet && (entry.kind === 'log' || entry.kind === 'expect-pass')) continue;
       const where = `${entry.location.uri}:${entry.location.line + 1}:${entry.location.col + 1}`;
       const word = entry.kind === 'log' ? 'log' : entry.kind === 'expect-pass' ? 'ok' : 'FAIL';
       out.push(`${where}: ${word} ${entry.text}`);

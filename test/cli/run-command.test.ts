@@ -62,6 +62,15 @@ describe('irqlab run', () => {
     assert.equal(lines.at(-1), '1 passed, 2 failed');
   });
 
+  test('--quiet prints only failures and the summary', async () => {
+    const r = await cli('run', '-q', fixture('failing.irq'), fixture('passing.irq'));
+    assert.equal(r.code, 1);
+    const lines = r.out.trim().split('\n');
+    assert.equal(lines.length, 3);
+    assert.ok(lines.slice(0, 2).every((l) => l.includes(': FAIL ')));
+    assert.equal(lines[2], '2 passed, 2 failed');
+  });
+
   test('parse errors are printed like a compiler and nothing runs: exit 2', async () => {
     const r = await cli('run', fixture('broken.irq'));
     assert.equal(r.code, 2);
