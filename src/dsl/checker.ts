@@ -488,7 +488,9 @@ class Checker {
     this.needsVcpu(s, s.vcpu, "'tima'");
     const bits = Number(s.op.replace(/^(load|store)/, ''));
     if (s.value) this.scalarWidth(s.value, bits);
+    const layout = layoutOfStatement(s, this.env);
     if (s.op.startsWith('store')) this.expectOnlyFailure(s);
+    else if (layout) this.wordExpectation(s, layout);
     else this.scalarExpectation(s, bits);
   }
 

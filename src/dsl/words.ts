@@ -21,6 +21,8 @@ export interface WordSite {
 }
 
 const EMPTY_ENV: ConstEnv = new Map();
+/** TIMA offset of the OS ring's word 0 (NSR, CPPR, IPB, LSMFB, ACK#, INC, AGE, PIPR). */
+const TIMA_OS_RING_WORD0 = 0x10n;
 
 /** The layout of the word an `attr` statement's group carries, by device family (group numbers differ). */
 export function layoutOfAttrGroup(stmt: Stmt, group: bigint | null): LayoutName | null {
@@ -43,6 +45,9 @@ export function layoutOfStatement(stmt: Stmt, env: ConstEnv = EMPTY_ENV): Layout
       return stmt.reg === 'icp' ? 'xics-icp' : 'xive-vp-state';
     case 'eq':
       return 'xive-eq-entry';
+    case 'tima':
+      // An 8-byte load of the OS ring at 0x10 reads NSR..PIPR: the VP state word, big-endian.
+      return stmt.op === 'load64' && evaluateConstant(stmt.offset, env) === TIMA_OS_RING_WORD0 ? 'xive-vp-state' : null;
     case 'attr':
       return layoutOfAttrGroup(stmt, evaluateConstant(stmt.group, env));
     default:
@@ -107,7 +112,7 @@ export function statementWordSites(s: Stmt, env: ConstEnv, out: WordSite[] = [])
   const e = s.expect;
   if (e && layout) {
     // A `set` answers with an errno or nothing: its expectation is not a word.
-    const readsWord = s.kind === 'get' || s.kind === 'get-reg' || s.kind === 'eq' || (s.kind === 'attr' && s.op === 'get');
+    const readsWord = s.kind === 'get' || s.kind === 'get-reg' || s.kind === 'eq' || s.kind === 'tima' || (s.kind === 'attr' && s.op === 'get');
     if (readsWord) {
       if (e.kind === 'value' && s.kind !== 'eq') exprSite(e.expr, layout, env, out, 'expectation');
       else if (e.kind === 'fields' && s.kind !== 'eq') {

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  constantEnv, encodeFieldBlock, evaluateConstant, findDefinition, findReferences, KEYWORDS, layoutOfStatement, offsetToPosition,
+  analyze, constantEnv, encodeFieldBlock, evaluateConstant, findDefinition, findReferences, KEYWORDS, layoutOfStatement, offsetToPosition,
   parse, parseExpression, positionToOffset, statementAt, wordSiteAt, wordSites, Program, STATEMENT_KEYWORDS,
 } from '../../src/dsl';
 
@@ -51,6 +51,13 @@ describe('word sites', () => {
     assert.equal(wordSites(p)[0].value, 0x0000_0005_0000_0000n);
     const none = parse('set source 1 = 0x1\n');
     assert.equal(wordSites(none)[0].layout, 'xive-source');
+  });
+
+  test('an 8-byte TIMA load of the OS ring word is a VP state word', () => {
+    const p = parse('tima vcpu 1 load64 0x10 -> 0x0006_0000_00ff_0000\ntima vcpu 1 load64 0x18 -> 5\ntima vcpu 1 load64 0x10 -> { cppr 6 }\n');
+    assert.deepEqual(wordSites(p).map((s) => [s.layout, s.source, s.value]), [['xive-vp-state', 'expectation', 0x0006_0000_00ff_0000n], ['xive-vp-state', 'fields', 0x0006_0000_0000_0000n]]);
+    const { diagnostics } = analyze('device xive\nvcpu 1 connect\ntima vcpu 1 load64 0x10 -> { cpr 6 }\n');
+    assert.equal(diagnostics[0]?.code, 'unknown-field');
   });
 
   test('params and loop variables are not constants inside their bodies', () => {
