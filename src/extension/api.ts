@@ -27,7 +27,7 @@ export interface IrqLabApi {
   readonly activationMs: number;
   /** Where activation time went, by part (output channels, test controller, language client, …). */
   readonly activationPhases: Readonly<Record<string, number>>;
-  /** Resolves once the language client is running (rejects with the start error). */
+  /** Resolves once the language client is running (it starts with the first .irq document; rejects with the start error). */
   languageClientReady(): Promise<void>;
   /** Results of the most recent Test Explorer run, per expectation. */
   lastTestRun(): readonly TestRunRecord[];

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { IrqLabApi } from './api';
 import { createLanguageClient } from './client';
-import { COMMAND_IDS } from './command-ids';
+import { COMMAND_IDS, LANGUAGE_ID } from './command-ids';
 import { COMMANDS } from './commands';
 import { registerScenarioCodeLens } from './code-lens';
 import { registerDebugging } from './debug';
@@ -23,7 +23,9 @@ export class Ctx {
   readonly tests: ScenarioTests;
   private readonly disposables: vscode.Disposable[] = [];
   private client: LanguageClient | undefined;
-  private clientStart: Promise<void> = Promise.reject(new Error('the language client was not started'));
+  /** Settles when the language client has started (or failed to); see startLanguageClientWhenNeeded. */
+  private readonly clientStart: Promise<void>;
+  private settleClientStart: (outcome: Promise<void>) => void = () => undefined;
   /** Milliseconds spent in each part of activation (reported by the API and `npm run bench`). */
   readonly activationPhases: Record<string, number> = {};
 
@@ -33,6 +35,7 @@ export class Ctx {
     this.interruptMap = new InterruptMap(this);
     this.tests = this.timed('test controller', () => new ScenarioTests(this));
     this.disposables.push(this.output, this.serverOutput, this.interruptMap, this.tests);
+    this.clientStart = new Promise<void>((resolve) => (this.settleClientStart = (outcome) => resolve(outcome)));
     this.clientStart.catch(() => undefined);
   }
 
@@ -51,7 +54,7 @@ export class Ctx {
     });
     this.timed('debugging', () => this.disposables.push(...registerDebugging(this)));
     this.timed('code lenses', () => this.disposables.push(registerScenarioCodeLens()));
-    this.timed('language client', () => this.startLanguageClient());
+    this.startLanguageClientWhenNeeded();
     return {
       activationPhases: this.activationPhases,
       languageClientReady: () => this.clientStart,
@@ -75,15 +78,37 @@ export class Ctx {
     });
   }
 
+  /**
+   * The language server serves `.irq` documents only, so the client (whose construction is
+   * most of activation's cost) starts with the first one: at once when activation came from
+   * opening a scenario, later when it came from the workspace containing scenarios (for the
+   * Test Explorer) or from a command.
+   */
+  private startLanguageClientWhenNeeded(): void {
+    const isScenario = (d: vscode.TextDocument) => d.languageId === LANGUAGE_ID;
+    const start = () => this.timed('language client start', () => this.startLanguageClient());
+    if (vscode.workspace.textDocuments.some(isScenario)) {
+      start();
+      return;
+    }
+    const opened = vscode.workspace.onDidOpenTextDocument((d) => {
+      if (!isScenario(d)) return;
+      opened.dispose();
+      start();
+    });
+    this.disposables.push(opened);
+  }
+
   private startLanguageClient(): void {
     // The server only reads and analyses text (it runs nothing), so it also serves untrusted workspaces.
     const client = createLanguageClient(this.extension.extensionPath, this.serverOutput);
     this.client = client;
-    this.clientStart = client.start().catch((e: unknown) => {
-      this.reportError('the language server did not start', e);
-      throw e;
-    });
-    this.clientStart.catch(() => undefined);
+    this.settleClientStart(
+      client.start().catch((e: unknown) => {
+        this.reportError('the language server did not start', e);
+        throw e;
+      }),
+    );
   }
 
   async dispose(): Promise<void> {

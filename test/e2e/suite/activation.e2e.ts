@@ -1,7 +1,5 @@
 /** The extension activates on an .irq file, contributes its commands, starts its language server. */
 import * as assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { suite, test } from 'mocha';
 import { COMMAND_IDS, EXTENSION_ID } from '../../../src/extension/command-ids';
@@ -17,10 +15,7 @@ export function defineActivationTests(): void {
     });
 
     test('activates and registers every IRQ Lab command', async () => {
-      const api = await activeApi();
-      const artifacts = process.env.IRQLAB_E2E_ARTIFACTS;
-      // Recorded for `npm run bench` (activation inside a real extension host).
-      if (artifacts) writeFileSync(join(artifacts, 'activation.json'), JSON.stringify({ activationMs: api.activationMs, phases: api.activationPhases }) + '\n');
+      await activeApi();
       const registered = new Set(await vscode.commands.getCommands(true));
       for (const id of COMMAND_IDS) assert.ok(registered.has(id), `${id} is not registered`);
     });

@@ -1,5 +1,7 @@
 /** Editing an example: diagnostics for a broken line, a decoding hover, code lenses, the Decode command. */
 import * as assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { suite, suiteSetup, test } from 'mocha';
 import { activeApi, openExample, screenshot, waitFor } from './helpers';
@@ -22,6 +24,10 @@ export function defineEditorTests(): void {
       const api = await activeApi();
       editor = await openExample(EXAMPLE);
       await api.languageClientReady();
+      // Recorded for `npm run bench`: activation inside a real extension host, by part,
+      // including the language client's start with the first .irq document.
+      const artifacts = process.env.IRQLAB_E2E_ARTIFACTS;
+      if (artifacts) writeFileSync(join(artifacts, 'activation.json'), JSON.stringify({ activationMs: api.activationMs, phases: api.activationPhases }) + '\n');
     });
 
     test('the example opens as an IRQ scenario without errors', async () => {
