@@ -337,6 +337,30 @@ esb uart store 0
     }
   });
 
+  test('source(IRQ) finds any source among several blocks with gaps (XIVE and XICS)', () => {
+    const xive = runtimeOf(`device xive
+vcpu 0 connect
+set eq_config server 0 priority 3 = { flags always_notify, qshift 16, qaddr 0x10000, qtoggle 1 }
+repeat 9 as i {
+  set source 0x1000 + 2 * i = 0
+  set source_config 0x1000 + 2 * i = { priority 3, server 0, eisn 0x500 + i }
+}
+set source 0x2005 = { level_sensitive }
+`);
+    xive.runToEnd();
+    for (let i = 0; i < 9; i++) assert.equal(valueOf(xive, `source(${0x1000 + 2 * i}).eisn`), BigInt(0x500 + i));
+    assert.equal(valueOf(xive, 'source(0x2005).lsi'), 1n);
+    for (const missing of ['source(0x1001)', 'source(0x1012)', 'source(0x3000)', 'source(0x0fff)']) {
+      const r = xive.evaluateExpression(missing);
+      assert.ok(!r.ok && /does not exist/.test(r.error), missing);
+    }
+    const xics = runtimeOf('device xics\nvcpu 0 connect\nset source 0x1003 = { server 0, priority 4 }\nset source 0x1400 = { server 0, priority 6 }\n');
+    xics.runToEnd();
+    assert.equal(valueOf(xics, 'source(0x1003).priority'), 4n);
+    assert.equal(valueOf(xics, 'source(0x1400).priority'), 6n);
+    assert.equal(xics.evaluateExpression('source(0x1004)').ok, false);
+  });
+
   test('icp() on XICS reads the ICP word', () => {
     const x = runtimeOf('device xics\nvcpu 0 connect\nhcall vcpu 0 H_CPPR 0xff\nhcall vcpu 0 H_IPI 0, 4\n');
     x.runToEnd();

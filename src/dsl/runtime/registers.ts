@@ -6,6 +6,7 @@
  */
 import { decodeToRecord } from '../../model/layouts/codec';
 import type { LayoutName } from '../../model/layouts/table';
+import type { SourceView } from '../../model/inspect';
 import type { VmState } from '../../model/state';
 import { inspectDevice, inspectPresenters, inspectQueues, inspectSources } from '../../model/views';
 
@@ -27,22 +28,40 @@ function toFields(record: Readonly<Record<string, number | boolean | bigint>>, i
   }
 }
 
-/** Index among existing sources of the first source of `irq`'s block (the views page by that index). */
-function firstIndexOfBlock(vm: VmState, blockId: number): number | null {
+/** The block's existing sources as a range of the views' paging index (they page among existing sources, in order). */
+function blockRange(vm: VmState, blockId: number): { start: number; count: number } | null {
   const dev = vm.device;
   if (!dev) return null;
-  let index = 0;
+  let start = 0;
   for (const id of dev.blockIds) {
-    if (id >= blockId) return id === blockId ? index : null;
     const block = dev.blocks[id] as { validCount?: number; existCount?: number } | null;
-    index += block ? (block.validCount ?? block.existCount ?? 0) : 0;
+    const count = block ? (block.validCount ?? block.existCount ?? 0) : 0;
+    if (id === blockId) return { start, count };
+    if (id > blockId) return null;
+    start += count;
   }
   return null;
 }
 
+/** One source's view, found by binary search over its block's page (conditions evaluate this every step). */
+function findSourceView(vm: VmState, irq: number): SourceView | undefined {
+  const range = blockRange(vm, Math.floor(irq / SOURCES_PER_BLOCK));
+  if (!range) return undefined;
+  let lo = range.start;
+  let hi = range.start + range.count - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const view = inspectSources(vm, mid, 1)[0];
+    if (!view) return undefined;
+    if (view.irq === irq) return view;
+    if (view.irq < irq) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
+
 export function sourceRegister(vm: VmState, irq: number): RegisterLookup {
-  const start = firstIndexOfBlock(vm, Math.floor(irq / SOURCES_PER_BLOCK));
-  const view = start === null ? undefined : inspectSources(vm, start, SOURCES_PER_BLOCK).find((s) => s.irq === irq);
+  const view = findSourceView(vm, irq);
   if (!view) return { ok: false, error: `source 0x${irq.toString(16)} does not exist` };
   const fields: Record<string, bigint> = {};
   toFields(decodeToRecord(view.layout, view.word), fields);
