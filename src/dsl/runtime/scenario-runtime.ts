@@ -79,6 +79,8 @@ export class ScenarioRuntime {
   private readonly includes: IncludeGraph;
   private readonly procs = new Map<string, ProcDef>();
   private readonly locations = new WeakMap<Stmt, SourceLocation>();
+  /** statementLines per file (programs never change after create). */
+  private readonly lineCache = new Map<string, readonly number[]>();
   private readonly scope: Scope;
   private limitHit = false;
   /** Spacing grows with the measured cost of a snapshot unless the caller fixed it. */
@@ -172,6 +174,8 @@ export class ScenarioRuntime {
 
   /** 0-based lines of executable statements in `uri` (default: the scenario itself). */
   statementLines(uri: string = this.uri): number[] {
+    const cached = this.lineCache.get(uri);
+    if (cached) return [...cached];
     const program = this.includes.programs.get(uri);
     if (!program) return [];
     const lines = new Set<number>();
@@ -182,7 +186,9 @@ export class ScenarioRuntime {
       }
     };
     walk(program.statements);
-    return [...lines].sort((a, b) => a - b);
+    const sorted = [...lines].sort((a, b) => a - b);
+    this.lineCache.set(uri, sorted);
+    return [...sorted];
   }
 
   step(): StepOutcome {
