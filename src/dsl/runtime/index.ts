@@ -1,4 +1,5 @@
 /** The `.irq` interpreter: one statement per step, exact step back, register expressions. */
 export * from './types';
 export { ScenarioRuntime, DEFAULT_MAX_STEPS, CONSOLE_URI } from './scenario-runtime';
-export { runScenarioText, checkScenarioText, ScenarioRunSummary } from './run-scenario';
+export { runScenarioText, checkScenarioText } from './run-scenario';
+export type { ScenarioRunSummary } from './run-scenario';
