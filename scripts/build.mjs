@@ -22,6 +22,8 @@ const common = {
 const entries = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
   { entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // Runs scenarios for the Test Explorer and Run Scenario off the extension host's thread.
+  { entryPoints: ['src/extension/scenario-worker.ts'], outfile: 'dist/scenario-worker.js' },
   // The suite runs from the repository (never packaged): mocha is loaded from node_modules
   // rather than bundled, which sidesteps bundled mocha's dynamic requires.
   { entryPoints: ['test/e2e/suite/index.ts'], outfile: 'dist/test/suite/index.js', external: ['vscode', 'mocha'] },

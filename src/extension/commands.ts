@@ -8,7 +8,6 @@ import type { Ctx } from './context';
 import { CommandId, DEBUG_TYPE, LANGUAGE_ID } from './command-ids';
 import { decodeWordCommand } from './decode';
 import { debugConfigurationFor } from './debug';
-import { runScenarioFile } from './scenario-files';
 
 type Command = (...args: unknown[]) => unknown;
 type CommandFactory = (ctx: Ctx) => Command;
@@ -36,7 +35,17 @@ const runScenario: CommandFactory = (ctx) => async (arg) => {
   }
   const doc = await pending;
   const file = doc.uri.fsPath;
-  const summary = runScenarioFile(file, doc.getText(), ctx.settings().maxSteps);
+  let summary;
+  try {
+    summary = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: `IRQ Lab: running ${vscode.workspace.asRelativePath(doc.uri)}` },
+      () => ctx.runScenario(file, doc.getText()),
+    );
+  } catch (e) {
+    ctx.reportError(`running ${file} failed`, e);
+    return undefined;
+  }
+  if (!summary) return undefined;
   const errors = summary.diagnostics.filter((d) => d.severity === 'error');
   ctx.output.info(`run ${file}`);
   for (const d of errors) ctx.output.error(`${file}:${d.span.line + 1}:${d.span.col + 1}: ${d.message}`);

@@ -12,6 +12,8 @@ import { COMMANDS } from './commands';
 import { registerScenarioCodeLens } from './code-lens';
 import { registerDebugging } from './debug';
 import { InterruptMap } from './interrupt-map';
+import type { ScenarioRunSummary } from '../dsl/runtime';
+import { runScenarioInWorker } from './scenario-files';
 import { IrqLabSettings, SETTINGS_SECTION, readSettings } from './settings';
 import { ScenarioTests } from './testing';
 
@@ -62,6 +64,12 @@ export class Ctx {
       testItemIds: () => this.tests.itemIds(),
       interruptMap: () => this.interruptMap.state(),
     };
+  }
+
+  /** Runs a scenario in a worker thread with the configured step limit; undefined if aborted. */
+  runScenario(file: string, text: string, signal?: AbortSignal): Promise<ScenarioRunSummary | undefined> {
+    const worker = vscode.Uri.joinPath(this.extension.extensionUri, 'dist', 'scenario-worker.js').fsPath;
+    return runScenarioInWorker(worker, { file, text, maxSteps: this.settings().maxSteps }, signal);
   }
 
   settings(): IrqLabSettings {

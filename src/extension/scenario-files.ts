@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { parse, Stmt } from '../dsl';
 import { runScenarioText, ScenarioRunSummary } from '../dsl/runtime';
 
@@ -21,6 +22,33 @@ export function runScenarioFile(path: string, text: string, maxSteps: number): S
     maxSteps,
     readFile: readFileOrUndefined,
     resolveInclude: (from, included) => resolve(dirname(from), included),
+  });
+}
+
+/**
+ * The same run in a worker thread (`workerScript` is dist/scenario-worker.js). Resolves to
+ * undefined when `signal` aborts it; rejects if the worker itself fails.
+ */
+export function runScenarioInWorker(
+  workerScript: string,
+  job: { file: string; text: string; maxSteps: number },
+  signal?: AbortSignal,
+): Promise<ScenarioRunSummary | undefined> {
+  return new Promise((resolvePromise, reject) => {
+    if (signal?.aborted) return resolvePromise(undefined);
+    const worker = new Worker(workerScript, { workerData: job });
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', abort);
+      fn();
+    };
+    const abort = () => settle(() => void worker.terminate().then(() => resolvePromise(undefined)));
+    signal?.addEventListener('abort', abort);
+    worker.once('message', (summary: ScenarioRunSummary) => settle(() => resolvePromise(summary)));
+    worker.once('error', (e) => settle(() => reject(e)));
+    worker.once('exit', (code) => settle(() => reject(new Error(`the scenario worker exited (code ${code}) without a result`))));
   });
 }
 

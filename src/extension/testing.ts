@@ -8,7 +8,7 @@ import type { TestRunRecord } from './api';
 import { LANGUAGE_ID } from './command-ids';
 import type { Ctx } from './context';
 import { debugConfigurationFor } from './debug';
-import { outlineScenario, runScenarioFile } from './scenario-files';
+import { outlineScenario } from './scenario-files';
 
 const IRQ_GLOB = '**/*.irq';
 const EXCLUDE = '**/node_modules/**';
@@ -127,7 +127,7 @@ export class ScenarioTests implements vscode.Disposable {
     try {
       for (const file of this.filesOf(request)) {
         if (token.isCancellationRequested) break;
-        await this.runFile(file, run, records);
+        await this.runFile(file, run, records, token);
       }
     } finally {
       this.records = records;
@@ -135,7 +135,7 @@ export class ScenarioTests implements vscode.Disposable {
     }
   }
 
-  private async runFile(file: vscode.TestItem, run: vscode.TestRun, records: TestRunRecord[]): Promise<void> {
+  private async runFile(file: vscode.TestItem, run: vscode.TestRun, records: TestRunRecord[], token?: vscode.CancellationToken): Promise<void> {
     const uri = file.uri;
     if (!uri) return;
     const doc = await vscode.workspace.openTextDocument(uri);
@@ -143,7 +143,22 @@ export class ScenarioTests implements vscode.Disposable {
     this.resolveFile(file, text);
     run.started(file);
     const t0 = Date.now();
-    const summary = runScenarioFile(uri.fsPath, text, this.ctx.settings().maxSteps);
+    const abort = new AbortController();
+    const cancelled = token?.onCancellationRequested(() => abort.abort());
+    let summary;
+    try {
+      summary = await this.ctx.runScenario(uri.fsPath, text, abort.signal);
+    } catch (e) {
+      run.errored(file, new vscode.TestMessage(`the scenario could not run: ${e instanceof Error ? e.message : String(e)}`));
+      records.push({ file: uri.fsPath, line: 1, state: 'errored', message: String(e) });
+      return;
+    } finally {
+      cancelled?.dispose();
+    }
+    if (!summary) {
+      run.skipped(file); // cancelled mid-run: the worker was stopped
+      return;
+    }
     const errors = summary.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0) {
       const messages = errors.map((d) => {

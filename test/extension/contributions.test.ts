@@ -119,6 +119,7 @@ test('.vscodeignore keeps every file the manifest points at', () => {
   const needed = [
     manifest.main,
     'dist/cli.js', // the language server the client starts
+    'dist/scenario-worker.js', // runs scenarios for the Test Explorer and Run Scenario
     'media/interrupt-map.js',
     'media/interrupt-map.css',
     ...(manifest.contributes.grammars ?? []).map((g) => g.path),

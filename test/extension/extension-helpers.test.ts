@@ -2,7 +2,9 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { parseMapMessage } from '../../src/extension/map-messages';
-import { outlineScenario } from '../../src/extension/scenario-files';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { outlineScenario, runScenarioInWorker } from '../../src/extension/scenario-files';
 import { parseWordText } from '../../src/extension/word-text';
 
 test('parseWordText accepts hex with separators, binary and decimal up to 64 bits', () => {
@@ -52,4 +54,25 @@ test('outlineScenario finds scenario lines and expectations, inside proc and rep
   assert.deepEqual(outline.scenarioLines, [0]);
   assert.deepEqual(outline.expectations.map((e) => e.line), [3, 6]);
   assert.equal(outline.expectations[0].label, 'set source_config irq = 0 -> EINVAL');
+});
+
+const WORKER = join(process.cwd(), 'out', 'src', 'extension', 'scenario-worker.js');
+const SCENARIO = 'scenario "worker"\ndevice xive\nvcpu 1 connect\nset source 0x1300 = 0\nesb 0x1300 load 0x800 -> 1\nesb 0x1300 load 0x800 -> 2\n';
+
+test('a scenario runs in a worker thread and reports every expectation', { skip: !existsSync(WORKER) && 'compile first (npm run compile)' }, async () => {
+  const summary = await runScenarioInWorker(WORKER, { file: join(process.cwd(), 'worker.irq'), text: SCENARIO, maxSteps: 1000 });
+  assert.ok(summary);
+  assert.equal(summary.passed, 1);
+  assert.equal(summary.failed, 1);
+  assert.deepEqual(summary.results.map((r) => [r.line, r.ok]), [[4, true], [5, false]]);
+});
+
+test('aborting stops a runaway scenario in its worker', { skip: !existsSync(WORKER) && 'compile first (npm run compile)' }, async () => {
+  const runaway = 'scenario "runaway"\ndevice xive\nvcpu 1 connect\nset source 0x1300 = 0\nrepeat 100000000 {\n  esb 0x1300 load 0x800\n}\n';
+  const abort = new AbortController();
+  const started = Date.now();
+  setTimeout(() => abort.abort(), 200);
+  const summary = await runScenarioInWorker(WORKER, { file: join(process.cwd(), 'runaway.irq'), text: runaway, maxSteps: 1_000_000_000 }, abort.signal);
+  assert.equal(summary, undefined);
+  assert.ok(Date.now() - started < 10_000, 'the worker was terminated, not run to its end');
 });
