@@ -49,10 +49,10 @@ interface ProcDef {
 
 const END: StepOutcome = { kind: 'end' };
 
-/** Rough bytes of one VM snapshot: guest pages, source blocks, presenters. */
+/** Rough bytes of one VM snapshot: a device's fixed tables (~96 KiB for XIVE's EAS), guest pages, source blocks, presenters. */
 function approxBytes(vm: VmState): number {
   const blocks = vm.device ? vm.device.blockIds.length : 0;
-  return 4096 + vm.memory.pages.size * 65536 + blocks * 1024 * 24 + vm.vcpus.length * 2048;
+  return 4096 + (vm.device ? 96 * 1024 : 0) + vm.memory.pages.size * 65536 + blocks * 1024 * 24 + vm.vcpus.length * 2048;
 }
 
 function isErrorDiagnostic(d: Diagnostic): boolean {
