@@ -60,6 +60,15 @@ class Resolver {
   private procDepth = 0;
   /** Names a line that did not parse meant to declare: uses of them are not reported again (one bad line, one diagnostic). */
   private readonly broken = new Set<string>();
+  /** Name comparisons left for "did you mean": a file full of unknown names gets suggestions for the first ones only. */
+  private comparisonsLeft = 200_000;
+
+  private suggest(name: string, candidates: readonly string[]): string | undefined {
+    // Building the candidate list counts too, so a failed attempt still spends the budget.
+    this.comparisonsLeft -= candidates.length;
+    if (this.comparisonsLeft < 0) return undefined;
+    return closest(name, candidates);
+  }
 
   constructor(private readonly text: string) {}
 
@@ -134,7 +143,7 @@ class Resolver {
       this.report(e.span, 'used-before-definition', `'${e.name}' is used before its let on line ${later.span.line + 1}`);
       return;
     }
-    const s = closest(e.name, this.visible());
+    const s = this.comparisonsLeft > 0 ? this.suggest(e.name, this.visible()) : undefined;
     this.report(e.span, 'undefined-name', `'${e.name}' is not defined (no let, parameter or loop variable)${didYouMean(s)}`,
       s ? { title: `Replace with '${s}'`, span: e.span, newText: s } : undefined);
   }
@@ -176,7 +185,7 @@ class Resolver {
         this.references.push({ name: s.name.name, span: s.name.span, definition: def });
         if (!def) {
           if (this.broken.has(s.name.name)) return;
-          const sug = closest(s.name.name, this.procs.keys());
+          const sug = this.comparisonsLeft > 0 ? this.suggest(s.name.name, [...this.procs.keys()]) : undefined;
           this.report(s.name.span, 'unknown-proc', `no proc named '${s.name.name}'${didYouMean(sug)}`,
             sug ? { title: `Replace with '${sug}'`, span: s.name.span, newText: sug } : undefined);
         } else if (def.arity !== s.args.length) {

@@ -105,12 +105,16 @@ describe('fuzz: random mutations of fixtures and examples', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (s) => exercise(s)), { numRuns: 1000, seed: 7 });
   });
 
-  test('huge inputs finish: 10,000 braces, a 1 MB line, 10,000 parentheses, 100,000 random bytes', () => {
+  test('huge inputs finish: 10,000 braces, a 1 MB line, 10,000 parentheses, 20,000 unknown names, 100,000 random bytes', () => {
     exercise('{'.repeat(10000) + '\n' + '}'.repeat(10000) + '\n');
     exercise('repeat 1 {\n'.repeat(10000));
     exercise('set source 1 = ' + '1 + '.repeat(250_000) + '1\n');
     exercise('log "' + 'x'.repeat(1 << 20) + '"\nlet a = ' + '9'.repeat(100_000) + '\n');
     exercise('let x = ' + '('.repeat(10000) + '1' + ')'.repeat(10000) + '\n');
+    // Thousands of near-miss names: "did you mean" must not turn quadratic.
+    const lets = Array.from({ length: 20000 }, (_, i) => `let name_${i} = ${i}`).join('\n');
+    exercise(lets + '\ndevice xive\n' + Array.from({ length: 20000 }, (_, i) => `line nmae_${i} pulse`).join('\n'));
+    exercise(Array.from({ length: 5000 }, (_, i) => `proc p${i}(a) {\n}\ncall q${i}(1)`).join('\n'));
     let seed = 12345;
     let bytes = '';
     for (let i = 0; i < 100_000; i++) { seed = (seed * 1103515245 + 12345) & 0x7fffffff; bytes += String.fromCharCode(seed % 256); }
