@@ -86,6 +86,9 @@ interface Outline {
   device: boolean;
 }
 
+/** Include chains longer than this are not followed (each level is a nested checker). */
+const MAX_INCLUDE_DEPTH = 32;
+
 const HCALL_OUTPUT_REG = /^r([4-9]|1[0-2])$/;
 
 function expectsFailure(e: Expectation | null): boolean {
@@ -619,6 +622,10 @@ class Checker {
     const read = this.options.readFile;
     if (!read) return;
     const uri = (this.options.resolveInclude ?? defaultResolveInclude)(this.program.uri, s.path);
+    if (this.visiting.size >= MAX_INCLUDE_DEPTH) {
+      this.report(s.pathSpan, 'include-errors', `includes nested deeper than ${MAX_INCLUDE_DEPTH} files: '${s.path}' is not checked`);
+      return;
+    }
     if (this.visiting.has(uri)) {
       this.report(s.pathSpan, 'include-cycle', `'${s.path}' is already being included (an include cycle through ${[...this.visiting].join(' -> ')})`);
       return;

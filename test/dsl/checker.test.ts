@@ -241,6 +241,11 @@ describe('checker rules, one test each', () => {
     expectRule('include "bad.irq"\n', 'include-errors', '1:9', "first at 2:1: unknown keyword 'frob'", { readFile: (u) => files[u] });
   });
 
+  test('include chains are followed to a bounded depth', () => {
+    const read = (u: string): string => `include "${Number(/(\d+)\.irq$/.exec(u)?.[1] ?? 0) + 1}.irq"\n`;
+    expectRule('include "1.irq"\n', 'include-errors', '1:9', 'nested deeper than 32', { readFile: read, resolveInclude: (_f, p) => p });
+  });
+
   test('resolveInclude decides the uri', () => {
     const seen: string[] = [];
     check(parse('include "x.irq"\n', 'a/b.irq'), { readFile: (u) => { seen.push(u); return ''; }, resolveInclude: (from, p) => `${from}|${p}` });
