@@ -33,11 +33,17 @@ export interface TokenSource {
   kindOf(index: number): TokenKind;
   /** Whether token `index` is exactly `text`, without building the token. */
   textIs(index: number, text: string): boolean;
+  /** Source text and span of token `index`, without building the token. */
+  textOf(index: number): string;
+  spanAt(index: number): Span;
 }
 
 export function arraySource(tokens: readonly Token[]): TokenSource {
   const at = (i: number): Token => tokens[i < tokens.length ? i : tokens.length - 1];
-  return { length: tokens.length, at, kindOf: (i) => at(i).kind, textIs: (i, t) => at(i).text === t };
+  return {
+    length: tokens.length, at, kindOf: (i) => at(i).kind, textIs: (i, t) => at(i).text === t,
+    textOf: (i) => at(i).text, spanAt: (i) => spanOf(at(i)),
+  };
 }
 
 export interface LexResult {
@@ -177,6 +183,18 @@ export class TokenBuffer implements TokenSource {
     const i = index < this.length ? index : this.length - 1;
     const start = this.starts[i];
     return this.ends[i] - start === text.length && this.text.startsWith(text, start);
+  }
+
+  textOf(index: number): string {
+    const i = index < this.length ? index : this.length - 1;
+    return this.text.slice(this.starts[i], this.ends[i]);
+  }
+
+  spanAt(index: number): Span {
+    const i = index < this.length ? index : this.length - 1;
+    const start = this.starts[i];
+    const line = this.lines[i];
+    return { start, end: this.ends[i], line, col: start - this.lineStarts[line] };
   }
 
   at(index: number): Token {

@@ -14,7 +14,7 @@ import { recordDevice } from './context';
 import {
   CONNECT_OPTIONS, DEVICE_NAMES, LINE_ACTIONS, STATEMENT_KEYWORDS, TIMA_OPS, isStatementKeyword,
 } from './keywords';
-import { arraySource, lex, lexBuffer, spanFrom, spanOf, Token, TokenKind, TokenSource } from './lexer';
+import { arraySource, lex, lexBuffer, parseNumberText, spanFrom, spanOf, Token, TokenKind, TokenSource } from './lexer';
 import { closest, didYouMean } from './suggest';
 
 /** Deeper nesting (blocks, parentheses, unary chains) is refused with a diagnostic rather than risking the stack. */
@@ -102,10 +102,9 @@ export class Parser {
     return this.next();
   }
   private expectName(what: string): Ident {
-    const t = this.peek();
-    if (t.kind !== 'name') this.fail(t, what);
-    this.advance();
-    return { name: t.text, span: spanOf(t) };
+    if (this.kindAt() !== 'name') this.fail(this.peek(), what);
+    const i = this.pos++;
+    return { name: this.tokens.textOf(i), span: this.tokens.spanAt(i) };
   }
   /** One of a fixed set of words; a near miss gets "did you mean". */
   private expectOneOf<T extends string>(words: readonly T[], what: string): { word: T; token: Token } {
@@ -298,7 +297,8 @@ export class Parser {
 
   /** The statement's span runs from its keyword to the last token consumed. */
   private finish(keyword: Ident): Span {
-    return spanFrom(keyword.span, spanOf(this.prev()));
+    const last = this.tokens.spanAt(this.pos > 0 ? this.pos - 1 : 0);
+    return { start: keyword.span.start, end: last.end, line: keyword.span.line, col: keyword.span.col };
   }
   private expectation(): Expectation | null {
     if (!this.isOp('->')) return null;
@@ -753,6 +753,20 @@ export class Parser {
   }
 
   private primary(): Expr {
+    // Numbers and plain names are most of the operands: built straight from the token buffer.
+    const kind = this.kindAt();
+    if (kind === 'number') {
+      const i = this.pos;
+      const text = this.tokens.textOf(i);
+      const { value } = parseNumberText(text);
+      if (value === null) this.fail(this.peek(), 'a number');
+      this.pos++;
+      return { kind: 'number', value, text, span: this.tokens.spanAt(i) };
+    }
+    if (kind === 'name' && !this.isOp('(', 1)) {
+      const i = this.pos++;
+      return { kind: 'name', name: this.tokens.textOf(i), span: this.tokens.spanAt(i) };
+    }
     const t = this.peek();
     switch (t.kind) {
       case 'number':
