@@ -55,7 +55,7 @@ describe('irqlab run', () => {
     const r = await cli('run', fixture('failing.irq'));
     assert.equal(r.code, 1);
     const lines = r.out.trim().split('\n');
-    assert.match(lines[0], /failing\.irq:4:1: ok ok$/);
+    assert.match(lines[0], /failing\.irq:4:1: ok ok: wrote 0x0000000000000000$/);
     assert.match(lines[1], /failing\.irq:5:1: FAIL expected EBUSY, got EINVAL: no connected vCPU has server 1/);
     assert.match(lines[2], /failing\.irq:6:1: FAIL operation failed: EINVAL: source 0x1301 was never declared/);
     assert.match(lines[3], /failing\.irq:7:1: log still running/);

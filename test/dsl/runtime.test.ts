@@ -57,6 +57,14 @@ vcpu 7 run -> ENOENT
     assert.deepEqual(verdicts(xive), [[3, true]]);
   });
 
+  test('a successful write says what it wrote, decoded', () => {
+    const rt = runtimeOf('device xive\nvcpu 1 connect\nset source 0x1300 = 0\nset eq_config server 1 priority 6 = { flags always_notify, qshift 16, qaddr 0x10000 }\nset source_config 0x1300 = { priority 6, server 1, eisn 0x1300 }\n');
+    const displays: string[] = [];
+    for (let o = rt.step(); o.kind === 'executed'; o = rt.step()) displays.push(o.result.display);
+    assert.equal(displays[3], 'ok: wrote { flags 0x1, qshift 0x10, qaddr 0x10000, qtoggle 0x0, qindex 0x0 }');
+    assert.equal(displays[4], 'ok: wrote 0x000026000000000e (prio=6 server=1 eisn=0x1300)');
+  });
+
   test('set source_config with a raw word and a field block encode the same word', () => {
     const a = runtimeOf(`${XIVE_SETUP}set source_config 0x1300 = 0x0000_2600_0000_000e\n`);
     const b = runtimeOf(`${XIVE_SETUP}set source_config 0x1300 = { priority 6, server 1, eisn 0x1300 }\n`);

@@ -151,6 +151,14 @@ function loadResult(r: Result<bigint>): Executed {
   return { result: r.ok ? { ok: true, value: r.value, display: `-> ${hex(r.value)}` } : failure(r), shape: 'word', layout: null };
 }
 
+/** A successful write says what was written: the word decoded, or the EQ struct. */
+function writeResult(r: Result<void>, payload: AttrPayload, layout: LayoutName | 'eq' | null): Executed {
+  if (!r.ok) return { result: failure(r), shape: 'void', layout: null };
+  if (payload.kind === 'fault') return VOID_OK;
+  const what = payload.kind === 'eq' ? describeRecord(eqRecord(payload.eq)) : describeWord(layout === 'eq' ? null : layout, payload.word);
+  return { result: { ok: true, display: `ok: wrote ${what}` }, shape: 'void', layout: null };
+}
+
 const NO_ENTRIES: Executed = { result: { ok: true, entries: [], display: '-> []' }, shape: 'entries', layout: 'xive-eq-entry' };
 
 function eqId(target: EqTarget, scope: Scope): bigint {
@@ -271,7 +279,8 @@ function attr(stmt: Extract<Stmt, { kind: 'attr' }>, vm: VmState, scope: Scope):
     case 'get': return attrValueResult(model.getAttr(vm, group, id), wordLayout);
     case 'set': {
       if (!stmt.value) throw new EvaluationError('attr set needs a value: = WORD | { fields } | badaddr', stmt.span);
-      return voidResult(model.setAttr(vm, group, id, payloadOf(stmt.value, layout, scope)));
+      const payload = payloadOf(stmt.value, layout, scope);
+      return writeResult(model.setAttr(vm, group, id, payload), payload, layout);
     }
   }
 }
@@ -293,9 +302,11 @@ export function executeOperation(stmt: OperationStmt, vm: VmState, scope: Scope)
       if (stmt.target === 'source') {
         const layout = sourceLayout(vm);
         const group = isXicsFamily(vm) ? XICS_GRP.SOURCES : XIVE_GRP.SOURCE;
-        return voidResult(model.setAttr(vm, group, irq, payloadOf(stmt.value, layout, scope)));
+        const payload = payloadOf(stmt.value, layout, scope);
+        return writeResult(model.setAttr(vm, group, irq, payload), payload, layout);
       }
-      return voidResult(model.setAttr(vm, XIVE_GRP.SOURCE_CONFIG, irq, payloadOf(stmt.value, 'xive-source-config', scope)));
+      const payload = payloadOf(stmt.value, 'xive-source-config', scope);
+      return writeResult(model.setAttr(vm, XIVE_GRP.SOURCE_CONFIG, irq, payload), payload, 'xive-source-config');
     }
     case 'get': {
       const irq = u64(evaluate(stmt.irq, scope));
@@ -306,8 +317,10 @@ export function executeOperation(stmt: OperationStmt, vm: VmState, scope: Scope)
       }
       return attrValueResult(model.getAttr(vm, XIVE_GRP.SOURCE_CONFIG, irq), 'xive-source-config');
     }
-    case 'set-eq':
-      return voidResult(model.setAttr(vm, XIVE_GRP.EQ_CONFIG, eqId(stmt.eq, scope), payloadOf(stmt.value, 'eq', scope)));
+    case 'set-eq': {
+      const payload = payloadOf(stmt.value, 'eq', scope);
+      return writeResult(model.setAttr(vm, XIVE_GRP.EQ_CONFIG, eqId(stmt.eq, scope), payload), payload, 'eq');
+    }
     case 'get-eq':
       return attrValueResult(model.getAttr(vm, XIVE_GRP.EQ_CONFIG, eqId(stmt.eq, scope)), null);
     case 'set-reg': {
@@ -315,7 +328,7 @@ export function executeOperation(stmt: OperationStmt, vm: VmState, scope: Scope)
       const layout: LayoutName = stmt.reg === 'icp' ? 'xics-icp' : 'xive-vp-state';
       const p = payloadOf(stmt.value, layout, scope);
       if (p.kind !== 'word') throw new EvaluationError('ONE_REG takes a word, not badaddr', stmt.value.span);
-      return voidResult(model.setOneReg(vm, id, stmt.reg, p.word));
+      return writeResult(model.setOneReg(vm, id, stmt.reg, p.word), p, layout);
     }
     case 'get-reg': {
       const id = num32(evaluate(stmt.vcpu, scope), 'vCPU id');
