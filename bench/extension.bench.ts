@@ -85,6 +85,8 @@ export default async function run(report: Report): Promise<void> {
   const { name, version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
   const vsix = join(root, `${name}-${version}.vsix`);
   if (existsSync(vsix)) report(`vsix size (${name}-${version}.vsix, last npm run package)`, Math.round(statSync(vsix).size / 1024), 'KiB');
+  const duration = join(root, 'test-artifacts', 'e2e-duration.txt');
+  if (existsSync(duration)) report('end-to-end run, VSIX install to suite end (last e2e run)', Number(readFileSync(duration, 'utf8')), 's');
   const measured = join(root, 'test-artifacts', 'activation.json');
   if (existsSync(measured)) {
     const { activationMs, phases } = JSON.parse(readFileSync(measured, 'utf8')) as { activationMs: number; phases?: Record<string, number> };
