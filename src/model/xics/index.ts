@@ -19,7 +19,6 @@ import type { DeviceView, PresenterView, SourceView } from '../inspect';
 import { AttrPayload, AttrValue } from '../attr';
 import { HcallResult, Result, RtasResult } from '../result';
 import * as attributes from './attributes';
-import { MAX_ICS_ID } from './constants';
 import * as icp from './icp';
 import * as hcalls from './hcalls';
 import * as inspect from './inspect';
@@ -37,7 +36,8 @@ export * as XICS_CONSTANTS from './constants';
 export function createXicsDevice(vm: VmState, kind: XicsKind): XicsDeviceState {
   return {
     kind,
-    blocks: new Array<null>(MAX_ICS_ID + 1).fill(null),
+    // Holey, not pre-filled: snapshots (structuredClone) then cost O(blocks in use).
+    blocks: [],
     blockIds: [],
     sourceCount: 0,
     nrServers: kind === 'xics-on-xive' ? vm.config.maxVcpus : 0,
@@ -49,7 +49,7 @@ export function createXicsDevice(vm: VmState, kind: XicsKind): XicsDeviceState {
 
 /** Closing the device fd frees every block; vm.ts then disconnects the vCPUs. */
 export function releaseXicsDevice(vm: VmState, dev: XicsDeviceState): void {
-  dev.blocks.fill(null);
+  dev.blocks.length = 0;
   dev.blockIds = [];
   dev.sourceCount = 0;
   dev.delayedIrqs = [];

@@ -13,7 +13,7 @@ import type { DeviceView, PresenterView, QueueView, SourceView } from '../inspec
 import { fail, HcallResult, OK_VOID, Result } from '../result';
 import type { VcpuState, VmState } from '../state';
 import * as attributes from './attributes';
-import { MAX_BLOCK_ID, SOURCES_PER_BLOCK, SPAPR_NR_IRQS, TM_CPPR_OFFSET, TM_SPC_ACK_OS_REG, TM_SPC_SET_OS_PENDING, TM_SPECIAL_OP } from './constants';
+import { SOURCES_PER_BLOCK, SPAPR_NR_IRQS, TM_CPPR_OFFSET, TM_SPC_ACK_OS_REG, TM_SPC_SET_OS_PENDING, TM_SPECIAL_OP } from './constants';
 import * as esb from './esb';
 import * as hcalls from './hcalls';
 import * as inspect from './inspect';
@@ -35,7 +35,8 @@ export function createXiveDevice(vm: VmState): XiveDeviceState {
     kind: 'xive',
     nrServers: vm.config.maxVcpus,
     vpAllocated: false,
-    blocks: new Array<null>(MAX_BLOCK_ID + 1).fill(null),
+    // Holey, not pre-filled: snapshots (structuredClone) then cost O(blocks in use).
+    blocks: [],
     blockIds: [],
     sourceCount: 0,
     vcpuByServer: new Map(),
@@ -52,7 +53,7 @@ export function createXiveDevice(vm: VmState): XiveDeviceState {
 
 /** Closing the device fd: sources and VPs freed (vm.ts then resets each vCPU). */
 export function releaseXiveDevice(_vm: VmState, dev: XiveDeviceState): void {
-  dev.blocks.fill(null);
+  dev.blocks.length = 0;
   dev.blockIds = [];
   dev.sourceCount = 0;
   dev.vcpuByServer.clear();

@@ -29,7 +29,7 @@ export function findBlock(dev: XiveDeviceState, irq: number): XiveSourceBlock | 
   const n = irq >>> 0;
   const id = n >>> BLOCK_SHIFT;
   if (id > MAX_BLOCK_ID) return null;
-  return dev.blocks[id];
+  return dev.blocks[id] ?? null;
 }
 
 /** The block of a valid source, or null (ESB faults, routing, QEMU EAS validity). */
