@@ -19,6 +19,9 @@ import { freePort, installVsix, startCodeServer, stopGroup, workbenchUrl } from 
 const RUN_TIMEOUT_MS = Number(process.env.IRQLAB_E2E_TIMEOUT_MS ?? 6 * 60_000);
 // `expand=A,B` first expands those scopes of the Variables view (as a user clicks them open).
 const SCREENSHOT_MARKER = /\[irqlab-e2e\] screenshot ([a-z0-9-]+)(?: expand=([^\n]+))?/;
+// `map-key LABEL` focuses the interrupt map's node whose accessible name starts with LABEL and
+// presses Enter on it, as a keyboard user would; the suite then waits for map-key.done.
+const MAP_KEY_MARKER = /\[irqlab-e2e\] map-key ([^\n]+)/;
 // Workbench chatter that has nothing to do with the suite (no GitHub sign-in offline).
 const NOISE = /^\[AgentHost\] No signed-in session/;
 const artifacts = join(repoRoot, 'test-artifacts');
@@ -122,6 +125,19 @@ async function main() {
       const line = text.endsWith('\n') ? text : `${text}\n`;
       appendFileSync(hostLog, `[${level}] ${line}`);
       if (!NOISE.test(text)) process.stdout.write(line);
+      const key = MAP_KEY_MARKER.exec(text);
+      if (key) {
+        const label = key[1].trim();
+        screenshots = screenshots.then(async () => {
+          // The webview is two iframes deep: the host frame, then the page's active frame.
+          const map = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+          const node = map.getByRole('button', { name: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) }).first();
+          await node.focus({ timeout: 10_000 });
+          await node.press('Enter');
+          writeFileSync(join(artifacts, 'map-key.done'), '');
+          say(`pressed Enter on the map node '${label}'`);
+        }).catch((e) => say(`map-key ${label} failed: ${e.message}`));
+      }
       const m = SCREENSHOT_MARKER.exec(text);
       if (m) {
         const name = m[1];

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import { DEBUG_SCENARIO, TRIGGER_LINE } from './fixtures';
 import { StopRecorder, scopeVariables, topFrame, variableNamed } from './debug-helpers';
-import { activeApi, openExample, screenshot, waitFor } from './helpers';
+import { activeApi, openExample, pressEnterOnMapNode, screenshot, waitFor } from './helpers';
 
 export function defineDebugTests(): void {
   suite('debugging a scenario', () => {
@@ -107,6 +107,19 @@ export function defineDebugTests(): void {
       await vscode.commands.executeCommand('workbench.action.closePanel');
       await vscode.commands.executeCommand('workbench.action.closeSidebar');
       await screenshot('interrupt-map');
+      // Keyboard: Enter on the source's node reveals the line that configured it.
+      if (source.line !== undefined) {
+        const line = source.line - 1;
+        const current = vscode.window.activeTextEditor;
+        if (current) current.selection = new vscode.Selection(0, 0, 0, 0);
+        if (await pressEnterOnMapNode('source 0x1300')) {
+          const editor = await waitFor('the editor to reveal the line that configured the source', () => {
+            const e = vscode.window.activeTextEditor;
+            return e && e.selection.active.line === line ? e : undefined;
+          });
+          assert.match(editor.document.uri.fsPath, /e2e-one-event\.irq$/);
+        }
+      }
       await stepWith('next');
       const after = await waitFor('a map update at the next stop', () => (api.interruptMap().updates > first.updates ? api.interruptMap() : undefined));
       assert.ok(after.map && after.map.step > map.step, 'the map moved with the debugger');

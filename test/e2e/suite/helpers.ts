@@ -49,3 +49,15 @@ export async function screenshot(name: string, expandScopes: readonly string[] =
   console.log(`[irqlab-e2e] screenshot ${name}${expandScopes.length > 0 ? ` expand=${expandScopes.join(',')}` : ''}`);
   await waitFor(`screenshot ${name}`, () => existsSync(join(artifacts, `${name}.done`)), 20_000);
 }
+
+/**
+ * Asks the runner to focus the interrupt map's node whose accessible name starts with
+ * `label` and press Enter (code-server runs only). Resolves false where no runner listens.
+ */
+export async function pressEnterOnMapNode(label: string): Promise<boolean> {
+  const artifacts = process.env.IRQLAB_E2E_ARTIFACTS;
+  if (!process.env.IRQLAB_E2E_SCREENSHOTS || !artifacts) return false;
+  console.log(`[irqlab-e2e] map-key ${label}`);
+  await waitFor(`the runner to press Enter on '${label}'`, () => existsSync(join(artifacts, 'map-key.done')), 20_000);
+  return true;
+}
