@@ -146,6 +146,7 @@ export class TokenBuffer implements TokenSource {
   private starts: Int32Array;
   private ends: Int32Array;
   private lines: Int32Array;
+  private readonly names = new Map<string, string>();
   private readonly cacheIndex = new Int32Array(16).fill(-1);
   private readonly cacheToken: (Token | undefined)[] = new Array(16);
 
@@ -187,7 +188,13 @@ export class TokenBuffer implements TokenSource {
 
   textOf(index: number): string {
     const i = index < this.length ? index : this.length - 1;
-    return this.text.slice(this.starts[i], this.ends[i]);
+    const text = this.text.slice(this.starts[i], this.ends[i]);
+    if (this.kinds[i] !== K_NAME && this.kinds[i] !== K_NUMBER) return text;
+    // Names and small numbers repeat (keywords, field names, lets, 0, 6, 0xff): the tree keeps one copy of each.
+    const known = this.names.get(text);
+    if (known !== undefined) return known;
+    this.names.set(text, text);
+    return text;
   }
 
   spanAt(index: number): Span {
@@ -213,7 +220,8 @@ export class TokenBuffer implements TokenSource {
     const end = this.ends[i];
     const line = this.lines[i];
     // Operators and line ends use interned strings: no slice per token.
-    const text = kind === K_NEWLINE ? '\n' : kind === K_EOF ? '' : kind === K_OP ? opText(this.text, start, end) : this.text.slice(start, end);
+    const text = kind === K_NEWLINE ? '\n' : kind === K_EOF ? '' : kind === K_OP ? opText(this.text, start, end)
+      : kind === K_NAME ? this.textOf(i) : this.text.slice(start, end);
     let value: bigint | null = null;
     let str = '';
     let problem: string | null = null;

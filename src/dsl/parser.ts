@@ -50,6 +50,7 @@ export class Parser {
   private operators = 0;
   readonly diagnostics: Diagnostic[] = [];
   private lastDevice: DeviceName | null = null;
+  private readonly numbers = new Map<string, bigint>();
 
   constructor(private readonly tokens: TokenSource) {}
 
@@ -758,8 +759,14 @@ export class Parser {
     if (kind === 'number') {
       const i = this.pos;
       const text = this.tokens.textOf(i);
-      const { value } = parseNumberText(text);
-      if (value === null) this.fail(this.peek(), 'a number');
+      // Repeated literals share one bigint (they are immutable).
+      let value = this.numbers.get(text);
+      if (value === undefined) {
+        const parsed = parseNumberText(text).value;
+        if (parsed === null) this.fail(this.peek(), 'a number');
+        value = parsed;
+        this.numbers.set(text, value);
+      }
       this.pos++;
       return { kind: 'number', value, text, span: this.tokens.spanAt(i) };
     }
