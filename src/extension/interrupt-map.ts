@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { INTERRUPT_MAP_REQUEST, InterruptMapArguments, InterruptMapResponseBody, MapHostMessage } from '../protocol';
 import { DEBUG_TYPE } from './command-ids';
 import type { Ctx } from './context';
+import { interruptMapHtml } from './map-html';
 import { parseMapMessage } from './map-messages';
 
 const MAX_SOURCES = 512;
@@ -121,25 +122,12 @@ export class InterruptMap implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview, media: vscode.Uri): string {
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(media, 'interrupt-map.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'interrupt-map.css'));
-    const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `img-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Interrupt Map</title>
-</head>
-<body>
-<header><h1>Interrupt routing</h1><p id="status" role="status" aria-live="polite">Loading…</p></header>
-<main id="map" aria-label="Sources, event queues and presenters"></main>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+    return interruptMapHtml({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'interrupt-map.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'interrupt-map.css')).toString(),
+      nonce: randomBytes(16).toString('base64'),
+    });
   }
 
   dispose(): void {

@@ -1,6 +1,7 @@
 /** The extension's vscode-free helpers: typed word input, webview message validation, scenario outline. */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { interruptMapHtml } from '../../src/extension/map-html';
 import { parseMapMessage } from '../../src/extension/map-messages';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -75,4 +76,24 @@ test('aborting stops a runaway scenario in its worker', { skip: !existsSync(WORK
   const summary = await runScenarioInWorker(WORKER, { file: join(process.cwd(), 'runaway.irq'), text: runaway, maxSteps: 1_000_000_000 }, abort.signal);
   assert.equal(summary, undefined);
   assert.ok(Date.now() - started < 10_000, 'the worker was terminated, not run to its end');
+});
+
+test('the interrupt map page: strict CSP, nonce-only script, no inline code or remote content', () => {
+  const html = interruptMapHtml({
+    cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
+    scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/interrupt-map.js',
+    styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/interrupt-map.css',
+    nonce: 'bm9uY2Vub25jZQ==',
+  });
+  const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
+  assert.match(csp, /^default-src 'none'; /);
+  assert.match(csp, /script-src 'nonce-bm9uY2Vub25jZQ=='/);
+  assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
+  const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+  assert.equal(scripts.length, 1);
+  assert.match(scripts[0][1], /nonce="bm9uY2Vub25jZQ=="/);
+  assert.equal(scripts[0][2].trim(), '', 'no inline script');
+  assert.doesNotMatch(html, /\sstyle="|<style|\son[a-z]+="/, 'no inline style or handlers');
+  const urls = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+  for (const url of urls) assert.ok(url.startsWith('https://file+.vscode-resource.vscode-cdn.net/'), `${url} is a local resource`);
 });
