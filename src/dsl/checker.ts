@@ -248,6 +248,7 @@ class Checker {
       case 'get-eq':
         this.needsDevice(s, "'get eq_config'");
         this.eqTarget(s, s.eq);
+        if (s.expect) this.errnoName(s.expect, 'errno');
         if (s.expect?.kind === 'fields') this.eqFields(s.expect.block, false);
         else if (s.expect && s.expect.kind !== 'errno' && s.expect.kind !== 'ok') this.notApplicable(s.expect, "'get eq_config' reads a struct: expect { fields }, an errno or ok");
         break;
@@ -275,6 +276,7 @@ class Checker {
       case 'eq':
         this.needsDevice(s, "'eq'");
         this.eqTarget(s, s.eq);
+        if (s.expect) this.errnoName(s.expect, 'errno');
         if (s.expect && s.expect.kind !== 'entries' && s.expect.kind !== 'errno' && s.expect.kind !== 'ok') {
           this.notApplicable(s.expect, "'eq' reads queue entries: expect [entries], an errno or ok");
         }
@@ -307,13 +309,14 @@ class Checker {
     this.report(e.span, 'expectation-not-applicable', `this expectation cannot apply: ${why}`);
   }
 
-  private errnoName(e: Expectation): void {
-    if (e.kind === 'errno' && !(ERRNO_NAMES as readonly string[]).includes(e.name.name)) {
+  /** Unknown errno / H_* names, where that kind of expectation applies (elsewhere the not-applicable rule speaks). */
+  private errnoName(e: Expectation, applies: 'errno' | 'hret'): void {
+    if (applies === 'errno' && e.kind === 'errno' && !(ERRNO_NAMES as readonly string[]).includes(e.name.name)) {
       const s = closest(e.name.name, ERRNO_NAMES);
       this.report(e.name.span, 'unknown-errno', `'${e.name.name}' is not an errno the kernel returns here (${ERRNO_NAMES.join(', ')})${didYouMean(s)}`,
         'error', s ? { title: `Replace with '${s}'`, span: e.name.span, newText: s } : undefined);
     }
-    if (e.kind === 'hret' && !Object.prototype.hasOwnProperty.call(HCALL_RETURNS, e.name.name)) {
+    if (applies === 'hret' && e.kind === 'hret' && !Object.prototype.hasOwnProperty.call(HCALL_RETURNS, e.name.name)) {
       const names = Object.keys(HCALL_RETURNS);
       const s = closest(e.name.name, names);
       this.report(e.name.span, 'unknown-hret', `'${e.name.name}' is not an hcall return code (${names.join(', ')})${didYouMean(s)}`,
@@ -325,7 +328,7 @@ class Checker {
   private expectOnlyFailure(s: Stmt): void {
     const e = s.expect;
     if (!e) return;
-    this.errnoName(e);
+    this.errnoName(e, 'errno');
     if (e.kind === 'hret') this.notApplicable(e, `'${s.keyword.name}' is not an hcall: expect an errno or ok`);
     else if (e.kind === 'value' || e.kind === 'fields' || e.kind === 'entries') {
       this.notApplicable(e, `'${s.keyword.name}' returns no value: expect an errno or ok`);
@@ -335,7 +338,7 @@ class Checker {
   private scalarExpectation(s: Stmt, width: number): void {
     const e = s.expect;
     if (!e) return;
-    this.errnoName(e);
+    this.errnoName(e, 'errno');
     if (e.kind === 'hret') this.notApplicable(e, `'${s.keyword.name}' is not an hcall`);
     else if (e.kind === 'fields' || e.kind === 'entries') this.notApplicable(e, `'${s.keyword.name}' returns a plain value: expect a value, an errno or ok`);
     else if (e.kind === 'value') this.scalarWidth(e.expr, width);
@@ -344,7 +347,7 @@ class Checker {
   private wordExpectation(s: Stmt, layout: LayoutName | null): void {
     const e = s.expect;
     if (!e) return;
-    this.errnoName(e);
+    this.errnoName(e, 'errno');
     if (e.kind === 'hret') this.notApplicable(e, `'${s.keyword.name}' is not an hcall`);
     else if (e.kind === 'entries') this.notApplicable(e, "queue entries come from 'eq server S priority P'");
     else if (layout && e.kind === 'value') this.rawWidth(e.expr, layout);
@@ -502,7 +505,7 @@ class Checker {
     this.needsVcpu(s, s.vcpu, `'hcall ${s.name.name}'`);
     const e = s.expect;
     if (e) {
-      this.errnoName(e);
+      this.errnoName(e, 'hret');
       if (e.kind === 'errno') this.notApplicable(e, 'an hcall returns an H_* code, not an errno');
       else if (e.kind === 'entries') this.notApplicable(e, "queue entries come from 'eq server S priority P'");
       else if (e.kind === 'value') this.scalarWidth(e.expr, 64, undefined, true);
@@ -560,7 +563,6 @@ class Checker {
     this.needsDevice(s, `'rtas ${s.name.name}'`);
     const e = s.expect;
     if (e) {
-      this.errnoName(e);
       if (e.kind === 'errno' || e.kind === 'hret' || e.kind === 'entries') this.notApplicable(e, 'RTAS answers a status: expect a status value, { status S, r1 V } or ok');
     }
     if (!isRtasName(s.name.name)) {
@@ -607,6 +609,7 @@ class Checker {
       else this.wordValue(s, layout, s.value);
       this.expectOnlyFailure(s);
     } else if (s.op === 'get' && eqGroup) {
+      if (s.expect) this.errnoName(s.expect, 'errno');
       if (s.expect?.kind === 'fields') this.eqFields(s.expect.block, false);
       else if (s.expect && s.expect.kind !== 'errno' && s.expect.kind !== 'ok') this.notApplicable(s.expect, 'EQ_CONFIG reads a struct: expect { fields }, an errno or ok');
     } else if (s.op === 'has') {

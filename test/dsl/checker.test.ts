@@ -213,6 +213,11 @@ describe('checker rules, one test each', () => {
     expectRule(`${XIVE}set source 1 = 0 -> H_P2\n`, 'expectation-not-applicable', '3:18', 'not an hcall');
   });
 
+  test('a wrong kind of expectation with an unknown name is one diagnostic, not two', () => {
+    const { diagnostics } = analyze(`${XIVE}hcall vcpu 1 H_INT_RESET 0 -> EFOO\nset source 1 = 0 -> H_FOO\neq server 1 priority 6 -> ENOPE\n`);
+    assert.deepEqual(diagnostics.map((d) => `${d.span.line + 1} ${d.code}`), ['3 expectation-not-applicable', '4 expectation-not-applicable', '5 unknown-errno']);
+  });
+
   test('non-constant-repeat is a warning', () => {
     const d = expectRule('proc f(n) {\n  repeat n {\n  }\n}\n', 'non-constant-repeat', '2:10', 'not a constant');
     assert.equal(d.severity, 'warning');
