@@ -372,8 +372,9 @@ export class Parser {
         s ? { title: `Replace with '${s}'`, span: id.span, newText: s } : undefined);
     }
     const device = id.name as DeviceName | 'release';
-    if (device !== 'release') this.lastDevice = device;
     const expect = this.expectation();
+    // A creation expected to fail (`device xive -> EEXIST`) leaves the existing device in place.
+    if (device !== 'release' && expect?.kind !== 'errno') this.lastDevice = device;
     return { kind: 'device', keyword, device, deviceSpan: id.span, expect, span: this.finish(keyword) };
   }
 
