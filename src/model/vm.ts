@@ -89,7 +89,7 @@ export function releaseDevice(vm: VmState): Result<void> {
 
 /** KVM_CREATE_VCPU, implicitly on first use of a vCPU id. */
 export function ensureVcpu(vm: VmState, id: number): VcpuState {
-  let v = vm.vcpus.find((x) => x.id === id);
+  let v = findVcpu(vm, id);
   if (!v) {
     v = { id, mode: 'none', server: 0, running: false, icp: null, vp: null };
     vm.vcpus.push(v);
@@ -99,7 +99,12 @@ export function ensureVcpu(vm: VmState, id: number): VcpuState {
 }
 
 export function findVcpu(vm: VmState, id: number): VcpuState | undefined {
-  return vm.vcpus.find((x) => x.id === id);
+  // vCPUs are usually created in id order, so the id is first tried as the
+  // index: every TIMA access looks its vCPU up (ids are unique, so a hit is the answer).
+  const guess = vm.vcpus[id];
+  if (guess !== undefined && guess.id === id) return guess;
+  for (const v of vm.vcpus) if (v.id === id) return v;
+  return undefined;
 }
 
 export interface EnableCapRequest {

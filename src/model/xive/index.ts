@@ -134,8 +134,25 @@ export function esbStore(vm: VmState, dev: XiveDeviceState, irq: number, offset:
   return esb.esbStore(vm, dev, irq, offset, page);
 }
 
-const ACK_RESULTS: (Result<bigint> | undefined)[] = [];
+/**
+ * ACK results by NSR then CPPR byte, created once each: the ACK is on every
+ * event's path, and a flat table indexed by (nsr << 8 | cppr) would be sparse
+ * (slow dictionary elements) since NSR is usually 0x80 or 0.
+ */
+const ACK_RESULTS: (Result<bigint> | undefined)[][] = [];
 const ALL_ONES = 0xffffffffffffffffn;
+
+function ackResult(v: number): Result<bigint> {
+  const nsr = v >>> 8;
+  const row = ACK_RESULTS[nsr] ?? (ACK_RESULTS[nsr] = []);
+  const cppr = v & 0xff;
+  return row[cppr] ?? (row[cppr] = { ok: true, value: BigInt(v) });
+}
+
+/** value & 0xff as a number, without BigInt arithmetic (which allocates) for the usual in-range byte. */
+function lowByte(value: bigint): number {
+  return value >= 0n && value <= 0xffn ? Number(value) : Number(value & 0xffn);
+}
 
 function timaPageProblem(offset: number): Result<never> | null {
   if (offset < 0 || offset >= 0x10000) return fail('SIGBUS', `TIMA offset 0x${offset.toString(16)} is outside the 64 KiB OS page`);
@@ -150,8 +167,7 @@ export function timaLoad(_vm: VmState, _dev: XiveDeviceState, vcpu: VcpuState, s
   if (bad) return bad;
   const off = offset & 0xfff;
   if (off === TM_SPC_ACK_OS_REG && size === 2) {
-    const v = presenter.acknowledge(vp);
-    return ACK_RESULTS[v] ?? (ACK_RESULTS[v] = { ok: true, value: BigInt(v) });
+    return ackResult(presenter.acknowledge(vp));
   }
   if ((off & TM_SPECIAL_OP) !== 0) return { ok: true, value: ALL_ONES >> BigInt(64 - 8 * size) };
   return { ok: true, value: presenter.rawRead(vp, size, off) };
@@ -165,9 +181,9 @@ export function timaStore(_vm: VmState, _dev: XiveDeviceState, vcpu: VcpuState, 
   if (bad) return bad;
   const off = offset & 0xfff;
   if (off === TM_SPC_SET_OS_PENDING && size === 1) {
-    presenter.setOsPending(vp, Number(value & 0xffn));
+    presenter.setOsPending(vp, lowByte(value));
   } else if (off === TM_CPPR_OFFSET && size === 1) {
-    presenter.storeCppr(vp, Number(value & 0xffn));
+    presenter.storeCppr(vp, lowByte(value));
   } else if ((off & TM_SPECIAL_OP) === 0) {
     presenter.rawWrite(vp, size, off, BigInt.asUintN(8 * size, value));
   }
