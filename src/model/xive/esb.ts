@@ -16,7 +16,7 @@ import {
 } from './constants';
 import { notifyVp } from './presenter';
 import { enqueue } from './queues';
-import { validSourceBlock } from './sources';
+import { validSourceBlock, vcpuForServer } from './sources';
 import type { XiveDeviceState, XiveSourceBlock } from './state';
 
 export type EsbPage = 'trigger' | 'management';
@@ -68,8 +68,7 @@ export function routeEvent(vm: VmState, dev: XiveDeviceState, sb: XiveSourceBloc
     dev.counters.droppedMasked++;
     return;
   }
-  const vcpuIndex = dev.vcpuByServer.get(sb.actServer[i]);
-  const vcpu = vcpuIndex === undefined ? undefined : vm.vcpus[vcpuIndex];
+  const vcpu = vcpuForServer(vm, dev, sb.actServer[i]);
   const vp = vcpu?.vp;
   if (!vcpu || !vp) {
     dev.counters.droppedNoVp++;

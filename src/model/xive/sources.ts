@@ -81,6 +81,13 @@ export function setSource(dev: XiveDeviceState, attr: bigint, word: bigint | nul
 
 /** The connected XIVE vCPU with this server number (kvmppc_xive_find_server). */
 export function vcpuForServer(vm: VmState, dev: XiveDeviceState, server: number): VcpuState | null {
+  // Every routed event looks its server up. A server is usually its vCPU's
+  // index, and a vCPU connected with this server is the one the map names
+  // (connect refuses a second vCPU per server and records its index; release
+  // clears the map and the VPs together), so the map is consulted only when
+  // that guess misses.
+  const guess = vm.vcpus[server];
+  if (guess !== undefined && guess.mode === 'xive' && guess.vp !== null && guess.vp.server === server) return guess;
   const idx = dev.vcpuByServer.get(server);
   return idx === undefined ? null : vm.vcpus[idx];
 }
