@@ -1,23 +1,14 @@
 /** Malformed and out-of-order DAP requests get error responses; the adapter keeps serving. */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, ensureBuilt, evaluate, fixture, launch, stdioClient, topLine } from './harness';
+import { dapClients, evaluate, fixture, launch, topLine } from './harness';
 
 const DELIVER = fixture('xive-deliver.irq');
 
-before(() => ensureBuilt());
-const clients: Client[] = [];
-async function client(): Promise<Client> {
-  const c = await stdioClient();
-  clients.push(c);
-  return c;
-}
-after(async () => {
-  for (const c of clients) await c.close().catch(() => undefined);
-});
+const { client } = dapClients();
 
 test('requests before launch are refused, then launch still works', async () => {
   const { dc } = await client();

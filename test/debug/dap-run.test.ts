@@ -1,24 +1,14 @@
 /** Running and stopping through `irqlab dap` (stdio): breakpoints of every kind, stepping, time travel. */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, collectOutput, ensureBuilt, evaluate, fixture, frames, launch, renderVariables, stdioClient, step, topLine } from './harness';
+import { collectOutput, dapClients, evaluate, fixture, frames, launch, renderVariables, step, topLine } from './harness';
 
 const DELIVER = fixture('xive-deliver.irq');
 const WRAP = fixture('xive-wrap.irq');
 const FAIL = fixture('expect-fail.irq');
 const LOOP = fixture('loop.irq');
 
-before(() => ensureBuilt());
-
-const clients: Client[] = [];
-async function client(): Promise<Client> {
-  const c = await stdioClient();
-  clients.push(c);
-  return c;
-}
-after(async () => {
-  for (const c of clients) await c.close().catch(() => undefined);
-});
+const { client } = dapClients();
 
 test('launch with stopOnEntry stops before the first statement', async () => {
   const { dc } = await client();

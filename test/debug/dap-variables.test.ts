@@ -1,5 +1,5 @@
 /** What the Variables pane, the console, hovers and the memory view show, through `irqlab dap`. */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,22 +8,13 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { INTERRUPT_MAP_REQUEST, InterruptMapResponseBody, TOGGLE_HEX_REQUEST } from '../../src/protocol';
 import { assertGolden } from './golden';
 import {
-  child, children, Client, collectOutput, ensureBuilt, evaluate, fixture, inProcessClient, launch, renderVariables, scopeRef, stdioClient, step, topLine,
+  child, children, collectOutput, dapClients, evaluate, fixture, inProcessClient, launch, renderVariables, scopeRef, step, topLine,
 } from './harness';
 
 const DELIVER = fixture('xive-deliver.irq');
 const XICS = fixture('xics-deliver.irq');
 
-before(() => ensureBuilt());
-const clients: Client[] = [];
-async function client(): Promise<Client> {
-  const c = await stdioClient();
-  clients.push(c);
-  return c;
-}
-after(async () => {
-  for (const c of clients) await c.close().catch(() => undefined);
-});
+const { client, track } = dapClients();
 
 test('golden Variables trees at chosen stops (XIVE: entry, after the trigger, the scan and the ACK; XICS: presented)', async () => {
   const { dc } = await client();
@@ -177,8 +168,7 @@ test('a million sources: Sources pages in chunks of 1000 and the last page is se
   const dir = mkdtempSync(join(tmpdir(), 'irqlab-dap-'));
   const program = join(dir, 'million.irq');
   writeFileSync(program, 'scenario "a million sources"\ndevice xive\nrepeat 1000000 as i {\n  set source i = 0x0\n}\nlog "done"\n');
-  const { dc } = await inProcessClient();
-  clients.push({ dc, close: () => dc.stop() });
+  const { dc } = track(await inProcessClient());
   await launch(dc, program, { stopOnEntry: false, maxSteps: 3_000_000, breakpoints: [{ line: 6 }] });
   assert.equal(await topLine(dc), 6);
   const scopes = (await dc.scopesRequest({ frameId: 0 })).body.scopes;

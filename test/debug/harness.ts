@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { IrqDebugSession } from '../../src/debug/session';
@@ -43,6 +44,24 @@ export async function stdioClient(): Promise<Client> {
   dc.defaultTimeout = 20_000;
   await dc.start();
   return { dc, close: () => dc.stop() };
+}
+
+/**
+ * The set-up every DAP suite shares: build the bundle before its tests, hand out
+ * stdio clients, and close every client handed out (or tracked) after its tests.
+ * Call once at the top level of a test file.
+ */
+export function dapClients(): { client(): Promise<Client>; track(c: Client): Client } {
+  const clients: Client[] = [];
+  before(() => ensureBuilt());
+  after(async () => {
+    for (const c of clients) await c.close().catch(() => undefined);
+  });
+  const track = (c: Client): Client => {
+    clients.push(c);
+    return c;
+  };
+  return { client: async () => track(await stdioClient()), track };
 }
 
 let server: Server | null = null;
