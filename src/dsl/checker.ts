@@ -79,11 +79,45 @@ export const PARSE_RULES: Readonly<Record<string, string>> = {
 
 type Severity = Diagnostic['severity'];
 
-interface Outline {
+export interface Outline {
   /** Top-level lets and procs an included file contributes (name → proc arity, or -1 for a let). */
   readonly names: Map<string, number>;
   readonly connects: Set<bigint>;
   device: boolean;
+}
+
+/**
+ * The checker's running state between top-level statements: what a slice of
+ * a file (parsed on its own) needs from the statements before it, and leaves
+ * for the ones after it. Mutated by `checkSlice`.
+ */
+export interface CheckState {
+  device: boolean;
+  readonly connected: Set<bigint>;
+  anyVcpu: boolean;
+  readonly warnedLibrary: Set<'device' | 'vcpu'>;
+  readonly included: Outline;
+  env: ConstEnv;
+}
+
+/** Whole-file facts a slice is checked against. */
+export interface FileFacts {
+  /** The file's constant environment (`constantEnv` of the whole program). */
+  readonly env: ConstEnv;
+  readonly createsDevice: boolean;
+  readonly connects: boolean;
+}
+
+/** Whether a statement makes the file count as creating a device / connecting a vCPU (else it reads as an include library). */
+export function statementCreatesDevice(s: Stmt): boolean {
+  return (s.kind === 'device' && s.device !== 'release') || (s.kind === 'error' && s.keyword.name === 'device') || s.kind === 'include';
+}
+export function statementConnects(s: Stmt): boolean {
+  return (s.kind === 'vcpu' && s.action === 'connect') || (s.kind === 'error' && s.keyword.name === 'vcpu') || s.kind === 'include';
+}
+
+export function initialCheckState(env: ConstEnv): CheckState {
+  return { device: false, connected: new Set(), anyVcpu: false, warnedLibrary: new Set(), included: { names: new Map(), connects: new Set(), device: false }, env };
 }
 
 /** Include chains longer than this are not followed (each level is a nested checker). */
@@ -103,30 +137,52 @@ function defaultResolveInclude(fromUri: string, path: string): string {
 
 class Checker {
   readonly out: Diagnostic[] = [];
-  private device: boolean = false;
-  private readonly connected = new Set<bigint>();
+  private device: boolean;
+  private readonly connected: Set<bigint>;
   /** A broken `vcpu` line whose vCPU number cannot be read: later uses of any vCPU are not reported. */
-  private anyVcpu = false;
+  private anyVcpu: boolean;
   private env: ConstEnv;
   /** Depth inside proc bodies: device/vCPU order rules are left to the runtime there (they depend on the call site). */
   private procDepth = 0;
-  private readonly included: Outline = { names: new Map(), connects: new Set(), device: false };
+  private readonly included: Outline;
 
   /** Whether the file itself creates a device / connects a vCPU anywhere (else it reads as an include library). */
   private readonly fileCreatesDevice: boolean;
   private readonly fileConnects: boolean;
-  private readonly warnedLibrary = new Set<'device' | 'vcpu'>();
+  private readonly warnedLibrary: Set<'device' | 'vcpu'>;
 
-  constructor(private readonly program: Program, private readonly options: CheckOptions, private readonly visiting: Set<string>) {
-    this.env = constantEnv(program);
-    let device = false;
-    let connects = false;
-    forEachStatement(program.statements, (s) => {
-      if ((s.kind === 'device' && s.device !== 'release') || (s.kind === 'error' && s.keyword.name === 'device') || s.kind === 'include') device = true;
-      if ((s.kind === 'vcpu' && s.action === 'connect') || (s.kind === 'error' && s.keyword.name === 'vcpu') || s.kind === 'include') connects = true;
-    });
-    this.fileCreatesDevice = device;
-    this.fileConnects = connects;
+  /** `slice`: check `program` as a slice of a larger file, from and into that running state. */
+  constructor(private readonly program: Program, private readonly options: CheckOptions, private readonly visiting: Set<string>,
+    slice?: { state: CheckState; file: FileFacts }) {
+    const state = slice ? slice.state : initialCheckState(constantEnv(program));
+    this.device = state.device;
+    this.connected = state.connected;
+    this.anyVcpu = state.anyVcpu;
+    this.env = state.env;
+    this.included = state.included;
+    this.warnedLibrary = state.warnedLibrary;
+    if (slice) {
+      this.fileCreatesDevice = slice.file.createsDevice;
+      this.fileConnects = slice.file.connects;
+    } else {
+      let device = false;
+      let connects = false;
+      forEachStatement(program.statements, (s) => {
+        if (statementCreatesDevice(s)) device = true;
+        if (statementConnects(s)) connects = true;
+      });
+      this.fileCreatesDevice = device;
+      this.fileConnects = connects;
+    }
+  }
+
+  /** Checks the statements without the scope rules (a slice's are resolved separately) and writes the running state back. */
+  runSlice(state: CheckState): Diagnostic[] {
+    this.block(this.program.statements, 0);
+    state.device = this.device;
+    state.anyVcpu = this.anyVcpu;
+    state.env = this.env;
+    return this.out;
   }
 
   report(span: Span, code: string, message: string, severity: Severity = 'error', fix?: Diagnostic['fix']): void {
@@ -137,11 +193,7 @@ class Checker {
     this.block(this.program.statements, 0);
     // Scope rules last, so names from included files (known only after the walk) are not reported.
     for (const d of resolve(this.program).diagnostics) {
-      if (d.code === 'undefined-name' || d.code === 'used-before-definition' || d.code === 'unknown-proc') {
-        const name = this.program.text.slice(d.span.start, d.span.end);
-        const inc = this.included.names.get(name);
-        if (inc !== undefined && (d.code !== 'unknown-proc' || inc >= 0)) continue;
-      }
+      if (silencedByIncludes(d.code, this.program.text.slice(d.span.start, d.span.end), this.included)) continue;
       this.out.push(d);
     }
     return this.out;
@@ -664,6 +716,22 @@ class Checker {
       } else if (st.kind === 'proc') this.included.names.set(st.name.name, st.params.length);
     }
   }
+}
+
+/**
+ * The checker's own diagnostics (no scope rules) for a slice of a file that
+ * starts at a top-level statement, given the running state before it (updated
+ * to the state after it) and the whole file's facts.
+ */
+export function checkSlice(program: Program, options: CheckOptions, state: CheckState, file: FileFacts): Diagnostic[] {
+  return new Checker(program, options, new Set<string>([program.uri]), { state, file }).runSlice(state);
+}
+
+/** Scope diagnostics that names from included files silence (applied after the whole walk, as `check` does). */
+export function silencedByIncludes(code: string, name: string, included: Outline): boolean {
+  if (code !== 'undefined-name' && code !== 'used-before-definition' && code !== 'unknown-proc') return false;
+  const inc = included.names.get(name);
+  return inc !== undefined && (code !== 'unknown-proc' || inc >= 0);
 }
 
 export function check(program: Program, options: CheckOptions = {}): Diagnostic[] {

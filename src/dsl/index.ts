@@ -17,6 +17,8 @@ export type { ConstEnv } from './constants';
 export { offsetToPosition, positionToOffset, findDefinition, findReferences, statementAt } from './navigation';
 export { forEachStatement, statementExprs } from './walk';
 export { deviceOf } from './context';
+export { createIncrementalAnalyzer, sliceStarts } from './incremental';
+export type { IncrementalAnalyzer } from './incremental';
 
 function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.span.start - b.span.start || a.span.end - b.span.end;

@@ -49,10 +49,18 @@ export class Parser {
   private exprDepth = 0;
   private operators = 0;
   readonly diagnostics: Diagnostic[] = [];
-  private lastDevice: DeviceName | null = null;
+  private lastDevice: DeviceName | null;
   private readonly numbers = new Map<string, bigint>();
 
-  constructor(private readonly tokens: TokenSource) {}
+  /** `deviceBefore`: the device in force where the text starts (when it is a slice of a larger file). */
+  constructor(private readonly tokens: TokenSource, deviceBefore: DeviceName | null = null) {
+    this.lastDevice = deviceBefore;
+  }
+
+  /** The device in force after the statements parsed so far. */
+  get deviceAfter(): DeviceName | null {
+    return this.lastDevice;
+  }
 
   // ------------------------------------------------------------ token helpers
 
@@ -886,16 +894,25 @@ function logParts(s: Token): LogPart[] {
 }
 
 export function parse(text: string, uri = 'untitled.irq'): Program {
+  return parseSlice(text, uri, null).program;
+}
+
+/**
+ * Parses `text` as a slice of a larger file that starts at a top-level
+ * statement, with `deviceBefore` in force there (the device decides how later
+ * words decode); also answers the device in force at the slice's end.
+ */
+export function parseSlice(text: string, uri: string, deviceBefore: DeviceName | null): { program: Program; deviceAfter: DeviceName | null } {
   const { buffer, comments, lineStarts } = lexBuffer(text);
-  const parser = new Parser(buffer);
+  const parser = new Parser(buffer, deviceBefore);
   try {
     const statements = parser.parseProgram();
-    return { uri, text, statements, comments, diagnostics: parser.diagnostics, lineStarts };
+    return { program: { uri, text, statements, comments, diagnostics: parser.diagnostics, lineStarts }, deviceAfter: parser.deviceAfter };
   } catch (e) {
     // Nothing may throw across the layer boundary: a parser bug becomes a diagnostic, not a crash.
     const at = { start: 0, end: 0, line: 0, col: 0 };
     const message = `internal parser error: ${e instanceof Error ? e.message : String(e)}`;
-    return { uri, text, statements: [], comments, diagnostics: [{ span: at, severity: 'error', code: 'internal-error', message }], lineStarts };
+    return { program: { uri, text, statements: [], comments, diagnostics: [{ span: at, severity: 'error', code: 'internal-error', message }], lineStarts }, deviceAfter: deviceBefore };
   }
 }
 

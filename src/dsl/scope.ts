@@ -40,6 +40,35 @@ export interface Resolution {
 const cache = new WeakMap<Program, Resolution>();
 const BROKEN_DECLARATION = /^(let|proc)\s+([A-Za-z_][A-Za-z0-9_]*)/;
 
+/**
+ * What a slice of a file (whole top-level statements, parsed on its own) needs
+ * from the rest of the file to resolve names exactly as the whole-file walk
+ * would. Lines in these definitions are file lines; columns are unchanged by
+ * slicing because slices start at line starts.
+ */
+export interface SliceScope {
+  /** File line of the slice's first line. */
+  readonly lineBase: number;
+  /** The file's top-level procs, first definition per name. */
+  readonly procs: ReadonlyMap<string, Definition>;
+  /** The file's first top-level let of each name. */
+  readonly firstLets: ReadonlyMap<string, Definition>;
+  /** Names the file's broken top-level let/proc lines meant to declare. */
+  readonly broken: ReadonlySet<string>;
+  /** Top-level lets defined before the slice (latest per name); the walk adds the slice's own. */
+  readonly topScope: Map<string, Definition>;
+  /** "Did you mean" budget left; the walk spends from it. */
+  comparisonsLeft: number;
+}
+
+/** The scope diagnostics of one slice, in the order the whole-file walk reports them. */
+export function resolveSlice(statements: readonly Stmt[], text: string, scope: SliceScope): Diagnostic[] {
+  const r = new Resolver(text, scope);
+  const diagnostics = r.runSlice(statements);
+  scope.comparisonsLeft = r.budget;
+  return diagnostics;
+}
+
 export function resolve(program: Program): Resolution {
   let r = cache.get(program);
   if (!r) {
@@ -53,15 +82,17 @@ class Resolver {
   private readonly definitions: Definition[] = [];
   private readonly references: Reference[] = [];
   private readonly diagnostics: Diagnostic[] = [];
-  private readonly procs = new Map<string, Definition>();
+  private readonly procs: Map<string, Definition>;
   /** Every top-level let by name (first definition), to tell "used before definition" from "undefined". */
-  private readonly laterLets = new Map<string, Definition>();
+  private readonly laterLets: Map<string, Definition>;
   private readonly scopes: Map<string, Definition>[] = [];
   private procDepth = 0;
   /** Names a line that did not parse meant to declare: uses of them are not reported again (one bad line, one diagnostic). */
-  private readonly broken = new Set<string>();
+  private readonly broken: Set<string>;
   /** Name comparisons left for "did you mean": a file full of unknown names gets suggestions for the first ones only. */
-  private comparisonsLeft = 200_000;
+  private comparisonsLeft: number;
+  /** File line of the text's first line (non-zero when resolving a slice). */
+  private readonly lineBase: number;
 
   private suggest(name: string, candidates: readonly string[]): string | undefined {
     // Building the candidate list counts too, so a failed attempt still spends the budget.
@@ -70,7 +101,32 @@ class Resolver {
     return closest(name, candidates);
   }
 
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string, private readonly slice?: SliceScope) {
+    this.procs = slice ? (slice.procs as Map<string, Definition>) : new Map();
+    this.laterLets = slice ? (slice.firstLets as Map<string, Definition>) : new Map();
+    this.broken = slice ? (slice.broken as Set<string>) : new Set();
+    this.comparisonsLeft = slice ? slice.comparisonsLeft : 200_000;
+    this.lineBase = slice ? slice.lineBase : 0;
+  }
+
+  get budget(): number {
+    return this.comparisonsLeft;
+  }
+
+  /** The whole-file walk's diagnostics for these statements, given the rest of the file in `slice`. */
+  runSlice(statements: readonly Stmt[]): Diagnostic[] {
+    const base = this.lineBase;
+    for (const s of statements) {
+      if (s.kind !== 'proc') continue;
+      const first = this.procs.get(s.name.name);
+      if (first && (first.span.line !== s.name.span.line + base || first.span.col !== s.name.span.col)) {
+        this.report(s.name.span, 'duplicate-proc', `proc '${s.name.name}' is already defined at line ${first.span.line + 1}`);
+      }
+    }
+    this.scopes.push(this.slice!.topScope);
+    this.block(statements);
+    return this.diagnostics;
+  }
 
   run(statements: readonly Stmt[]): Resolution {
     for (const s of statements) {
@@ -105,7 +161,9 @@ class Resolver {
 
   private define(id: Ident, kind: DefinitionKind): void {
     const scope = this.scopes[this.scopes.length - 1];
-    const def: Definition = { name: id.name, span: id.span, kind };
+    // Definitions carry file lines (they are quoted in messages); a whole-file walk keeps the identifier's own span.
+    const span = this.lineBase === 0 ? id.span : { start: id.span.start, end: id.span.end, line: id.span.line + this.lineBase, col: id.span.col };
+    const def: Definition = { name: id.name, span, kind };
     const existing = scope.get(id.name);
     if (existing && (kind === 'let' || kind === 'param')) {
       const what = kind === 'let' ? 'let' : 'parameter';
@@ -139,7 +197,9 @@ class Resolver {
     this.references.push({ name: e.name, span: e.span, definition: def });
     if (def) return;
     const later = this.laterLets.get(e.name);
-    if (later && later.span.start > e.span.start) {
+    // Compared by (line, column): the same order as offsets, and valid across slices.
+    const line = e.span.line + this.lineBase;
+    if (later && (later.span.line > line || (later.span.line === line && later.span.col > e.span.col))) {
       this.report(e.span, 'used-before-definition', `'${e.name}' is used before its let on line ${later.span.line + 1}`);
       return;
     }

@@ -1,0 +1,399 @@
+/**
+ * Incremental diagnostics for an editor: `update(text)` answers exactly
+ * `analyze(text).diagnostics`, re-parsing and re-checking only the slices of
+ * the file an edit touched.
+ *
+ * The file is cut into slices of whole top-level statements (a cheap scan
+ * that respects brackets, strings and comments, see `sliceStarts`). Each slice
+ * is parsed on its own, so its spans are slice-local; its diagnostics are
+ * shifted to file positions when published (diagnostics are few, trees are
+ * never shifted). The checker's cross-statement rules see the rest of the
+ * file through two small summaries: whole-file facts (top-level lets, procs,
+ * the constant environment, whether the file creates a device or connects a
+ * vCPU) rebuilt from per-slice outlines, and the running check state between
+ * slices (device, connected vCPUs, includes, the "did you mean" budget). A
+ * slice's diagnostics are reused when its text, the device in force before
+ * it, the whole-file facts and the running state at its start are all
+ * unchanged. Anything unexpected falls back to the whole-file `analyze`.
+ */
+import type { DeviceName, Diagnostic, Expr, Stmt } from './ast';
+import {
+  check, CheckOptions, CheckState, FileFacts, checkSlice, initialCheckState, silencedByIncludes, statementConnects, statementCreatesDevice,
+} from './checker';
+import { ConstEnv, evaluateConstant } from './constants';
+import { parse, parseSlice } from './parser';
+import { Definition, resolveSlice, SliceScope } from './scope';
+import { forEachStatement } from './walk';
+
+export interface IncrementalAnalyzer {
+  /** The diagnostics of `text`, identical to `analyze(text, uri, options).diagnostics`. */
+  update(text: string): Diagnostic[];
+}
+
+/** A slice ends at a safe line end once it has this many lines and the line is an anchor (see `isAnchor`). */
+const MIN_SLICE_LINES = 8;
+/** ... and at the first safe line end after this many lines whatever the content. */
+const MAX_SLICE_LINES = 128;
+
+/**
+ * Where each slice starts (offsets of line starts), plus `text.length` last.
+ * A line end is safe when every bracket opened since the slice started is
+ * closed (counted per kind, a stray closer counting as nothing, which
+ * over-approximates the parser's own recovery) and the next significant
+ * character is not the `{` of an Allman-style block. Slice ends are chosen
+ * by content (a line whose length is a multiple of 4), so an edit moves at
+ * most the slice it is in and its neighbour.
+ */
+export function sliceStarts(text: string): number[] {
+  const starts = [0];
+  const n = text.length;
+  let brace = 0;
+  let bracket = 0;
+  let paren = 0;
+  let lines = 0;
+  let lineStart = 0;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      i++;
+      lines++;
+      if (brace === 0 && bracket === 0 && paren === 0 && i < n && lines >= MIN_SLICE_LINES &&
+        (lines >= MAX_SLICE_LINES || isAnchor(i - 1 - lineStart)) && nextSignificant(text, i) !== 123) {
+        starts.push(i);
+        lines = 0;
+      }
+      lineStart = i;
+      continue;
+    }
+    if (c === 35) { // '#' to the end of the line
+      while (i < n && text.charCodeAt(i) !== 10) i++;
+      continue;
+    }
+    if (c === 34) { // a string ends at its quote or at the line end, as the lexer reads it
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === 34) { i++; break; }
+        if (d === 10) break;
+        if (d === 92 && i + 1 < n && text.charCodeAt(i + 1) !== 10) { i += 2; continue; }
+        i++;
+      }
+      continue;
+    }
+    if (c === 123) brace++;
+    else if (c === 125) { if (brace > 0) brace--; }
+    else if (c === 91) bracket++;
+    else if (c === 93) { if (bracket > 0) bracket--; }
+    else if (c === 40) paren++;
+    else if (c === 41) { if (paren > 0) paren--; }
+    i++;
+  }
+  starts.push(n);
+  return starts;
+}
+
+function isAnchor(lineLength: number): boolean {
+  return (lineLength & 3) === 0;
+}
+
+/** The first character at or after `i` that is not blank, a line end or in a comment; -1 at the end. */
+function nextSignificant(text: string, i: number): number {
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 13 || c === 10 || c === 0xfeff) { i++; continue; }
+    if (c === 35) { while (i < n && text.charCodeAt(i) !== 10) i++; continue; }
+    return c;
+  }
+  return -1;
+}
+
+// ------------------------------------------------------------------ slices
+
+/** What the whole-file summaries need from one parsed slice (slice-local lines). */
+interface ParsedSlice {
+  readonly text: string;
+  readonly deviceBefore: DeviceName | null;
+  readonly deviceAfter: DeviceName | null;
+  readonly statements: readonly Stmt[];
+  readonly parseDiagnostics: readonly Diagnostic[];
+  readonly lets: readonly { readonly name: string; readonly line: number; readonly col: number; readonly value: Expr }[];
+  readonly procs: readonly { readonly name: string; readonly line: number; readonly col: number; readonly arity: number }[];
+  readonly broken: readonly string[];
+  readonly createsDevice: boolean;
+  readonly connects: boolean;
+  /** Includes read other files, which may change between updates: such a slice is always re-checked. */
+  readonly includes: boolean;
+  readonly internalError: boolean;
+  readonly lines: number;
+}
+
+/** The running state between slices, frozen; `key` compares two of them. */
+interface RunState {
+  readonly key: string;
+  readonly device: boolean;
+  readonly connected: readonly bigint[];
+  readonly anyVcpu: boolean;
+  readonly warned: readonly ('device' | 'vcpu')[];
+  readonly includedNames: readonly (readonly [string, number])[];
+  readonly includedConnects: readonly bigint[];
+  readonly includedDevice: boolean;
+  readonly env: ConstEnv;
+  readonly comparisonsLeft: number;
+}
+
+interface CheckedSlice {
+  readonly fileKey: string;
+  readonly entry: RunState;
+  readonly exit: RunState;
+  /** File line of the slice when checked; matters only when its messages quote lines of its own definitions. */
+  readonly lineBase: number;
+  readonly quotesOwnLines: boolean;
+  /** Slice-local, in `analyze` order. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+interface SliceRecord {
+  readonly start: number;
+  readonly line: number;
+  readonly parsed: ParsedSlice;
+  readonly checked: CheckedSlice | null;
+  /** `checked.diagnostics` at this record's position, when already computed. */
+  readonly published: readonly Diagnostic[] | null;
+}
+
+interface FileSummary extends FileFacts {
+  readonly key: string;
+  readonly procs: ReadonlyMap<string, Definition>;
+  readonly firstLets: ReadonlyMap<string, Definition>;
+  readonly broken: ReadonlySet<string>;
+  readonly lets: readonly { readonly name: string; readonly def: Definition }[];
+}
+
+const BROKEN_DECLARATION = /^(let|proc)\s+([A-Za-z_][A-Za-z0-9_]*)/;
+const SCOPE_LINE_QUOTES = new Set(['duplicate-let', 'duplicate-param']);
+
+function parseRecordSlice(text: string, uri: string, deviceBefore: DeviceName | null): ParsedSlice {
+  const { program, deviceAfter } = parseSlice(text, uri, deviceBefore);
+  const lets: { name: string; line: number; col: number; value: Expr }[] = [];
+  const procs: { name: string; line: number; col: number; arity: number }[] = [];
+  const broken: string[] = [];
+  for (const s of program.statements) {
+    if (s.kind === 'let') lets.push({ name: s.name.name, line: s.name.span.line, col: s.name.span.col, value: s.value });
+    else if (s.kind === 'proc') procs.push({ name: s.name.name, line: s.name.span.line, col: s.name.span.col, arity: s.params.length });
+    else if (s.kind === 'error') {
+      const m = BROKEN_DECLARATION.exec(text.slice(s.span.start, Math.min(s.span.end, s.span.start + 200)));
+      if (m) broken.push(m[2]);
+    }
+  }
+  let createsDevice = false;
+  let connects = false;
+  let includes = false;
+  forEachStatement(program.statements, (s) => {
+    if (statementCreatesDevice(s)) createsDevice = true;
+    if (statementConnects(s)) connects = true;
+    if (s.kind === 'include') includes = true;
+  });
+  return {
+    text, deviceBefore, deviceAfter, statements: program.statements, parseDiagnostics: program.diagnostics,
+    lets, procs, broken, createsDevice, connects, includes,
+    internalError: program.diagnostics.some((d) => d.code === 'internal-error'),
+    lines: program.lineStarts.length - 1,
+  };
+}
+
+function definition(name: string, line: number, col: number, kind: 'let' | 'proc', arity?: number): Definition {
+  const span = { start: 0, end: 0, line, col };
+  return arity === undefined ? { name, span, kind } : { name, span, kind, arity };
+}
+
+function summarize(records: readonly SliceRecord[], previous: FileSummary | null): FileSummary {
+  const keyParts: string[] = [];
+  let createsDevice = false;
+  let connects = false;
+  for (const r of records) {
+    const p = r.parsed;
+    if (p.createsDevice) createsDevice = true;
+    if (p.connects) connects = true;
+    // A let's value text is part of the key: its constant feeds every slice's checks.
+    for (const l of p.lets) keyParts.push(`l${l.name}@${l.line + r.line}:${l.col}=${p.text.slice(l.value.span.start, l.value.span.end)}`);
+    for (const q of p.procs) keyParts.push(`p${q.name}@${q.line + r.line}:${q.col}/${q.arity}`);
+    for (const b of p.broken) keyParts.push(`b${b}`);
+  }
+  keyParts.push(`d${createsDevice ? 1 : 0}c${connects ? 1 : 0}`);
+  const key = keyParts.join('\n');
+  if (previous && previous.key === key) return previous;
+  const env = new Map<string, bigint>();
+  const procs = new Map<string, Definition>();
+  const firstLets = new Map<string, Definition>();
+  const broken = new Set<string>();
+  const lets: { name: string; def: Definition }[] = [];
+  for (const r of records) {
+    for (const l of r.parsed.lets) {
+      const v = evaluateConstant(l.value, env);
+      if (v !== null) env.set(l.name, v);
+      else env.delete(l.name);
+      const def = definition(l.name, l.line + r.line, l.col, 'let');
+      if (!firstLets.has(l.name)) firstLets.set(l.name, def);
+      lets.push({ name: l.name, def });
+    }
+    for (const q of r.parsed.procs) if (!procs.has(q.name)) procs.set(q.name, definition(q.name, q.line + r.line, q.col, 'proc', q.arity));
+    for (const b of r.parsed.broken) broken.add(b);
+  }
+  return { key, env, createsDevice, connects, procs, firstLets, broken, lets };
+}
+
+function freeze(state: CheckState, comparisonsLeft: number, fileEnv: ConstEnv): RunState {
+  const connected = [...state.connected];
+  const warned = [...state.warnedLibrary];
+  const includedNames = [...state.included.names];
+  const includedConnects = [...state.included.connects];
+  const envKey = state.env === fileEnv ? '' : [...state.env].map(([k, v]) => `${k}=${v}`).join(',');
+  const key = [
+    state.device ? 1 : 0, state.anyVcpu ? 1 : 0, connected.join(','), warned.join(','),
+    includedNames.map(([k, v]) => `${k}/${v}`).join(','), includedConnects.join(','), state.included.device ? 1 : 0, envKey, comparisonsLeft,
+  ].join('|');
+  return {
+    key, device: state.device, connected, anyVcpu: state.anyVcpu, warned, includedNames, includedConnects,
+    includedDevice: state.included.device, env: state.env, comparisonsLeft,
+  };
+}
+
+function thaw(s: RunState): CheckState {
+  return {
+    device: s.device, connected: new Set(s.connected), anyVcpu: s.anyVcpu, warnedLibrary: new Set(s.warned),
+    included: { names: new Map(s.includedNames), connects: new Set(s.includedConnects), device: s.includedDevice }, env: s.env,
+  };
+}
+
+function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return a.span.start - b.span.start || a.span.end - b.span.end;
+}
+
+function shiftDiagnostic(d: Diagnostic, offset: number, line: number): Diagnostic {
+  const span = { start: d.span.start + offset, end: d.span.end + offset, line: d.span.line + line, col: d.span.col };
+  if (!d.fix) return { ...d, span };
+  const f = d.fix.span;
+  return { ...d, span, fix: { ...d.fix, span: { start: f.start + offset, end: f.end + offset, line: f.line + line, col: f.col } } };
+}
+
+export function createIncrementalAnalyzer(uri = 'untitled.irq', options: CheckOptions = {}): IncrementalAnalyzer {
+  let records: SliceRecord[] = [];
+  let summary: FileSummary | null = null;
+
+  function reuseOrParse(text: string, start: number, end: number, deviceBefore: DeviceName | null, old: SliceRecord | undefined,
+    spare: Map<string, ParsedSlice>): ParsedSlice {
+    if (old && old.parsed.deviceBefore === deviceBefore) return old.parsed;
+    const sliceText = old ? old.parsed.text : text.slice(start, end);
+    const cached = spare.get(sliceText);
+    if (cached && cached.deviceBefore === deviceBefore) return cached;
+    return parseRecordSlice(sliceText, uri, deviceBefore);
+  }
+
+  function update(text: string): Diagnostic[] {
+    const starts = sliceStarts(text);
+    const count = starts.length - 1;
+    // Slices unchanged at the front and at the back keep their records (compared in place, no copies).
+    let front = 0;
+    while (front < count && front < records.length) {
+      const old = records[front];
+      const start = starts[front];
+      if (old.start !== start || starts[front + 1] - start !== old.parsed.text.length || !text.startsWith(old.parsed.text, start)) break;
+      front++;
+    }
+    let back = 0;
+    while (back < count - front && back < records.length - front) {
+      const old = records[records.length - 1 - back];
+      const i = count - 1 - back;
+      if (starts[i + 1] - starts[i] !== old.parsed.text.length || !text.startsWith(old.parsed.text, starts[i])) break;
+      back++;
+    }
+    // Slices in between may still match a previous slice of the same text (a moved or repeated block).
+    const spare = new Map<string, ParsedSlice>();
+    for (let i = front; i < records.length - back; i++) spare.set(records[i].parsed.text, records[i].parsed);
+
+    const next: SliceRecord[] = new Array(count);
+    let deviceBefore: DeviceName | null = null;
+    let line = 0;
+    for (let i = 0; i < count; i++) {
+      const old = i < front ? records[i] : i >= count - back ? records[records.length - (count - i)] : undefined;
+      const parsed = reuseOrParse(text, starts[i], starts[i + 1], deviceBefore, old, spare);
+      if (parsed.internalError) return fallBack(text);
+      const same = old && old.parsed === parsed;
+      next[i] = { start: starts[i], line, parsed, checked: same ? old.checked : null, published: same && old.start === starts[i] && old.line === line ? old.published : null };
+      deviceBefore = parsed.deviceAfter;
+      line += parsed.lines;
+    }
+
+    const file = summarize(next, summary);
+    summary = file;
+    const topScope = new Map<string, Definition>();
+    let letIndex = 0;
+    let state = freeze(initialCheckState(file.env), 200_000, file.env);
+    for (let i = 0; i < count; i++) {
+      const r = next[i];
+      const c = r.checked;
+      if (c && !r.parsed.includes && c.fileKey === file.key && c.entry.key === state.key && (!c.quotesOwnLines || c.lineBase === r.line)) {
+        state = c.exit;
+        for (const l of r.parsed.lets) topScope.set(l.name, file.lets[letIndex++].def);
+        continue;
+      }
+      const running = thaw(state);
+      const scope: SliceScope = { lineBase: r.line, procs: file.procs, firstLets: file.firstLets, broken: file.broken, topScope, comparisonsLeft: state.comparisonsLeft };
+      const program = { uri, text: r.parsed.text, statements: r.parsed.statements, comments: [], diagnostics: r.parsed.parseDiagnostics, lineStarts: [] };
+      const checks = checkSlice(program, options, running, file);
+      const scopeDiagnostics = resolveSlice(r.parsed.statements, r.parsed.text, scope);
+      letIndex += r.parsed.lets.length;
+      const exit = freeze(running, scope.comparisonsLeft, file.env);
+      const diagnostics = [...r.parsed.parseDiagnostics, ...checks, ...scopeDiagnostics].sort(byPosition);
+      next[i] = {
+        ...r, published: null,
+        checked: { fileKey: file.key, entry: state, exit, lineBase: r.line, quotesOwnLines: scopeDiagnostics.some((d) => SCOPE_LINE_QUOTES.has(d.code)), diagnostics },
+      };
+      state = exit;
+    }
+    records = next;
+
+    // Names that included files define silence scope diagnostics anywhere in the file, as in `check`.
+    const included = state.includedNames.length > 0 ? thaw(state).included : null;
+    const out: Diagnostic[] = [];
+    for (let i = 0; i < count; i++) {
+      const r = next[i];
+      const local = r.checked!.diagnostics;
+      if (local.length === 0) continue;
+      if (included) {
+        for (const d of local) {
+          if (!silencedByIncludes(d.code, r.parsed.text.slice(d.span.start, d.span.end), included)) out.push(shiftDiagnostic(d, r.start, r.line));
+        }
+        continue;
+      }
+      let published = r.published;
+      if (!published) {
+        published = local.map((d) => shiftDiagnostic(d, r.start, r.line));
+        next[i] = { ...r, published };
+      }
+      for (const d of published) out.push(d);
+    }
+    return out;
+  }
+
+  function fallBack(text: string): Diagnostic[] {
+    records = [];
+    summary = null;
+    // What `analyze` does (not imported from ./index, which re-exports this module).
+    const program = parse(text, uri);
+    return [...program.diagnostics, ...check(program, options)].sort(byPosition);
+  }
+
+  return {
+    update(text: string): Diagnostic[] {
+      try {
+        return update(text);
+      } catch {
+        // A front-end bug must not cost the editor its diagnostics: the whole-file path reports it as a diagnostic.
+        return fallBack(text);
+      }
+    },
+  };
+}
