@@ -106,14 +106,39 @@ export function eqSync(vm: VmState): void {
   }
 }
 
-/** Writes one entry (generation << 31 | eisn) at qaddr + 4·index and advances; wraps flip the generation. */
-export function enqueue(vm: VmState, q: XiveQueueState, eisn: number): void {
+/**
+ * The guest page a queue last wrote to, remembered on the queue so that an
+ * enqueue skips the page-map lookup. Valid while the queue still points into
+ * that page of that memory map: pages are only ever added to the map, never
+ * replaced or removed, so a page found once stays the page. Kept as a
+ * non-enumerable property: snapshots (structuredClone), JSON and deep
+ * equality do not see it, and a cloned queue starts without it.
+ */
+interface QueuePageCache {
+  readonly pages: Map<number, Uint32Array>;
+  readonly pageNo: number;
+  readonly page: Uint32Array;
+}
+type QueueWithPageCache = XiveQueueState & { pageCache?: QueuePageCache };
+
+function queuePage(vm: VmState, q: QueueWithPageCache): Uint32Array {
   const pageNo = Math.floor(q.qaddr / 65536);
+  const cached = q.pageCache;
+  if (cached !== undefined && cached.pageNo === pageNo && cached.pages === vm.memory.pages) return cached.page;
   let page = vm.memory.pages.get(pageNo);
   if (page === undefined) {
     page = new Uint32Array(WORDS_PER_PAGE);
     vm.memory.pages.set(pageNo, page);
   }
+  const entry: QueuePageCache = { pages: vm.memory.pages, pageNo, page };
+  if (cached === undefined) Object.defineProperty(q, 'pageCache', { value: entry, writable: true, enumerable: false, configurable: true });
+  else q.pageCache = entry;
+  return page;
+}
+
+/** Writes one entry (generation << 31 | eisn) at qaddr + 4·index and advances; wraps flip the generation. */
+export function enqueue(vm: VmState, q: XiveQueueState, eisn: number): void {
+  const page = queuePage(vm, q);
   page[q.index] = ((q.toggle << 31) | (eisn & 0x7fffffff)) >>> 0;
   q.index++;
   if (q.index === KVM_QUEUE_ENTRIES) {
