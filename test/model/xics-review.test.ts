@@ -6,47 +6,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  createDevice, createVm, enableCap, getAttr, getOneReg, hcall, HcallName, irqLine, rtas, setAttr, setOneReg, VmState, XICS_GRP,
-} from '../../src/model';
-
-type Kind = 'xics' | 'xics-pr' | 'xics-on-xive';
-
-function vmWith(kind: Kind): VmState {
-  const vm = createVm();
-  assert.ok(createDevice(vm, kind).ok);
-  assert.ok(enableCap(vm, 0, { server: 0 }).ok);
-  return vm;
-}
-function icp(vm: VmState, vcpu = 0): bigint {
-  const r = getOneReg(vm, vcpu, 'icp');
-  assert.ok(r.ok, r.ok ? '' : r.reason);
-  return r.value;
-}
-function source(vm: VmState, irq: number): bigint {
-  const r = getAttr(vm, XICS_GRP.SOURCES, BigInt(irq));
-  assert.ok(r.ok, r.ok ? '' : r.reason);
-  return r.value.kind === 'word' ? r.value.word : -1n;
-}
-function setSource(vm: VmState, irq: number, word: bigint): void {
-  const r = setAttr(vm, XICS_GRP.SOURCES, BigInt(irq), { kind: 'word', word });
-  assert.ok(r.ok, r.ok ? '' : r.reason);
-}
-function call(vm: VmState, name: HcallName, ...args: bigint[]): readonly bigint[] {
-  const r = hcall(vm, 0, name, args);
-  assert.equal(r.ret, 'H_SUCCESS', r.reason);
-  return r.r;
-}
-function rtasOk(vm: VmState, name: string, ...args: number[]): readonly number[] {
-  const r = rtas(vm, name, args);
-  assert.equal(r.status, 0, r.reason);
-  return r.rets;
-}
+import { enableCap, hcall, irqLine, rtas, setOneReg, VmState } from '../../src/model';
+import { hcallOk, icp, rtasOk, setSource, source, xicsVm } from './fixtures';
 
 // ---- XICS-on-XIVE RTAS (book3s_xive.c) ----
 test('xics-on-xive ibm,set-xive to a missing server fails (-3) but still unmasks at the new priority (kvmppc_xive_set_xive: xive_finish_unmask runs whatever xive_target_interrupt returned)', () => {
-  const vm = vmWith('xics-on-xive');
-  call(vm, 'H_CPPR', 0xffn);
+  const vm = xicsVm('xics-on-xive');
+  hcallOk(vm, 'H_CPPR', 0xffn);
   setSource(vm, 0x1000, 0x0000000500000000n); // server 0, priority 5: targeted
   rtasOk(vm, 'ibm,int-off', 0x1000);
   assert.deepEqual(rtasOk(vm, 'ibm,get-xive', 0x1000), [0, 0xff]);
@@ -56,13 +22,13 @@ test('xics-on-xive ibm,set-xive to a missing server fails (-3) but still unmasks
   // guest_priority and saved_priority took 4; act_server stayed 0; the held trigger fired there.
   assert.deepEqual(rtasOk(vm, 'ibm,get-xive', 0x1000), [0, 4]);
   assert.equal(source(vm, 0x1000) & 0xff_0000_0000n, 0x04_0000_0000n);
-  assert.deepEqual(call(vm, 'H_XIRR'), [0xff001000n]);
+  assert.deepEqual(hcallOk(vm, 'H_XIRR'), [0xff001000n]);
 });
 
 // ---- Legacy rules without a test so far ----
 for (const kind of ['xics', 'xics-pr'] as const) {
   test(`KVM_IRQ_LINE level normalisation (ics_deliver_irq): SET/SET_LEVEL → 1, UNSET → 0, other non-zero values act as 1 (${kind})`, () => {
-    const vm = vmWith(kind);
+    const vm = xicsVm(kind);
     setSource(vm, 0x1000, 0x0000000500000000n); // MSI
     setSource(vm, 0x1200, 0x0000010500000000n); // LSI
     // An MSI ignores level 0 and UNSET; SET triggers; 2 behaves as 1 (P → PQ).
@@ -83,16 +49,16 @@ for (const kind of ['xics', 'xics-pr'] as const) {
   });
 
   test(`Down-CPPR presents a waiting IPI: MFRR < new CPPR and MFRR ≤ PPRI latch XISR 2 (icp_down_cppr) (${kind})`, () => {
-    const vm = vmWith(kind);
-    call(vm, 'H_CPPR', 3n);
-    call(vm, 'H_IPI', 0n, 4n); // 4 is not more favoured than CPPR 3: only stored
+    const vm = xicsVm(kind);
+    hcallOk(vm, 'H_CPPR', 3n);
+    hcallOk(vm, 'H_IPI', 0n, 4n); // 4 is not more favoured than CPPR 3: only stored
     assert.equal(icp(vm), 0x0300000004ff0000n);
-    call(vm, 'H_CPPR', 0xffn);
+    hcallOk(vm, 'H_CPPR', 0xffn);
     assert.equal(icp(vm), 0xff00000204040000n);
   });
 
   test(`a trigger for a server without an ICP is dropped before the masked check: P set, no masked_pending (icp_deliver_irq) (${kind})`, () => {
-    const vm = vmWith(kind);
+    const vm = xicsVm(kind);
     setSource(vm, 0x1000, 0x000000ff00000009n); // priority 0xff lets server 9 through SET
     irqLine(vm, 0x1000, 1);
     // MASKED | PRESENTED, not PENDING: the ICP lookup failed first.
@@ -101,7 +67,7 @@ for (const kind of ['xics', 'xics-pr'] as const) {
   });
 
   test(`a resend follows the source's current server: set-xive to MASKED keeps resend, the scan on the old ICP re-targets it (icp_deliver_irq re-lookup) (${kind})`, () => {
-    const vm = vmWith(kind);
+    const vm = xicsVm(kind);
     assert.ok(enableCap(vm, 1, { server: 1 }).ok);
     assert.equal(hcall(vm, 1, 'H_CPPR', [0xffn]).ret, 'H_SUCCESS');
     setSource(vm, 0x1000, 0x0000000500000000n);
@@ -109,7 +75,7 @@ for (const kind of ['xics', 'xics-pr'] as const) {
     assert.equal(source(vm, 0x1000), 0x00000c0500000000n);
     rtasOk(vm, 'ibm,set-xive', 0x1000, 1, 0xff); // write_xive keeps resend for MASKED
     assert.equal(source(vm, 0x1000), 0x00000eff00000001n);
-    call(vm, 'H_CPPR', 0xffn); // server 0's scan: the source now targets server 1 and is masked
+    hcallOk(vm, 'H_CPPR', 0xffn); // server 0's scan: the source now targets server 1 and is masked
     assert.equal(icp(vm, 0), 0xff000000ffff0000n);
     assert.equal(source(vm, 0x1000), 0x00000eff00000001n, 'masked_pending now holds it');
     rtasOk(vm, 'ibm,set-xive', 0x1000, 1, 4);
@@ -118,22 +84,22 @@ for (const kind of ['xics', 'xics-pr'] as const) {
   });
 
   test(`H_IPI and H_IPOLL on another server; an unknown server → H_PARAMETER (kvmppc_h_ipi, kvmppc_h_ipoll) (${kind})`, () => {
-    const vm = vmWith(kind);
+    const vm = xicsVm(kind);
     assert.ok(enableCap(vm, 1, { server: 1 }).ok);
     assert.equal(hcall(vm, 1, 'H_CPPR', [0xffn]).ret, 'H_SUCCESS');
-    call(vm, 'H_IPI', 1n, 5n);
+    hcallOk(vm, 'H_IPI', 1n, 5n);
     assert.equal(icp(vm, 1), 0xff00000205050000n);
     assert.equal(icp(vm, 0), 0x00000000ffff0000n);
-    assert.deepEqual(call(vm, 'H_IPOLL', 1n), [0xff000002n, 5n]);
+    assert.deepEqual(hcallOk(vm, 'H_IPOLL', 1n), [0xff000002n, 5n]);
     assert.equal(hcall(vm, 0, 'H_IPI', [7n, 5n]).ret, 'H_PARAMETER');
     assert.equal(hcall(vm, 0, 'H_IPOLL', [7n]).ret, 'H_PARAMETER');
     // The lookup takes a u32 server number: 2^32 + 1 is server 1.
-    assert.deepEqual(call(vm, 'H_IPOLL', 0x1_0000_0001n), [0xff000002n, 5n]);
+    assert.deepEqual(hcallOk(vm, 'H_IPOLL', 0x1_0000_0001n), [0xff000002n, 5n]);
   });
 }
 
 test('xics-on-xive ibm,set-xive with priority 0xff still re-targets a targeted source to the new server; a missing server → -3, masked anyway (kvmppc_xive_set_xive: new_act_prio = act_priority)', () => {
-  const vm = vmWith('xics-on-xive');
+  const vm = xicsVm('xics-on-xive');
   assert.ok(enableCap(vm, 1, { server: 1 }).ok);
   setSource(vm, 0x1000, 0x0000000500000000n); // targeted at server 0, priority 5
   rtasOk(vm, 'ibm,set-xive', 0x1000, 1, 0xff);
@@ -152,7 +118,7 @@ test('xics-on-xive ibm,set-xive with priority 0xff still re-targets a targeted s
 });
 
 test('xics-on-xive SOURCES set first untargets the source (act_priority := MASKED): priority 0xff or an unknown server leaves it untargeted, so int-on fails (xive_set_source)', () => {
-  const vm = vmWith('xics-on-xive');
+  const vm = xicsVm('xics-on-xive');
   setSource(vm, 0x1000, 0x0000000500000000n); // targeted
   rtasOk(vm, 'ibm,int-off', 0x1000);
   rtasOk(vm, 'ibm,int-on', 0x1000);
@@ -165,89 +131,89 @@ test('xics-on-xive SOURCES set first untargets the source (act_priority := MASKE
 });
 
 test('xics-on-xive KVM_IRQ_LINE (kvmppc_xive_set_irq): SET triggers an LSI without asserting it; deassert leaves P until the EOI', () => {
-  const vm = vmWith('xics-on-xive');
-  call(vm, 'H_CPPR', 0xffn);
+  const vm = xicsVm('xics-on-xive');
+  hcallOk(vm, 'H_CPPR', 0xffn);
   setSource(vm, 0x1200, 0x0000010500000000n); // LSI, server 0, priority 5
   irqLine(vm, 0x1200, 0xffffffff); // KVM_INTERRUPT_SET: a trigger, the line is not asserted
-  assert.deepEqual(call(vm, 'H_XIRR'), [0xff001200n]);
-  call(vm, 'H_EOI', 0xff001200n); // ESB EOI; not asserted: no re-trigger
-  assert.deepEqual(call(vm, 'H_XIRR'), [0xff000000n]);
+  assert.deepEqual(hcallOk(vm, 'H_XIRR'), [0xff001200n]);
+  hcallOk(vm, 'H_EOI', 0xff001200n); // ESB EOI; not asserted: no re-trigger
+  assert.deepEqual(hcallOk(vm, 'H_XIRR'), [0xff000000n]);
   irqLine(vm, 0x1200, 1); // level 1 on an LSI asserts, then triggers
   assert.equal(source(vm, 0x1200), 0x0000050500000000n);
   irqLine(vm, 0x1200, 0); // deassert only clears `asserted`: the ESB keeps P
   assert.equal(source(vm, 0x1200), 0x0000050500000000n, 'PENDING (saved P) survives the deassert');
-  assert.deepEqual(call(vm, 'H_XIRR'), [0xff001200n]);
-  call(vm, 'H_EOI', 0xff001200n);
+  assert.deepEqual(hcallOk(vm, 'H_XIRR'), [0xff001200n]);
+  hcallOk(vm, 'H_EOI', 0xff001200n);
   assert.equal(source(vm, 0x1200), 0x0000010500000000n);
-  assert.deepEqual(call(vm, 'H_XIRR'), [0xff000000n]);
+  assert.deepEqual(hcallOk(vm, 'H_XIRR'), [0xff000000n]);
 });
 
 test('xics-on-xive H_EOI of a still-asserted LSI: ESB EOI, then a fresh trigger (xive_vm_h_eoi)', () => {
-  const vm = vmWith('xics-on-xive');
-  call(vm, 'H_CPPR', 0xffn);
+  const vm = xicsVm('xics-on-xive');
+  hcallOk(vm, 'H_CPPR', 0xffn);
   setSource(vm, 0x1200, 0x0000010500000000n);
   irqLine(vm, 0x1200, 1);
-  assert.deepEqual(call(vm, 'H_XIRR'), [0xff001200n]);
-  call(vm, 'H_EOI', 0xff001200n);
-  assert.deepEqual(call(vm, 'H_XIRR'), [0xff001200n], 'the asserted line fired again');
+  assert.deepEqual(hcallOk(vm, 'H_XIRR'), [0xff001200n]);
+  hcallOk(vm, 'H_EOI', 0xff001200n);
+  assert.deepEqual(hcallOk(vm, 'H_XIRR'), [0xff001200n], 'the asserted line fired again');
 });
 
 test('xics-on-xive ICP_STATE set with an LSI in XISR re-triggers it without asserting the line (xive_restore_pending_irq → xive_irq_trigger)', () => {
-  const vm = vmWith('xics-on-xive');
+  const vm = xicsVm('xics-on-xive');
   setSource(vm, 0x1200, 0x0000010500000000n);
   assert.ok(setOneRegIcp(vm, 0xff001200ff050000n));
-  assert.deepEqual(call(vm, 'H_XIRR'), [0xff001200n]);
-  call(vm, 'H_EOI', 0xff001200n);
-  assert.deepEqual(call(vm, 'H_XIRR'), [0xff000000n], 'not asserted: the EOI does not fire it again');
+  assert.deepEqual(hcallOk(vm, 'H_XIRR'), [0xff001200n]);
+  hcallOk(vm, 'H_EOI', 0xff001200n);
+  assert.deepEqual(hcallOk(vm, 'H_XIRR'), [0xff000000n], 'not asserted: the EOI does not fire it again');
 });
 function setOneRegIcp(vm: VmState, word: bigint): boolean {
   return setOneReg(vm, 0, 'icp', word).ok;
 }
 
 test('xics-on-xive connect packs the server like the XIVE device: ≥ KVM_MAX_VCPUS is VP 0 and collides with server 0 (kvmppc_xive_compute_vp_id)', () => {
-  const vm = vmWith('xics-on-xive');
+  const vm = xicsVm('xics-on-xive');
   const r = enableCap(vm, 1, { server: 2048 });
   assert.equal(r.ok ? 'ok' : r.errno, 'EEXIST');
-  const legacy = vmWith('xics');
+  const legacy = xicsVm('xics');
   assert.ok(enableCap(legacy, 1, { server: 2048 }).ok, 'the legacy ICP only compares server numbers');
 });
 
 test('xics-on-xive H_EOI while masked only clears the saved P; int-on then fires the queued trigger (xive_vm_h_eoi "EOI on saved P", xive_finish_unmask)', () => {
-  const vm = vmWith('xics-on-xive');
-  call(vm, 'H_CPPR', 0xffn);
+  const vm = xicsVm('xics-on-xive');
+  hcallOk(vm, 'H_CPPR', 0xffn);
   setSource(vm, 0x1000, 0x0000000500000000n);
   irqLine(vm, 0x1000, 1);
-  assert.deepEqual(call(vm, 'H_XIRR'), [0xff001000n]);
+  assert.deepEqual(hcallOk(vm, 'H_XIRR'), [0xff001000n]);
   irqLine(vm, 0x1000, 1); // P → PQ while being handled
   rtasOk(vm, 'ibm,int-off', 0x1000);
-  call(vm, 'H_EOI', 0xff001000n);
-  assert.deepEqual(call(vm, 'H_XIRR'), [0xff000000n], 'nothing is presented while masked');
+  hcallOk(vm, 'H_EOI', 0xff001000n);
+  assert.deepEqual(hcallOk(vm, 'H_XIRR'), [0xff000000n], 'nothing is presented while masked');
   rtasOk(vm, 'ibm,int-on', 0x1000);
-  assert.deepEqual(call(vm, 'H_XIRR'), [0xff001000n], 'the queued trigger fires on unmask');
+  assert.deepEqual(hcallOk(vm, 'H_XIRR'), [0xff001000n], 'the queued trigger fires on unmask');
 });
 
 test('xics-on-xive unmask does not look at the LSI line: an asserted LSI EOId while masked is not re-fired by int-on (xive_finish_unmask only replays a saved Q)', () => {
-  const vm = vmWith('xics-on-xive');
-  call(vm, 'H_CPPR', 0xffn);
+  const vm = xicsVm('xics-on-xive');
+  hcallOk(vm, 'H_CPPR', 0xffn);
   setSource(vm, 0x1200, 0x0000010500000000n);
   irqLine(vm, 0x1200, 1);
-  assert.deepEqual(call(vm, 'H_XIRR'), [0xff001200n]);
+  assert.deepEqual(hcallOk(vm, 'H_XIRR'), [0xff001200n]);
   rtasOk(vm, 'ibm,int-off', 0x1200);
-  call(vm, 'H_EOI', 0xff001200n); // masked: clears the saved P only, no LSI re-trigger
+  hcallOk(vm, 'H_EOI', 0xff001200n); // masked: clears the saved P only, no LSI re-trigger
   rtasOk(vm, 'ibm,int-on', 0x1200);
-  assert.deepEqual(call(vm, 'H_XIRR'), [0xff000000n]);
+  assert.deepEqual(hcallOk(vm, 'H_XIRR'), [0xff000000n]);
   // The next assertion edge fires it again.
   irqLine(vm, 0x1200, 1);
-  assert.deepEqual(call(vm, 'H_XIRR'), [0xff001200n]);
+  assert.deepEqual(hcallOk(vm, 'H_XIRR'), [0xff001200n]);
 });
 
 test('xics-on-xive H_IPOLL sets only r4 (xive_vm_h_ipoll); the legacy one also returns MFRR in r5 (kvmppc_h_ipoll)', () => {
-  const xive = vmWith('xics-on-xive');
-  call(xive, 'H_CPPR', 0xffn);
-  call(xive, 'H_IPI', 0n, 5n);
-  assert.deepEqual(call(xive, 'H_IPOLL', 0n), [0xff000002n]);
-  const legacy = vmWith('xics-pr');
-  call(legacy, 'H_CPPR', 0xffn);
-  call(legacy, 'H_IPI', 0n, 5n);
-  assert.deepEqual(call(legacy, 'H_IPOLL', 0n), [0xff000002n, 5n]);
+  const xive = xicsVm('xics-on-xive');
+  hcallOk(xive, 'H_CPPR', 0xffn);
+  hcallOk(xive, 'H_IPI', 0n, 5n);
+  assert.deepEqual(hcallOk(xive, 'H_IPOLL', 0n), [0xff000002n]);
+  const legacy = xicsVm('xics-pr');
+  hcallOk(legacy, 'H_CPPR', 0xffn);
+  hcallOk(legacy, 'H_IPI', 0n, 5n);
+  assert.deepEqual(hcallOk(legacy, 'H_IPOLL', 0n), [0xff000002n, 5n]);
 });

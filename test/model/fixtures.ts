@@ -1,0 +1,64 @@
+/**
+ * Set-up shared by the model tests: unwrapping results, ready-made VMs and the
+ * small wrappers the XICS and XIVE suites call their hcalls, RTAS calls and
+ * attributes through.
+ */
+import assert from 'node:assert/strict';
+import {
+  createDevice, createVm, enableCap, getAttr, getOneReg, hcall, HcallName, Result, rtas, setAttr, VmState, XICS_GRP,
+} from '../../src/model';
+
+/** The value of a successful result; fails the test with the errno otherwise. */
+export function must<T>(r: Result<T>): T {
+  if (!r.ok) assert.fail(`${r.errno}: ${r.reason}`);
+  return r.value;
+}
+
+/** A one-word attribute value. */
+export const word = (w: bigint) => ({ kind: 'word', word: w }) as const;
+
+// ---- XICS: legacy `xics` (real mode), `xics-pr` (virtual mode), `xics-on-xive` ----
+
+export type XicsKind = 'xics' | 'xics-pr' | 'xics-on-xive';
+
+/** A VM with a `kind` device and vCPU 0 connected as server 0. */
+export function xicsVm(kind: XicsKind): VmState {
+  const vm = createVm();
+  assert.ok(createDevice(vm, kind).ok);
+  assert.ok(enableCap(vm, 0, { server: 0 }).ok);
+  return vm;
+}
+
+/** The ICP one-reg of a vCPU. */
+export function icp(vm: VmState, vcpu = 0): bigint {
+  const r = getOneReg(vm, vcpu, 'icp');
+  assert.ok(r.ok, r.ok ? '' : r.reason);
+  return r.value;
+}
+
+/** The KVM_DEV_XICS_GRP_SOURCES word of a source. */
+export function source(vm: VmState, irq: number): bigint {
+  const r = getAttr(vm, XICS_GRP.SOURCES, BigInt(irq));
+  assert.ok(r.ok, r.ok ? '' : r.reason);
+  assert.equal(r.value.kind, 'word');
+  return r.value.kind === 'word' ? r.value.word : -1n;
+}
+
+export function setSource(vm: VmState, irq: number, word: bigint): void {
+  const r = setAttr(vm, XICS_GRP.SOURCES, BigInt(irq), { kind: 'word', word });
+  assert.ok(r.ok, r.ok ? '' : r.reason);
+}
+
+/** An hcall from vCPU 0 that must return H_SUCCESS: its return registers. */
+export function hcallOk(vm: VmState, name: HcallName, ...args: bigint[]): readonly bigint[] {
+  const r = hcall(vm, 0, name, args);
+  assert.equal(r.ret, 'H_SUCCESS', r.reason);
+  return r.r;
+}
+
+/** An RTAS call that must return status 0: its return values. */
+export function rtasOk(vm: VmState, name: string, ...args: number[]): readonly number[] {
+  const r = rtas(vm, name, args);
+  assert.equal(r.status, 0, r.reason);
+  return r.rets;
+}
