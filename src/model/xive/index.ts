@@ -149,9 +149,13 @@ function ackResult(v: number): Result<bigint> {
   return row[cppr] ?? (row[cppr] = { ok: true, value: BigInt(v) });
 }
 
-/** value & 0xff as a number, without BigInt arithmetic (which allocates) for the usual in-range byte. */
+/**
+ * value & 0xff as a number, without BigInt arithmetic (which allocates) for
+ * the usual in-range byte: only a bigint in 0..255 converts to a number in 0..255.
+ */
 function lowByte(value: bigint): number {
-  return value >= 0n && value <= 0xffn ? Number(value) : Number(value & 0xffn);
+  const n = Number(value);
+  return n >= 0 && n <= 0xff ? n : Number(value & 0xffn);
 }
 
 function timaPageProblem(offset: number): Result<never> | null {

@@ -122,9 +122,15 @@ interface QueuePageCache {
 type QueueWithPageCache = XiveQueueState & { pageCache?: QueuePageCache };
 
 function queuePage(vm: VmState, q: QueueWithPageCache): Uint32Array {
+  const cached = q.pageCache;
+  if (cached !== undefined && cached.pageNo === Math.floor(q.qaddr / 65536) && cached.pages === vm.memory.pages) return cached.page;
+  return findQueuePage(vm, q);
+}
+
+/** queuePage's miss: the page from the map (created zeroed when new), then remembered. */
+function findQueuePage(vm: VmState, q: QueueWithPageCache): Uint32Array {
   const pageNo = Math.floor(q.qaddr / 65536);
   const cached = q.pageCache;
-  if (cached !== undefined && cached.pageNo === pageNo && cached.pages === vm.memory.pages) return cached.page;
   let page = vm.memory.pages.get(pageNo);
   if (page === undefined) {
     page = new Uint32Array(WORDS_PER_PAGE);
