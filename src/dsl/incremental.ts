@@ -30,42 +30,41 @@ export interface IncrementalAnalyzer {
   update(text: string): Diagnostic[];
 }
 
-/** A slice ends at a safe line end once it has this many lines and the line is an anchor (see `isAnchor`). */
-const MIN_SLICE_LINES = 8;
-/** ... and at the first safe line end after this many lines whatever the content. */
-const MAX_SLICE_LINES = 128;
+/** A slice ends at the first safe line end after this many lines whatever the content (see `scanSlices`). */
+const MAX_SLICE_LINES = 64;
 
 /**
- * Where each slice starts (offsets of line starts), plus `text.length` last.
- * A line end is safe when every bracket opened since the slice started is
- * closed (counted per kind, a stray closer counting as nothing, which
+ * Slice boundaries of `text` from `from` (itself a boundary): calls `boundary`
+ * with the start of each next slice (and `text.length` last) until it answers
+ * true. A line end is safe when every bracket opened since the slice started
+ * is closed (counted per kind, a stray closer counting as nothing, which
  * over-approximates the parser's own recovery) and the next significant
- * character is not the `{` of an Allman-style block. Slice ends are chosen
- * by content (a line whose length is a multiple of 4), so an edit moves at
- * most the slice it is in and its neighbour.
+ * character is not the `{` of an Allman-style block. A slice ends at a safe
+ * line end when the line's hash is an anchor (about one line in 16), so where
+ * slices end depends only on nearby content: after an edit the slicing falls
+ * back into step with the previous one at the next anchor.
  */
-export function sliceStarts(text: string): number[] {
-  const starts = [0];
+export function scanSlices(text: string, from: number, boundary: (start: number) => boolean): void {
   const n = text.length;
   let brace = 0;
   let bracket = 0;
   let paren = 0;
   let lines = 0;
-  let lineStart = 0;
-  let i = 0;
+  let hash = 0;
+  let i = from;
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === 10) {
       i++;
       lines++;
-      if (brace === 0 && bracket === 0 && paren === 0 && i < n && lines >= MIN_SLICE_LINES &&
-        (lines >= MAX_SLICE_LINES || isAnchor(i - 1 - lineStart)) && nextSignificant(text, i) !== 123) {
-        starts.push(i);
+      if (brace === 0 && bracket === 0 && paren === 0 && i < n && ((hash & 15) === 0 || lines >= MAX_SLICE_LINES) && nextSignificant(text, i) !== 123) {
+        if (boundary(i)) return;
         lines = 0;
       }
-      lineStart = i;
+      hash = 0;
       continue;
     }
+    hash = (Math.imul(hash, 31) + c) | 0;
     if (c === 35) { // '#' to the end of the line
       while (i < n && text.charCodeAt(i) !== 10) i++;
       continue;
@@ -89,12 +88,17 @@ export function sliceStarts(text: string): number[] {
     else if (c === 41) { if (paren > 0) paren--; }
     i++;
   }
-  starts.push(n);
-  return starts;
+  boundary(n);
 }
 
-function isAnchor(lineLength: number): boolean {
-  return (lineLength & 3) === 0;
+/** Where each slice of `text` starts, plus `text.length` last. */
+export function sliceStarts(text: string): number[] {
+  const starts = [0];
+  scanSlices(text, 0, (start) => {
+    starts.push(start);
+    return false;
+  });
+  return starts;
 }
 
 /** The first character at or after `i` that is not blank, a line end or in a comment; -1 at the end. */
@@ -281,50 +285,69 @@ function shiftDiagnostic(d: Diagnostic, offset: number, line: number): Diagnosti
 export function createIncrementalAnalyzer(uri = 'untitled.irq', options: CheckOptions = {}): IncrementalAnalyzer {
   let records: SliceRecord[] = [];
   let summary: FileSummary | null = null;
-
-  function reuseOrParse(text: string, start: number, end: number, deviceBefore: DeviceName | null, old: SliceRecord | undefined,
-    spare: Map<string, ParsedSlice>): ParsedSlice {
-    if (old && old.parsed.deviceBefore === deviceBefore) return old.parsed;
-    const sliceText = old ? old.parsed.text : text.slice(start, end);
-    const cached = spare.get(sliceText);
-    if (cached && cached.deviceBefore === deviceBefore) return cached;
-    return parseRecordSlice(sliceText, uri, deviceBefore);
-  }
+  let lastOutput: Diagnostic[] = [];
 
   function update(text: string): Diagnostic[] {
-    const starts = sliceStarts(text);
-    const count = starts.length - 1;
-    // Slices unchanged at the front and at the back keep their records (compared in place, no copies).
+    // Slices unchanged at the front keep their records (compared in place, no copies) ...
     let front = 0;
-    while (front < count && front < records.length) {
-      const old = records[front];
-      const start = starts[front];
-      if (old.start !== start || starts[front + 1] - start !== old.parsed.text.length || !text.startsWith(old.parsed.text, start)) break;
-      front++;
+    while (front < records.length && text.startsWith(records[front].parsed.text, records[front].start)) front++;
+    if (front === records.length && records.length > 0 && text.length === records[front - 1].start + records[front - 1].parsed.text.length &&
+      !records.some((r) => r.parsed.includes)) return lastOutput;
+    // ... except the last one or more: whether a slice ends where it did depends on the first significant character after it.
+    front = Math.max(0, front - 1);
+    while (front > 0 && nextSignificant(records[front].parsed.text, 0) === -1) front--;
+    const rescanFrom = front < records.length ? records[front].start : 0;
+    // Slices unchanged at the back, shifted by the edit's length change.
+    const oldLength = records.length > 0 ? records[records.length - 1].start + records[records.length - 1].parsed.text.length : 0;
+    const delta = text.length - oldLength;
+    let firstBack = records.length;
+    while (firstBack > front) {
+      const old = records[firstBack - 1];
+      const at = old.start + delta;
+      if (at < rescanFrom || !text.startsWith(old.parsed.text, at)) break;
+      firstBack--;
     }
-    let back = 0;
-    while (back < count - front && back < records.length - front) {
-      const old = records[records.length - 1 - back];
-      const i = count - 1 - back;
-      if (starts[i + 1] - starts[i] !== old.parsed.text.length || !text.startsWith(old.parsed.text, starts[i])) break;
-      back++;
-    }
+    // Re-slice from `rescanFrom` until the slicing meets a boundary of the unchanged back.
+    const middle: number[] = [rescanFrom];
+    let resume = records.length;
+    let k = firstBack;
+    scanSlices(text, rescanFrom, (start) => {
+      while (k < records.length && records[k].start + delta < start) k++;
+      middle.push(start);
+      if (k < records.length && records[k].start + delta === start) {
+        resume = k;
+        return true;
+      }
+      return false;
+    });
     // Slices in between may still match a previous slice of the same text (a moved or repeated block).
     const spare = new Map<string, ParsedSlice>();
-    for (let i = front; i < records.length - back; i++) spare.set(records[i].parsed.text, records[i].parsed);
+    for (let i = front; i < resume; i++) spare.set(records[i].parsed.text, records[i].parsed);
 
-    const next: SliceRecord[] = new Array(count);
+    const next: SliceRecord[] = [];
     let deviceBefore: DeviceName | null = null;
     let line = 0;
-    for (let i = 0; i < count; i++) {
-      const old = i < front ? records[i] : i >= count - back ? records[records.length - (count - i)] : undefined;
-      const parsed = reuseOrParse(text, starts[i], starts[i + 1], deviceBefore, old, spare);
+    const keep = (old: SliceRecord, start: number): boolean => {
+      const parsed: ParsedSlice = old.parsed.deviceBefore === deviceBefore ? old.parsed : parseRecordSlice(old.parsed.text, uri, deviceBefore);
+      if (parsed.internalError) return false;
+      const same = old.parsed === parsed;
+      next.push({ start, line, parsed, checked: same ? old.checked : null, published: same && old.start === start && old.line === line ? old.published : null });
+      deviceBefore = parsed.deviceAfter;
+      line += parsed.lines;
+      return true;
+    };
+    for (let i = 0; i < front; i++) if (!keep(records[i], records[i].start)) return fallBack(text);
+    for (let i = 0; i + 1 < middle.length; i++) {
+      const sliceText = text.slice(middle[i], middle[i + 1]);
+      const cached = spare.get(sliceText);
+      const parsed: ParsedSlice = cached && cached.deviceBefore === deviceBefore ? cached : parseRecordSlice(sliceText, uri, deviceBefore);
       if (parsed.internalError) return fallBack(text);
-      const same = old && old.parsed === parsed;
-      next[i] = { start: starts[i], line, parsed, checked: same ? old.checked : null, published: same && old.start === starts[i] && old.line === line ? old.published : null };
+      next.push({ start: middle[i], line, parsed, checked: null, published: null });
       deviceBefore = parsed.deviceAfter;
       line += parsed.lines;
     }
+    for (let i = resume; i < records.length; i++) if (!keep(records[i], records[i].start + delta)) return fallBack(text);
+    const count = next.length;
 
     const file = summarize(next, summary);
     summary = file;
@@ -375,12 +398,14 @@ export function createIncrementalAnalyzer(uri = 'untitled.irq', options: CheckOp
       }
       for (const d of published) out.push(d);
     }
+    lastOutput = out;
     return out;
   }
 
   function fallBack(text: string): Diagnostic[] {
     records = [];
     summary = null;
+    lastOutput = [];
     // What `analyze` does (not imported from ./index, which re-exports this module).
     const program = parse(text, uri);
     return [...program.diagnostics, ...check(program, options)].sort(byPosition);
