@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import {
-  createDevice, createVm, enableCap, getAttr, getOneReg, hcall, HcallName, Result, rtas, setAttr, VmState, XICS_GRP,
+  createDevice, createVm, enableCap, getAttr, getOneReg, hcall, HcallName, HcallResult, Result, rtas, setAttr, VmState,
+  XICS_GRP, XIVE_GRP,
 } from '../../src/model';
 
 /** The value of a successful result; fails the test with the errno otherwise. */
@@ -61,4 +62,32 @@ export function rtasOk(vm: VmState, name: string, ...args: number[]): readonly n
   const r = rtas(vm, name, args);
   assert.equal(r.status, 0, r.reason);
   return r.rets;
+}
+
+// ---- XIVE native: QEMU's H_INT_* layer ----
+
+/** The guest page H_INT_SET_QUEUE_CONFIG is given. */
+export const QPAGE = 0x100000n;
+
+/**
+ * A XIVE native VM with vCPUs 0 and 1 connected as servers 0 and 1 and source
+ * 0x10 (MSI) declared; with `lsi`, source 0x11 (LSI) too.
+ */
+export function xiveGuestVm({ lsi = false }: { lsi?: boolean } = {}): VmState {
+  const vm = createVm();
+  must(createDevice(vm, 'xive'));
+  must(enableCap(vm, 0, { server: 0 }));
+  must(enableCap(vm, 1, { server: 1 }));
+  must(setAttr(vm, XIVE_GRP.SOURCE, 0x10n, word(0n)));
+  if (lsi) must(setAttr(vm, XIVE_GRP.SOURCE, 0x11n, word(1n)));
+  return vm;
+}
+
+/** An hcall from vCPU 0, whatever it returns. */
+export const call = (vm: VmState, name: HcallName, ...args: bigint[]): HcallResult => hcall(vm, 0, name, args);
+
+/** The return registers of an hcall that must have returned H_SUCCESS. */
+export function ok(r: HcallResult): bigint[] {
+  assert.equal(r.ret, 'H_SUCCESS', r.reason);
+  return [...r.r];
 }

@@ -7,36 +7,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  createDevice, createVm, enableCap, esbLoad, hcall, HcallName, HcallResult, inspectQueues, inspectSources, irqLine, Result, setAttr,
-  timaLoad, timaStore,
-  VmState, XIVE_GRP,
+  createDevice, createVm, enableCap, esbLoad, inspectQueues, inspectSources, irqLine, setAttr, timaLoad, timaStore, VmState, XIVE_GRP,
 } from '../../src/model';
-
-const word = (w: bigint) => ({ kind: 'word', word: w }) as const;
-const QPAGE = 0x100000n;
-
-function must<T>(r: Result<T>): T {
-  if (!r.ok) assert.fail(`${r.errno}: ${r.reason}`);
-  return r.value;
-}
-/** vCPUs 0 and 1 connected as servers 0 and 1; source 0x10 (MSI) declared. */
-function guestVm(): VmState {
-  const vm = createVm();
-  must(createDevice(vm, 'xive'));
-  must(enableCap(vm, 0, { server: 0 }));
-  must(enableCap(vm, 1, { server: 1 }));
-  must(setAttr(vm, XIVE_GRP.SOURCE, 0x10n, word(0n)));
-  return vm;
-}
-const call = (vm: VmState, name: HcallName, ...args: bigint[]): HcallResult => hcall(vm, 0, name, args);
-function ok(r: HcallResult): bigint[] {
-  assert.equal(r.ret, 'H_SUCCESS', r.reason);
-  return [...r.r];
-}
+import { call, must, ok, QPAGE, word, xiveGuestVm } from './fixtures';
 
 // ---- QEMU argument widths (spapr_xive.c) ----
 test('H_INT_* priority is a uint8_t for the reserved check and the END index (spapr_xive_priority_is_reserved, spapr_xive_target_to_end)', () => {
-  const vm = guestVm();
+  const vm = xiveGuestVm();
   // 0x106 truncates to 6: not reserved, and the END/KVM queue is priority 6.
   ok(call(vm, 'H_INT_SET_QUEUE_CONFIG', 1n, 1n, 0x106n, QPAGE, 16n));
   assert.deepEqual(ok(call(vm, 'H_INT_GET_QUEUE_INFO', 0n, 1n, 6n))[1], 16n);
@@ -51,7 +28,7 @@ test('H_INT_* priority is a uint8_t for the reserved check and the END index (sp
 });
 
 test('H_INT_* target is a uint32_t vCPU id (spapr_xive_target_to_end(uint32_t target, ...))', () => {
-  const vm = guestVm();
+  const vm = xiveGuestVm();
   ok(call(vm, 'H_INT_SET_QUEUE_CONFIG', 1n, 0x1_0000_0001n, 6n, QPAGE, 16n));
   assert.deepEqual(ok(call(vm, 'H_INT_GET_QUEUE_CONFIG', 0n, 1n, 6n)), [1n, QPAGE, 16n, 0n]);
   assert.deepEqual(ok(call(vm, 'H_INT_GET_QUEUE_INFO', 0n, 0xffff_ffff_0000_0001n, 6n))[1], 16n);
@@ -63,7 +40,7 @@ test('H_INT_* target is a uint32_t vCPU id (spapr_xive_target_to_end(uint32_t ta
 
 // ---- TIMA raw accesses (xive.c xive_tm_raw_read / xive_tm_raw_write) ----
 test('TIMA raw access to the user ring QW0 is invalid: loads read all-ones (xive_tm_raw_read excludes TM_QW0_USER)', () => {
-  const vm = guestVm();
+  const vm = xiveGuestVm();
   // QW0 bytes 0x00 and 0x08..0x0b are marked readable in the OS view, but the ring itself is refused.
   assert.equal(must(timaLoad(vm, 0, 4, 0x00)), 0xffffffffn);
   assert.equal(must(timaLoad(vm, 0, 8, 0x08)), 0xffffffffffffffffn);
@@ -72,7 +49,7 @@ test('TIMA raw access to the user ring QW0 is invalid: loads read all-ones (xive
 });
 
 test('TIMA raw accesses decode only offset & 0x3f: the four rings repeat below 2K (reg_offset = offset & TM_REG_OFFSET)', () => {
-  const vm = guestVm();
+  const vm = xiveGuestVm();
   must(timaStore(vm, 0, 1, 0x11, 5n));
   const os = must(timaLoad(vm, 0, 8, 0x10));
   assert.equal(os, 0x0005_0000_ff00_00ffn);
@@ -87,7 +64,7 @@ test('TIMA raw accesses decode only offset & 0x3f: the four rings repeat below 2
 
 // ---- KVM side: rules without a test so far ----
 function routedVm(lsi: boolean): VmState {
-  const vm = guestVm();
+  const vm = xiveGuestVm();
   must(setAttr(vm, XIVE_GRP.EQ_CONFIG, 6n, { kind: 'eq', eq: { flags: 1, qshift: 16, qaddr: QPAGE, qtoggle: 1, qindex: 0 } }));
   must(setAttr(vm, XIVE_GRP.SOURCE, 0x20n, word(lsi ? 1n : 0n)));
   must(setAttr(vm, XIVE_GRP.SOURCE_CONFIG, 0x20n, word((0x20n << 33n) | 6n)));
@@ -153,7 +130,7 @@ test('connect: below KVM_MAX_VCPUS the packed id is the server, checked against 
 });
 
 test('H_INT_SET_SOURCE_CONFIG with MASK and an unchanged target/priority/EISN: QEMU reports 0xff but KVM keeps routing (update_source_config no-op shortcut ignores the mask bit)', () => {
-  const vm = guestVm();
+  const vm = xiveGuestVm();
   ok(call(vm, 'H_INT_SET_QUEUE_CONFIG', 1n, 1n, 6n, QPAGE, 16n));
   ok(call(vm, 'H_INT_SET_SOURCE_CONFIG', 2n, 0x10n, 1n, 6n, 0x10n));
   ok(call(vm, 'H_INT_SET_SOURCE_CONFIG', 3n, 0x10n, 1n, 6n, 0x10n)); // MASK | SET_EISN, same routing
