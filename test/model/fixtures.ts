@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import {
-  createDevice, createVm, enableCap, getAttr, getOneReg, hcall, HcallName, HcallResult, Result, rtas, setAttr, VmState,
+  createDevice, createVm, enableCap, getAttr, getOneReg, hcall, HcallName, HcallResult, KvmPpcXiveEq, Result, rtas, setAttr, VmState,
   XICS_GRP, XIVE_GRP,
 } from '../../src/model';
 
@@ -90,4 +90,40 @@ export const call = (vm: VmState, name: HcallName, ...args: bigint[]): HcallResu
 export function ok(r: HcallResult): bigint[] {
   assert.equal(r.ret, 'H_SUCCESS', r.reason);
   return [...r.r];
+}
+
+// ---- XIVE native: the KVM device attributes ----
+
+export const eqp = (eq: KvmPpcXiveEq) => ({ kind: 'eq', eq }) as const;
+
+/** The EQ_CONFIG attribute id of (server, priority). */
+export function eqId(server: number, prio: number): bigint {
+  return BigInt(server * 8 + prio);
+}
+
+/** EQ_CONFIG SET: an enabled 64 KiB queue at `qaddr`. */
+export function configureQueue(vm: VmState, server: number, prio: number, qaddr: bigint, toggle = 1, index = 0): Result<void> {
+  return setAttr(vm, XIVE_GRP.EQ_CONFIG, eqId(server, prio), eqp({ flags: 1, qshift: 16, qaddr, qtoggle: toggle, qindex: index }));
+}
+
+/** A SOURCE_CONFIG word. */
+export function sourceCfg(prio: number, server: number, eisn: number, masked = false): bigint {
+  return (BigInt(eisn) << 33n) | (masked ? 1n << 32n : 0n) | BigInt(server << 3) | BigInt(prio);
+}
+
+/** A XIVE native VM with vCPU 0 connected as server 0 and its queue `prio` configured at `qaddr`. */
+export function xiveVcpu0Queue(prio: number, qaddr: bigint): VmState {
+  const vm = createVm();
+  must(createDevice(vm, 'xive'));
+  must(enableCap(vm, 0, { server: 0 }));
+  must(configureQueue(vm, 0, prio, qaddr));
+  return vm;
+}
+
+/** Declares source `irq` (an MSI, or an LSI) and routes it to (server, prio) with `eisn` (default: the irq itself). */
+export function routeSource(
+  vm: VmState, irq: number, o: { readonly prio: number; readonly server?: number; readonly eisn?: number; readonly lsi?: boolean },
+): void {
+  must(setAttr(vm, XIVE_GRP.SOURCE, BigInt(irq), word(o.lsi ? 1n : 0n)));
+  must(setAttr(vm, XIVE_GRP.SOURCE_CONFIG, BigInt(irq), word(sourceCfg(o.prio, o.server ?? 0, o.eisn ?? irq))));
 }

@@ -7,14 +7,10 @@ import {
   VmState, XIVE_CTRL, XIVE_GRP, decodeToRecord, AttrValue, KvmPpcXiveEq,
 } from '../../src/model';
 
-const word = (w: bigint) => ({ kind: 'word', word: w }) as const;
-const eqp = (eq: KvmPpcXiveEq) => ({ kind: 'eq', eq }) as const;
+import { configureQueue, eqId, must, routeSource, sourceCfg, word, xiveVcpu0Queue } from './fixtures';
+
 const QADDR = 0x1fc230000n;
 
-function must<T>(r: Result<T>): T {
-  if (!r.ok) assert.fail(`${r.errno}: ${r.reason}`);
-  return r.value;
-}
 function errno<T>(r: Result<T>): string {
   return r.ok ? 'ok' : r.errno;
 }
@@ -22,15 +18,6 @@ function xiveVm(): VmState {
   const vm = createVm();
   must(createDevice(vm, 'xive'));
   return vm;
-}
-function eqId(server: number, prio: number): bigint {
-  return BigInt(server * 8 + prio);
-}
-function configureQueue(vm: VmState, server: number, prio: number, qaddr: bigint, toggle = 1, index = 0): Result<void> {
-  return setAttr(vm, XIVE_GRP.EQ_CONFIG, eqId(server, prio), eqp({ flags: 1, qshift: 16, qaddr, qtoggle: toggle, qindex: index }));
-}
-function sourceCfg(prio: number, server: number, eisn: number, masked = false): bigint {
-  return (BigInt(eisn) << 33n) | (masked ? 1n << 32n : 0n) | BigInt(server << 3) | BigInt(prio);
 }
 function pqOf(vm: VmState, irq: number): number {
   const s = inspectSources(vm).find((x) => x.irq === irq);
@@ -95,11 +82,8 @@ test('§6.9 XIVE native sequence, step by step', () => {
 });
 
 test('queue wrap: 16384 entries flip the generation, the scan follows, index stays in range', () => {
-  const vm = xiveVm();
-  must(enableCap(vm, 0, { server: 0 }));
-  must(configureQueue(vm, 0, 5, 0x10000n));
-  must(setAttr(vm, XIVE_GRP.SOURCE, 0x20n, word(0n)));
-  must(setAttr(vm, XIVE_GRP.SOURCE_CONFIG, 0x20n, word(sourceCfg(5, 0, 0x20))));
+  const vm = xiveVcpu0Queue(5, 0x10000n);
+  routeSource(vm, 0x20, { prio: 5 });
   must(esbLoad(vm, 0x20, 0xc00));
   must(timaStore(vm, 0, 1, 0x11, 0xffn));
   const total = 16384 + 3;
@@ -127,11 +111,8 @@ test('queue wrap: 16384 entries flip the generation, the scan follows, index sta
 });
 
 test('stopped vCPU: events go to the backlog, shown by VP_STATE GET and merged on the next push', () => {
-  const vm = xiveVm();
-  must(enableCap(vm, 0, { server: 0 }));
-  must(configureQueue(vm, 0, 3, 0x20000n));
-  must(setAttr(vm, XIVE_GRP.SOURCE, 0x40n, word(0n)));
-  must(setAttr(vm, XIVE_GRP.SOURCE_CONFIG, 0x40n, word(sourceCfg(3, 0, 0x40))));
+  const vm = xiveVcpu0Queue(3, 0x20000n);
+  routeSource(vm, 0x40, { prio: 3 });
   must(esbLoad(vm, 0x40, 0xc00));
   must(timaStore(vm, 0, 1, 0x11, 0xffn));
   must(setVcpuRunning(vm, 0, false));
@@ -188,11 +169,8 @@ test('RESET: routed sources masked with stale act_server/eisn, PQ 01; masked sou
 
 test('RESET step 2: a source routed to a vCPU that is no longer connected gets act_server/eisn cleared', () => {
   // Only reachable through stale state, so build it: route, then re-point the device's server map.
-  const vm = xiveVm();
-  must(enableCap(vm, 0, { server: 0 }));
-  must(configureQueue(vm, 0, 2, 0x30000n));
-  must(setAttr(vm, XIVE_GRP.SOURCE, 0x10n, word(0n)));
-  must(setAttr(vm, XIVE_GRP.SOURCE_CONFIG, 0x10n, word(sourceCfg(2, 0, 0x55))));
+  const vm = xiveVcpu0Queue(2, 0x30000n);
+  routeSource(vm, 0x10, { prio: 2, eisn: 0x55 });
   const dev = vm.device;
   assert.ok(dev && dev.kind === 'xive');
   dev.vcpuByServer.clear();
@@ -210,8 +188,7 @@ test('migration restore order: EQ_CONFIG with qtoggle/qindex, then sources, then
   assert.deepEqual([got.flags, got.qshift, got.qaddr, got.qtoggle, got.qindex], [1, 16, 0x40000n, 0, 100]);
   // Reprogramming is allowed; restore a first-pass position (generation 1) so that zeroed RAM ahead reads as empty.
   must(configureQueue(vm, 0, 6, 0x40000n, 1, 100));
-  must(setAttr(vm, XIVE_GRP.SOURCE, 0x1000n, word(0n)));
-  must(setAttr(vm, XIVE_GRP.SOURCE_CONFIG, 0x1000n, word(sourceCfg(6, 0, 0x1000))));
+  routeSource(vm, 0x1000, { prio: 6 });
   must(setOneReg(vm, 0, 'vp', 0x00ff0000ff0000ffn));
   must(esbLoad(vm, 0x1000, 0xc00));
   must(esbStore(vm, 0x1000, 0, 0n));
@@ -223,11 +200,8 @@ test('migration restore order: EQ_CONFIG with qtoggle/qindex, then sources, then
 });
 
 test('LSI: line assert triggers, EOI re-triggers while asserted (errata 8), deassert stops it', () => {
-  const vm = xiveVm();
-  must(enableCap(vm, 0, { server: 0 }));
-  must(configureQueue(vm, 0, 6, 0x50000n));
-  must(setAttr(vm, XIVE_GRP.SOURCE, 0x30n, word(1n)));
-  must(setAttr(vm, XIVE_GRP.SOURCE_CONFIG, 0x30n, word(sourceCfg(6, 0, 0x30))));
+  const vm = xiveVcpu0Queue(6, 0x50000n);
+  routeSource(vm, 0x30, { prio: 6, lsi: true });
   must(esbLoad(vm, 0x30, 0xc00));
   must(irqLine(vm, 0x30, IRQ_LEVELS.assert));
   assert.equal(pqOf(vm, 0x30), 2);
@@ -274,8 +248,7 @@ test('silent retarget in vCPU creation order when the requested queue is unconfi
   must(enableCap(vm, 7, { server: 7 }));
   must(configureQueue(vm, 7, 4, 0x60000n));
   must(configureQueue(vm, 2, 4, 0x70000n));
-  must(setAttr(vm, XIVE_GRP.SOURCE, 0x11n, word(0n)));
-  must(setAttr(vm, XIVE_GRP.SOURCE_CONFIG, 0x11n, word(sourceCfg(4, 5, 0x11))));
+  routeSource(vm, 0x11, { prio: 4, server: 5 });
   // vCPU 2 was created before vCPU 7.
   assert.equal(inspectSources(vm)[0].server, 2);
 });
