@@ -1,7 +1,12 @@
 /** The checker's diagnostics as LSP diagnostics (the quick fix travels in `data`). */
 import { Diagnostic as LspDiagnostic, DiagnosticSeverity } from 'vscode-languageserver';
 import { Diagnostic, Severity } from '../dsl';
-import { DocumentAnalysis } from './documents';
+import { LineTable } from './positions';
+
+/** Where diagnostics are placed from: a full analysis or an incremental diagnostics view. */
+interface Placed {
+  readonly lines: LineTable;
+}
 
 const SEVERITY: Readonly<Record<Severity, DiagnosticSeverity>> = {
   error: DiagnosticSeverity.Error,
@@ -13,7 +18,7 @@ const SEVERITY: Readonly<Record<Severity, DiagnosticSeverity>> = {
 /** LSP clients choke on huge publishes; beyond this many the rest is summarised. */
 export const MAX_PUBLISHED_DIAGNOSTICS = 1000;
 
-export function toLspDiagnostic(analysis: DocumentAnalysis, d: Diagnostic): LspDiagnostic {
+export function toLspDiagnostic(analysis: Placed, d: Diagnostic): LspDiagnostic {
   return {
     range: analysis.lines.spanRange(d.span),
     severity: SEVERITY[d.severity] ?? DiagnosticSeverity.Error,
@@ -24,7 +29,7 @@ export function toLspDiagnostic(analysis: DocumentAnalysis, d: Diagnostic): LspD
   };
 }
 
-export function lspDiagnostics(analysis: DocumentAnalysis): LspDiagnostic[] {
+export function lspDiagnostics(analysis: Placed & { readonly diagnostics: readonly Diagnostic[] }): LspDiagnostic[] {
   const all = analysis.diagnostics;
   const shown = all.slice(0, MAX_PUBLISHED_DIAGNOSTICS).map((d) => toLspDiagnostic(analysis, d));
   if (all.length > MAX_PUBLISHED_DIAGNOSTICS) {

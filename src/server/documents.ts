@@ -9,9 +9,17 @@ import { fileURLToPath } from 'node:url';
 import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
-  analyze, constantEnv, ConstEnv, Diagnostic, Program, Stmt, statementWordSites, WordSite,
+  analyze, constantEnv, ConstEnv, createIncrementalAnalyzer, Diagnostic, IncrementalAnalyzer, Program, Stmt, statementWordSites, WordSite,
 } from '../dsl';
 import { LineTable, spanContains } from './positions';
+
+/** A document version's diagnostics with the line table to place them. */
+export interface DocumentDiagnostics {
+  readonly uri: string;
+  readonly version: number;
+  readonly lines: LineTable;
+  readonly diagnostics: readonly Diagnostic[];
+}
 
 export type ProcStmt = Extract<Stmt, { kind: 'proc' }>;
 
@@ -212,9 +220,35 @@ export type Analyzer = typeof analyze;
 export class DocumentStore {
   readonly documents = new TextDocuments(TextDocument);
   private readonly cache = new Map<string, DocumentAnalysis>();
+  private readonly incremental = new Map<string, IncrementalAnalyzer>();
 
-  /** `analyzer` is the front end's analyze; tests pass a failing one to exercise the error paths. */
+  /**
+   * `analyzer` is the front end's analyze; tests pass a failing one to exercise the error paths.
+   * With the front end's own, diagnostics come from an incremental analyzer per document (same
+   * result, only edited statements re-analysed); a replaced one is used for diagnostics too.
+   */
   constructor(private readonly analyzer: Analyzer = analyze) {}
+
+  /** The diagnostics of the document's current version, without building the full analysis when it is not cached. */
+  diagnostics(uri: string): DocumentDiagnostics | null {
+    const doc = this.documents.get(uri);
+    if (!doc) return null;
+    const cached = this.cache.get(uri);
+    if ((cached && cached.version === doc.version) || this.analyzer !== analyze) return this.get(uri);
+    let incremental = this.incremental.get(uri);
+    if (!incremental) {
+      incremental = createIncrementalAnalyzer(uri, { readFile: (u) => this.readInclude(u), resolveInclude: resolveIncludeUri });
+      this.incremental.set(uri, incremental);
+    }
+    const text = doc.getText();
+    return { uri, version: doc.version, lines: new LineTable(text), diagnostics: incremental.update(text) };
+  }
+
+  /** Drops everything kept for a closed document. */
+  close(uri: string): void {
+    this.cache.delete(uri);
+    this.incremental.delete(uri);
+  }
 
   /** The analysis of the document's current version; null for documents that are not open. */
   get(uri: string): DocumentAnalysis | null {

@@ -25,6 +25,8 @@ import { signatureHelp } from './signature-help';
 import { documentSymbols } from './symbols';
 
 export const SERVER_NAME = 'irqlab-lsp';
+/** Quiet time after the last edit before the full analysis (hovers, completion tables) is built. */
+const WARM_AFTER_IDLE_MS = 300;
 
 export interface ServerHandle {
   readonly store: DocumentStore;
@@ -80,11 +82,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   function publish(uri: string): void {
     try {
-      const a = store.get(uri);
+      const a = store.diagnostics(uri);
       if (!a) return;
       void connection.sendDiagnostics({ uri, version: a.version, diagnostics: lspDiagnostics(a) });
-      // Build this version's lookup tables now, between messages, rather than in the first hover or completion.
-      setImmediate(() => warm(a));
+      scheduleWarm(uri, a.version);
     } catch (e) {
       logError(`diagnostics for ${uri} failed`, e);
       // Still answer this version, so the user sees why nothing else is reported.
@@ -106,6 +107,25 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         logError(`publishing for ${uri} failed`, sendError);
       }
     }
+  }
+
+  /**
+   * Builds the version's full analysis and lookup tables once typing pauses, rather than in the
+   * first hover or completion (not right after each edit: the next keystroke's diagnostics would wait).
+   */
+  const warmTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  function scheduleWarm(uri: string, version: number): void {
+    clearTimeout(warmTimers.get(uri));
+    warmTimers.set(uri, setTimeout(() => {
+      warmTimers.delete(uri);
+      if (store.documents.get(uri)?.version !== version) return;
+      try {
+        const a = store.get(uri);
+        if (a) warm(a);
+      } catch (e) {
+        logError(`preparing ${uri} failed`, e);
+      }
+    }, WARM_AFTER_IDLE_MS).unref());
   }
 
   function warm(a: DocumentAnalysis): void {
@@ -178,7 +198,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     for (const uri of uris) publish(uri);
   }
   store.documents.onDidClose((e) => {
-    store.forget(e.document.uri);
+    clearTimeout(warmTimers.get(e.document.uri));
+    warmTimers.delete(e.document.uri);
+    store.close(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
