@@ -92,6 +92,11 @@ export function ok(r: HcallResult): bigint[] {
   return [...r.r];
 }
 
+/** Asserts the return code of an hcall from vCPU 0. */
+export function expectRet(vm: VmState, ret: HcallResult['ret'], name: HcallName, ...args: bigint[]): void {
+  assert.equal(call(vm, name, ...args).ret, ret);
+}
+
 // ---- XIVE native: the KVM device attributes ----
 
 export const eqp = (eq: KvmPpcXiveEq) => ({ kind: 'eq', eq }) as const;

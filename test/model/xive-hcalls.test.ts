@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createDevice, createVm, enableCap, esbLoad, hcall, inspectQueues, inspectSources, Result } from '../../src/model';
-import { call, must, ok, QPAGE, xiveGuestVm } from './fixtures';
+import { call, expectRet, must, ok, QPAGE, xiveGuestVm } from './fixtures';
 
 const M1 = 0xffffffffffffffffn;
 
@@ -13,8 +13,8 @@ test('H_INT_* without a XIVE native device → H_FUNCTION', () => {
 });
 test('reporting-line hcalls → H_FUNCTION', () => {
   const vm = xiveGuestVm({ lsi: true });
-  assert.equal(call(vm, 'H_INT_SET_OS_REPORTING_LINE', 0n, 0n).ret, 'H_FUNCTION');
-  assert.equal(call(vm, 'H_INT_GET_OS_REPORTING_LINE', 0n, 0n, 0n).ret, 'H_FUNCTION');
+  expectRet(vm, 'H_FUNCTION', 'H_INT_SET_OS_REPORTING_LINE', 0n, 0n);
+  expectRet(vm, 'H_FUNCTION', 'H_INT_GET_OS_REPORTING_LINE', 0n, 0n, 0n);
 });
 
 // ---- H_INT_GET_SOURCE_INFO ----
@@ -25,20 +25,20 @@ test('GET_SOURCE_INFO: MSI pages from the guest layout, LSI needs H_INT_ESB', ()
 });
 test('GET_SOURCE_INFO flags → H_PARAMETER, LISN ≥ 8192 or unallocated → H_P2', () => {
   const vm = xiveGuestVm({ lsi: true });
-  assert.equal(call(vm, 'H_INT_GET_SOURCE_INFO', 1n, 0x10n).ret, 'H_PARAMETER');
-  assert.equal(call(vm, 'H_INT_GET_SOURCE_INFO', 0n, 8192n).ret, 'H_P2');
-  assert.equal(call(vm, 'H_INT_GET_SOURCE_INFO', 0n, 0x12n).ret, 'H_P2');
+  expectRet(vm, 'H_PARAMETER', 'H_INT_GET_SOURCE_INFO', 1n, 0x10n);
+  expectRet(vm, 'H_P2', 'H_INT_GET_SOURCE_INFO', 0n, 8192n);
+  expectRet(vm, 'H_P2', 'H_INT_GET_SOURCE_INFO', 0n, 0x12n);
 });
 
 // ---- H_INT_SET_QUEUE_CONFIG / GET_QUEUE_INFO / GET_QUEUE_CONFIG ----
 test('SET_QUEUE_CONFIG argument checks in order: flags, priority, target, qsize, qpage', () => {
   const vm = xiveGuestVm({ lsi: true });
-  assert.equal(call(vm, 'H_INT_SET_QUEUE_CONFIG', 2n, 0n, 6n, QPAGE, 16n).ret, 'H_PARAMETER');
-  assert.equal(call(vm, 'H_INT_SET_QUEUE_CONFIG', 1n, 0n, 7n, QPAGE, 16n).ret, 'H_P3');
-  assert.equal(call(vm, 'H_INT_SET_QUEUE_CONFIG', 1n, 9n, 6n, QPAGE, 16n).ret, 'H_P2');
-  assert.equal(call(vm, 'H_INT_SET_QUEUE_CONFIG', 1n, 0n, 6n, QPAGE, 15n).ret, 'H_P5');
-  assert.equal(call(vm, 'H_INT_SET_QUEUE_CONFIG', 1n, 0n, 6n, QPAGE + 0x1000n, 16n).ret, 'H_P4');
-  assert.equal(call(vm, 'H_INT_SET_QUEUE_CONFIG', 1n, 0n, 6n, 0x4_0000_0000n, 16n).ret, 'H_P4');
+  expectRet(vm, 'H_PARAMETER', 'H_INT_SET_QUEUE_CONFIG', 2n, 0n, 6n, QPAGE, 16n);
+  expectRet(vm, 'H_P3', 'H_INT_SET_QUEUE_CONFIG', 1n, 0n, 7n, QPAGE, 16n);
+  expectRet(vm, 'H_P2', 'H_INT_SET_QUEUE_CONFIG', 1n, 9n, 6n, QPAGE, 16n);
+  expectRet(vm, 'H_P5', 'H_INT_SET_QUEUE_CONFIG', 1n, 0n, 6n, QPAGE, 15n);
+  expectRet(vm, 'H_P4', 'H_INT_SET_QUEUE_CONFIG', 1n, 0n, 6n, QPAGE + 0x1000n, 16n);
+  expectRet(vm, 'H_P4', 'H_INT_SET_QUEUE_CONFIG', 1n, 0n, 6n, 0x4_0000_0000n, 16n);
 });
 for (const qsize of [12n, 21n, 24n]) {
   test(`SET_QUEUE_CONFIG qsize ${qsize}: QEMU accepts, KVM refuses → H_HARDWARE`, () => {
@@ -67,9 +67,9 @@ test('GET_QUEUE_CONFIG on a never-configured END → H_HARDWARE: QEMU aborts her
 });
 test('GET_QUEUE_CONFIG checks: flags, priority, target', () => {
   const vm = xiveGuestVm({ lsi: true });
-  assert.equal(call(vm, 'H_INT_GET_QUEUE_CONFIG', 2n, 0n, 6n).ret, 'H_PARAMETER');
-  assert.equal(call(vm, 'H_INT_GET_QUEUE_CONFIG', 0n, 0n, 0xffn).ret, 'H_P3');
-  assert.equal(call(vm, 'H_INT_GET_QUEUE_CONFIG', 0n, 77n, 6n).ret, 'H_P2');
+  expectRet(vm, 'H_PARAMETER', 'H_INT_GET_QUEUE_CONFIG', 2n, 0n, 6n);
+  expectRet(vm, 'H_P3', 'H_INT_GET_QUEUE_CONFIG', 0n, 0n, 0xffn);
+  expectRet(vm, 'H_P2', 'H_INT_GET_QUEUE_CONFIG', 0n, 77n, 6n);
 });
 test('queue round trip: SET, GET_QUEUE_INFO, GET_QUEUE_CONFIG with DEBUG (generation << 62), reset', () => {
   const vm = xiveGuestVm({ lsi: true });
@@ -85,24 +85,24 @@ test('queue round trip: SET, GET_QUEUE_INFO, GET_QUEUE_CONFIG with DEBUG (genera
   // qsize 0 resets the END (and KVM's queue): QEMU would abort on a later GET.
   ok(call(vm, 'H_INT_SET_QUEUE_CONFIG', 0n, 1n, 6n, 0n, 0n));
   assert.deepEqual(ok(call(vm, 'H_INT_GET_QUEUE_INFO', 0n, 1n, 6n))[1], 0n);
-  assert.equal(call(vm, 'H_INT_GET_QUEUE_CONFIG', 0n, 1n, 6n).ret, 'H_HARDWARE');
+  expectRet(vm, 'H_HARDWARE', 'H_INT_GET_QUEUE_CONFIG', 0n, 1n, 6n);
 });
 test('GET_QUEUE_INFO checks: flags, priority, target', () => {
   const vm = xiveGuestVm({ lsi: true });
-  assert.equal(call(vm, 'H_INT_GET_QUEUE_INFO', 1n, 0n, 6n).ret, 'H_PARAMETER');
-  assert.equal(call(vm, 'H_INT_GET_QUEUE_INFO', 0n, 0n, 7n).ret, 'H_P3');
-  assert.equal(call(vm, 'H_INT_GET_QUEUE_INFO', 0n, 42n, 6n).ret, 'H_P2');
+  expectRet(vm, 'H_PARAMETER', 'H_INT_GET_QUEUE_INFO', 1n, 0n, 6n);
+  expectRet(vm, 'H_P3', 'H_INT_GET_QUEUE_INFO', 0n, 0n, 7n);
+  expectRet(vm, 'H_P2', 'H_INT_GET_QUEUE_INFO', 0n, 42n, 6n);
 });
 
 // ---- H_INT_SET_SOURCE_CONFIG / GET_SOURCE_CONFIG ----
 test('SET_SOURCE_CONFIG checks in order: flags, LISN, (0xff shortcut), priority, target', () => {
   const vm = xiveGuestVm({ lsi: true });
-  assert.equal(call(vm, 'H_INT_SET_SOURCE_CONFIG', 4n, 0x10n, 0n, 6n, 0n).ret, 'H_PARAMETER');
-  assert.equal(call(vm, 'H_INT_SET_SOURCE_CONFIG', 0n, 8192n, 0n, 6n, 0n).ret, 'H_P2');
-  assert.equal(call(vm, 'H_INT_SET_SOURCE_CONFIG', 0n, 0x20n, 0n, 6n, 0n).ret, 'H_P2');
-  assert.equal(call(vm, 'H_INT_SET_SOURCE_CONFIG', 0n, 0x10n, 0n, 7n, 0n).ret, 'H_P4');
-  assert.equal(call(vm, 'H_INT_SET_SOURCE_CONFIG', 0n, 0x10n, 99n, 6n, 0n).ret, 'H_P3');
-  assert.equal(call(vm, 'H_INT_SET_SOURCE_CONFIG', 0n, 0x10n, 99n, 0xffn, 0n).ret, 'H_SUCCESS');
+  expectRet(vm, 'H_PARAMETER', 'H_INT_SET_SOURCE_CONFIG', 4n, 0x10n, 0n, 6n, 0n);
+  expectRet(vm, 'H_P2', 'H_INT_SET_SOURCE_CONFIG', 0n, 8192n, 0n, 6n, 0n);
+  expectRet(vm, 'H_P2', 'H_INT_SET_SOURCE_CONFIG', 0n, 0x20n, 0n, 6n, 0n);
+  expectRet(vm, 'H_P4', 'H_INT_SET_SOURCE_CONFIG', 0n, 0x10n, 0n, 7n, 0n);
+  expectRet(vm, 'H_P3', 'H_INT_SET_SOURCE_CONFIG', 0n, 0x10n, 99n, 6n, 0n);
+  expectRet(vm, 'H_SUCCESS', 'H_INT_SET_SOURCE_CONFIG', 0n, 0x10n, 99n, 0xffn, 0n);
 });
 test('SET_SOURCE_CONFIG with no queue → KVM EBUSY → H_HARDWARE', () => {
   const r = call(xiveGuestVm({ lsi: true }), 'H_INT_SET_SOURCE_CONFIG', 2n, 0x10n, 0n, 6n, 0x10n);
@@ -132,16 +132,16 @@ test('SET/GET_SOURCE_CONFIG: EISN only with SET_EISN, MASK flag, priority 0xff d
 });
 test('GET_SOURCE_CONFIG checks: flags, LISN', () => {
   const vm = xiveGuestVm({ lsi: true });
-  assert.equal(call(vm, 'H_INT_GET_SOURCE_CONFIG', 1n, 0x10n).ret, 'H_PARAMETER');
-  assert.equal(call(vm, 'H_INT_GET_SOURCE_CONFIG', 0n, 0x1fffn).ret, 'H_P2');
+  expectRet(vm, 'H_PARAMETER', 'H_INT_GET_SOURCE_CONFIG', 1n, 0x10n);
+  expectRet(vm, 'H_P2', 'H_INT_GET_SOURCE_CONFIG', 0n, 0x1fffn);
 });
 
 // ---- H_INT_ESB, H_INT_SYNC, H_INT_RESET ----
 test('H_INT_ESB checks: flags, LISN, offset > 0x20000', () => {
   const vm = xiveGuestVm({ lsi: true });
-  assert.equal(call(vm, 'H_INT_ESB', 2n, 0x10n, 0n, 0n).ret, 'H_PARAMETER');
-  assert.equal(call(vm, 'H_INT_ESB', 0n, 9000n, 0n, 0n).ret, 'H_P2');
-  assert.equal(call(vm, 'H_INT_ESB', 0n, 0x10n, 0x20001n, 0n).ret, 'H_P3');
+  expectRet(vm, 'H_PARAMETER', 'H_INT_ESB', 2n, 0x10n, 0n, 0n);
+  expectRet(vm, 'H_P2', 'H_INT_ESB', 0n, 9000n, 0n, 0n);
+  expectRet(vm, 'H_P3', 'H_INT_ESB', 0n, 0x10n, 0x20001n, 0n);
 });
 test('H_INT_ESB load/store on the management page; a store returns -1', () => {
   const vm = xiveGuestVm({ lsi: true });
@@ -154,7 +154,7 @@ test('H_INT_ESB beyond the management page reaches the next source’s trigger p
   must(esbLoad(vm, 0x11, 0xc00));
   ok(call(vm, 'H_INT_ESB', 1n, 0x10n, 0x10000n, 0n));
   assert.equal(inspectSources(vm)[1].pq, 2);
-  assert.equal(call(vm, 'H_INT_ESB', 1n, 0x11n, 0x10000n, 0n).ret, 'H_HARDWARE');
+  expectRet(vm, 'H_HARDWARE', 'H_INT_ESB', 1n, 0x11n, 0x10000n, 0n);
 });
 test('H_INT_ESB Load-EOI on a deasserted LSI: PQ 00, no re-trigger, returns 0', () => {
   const vm = xiveGuestVm({ lsi: true });
@@ -164,13 +164,13 @@ test('H_INT_ESB Load-EOI on a deasserted LSI: PQ 00, no re-trigger, returns 0', 
 });
 test('H_INT_SYNC: flags → H_PARAMETER, LISN → H_P2, valid → H_SUCCESS', () => {
   const vm = xiveGuestVm({ lsi: true });
-  assert.equal(call(vm, 'H_INT_SYNC', 1n, 0x10n).ret, 'H_PARAMETER');
-  assert.equal(call(vm, 'H_INT_SYNC', 0n, 0x13n).ret, 'H_P2');
-  assert.equal(call(vm, 'H_INT_SYNC', 0n, 0x10n).ret, 'H_SUCCESS');
+  expectRet(vm, 'H_PARAMETER', 'H_INT_SYNC', 1n, 0x10n);
+  expectRet(vm, 'H_P2', 'H_INT_SYNC', 0n, 0x13n);
+  expectRet(vm, 'H_SUCCESS', 'H_INT_SYNC', 0n, 0x10n);
 });
 test('H_INT_RESET: flags → H_PARAMETER; else KVM RESET (queues disabled, sources masked)', () => {
   const vm = xiveGuestVm({ lsi: true });
-  assert.equal(call(vm, 'H_INT_RESET', 1n).ret, 'H_PARAMETER');
+  expectRet(vm, 'H_PARAMETER', 'H_INT_RESET', 1n);
   ok(call(vm, 'H_INT_SET_QUEUE_CONFIG', 1n, 0n, 6n, QPAGE, 16n));
   ok(call(vm, 'H_INT_SET_SOURCE_CONFIG', 2n, 0x10n, 0n, 6n, 0x10n));
   ok(call(vm, 'H_INT_RESET', 0n));
