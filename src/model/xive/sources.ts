@@ -12,15 +12,23 @@ import {
 import { prioFromGuest } from './priority';
 import type { XiveDeviceState, XiveSourceBlock } from './state';
 
+/** Bytes of one block's per-source arrays, which share one buffer (byte arrays first, then the 32-bit ones). */
+const BLOCK_BYTES = SOURCES_PER_BLOCK * (1 + 1 + 1 + 4 + 4);
+
 export function newSourceBlock(id: number): XiveSourceBlock {
+  // One buffer per block: a routed event touches all five arrays of its
+  // source, and one allocation keeps them on neighbouring memory pages (and
+  // makes a snapshot clone one buffer per block instead of five).
+  const buffer = new ArrayBuffer(BLOCK_BYTES);
+  const n = SOURCES_PER_BLOCK;
   return {
     id,
     validCount: 0,
-    flags: new Uint8Array(SOURCES_PER_BLOCK),
-    pq: new Uint8Array(SOURCES_PER_BLOCK),
-    actServer: new Uint32Array(SOURCES_PER_BLOCK),
-    actPriority: new Uint8Array(SOURCES_PER_BLOCK).fill(MASKED),
-    eisn: new Uint32Array(SOURCES_PER_BLOCK),
+    flags: new Uint8Array(buffer, 0, n),
+    pq: new Uint8Array(buffer, n, n),
+    actServer: new Uint32Array(buffer, 3 * n, n),
+    actPriority: new Uint8Array(buffer, 2 * n, n).fill(MASKED),
+    eisn: new Uint32Array(buffer, 7 * n, n),
   };
 }
 
