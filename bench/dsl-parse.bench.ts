@@ -1,11 +1,12 @@
 /**
  * Parse + check of a generated 100,000-line scenario (target ≤ 150 ms), and
- * parse alone and format alone for comparison. The scenario mixes every
+ * parse alone and format alone for comparison; the incremental analyzer's
+ * diagnostics after a one-character edit (target ≤ 100 ms). The scenario mixes every
  * common statement so the lexer, the parser, the scope walk and the word
  * rules all do their share.
  */
 import { median, Report, timeMs } from './run';
-import { check, formatText, parse } from '../src/dsl';
+import { check, createIncrementalAnalyzer, formatText, parse } from '../src/dsl';
 
 export const LINES = 100_000;
 
@@ -60,6 +61,17 @@ export default async function bench(report: Report): Promise<void> {
   // CPU time of this process (GC threads included): steadier than wall time on a shared, loaded machine.
   report('dsl-parse-check-100k-lines-cpu', await median(7, () => cpuMs(() => check(parse(text)))), 'ms');
   report('dsl-parse-100k-lines', await median(7, () => timeMs(() => parse(text))), 'ms');
+  // The editor's path: diagnostics of the same file after a one-character edit (typed, then removed), incremental.
+  const analyzer = createIncrementalAnalyzer('file:///bench-100k.irq');
+  analyzer.update(text);
+  const at = text.indexOf('\nset source_config', text.length >> 1) + 4;
+  const edited = text.slice(0, at) + 't' + text.slice(at);
+  let typed = false;
+  report('dsl-incremental-diagnostics-after-1-char-edit-100k-lines', await median(9, () => {
+    typed = !typed;
+    const next = typed ? edited : text;
+    return timeMs(() => analyzer.update(next));
+  }), 'ms');
   report('dsl-format-100k-lines', await median(3, () => timeMs(() => formatText(text))), 'ms');
   report('dsl-calibration-1M-objects', await median(5, allocationCalibrationMs), 'ms');
 }

@@ -1,7 +1,7 @@
 /**
  * Language server latency on a generated 100,000-line scenario, measured at
  * the client over a real JSON-RPC connection (in-memory streams):
- * diagnostics after a one-character edit (median), hover and completion
+ * diagnostics after a one-character edit (median, incremental analysis), hover and completion
  * latency (p50/p95) on a stable version. Targets: diagnostics ≤ 100 ms,
  * hover p95 ≤ 5 ms. `lsp-analyze-only` is the front end's parse + check of
  * the same text, to tell the server's own share of the diagnostics time.
@@ -79,7 +79,8 @@ export default async function bench(report: Report): Promise<void> {
       : { range: { start: { line, character: 3 }, end: { line, character: 4 } }, text: '' };
     return timed(() => client.change(uri, version, [change]));
   });
-  report('lsp-diagnostics-after-edit-100k-lines', diagnosticsMs, 'ms');
+  // Served by the per-document incremental analyzer: only the edited slice of statements is re-analysed.
+  report('lsp diagnostics after 1-char edit (incremental)', diagnosticsMs, 'ms');
   // The front end's share: parse + check of the same text, called directly.
   report('lsp-analyze-only-100k-lines', await median(3, () => timedSync(() => analyze(text, uri))), 'ms');
 
@@ -119,3 +120,6 @@ export default async function bench(report: Report): Promise<void> {
   report('lsp-completion-cpu-p95', percentile(completionCpuMs, 95), 'ms');
   await client.stop();
 }
+
+/** The harness (bench/run.ts) calls the default export; `run` is the same function under the contract's name. */
+export const run = bench;
