@@ -4,19 +4,13 @@
  * of one step back deep into a 100,000-step run (snapshots + re-execution).
  */
 import { ScenarioRuntime, runScenarioText } from '../src/dsl/runtime';
+import { xiveDeliverySetup } from '../test/dsl/scenarios';
 import { median, Report, timeMs } from './run';
 
-/** 4 setup statements + 1 per repeat entry + 6 per pass: passes chosen so the run takes `steps` steps. */
+/** 7 set-up statements + 1 for the repeat + 5 per pass: passes chosen so the run takes `steps` steps. */
 function loopScenario(passes: number): string {
   return `scenario "bench"
-device xive
-vcpu 1 connect
-set eq_config server 1 priority 6 = { flags always_notify, qshift 16, qaddr 0x10000, qtoggle 1, qindex 0 }
-set source 0x1300 = 0
-set source_config 0x1300 = { priority 6, server 1, eisn 0x1300 }
-esb 0x1300 load 0xc00
-tima vcpu 1 store8 0x11 0xff
-repeat ${passes} {
+${xiveDeliverySetup([1])}repeat ${passes} {
   esb 0x1300 store 0x000
   eq server 1 priority 6
   tima vcpu 1 load16 0x810

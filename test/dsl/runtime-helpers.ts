@@ -1,6 +1,7 @@
 /** Shared helpers for the interpreter tests. */
 import assert from 'node:assert/strict';
 import { runScenarioText, ScenarioRuntime, ScenarioRunSummary, RuntimeOptions } from '../../src/dsl/runtime';
+import { xiveDeliverySetup } from './scenarios';
 
 export function files(map: Record<string, string> = {}): RuntimeOptions {
   return { readFile: (uri) => map[uri] };
@@ -25,15 +26,8 @@ export function verdicts(r: ScenarioRunSummary): [number, boolean][] {
   return r.results.map((x) => [x.line + 1, x.ok]);
 }
 
-export const XIVE_SETUP = `device xive
-vcpu 0 connect
-vcpu 1 connect
-set eq_config server 1 priority 6 = { flags always_notify, qshift 16, qaddr 0x10000, qtoggle 1, qindex 0 }
-set source 0x1300 = 0
-set source_config 0x1300 = { priority 6, server 1, eisn 0x1300 }
-esb 0x1300 load 0xc00
-tima vcpu 1 store8 0x11 0xff
-`;
+/** vCPUs 0 and 1, source 0x1300 routed to server 1 priority 6 and unmasked. */
+export const XIVE_SETUP = xiveDeliverySetup([0, 1]);
 
 /** The value of a register expression; fails the test when it does not evaluate. */
 export function valueOf(rt: ScenarioRuntime, expr: string): bigint | boolean {
