@@ -36,6 +36,10 @@ export interface TokenSource {
   /** Source text and span of token `index`, without building the token. */
   textOf(index: number): string;
   spanAt(index: number): Span;
+  /** The operator text of token `index` (shared strings), or null when it is not an operator. */
+  opAt(index: number): string | null;
+  /** End offset of token `index`. */
+  endOf(index: number): number;
 }
 
 export function arraySource(tokens: readonly Token[]): TokenSource {
@@ -43,6 +47,7 @@ export function arraySource(tokens: readonly Token[]): TokenSource {
   return {
     length: tokens.length, at, kindOf: (i) => at(i).kind, textIs: (i, t) => at(i).text === t,
     textOf: (i) => at(i).text, spanAt: (i) => spanOf(at(i)),
+    opAt: (i) => (at(i).kind === 'op' ? at(i).text : null), endOf: (i) => at(i).end,
   };
 }
 
@@ -195,6 +200,15 @@ export class TokenBuffer implements TokenSource {
     if (known !== undefined) return known;
     this.names.set(text, text);
     return text;
+  }
+
+  opAt(index: number): string | null {
+    const i = index < this.length ? index : this.length - 1;
+    return this.kinds[i] === K_OP ? opText(this.text, this.starts[i], this.ends[i]) : null;
+  }
+
+  endOf(index: number): number {
+    return this.ends[index < this.length ? index : this.length - 1];
   }
 
   spanAt(index: number): Span {

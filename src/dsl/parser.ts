@@ -158,6 +158,12 @@ export class Parser {
       throw new SyntaxFailure(spanOf(t), `nesting deeper than ${MAX_NESTING} levels`, 'nesting-too-deep');
     }
   }
+  /** `enter` for the token at `index` (no token object built). */
+  private enterAt(index: number): void {
+    if (++this.exprDepth > MAX_NESTING) {
+      throw new SyntaxFailure(this.tokens.spanAt(index), `nesting deeper than ${MAX_NESTING} levels`, 'nesting-too-deep');
+    }
+  }
   private leave(): void {
     if (this.exprDepth > 0) this.exprDepth--;
   }
@@ -270,12 +276,13 @@ export class Parser {
   // ------------------------------------------------------------ statements
 
   private statement(): Stmt {
-    const t = this.peek();
-    if (t.kind !== 'name') {
-      this.fail(t, 'a statement keyword');
+    if (this.kindAt() !== 'name') {
+      this.fail(this.peek(), 'a statement keyword');
     }
-    const keyword: Ident = { name: t.text, span: spanOf(t) };
-    switch (t.text) {
+    // Built from the token buffer: no token object per statement.
+    const text = this.tokens.textOf(this.pos);
+    const keyword: Ident = { name: text, span: this.tokens.spanAt(this.pos) };
+    switch (text) {
       case 'scenario': return this.scenarioStmt(keyword);
       case 'let': return this.letStmt(keyword);
       case 'device': return this.deviceStmt(keyword);
@@ -297,39 +304,43 @@ export class Parser {
       case 'log': return this.logStmt(keyword);
       case 'include': return this.includeStmt(keyword);
       default: {
-        const s = closest(t.text, STATEMENT_KEYWORDS);
-        throw new SyntaxFailure(spanOf(t), `unknown keyword '${t.text}'${didYouMean(s)}`, 'unknown-keyword',
-          s ? { title: `Replace with '${s}'`, span: spanOf(t), newText: s } : undefined);
+        const s = closest(text, STATEMENT_KEYWORDS);
+        throw new SyntaxFailure({ ...keyword.span }, `unknown keyword '${text}'${didYouMean(s)}`, 'unknown-keyword',
+          s ? { title: `Replace with '${s}'`, span: { ...keyword.span }, newText: s } : undefined);
       }
     }
   }
 
   /** The statement's span runs from its keyword to the last token consumed. */
   private finish(keyword: Ident): Span {
-    const last = this.tokens.spanAt(this.pos > 0 ? this.pos - 1 : 0);
-    return { start: keyword.span.start, end: last.end, line: keyword.span.line, col: keyword.span.col };
+    return { start: keyword.span.start, end: this.tokens.endOf(this.pos > 0 ? this.pos - 1 : 0), line: keyword.span.line, col: keyword.span.col };
   }
   private expectation(): Expectation | null {
     if (!this.isOp('->')) return null;
-    const arrow = this.next();
-    const t = this.peek();
-    if (t.kind === 'name') {
-      if (t.text === 'ok' && this.endsExpectation(1)) {
+    const arrow = this.tokens.spanAt(this.pos);
+    this.advance();
+    if (this.kindAt() === 'name') {
+      // Read from the token buffer: no token objects for the common `-> EBUSY`, `-> H_SUCCESS`.
+      const i = this.pos;
+      const text = this.tokens.textOf(i);
+      const end = this.tokens.endOf(i);
+      const whole = (): Span => ({ start: arrow.start, end, line: arrow.line, col: arrow.col });
+      if (text === 'ok' && this.endsExpectation(1)) {
         this.advance();
-        return { kind: 'ok', span: spanFrom(spanOf(arrow), spanOf(t)) };
+        return { kind: 'ok', span: whole() };
       }
-      if (t.text.startsWith('H_') && this.endsExpectation(1)) {
+      if (text.startsWith('H_') && this.endsExpectation(1)) {
         this.advance();
-        return { kind: 'hret', name: { name: t.text, span: spanOf(t) }, span: spanFrom(spanOf(arrow), spanOf(t)) };
+        return { kind: 'hret', name: { name: text, span: this.tokens.spanAt(i) }, span: whole() };
       }
-      if (ERRNO_LIKE.test(t.text) && this.endsExpectation(1)) {
+      if (ERRNO_LIKE.test(text) && this.endsExpectation(1)) {
         this.advance();
-        return { kind: 'errno', name: { name: t.text, span: spanOf(t) }, span: spanFrom(spanOf(arrow), spanOf(t)) };
+        return { kind: 'errno', name: { name: text, span: this.tokens.spanAt(i) }, span: whole() };
       }
     }
     if (this.isOp('{')) {
       const block = this.fieldBlock();
-      return { kind: 'fields', block, span: spanFrom(spanOf(arrow), block.span) };
+      return { kind: 'fields', block, span: spanFrom(arrow, block.span) };
     }
     if (this.isOp('[')) {
       const open = this.next();
@@ -344,14 +355,14 @@ export class Parser {
       }
       const close = this.next();
       this.leave();
-      return { kind: 'entries', items, span: spanFrom(spanOf(arrow), spanOf(close)) };
+      return { kind: 'entries', items, span: spanFrom(arrow, spanOf(close)) };
     }
     const expr = this.expr();
-    return { kind: 'value', expr, span: spanFrom(spanOf(arrow), expr.span) };
+    return { kind: 'value', expr, span: spanFrom(arrow, expr.span) };
   }
   private endsExpectation(k: number): boolean {
-    const t = this.peek(k);
-    return t.kind === 'newline' || t.kind === 'eof' || (t.kind === 'op' && t.text === '}');
+    const kind = this.kindAt(k);
+    return kind === 'newline' || kind === 'eof' || this.tokens.opAt(this.pos + k) === '}';
   }
 
   private scenarioStmt(keyword: Ident): Stmt {
@@ -522,9 +533,12 @@ export class Parser {
     return { kind: 'eq', keyword, eq, expect, span: this.finish(keyword) };
   }
 
-  private startsExpr(t: Token): boolean {
-    if (t.kind === 'number' || t.kind === 'name' || t.kind === 'string') return true;
-    return t.kind === 'op' && (t.text === '(' || t.text === '~' || t.text === '!');
+  /** Whether the token `k` ahead can start an expression (read from the buffer, no token object). */
+  private startsExprAt(k: number): boolean {
+    const kind = this.kindAt(k);
+    if (kind === 'number' || kind === 'name' || kind === 'string') return true;
+    const op = this.tokens.opAt(this.pos + k);
+    return op === '(' || op === '~' || op === '!';
   }
 
   /** `data -1` (space before the minus, none after) is a named argument with a negative value; `x - 1` is arithmetic. */
@@ -541,11 +555,10 @@ export class Parser {
     const name = this.expectName('an hcall name (H_...)');
     const args: HcallArg[] = [];
     while (!this.atLineEnd() && !this.isOp('->')) {
-      const t = this.peek();
       let argName: Ident | null = null;
-      if (t.kind === 'name' && (this.startsExpr(this.peek(1)) || this.isSignedValueAfter(t))) {
-        this.advance();
-        argName = { name: t.text, span: spanOf(t) };
+      if (this.kindAt() === 'name' && (this.startsExprAt(1) || this.isSignedValueAfter(this.peek()))) {
+        const i = this.pos++;
+        argName = { name: this.tokens.textOf(i), span: this.tokens.spanAt(i) };
       }
       const value = this.expr();
       args.push({ name: argName, value, span: spanFrom(argName ? argName.span : value.span, value.span) });
@@ -722,29 +735,32 @@ export class Parser {
   private binary(minPrec: number): Expr {
     let left = this.unary();
     for (;;) {
-      const t = this.peek();
-      if (t.kind !== 'op') return left;
-      const prec = BINARY_PRECEDENCE[t.text];
+      // Most operands end at a line end, ',' or '}': decided from the token buffer, no token object.
+      const op = this.tokens.opAt(this.pos);
+      if (op === null) return left;
+      const prec = BINARY_PRECEDENCE[op];
       if (prec === undefined || prec < minPrec) return left;
+      const at = this.pos;
       this.advance();
       if (++this.operators > MAX_OPERATORS) {
-        throw new SyntaxFailure(spanOf(t), `more than ${MAX_OPERATORS} operators in one statement`, 'nesting-too-deep');
+        throw new SyntaxFailure(this.tokens.spanAt(at), `more than ${MAX_OPERATORS} operators in one statement`, 'nesting-too-deep');
       }
-      this.enter(t);
+      this.enterAt(at);
       const right = this.binary(prec + 1);
       this.leave();
-      left = { kind: 'binary', op: t.text as BinaryOp, left, right, span: spanFrom(left.span, right.span) };
+      left = { kind: 'binary', op: op as BinaryOp, left, right, span: spanFrom(left.span, right.span) };
     }
   }
 
   private unary(): Expr {
-    const t = this.peek();
-    if (t.kind === 'op' && (t.text === '-' || t.text === '~' || t.text === '!')) {
+    const op = this.tokens.opAt(this.pos);
+    if (op === '-' || op === '~' || op === '!') {
+      const at = this.pos;
       this.advance();
-      this.enter(t);
+      this.enterAt(at);
       const operand = this.unary();
       this.leave();
-      return { kind: 'unary', op: t.text, operand, span: spanFrom(spanOf(t), operand.span) };
+      return { kind: 'unary', op, operand, span: spanFrom(this.tokens.spanAt(at), operand.span) };
     }
     return this.postfix(this.primary());
   }
