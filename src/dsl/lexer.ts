@@ -151,7 +151,9 @@ export class TokenBuffer implements TokenSource {
   private starts: Int32Array;
   private ends: Int32Array;
   private lines: Int32Array;
-  private readonly names = new Map<string, string>();
+  /** Open-addressing table of the names and number texts seen (power-of-two size). */
+  private interned: (string | undefined)[] = new Array(256);
+  private internedCount = 0;
   private readonly cacheIndex = new Int32Array(16).fill(-1);
   private readonly cacheToken: (Token | undefined)[] = new Array(16);
 
@@ -193,13 +195,42 @@ export class TokenBuffer implements TokenSource {
 
   textOf(index: number): string {
     const i = index < this.length ? index : this.length - 1;
-    const text = this.text.slice(this.starts[i], this.ends[i]);
-    if (this.kinds[i] !== K_NAME && this.kinds[i] !== K_NUMBER) return text;
-    // Names and small numbers repeat (keywords, field names, lets, 0, 6, 0xff): the tree keeps one copy of each.
-    const known = this.names.get(text);
-    if (known !== undefined) return known;
-    this.names.set(text, text);
+    const start = this.starts[i];
+    const end = this.ends[i];
+    if (this.kinds[i] !== K_NAME && this.kinds[i] !== K_NUMBER) return this.text.slice(start, end);
+    // Names and numbers repeat (keywords, field names, lets, 0, 6, 0xff): the tree keeps one copy of each,
+    // found by hashing the characters in place, so a repeated one costs no new string.
+    let hash = 0x811c9dc5;
+    for (let j = start; j < end; j++) hash = Math.imul(hash ^ this.text.charCodeAt(j), 0x01000193);
+    const table = this.interned;
+    const mask = table.length - 1;
+    const length = end - start;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const known = table[slot];
+      if (known === undefined) break;
+      if (known.length === length && this.text.startsWith(known, start)) return known;
+    }
+    const text = this.text.slice(start, end);
+    this.intern(text, hash);
     return text;
+  }
+
+  private intern(text: string, hash: number): void {
+    if (++this.internedCount * 2 > this.interned.length) {
+      // Keep the table at most half full; re-insert under the larger mask.
+      const old = this.interned;
+      this.interned = new Array(old.length * 2);
+      for (const t of old) if (t !== undefined) this.place(t, fnv(t));
+    }
+    this.place(text, hash);
+  }
+
+  private place(text: string, hash: number): void {
+    const table = this.interned;
+    const mask = table.length - 1;
+    let slot = hash & mask;
+    while (table[slot] !== undefined) slot = (slot + 1) & mask;
+    table[slot] = text;
   }
 
   opAt(index: number): string | null {
@@ -325,6 +356,13 @@ const OP_STRINGS: readonly string[] = (() => {
   return t;
 })();
 const TWO_CHAR_STRINGS = new Map(['->', '==', '!=', '<=', '>=', '<<', '>>', '&&', '||'].map((o) => [o.charCodeAt(0) * 256 + o.charCodeAt(1), o]));
+
+/** FNV-1a over UTF-16 code units, as `TokenBuffer.textOf` hashes in place. */
+function fnv(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let j = 0; j < text.length; j++) hash = Math.imul(hash ^ text.charCodeAt(j), 0x01000193);
+  return hash;
+}
 
 function opText(text: string, start: number, end: number): string {
   const a = text.charCodeAt(start);

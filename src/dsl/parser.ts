@@ -106,9 +106,14 @@ export class Parser {
     if (!this.isOp(text)) this.fail(this.peek(), what);
     return this.next();
   }
-  private expectWord(word: string): Token {
+  /** `expectOp` (or a fixed word) when the token itself is not needed (no token object is built). */
+  private skipOp(text: string, what = `'${text}'`): void {
+    if (!this.isOp(text)) this.fail(this.peek(), what);
+    this.pos++;
+  }
+  private skipWord(word: string): void {
     if (!this.isName(word)) this.fail(this.peek(), `'${word}'`);
-    return this.next();
+    this.pos++;
   }
   private expectName(what: string): Ident {
     if (this.kindAt() !== 'name') this.fail(this.peek(), what);
@@ -116,12 +121,12 @@ export class Parser {
     return { name: this.tokens.textOf(i), span: this.tokens.spanAt(i) };
   }
   /** One of a fixed set of words; a near miss gets "did you mean". */
-  private expectOneOf<T extends string>(words: readonly T[], what: string): { word: T; token: Token } {
-    const t = this.peek();
-    if (t.kind === 'name' && (words as readonly string[]).includes(t.text)) {
-      this.advance();
-      return { word: t.text as T, token: t };
+  private expectOneOf<T extends string>(words: readonly T[], what: string): { word: T; index: number } {
+    if (this.kindAt() === 'name') {
+      const text = this.tokens.textOf(this.pos);
+      if ((words as readonly string[]).includes(text)) return { word: text as T, index: this.pos++ };
     }
+    const t = this.peek();
     if (t.kind === 'name') {
       const s = closest(t.text, words);
       throw new SyntaxFailure(spanOf(t), `expected ${what} (${words.join(', ')}), found '${t.text}'${didYouMean(s)}`, 'syntax',
@@ -179,11 +184,10 @@ export class Parser {
     const out: Stmt[] = [];
     for (;;) {
       while (this.kindAt() === 'newline') this.advance();
-      const t = this.peek();
-      if (t.kind === 'eof') return out;
-      if (t.kind === 'op' && t.text === '}') {
+      if (this.kindAt() === 'eof') return out;
+      if (this.tokens.opAt(this.pos) === '}') {
         if (opener) return out;
-        this.diagnostics.push({ span: spanOf(t), severity: 'error', code: 'syntax', message: "unexpected '}': no block is open" });
+        this.diagnostics.push({ span: this.tokens.spanAt(this.pos), severity: 'error', code: 'syntax', message: "unexpected '}': no block is open" });
         this.advance();
         continue;
       }
@@ -193,7 +197,6 @@ export class Parser {
 
   private statementWithRecovery(): Stmt {
     const startPos = this.pos;
-    const first = this.peek();
     const savedDepth = this.depth;
     this.exprDepth = 0;
     this.operators = 0;
@@ -208,6 +211,7 @@ export class Parser {
       this.diagnostics.push(d);
       this.exprDepth = 0;
       this.recover(startPos);
+      const first = this.tokens.at(startPos);
       const last = this.prev();
       const keyword: Ident = { name: first.kind === 'name' ? first.text : '', span: spanOf(first) };
       const end = last.start >= first.start ? spanOf(last) : spanOf(first);
@@ -376,7 +380,7 @@ export class Parser {
   private letStmt(keyword: Ident): Stmt {
     this.advance();
     const name = this.expectName('a name');
-    this.expectOp('=');
+    this.skipOp('=');
     const value = this.expr();
     return { kind: 'let', keyword, name, value, expect: null, span: this.finish(keyword) };
   }
@@ -411,38 +415,36 @@ export class Parser {
     const { word: action } = this.expectOneOf(['connect', 'run', 'stop'] as const, 'a vCPU action');
     const options: { name: Ident; value: Expr }[] = [];
     while (action === 'connect' && this.isName()) {
-      const { token } = this.expectOneOf(CONNECT_OPTIONS, 'a connect option');
-      options.push({ name: { name: token.text, span: spanOf(token) }, value: this.expr() });
+      const { word, index } = this.expectOneOf(CONNECT_OPTIONS, 'a connect option');
+      options.push({ name: { name: word, span: this.tokens.spanAt(index) }, value: this.expr() });
     }
     const expect = this.expectation();
     return { kind: 'vcpu', keyword, vcpu, action, options, expect, span: this.finish(keyword) };
   }
 
   private eqTarget(): EqTarget {
-    const t = this.peek();
+    const at = this.pos;
     if (this.isName('id')) {
       this.advance();
       const id = this.expr();
-      return { kind: 'id', id, span: spanFrom(spanOf(t), id.span) };
+      return { kind: 'id', id, span: spanFrom(this.tokens.spanAt(at), id.span) };
     }
-    if (!this.isName('server')) this.fail(t, "'server S priority P' or 'id WORD'");
+    if (!this.isName('server')) this.fail(this.peek(), "'server S priority P' or 'id WORD'");
     this.advance();
     const server = this.expr();
-    this.expectWord('priority');
+    this.skipWord('priority');
     const priority = this.expr();
-    return { kind: 'server-priority', server, priority, span: spanFrom(spanOf(t), priority.span) };
+    return { kind: 'server-priority', server, priority, span: spanFrom(this.tokens.spanAt(at), priority.span) };
   }
 
   private vcpuRef(): Expr {
-    this.expectWord('vcpu');
+    this.skipWord('vcpu');
     return this.expr();
   }
 
   private wordValue(): WordValue {
-    const t = this.peek();
-    if (t.kind === 'name' && t.text === 'badaddr') {
-      this.advance();
-      return { kind: 'badaddr', span: spanOf(t) };
+    if (this.isName('badaddr')) {
+      return { kind: 'badaddr', span: this.tokens.spanAt(this.pos++) };
     }
     if (this.isOp('{')) return this.fieldBlock();
     const expr = this.expr();
@@ -454,20 +456,20 @@ export class Parser {
     const { word: target } = this.expectOneOf(['source', 'source_config', 'eq_config', 'icp', 'vp'] as const, 'what to set');
     if (target === 'eq_config') {
       const eq = this.eqTarget();
-      this.expectOp('=');
+      this.skipOp('=');
       const value = this.wordValue();
       const expect = this.expectation();
       return { kind: 'set-eq', keyword, eq, value, expect, span: this.finish(keyword) };
     }
     if (target === 'icp' || target === 'vp') {
       const vcpu = this.vcpuRef();
-      this.expectOp('=');
+      this.skipOp('=');
       const value = this.wordValue();
       const expect = this.expectation();
       return { kind: 'set-reg', keyword, reg: target, vcpu, value, expect, span: this.finish(keyword) };
     }
     const irq = this.expr();
-    this.expectOp('=');
+    this.skipOp('=');
     const value = this.wordValue();
     const expect = this.expectation();
     const stmt: Stmt = { kind: 'set', keyword, target, irq, value, expect, span: this.finish(keyword) };
@@ -497,7 +499,7 @@ export class Parser {
 
   private syncStmt(keyword: Ident): Stmt {
     this.advance();
-    this.expectWord('source');
+    this.skipWord('source');
     const irq = this.expr();
     const expect = this.expectation();
     return { kind: 'sync', keyword, irq, expect, span: this.finish(keyword) };
@@ -597,13 +599,13 @@ export class Parser {
   private attrStmt(keyword: Ident): Stmt {
     this.advance();
     const { word: op } = this.expectOneOf(['set', 'get', 'has'] as const, 'an attribute operation');
-    this.expectWord('group');
+    this.skipWord('group');
     const group = this.expr();
-    this.expectWord('attr');
+    this.skipWord('attr');
     const attr = this.expr();
     let value: WordValue | null = null;
     if (op === 'set') {
-      this.expectOp('=');
+      this.skipOp('=');
       value = this.wordValue();
     }
     const expect = this.expectation();
@@ -636,7 +638,7 @@ export class Parser {
   private procStmt(keyword: Ident): Stmt {
     this.advance();
     const name = this.expectName('a procedure name');
-    this.expectOp('(');
+    this.skipOp('(');
     const params: Ident[] = [];
     while (!this.isOp(')')) {
       params.push(this.expectName('a parameter name'));
@@ -651,7 +653,7 @@ export class Parser {
   private callStmt(keyword: Ident): Stmt {
     this.advance();
     const name = this.expectName('a procedure name');
-    this.expectOp('(');
+    this.skipOp('(');
     const args: Expr[] = [];
     while (!this.isOp(')')) {
       args.push(this.expr());
@@ -717,9 +719,9 @@ export class Parser {
   private skipFieldNewlines(open: Token): void {
     const saved = this.pos;
     while (this.kindAt() === 'newline') this.advance();
-    const t = this.peek();
+    const kind = this.kindAt();
     // Field names never coincide with statement keywords, so a keyword at a line start begins the next statement.
-    if (t.kind === 'eof' || (this.pos > saved && t.kind === 'name' && isStatementKeyword(t.text))) {
+    if (kind === 'eof' || (this.pos > saved && kind === 'name' && isStatementKeyword(this.tokens.textOf(this.pos)))) {
       this.pos = saved;
       const close = open.text === '[' ? ']' : '}';
       throw new SyntaxFailure(spanOf(open), `this '${open.text}' is never closed: add '${close}'`, 'unclosed-block');
@@ -832,7 +834,7 @@ export class Parser {
           this.advance();
           this.enter(t);
           const inner = this.expr();
-          this.expectOp(')', "')'");
+          this.skipOp(')', "')'");
           this.leave();
           return inner;
         }
