@@ -347,8 +347,9 @@ export class Parser {
       return { kind: 'fields', block, span: spanFrom(arrow, block.span) };
     }
     if (this.isOp('[')) {
-      const open = this.next();
-      this.enter(open);
+      const open = this.pos;
+      this.advance();
+      this.enterAt(open);
       const items: Expr[] = [];
       this.skipFieldNewlines(open);
       while (!this.isOp(']')) {
@@ -697,8 +698,10 @@ export class Parser {
   // ------------------------------------------------------------ field blocks
 
   fieldBlock(): FieldBlock {
-    const open = this.expectOp('{');
-    this.enter(open);
+    // Token positions, not Token objects: a block is parsed from the buffer.
+    const open = this.pos;
+    this.skipOp('{');
+    this.enterAt(open);
     const fields: FieldAssign[] = [];
     for (;;) {
       this.skipFieldNewlines(open);
@@ -706,25 +709,30 @@ export class Parser {
       const name = this.expectName("a field name or '}'");
       let value: Expr | null = null;
       if (!this.isOp(',') && !this.isOp('}') && this.kindAt() !== 'newline' && this.kindAt() !== 'eof') value = this.expr();
-      fields.push({ name, value, span: spanFrom(name.span, value ? value.span : name.span) });
+      // A bare field (`masked`) spans just its name: the span object is shared.
+      fields.push({ name, value, span: value ? spanFrom(name.span, value.span) : name.span });
       if (this.isOp(',')) { this.advance(); continue; }
       if (this.isOp('}') || this.kindAt() === 'newline') continue;
       this.fail(this.peek(), "',' or '}'");
     }
-    const close = this.next();
+    const close = this.pos;
+    this.advance();
     this.leave();
-    return { kind: 'fields', fields, span: spanFrom(spanOf(open), spanOf(close)) };
+    const o = this.tokens.spanAt(open);
+    return { kind: 'fields', fields, span: { start: o.start, end: this.tokens.endOf(close), line: o.line, col: o.col } };
   }
   /** Newlines inside a field block or entry list; a following statement keyword (or EOF) means `open` was never closed. */
-  private skipFieldNewlines(open: Token): void {
+  /** `open`: position of the `{` or `[` being read. */
+  private skipFieldNewlines(open: number): void {
     const saved = this.pos;
     while (this.kindAt() === 'newline') this.advance();
     const kind = this.kindAt();
     // Field names never coincide with statement keywords, so a keyword at a line start begins the next statement.
     if (kind === 'eof' || (this.pos > saved && kind === 'name' && isStatementKeyword(this.tokens.textOf(this.pos)))) {
       this.pos = saved;
-      const close = open.text === '[' ? ']' : '}';
-      throw new SyntaxFailure(spanOf(open), `this '${open.text}' is never closed: add '${close}'`, 'unclosed-block');
+      const text = this.tokens.opAt(open);
+      const close = text === '[' ? ']' : '}';
+      throw new SyntaxFailure(this.tokens.spanAt(open), `this '${text}' is never closed: add '${close}'`, 'unclosed-block');
     }
   }
 

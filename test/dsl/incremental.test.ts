@@ -132,7 +132,8 @@ describe('incremental analyzer', () => {
 
   test('equals analyze along random edit sequences', () => {
     const pieces = ['\n', '{', '}', '[', ']', '(', ')', '"', '#', ' ', 'let ', 'proc p(a) {\n', 'call p(1)\n', 'device xics\n', 'device release\n',
-      'vcpu 3 connect\n', 'x', '0x1300', '-> EINVAL', 'repeat 3 {\n', 'include "lib.irq"\n', 'set source 0x1300 = { priority 7 }\n'];
+      'vcpu 3 connect\n', 'x', '0x1300', '-> EINVAL', 'repeat 3 {\n', 'include "lib.irq"\n', 'set source 0x1300 = { priority 7 }\n',
+      '\r\n', '\ufeff', '\\', 'proc q()', 'let y = 1\n', '->', 'repeat 2 as i\n{\n'];
     const seeds = [...TEXTS.map((t) => t.text), generated(300)];
     fc.assert(
       fc.property(
