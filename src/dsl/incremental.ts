@@ -21,6 +21,7 @@ import {
   check, CheckOptions, CheckState, FileFacts, checkSlice, initialCheckState, silencedByIncludes, statementConnects, statementCreatesDevice,
 } from './checker';
 import { ConstEnv, evaluateConstant } from './constants';
+import { skipString } from './lexer';
 import { parse, parseSlice } from './parser';
 import { Definition, resolveSlice, SliceScope } from './scope';
 import { forEachStatement } from './walk';
@@ -70,14 +71,7 @@ export function scanSlices(text: string, from: number, boundary: (start: number)
       continue;
     }
     if (c === 34) { // a string ends at its quote or at the line end, as the lexer reads it
-      i++;
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if (d === 34) { i++; break; }
-        if (d === 10) break;
-        if (d === 92 && i + 1 < n && text.charCodeAt(i + 1) !== 10) { i += 2; continue; }
-        i++;
-      }
+      i = skipString(text, i);
       continue;
     }
     if (c === 123) brace++;

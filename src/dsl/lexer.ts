@@ -283,6 +283,23 @@ export class TokenBuffer implements TokenSource {
   }
 }
 
+/**
+ * The offset just past the string literal opening at `start` (a '"'): after its closing quote,
+ * or at the line end when it is unterminated. `\` escapes the next character on the line.
+ */
+export function skipString(text: string, start: number): number {
+  const n = text.length;
+  let i = start + 1;
+  while (i < n) {
+    const d = text.charCodeAt(i);
+    if (d === 34) return i + 1;
+    if (d === 10) return i;
+    if (d === 92 && i + 1 < n && text.charCodeAt(i + 1) !== 10) { i += 2; continue; }
+    i++;
+  }
+  return i;
+}
+
 export function lexBuffer(text: string): { buffer: TokenBuffer; comments: Comment[]; lineStarts: number[] } {
   const comments: Comment[] = [];
   const lineStarts: number[] = [0];
@@ -326,14 +343,7 @@ export function lexBuffer(text: string): { buffer: TokenBuffer; comments: Commen
     }
     if (c === 34) { // '"'
       const s = i;
-      i++;
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if (d === 34) { i++; break; }
-        if (d === 10) break;
-        if (d === 92 && i + 1 < n && text.charCodeAt(i + 1) !== 10) { i += 2; continue; }
-        i++;
-      }
+      i = skipString(text, i);
       let e = i;
       while (e > s + 1 && text.charCodeAt(e - 1) === 13) e--;
       buf.push(K_STRING, s, e, line);

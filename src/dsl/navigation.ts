@@ -23,19 +23,24 @@ export function positionToOffset(program: Program, line: number, character: numb
   return Math.min(starts[line] + Math.max(0, character), lineEnd);
 }
 
+/** Index of the last statement of `list` (in source order) starting at or before `offset`; -1 if none. */
+export function lastStartingAtOrBefore(list: readonly Stmt[], offset: number): number {
+  let lo = 0;
+  let hi = list.length - 1;
+  let idx = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].span.start <= offset) { idx = mid; lo = mid + 1; } else hi = mid - 1;
+  }
+  return idx;
+}
+
 /** The innermost statement whose span holds `offset` (a proc/repeat only when no body statement does). */
 export function statementAt(program: Program, offset: number): Stmt | null {
   let list = program.statements;
   let found: Stmt | null = null;
   for (;;) {
-    // Statements are in source order: binary search for the last one starting at or before offset.
-    let lo = 0;
-    let hi = list.length - 1;
-    let idx = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid].span.start <= offset) { idx = mid; lo = mid + 1; } else hi = mid - 1;
-    }
+    const idx = lastStartingAtOrBefore(list, offset);
     if (idx < 0) return found;
     const s = list[idx];
     if (offset > s.span.end) return found;

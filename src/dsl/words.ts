@@ -10,7 +10,7 @@ import { XICS_GRP, XIVE_GRP } from '../model/attr';
 import { ConstEnv, constantEnv, evaluateConstant } from './constants';
 import { deviceOf, isXicsFamily } from './context';
 import { closest, didYouMean } from './suggest';
-import { statementAt } from './navigation';
+import { lastStartingAtOrBefore, statementAt } from './navigation';
 
 export interface WordSite {
   span: Span;
@@ -183,13 +183,7 @@ function enclosingBodies(stmts: readonly Stmt[], offset: number): Extract<Stmt, 
   const out: Extract<Stmt, { kind: 'proc' | 'repeat' }>[] = [];
   let list = stmts;
   for (;;) {
-    let lo = 0;
-    let hi = list.length - 1;
-    let idx = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid].span.start <= offset) { idx = mid; lo = mid + 1; } else hi = mid - 1;
-    }
+    const idx = lastStartingAtOrBefore(list, offset);
     const s = idx >= 0 ? list[idx] : undefined;
     if (!s || offset > s.span.end || (s.kind !== 'proc' && s.kind !== 'repeat')) return out;
     out.push(s);
