@@ -7,21 +7,11 @@
  */
 import type { Span } from './ast';
 import { lexBuffer, Token } from './lexer';
+import { lineOfOffset } from './navigation';
 import { parse } from './parser';
 
 const OPENERS = new Set(['(', '[', '{']);
 const CLOSERS = new Set([')', ']', '}']);
-
-function lineOfOffset(lineStarts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
 
 function isUnaryPosition(prev: Token | null): boolean {
   if (!prev) return true;

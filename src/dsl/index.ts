@@ -14,7 +14,7 @@ export { wordSites, wordSiteAt, layoutOfStatement, encodeFieldBlock, statementWo
 export type { WordSite } from './words';
 export { constantEnv, evaluateConstant } from './constants';
 export type { ConstEnv } from './constants';
-export { offsetToPosition, positionToOffset, findDefinition, findReferences, statementAt } from './navigation';
+export { offsetToPosition, positionToOffset, findDefinition, findReferences, statementAt, lineOfOffset, lastStartingAtOrBefore } from './navigation';
 export { forEachStatement, statementExprs } from './walk';
 export { deviceOf } from './context';
 export { createIncrementalAnalyzer, sliceStarts } from './incremental';

@@ -2,17 +2,23 @@
 import type { Program, Span, Stmt } from './ast';
 import { resolve } from './scope';
 
+/** The 0-based line holding `offset`, given each line's start offset (ascending). */
+export function lineOfOffset(lineStarts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 export function offsetToPosition(program: Program, offset: number): { line: number; character: number } {
   const starts = program.lineStarts;
   const o = Math.max(0, Math.min(offset, program.text.length));
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= o) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo, character: o - starts[lo] };
+  const line = lineOfOffset(starts, o);
+  return { line, character: o - starts[line] };
 }
 
 export function positionToOffset(program: Program, line: number, character: number): number {

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
-  analyze, constantEnv, ConstEnv, createIncrementalAnalyzer, Diagnostic, IncrementalAnalyzer, Program, Stmt, statementWordSites, WordSite,
+  analyze, constantEnv, ConstEnv, createIncrementalAnalyzer, Diagnostic, forEachStatement, IncrementalAnalyzer, lastStartingAtOrBefore, Program, Stmt,
+  statementWordSites, WordSite,
 } from '../dsl';
 import { LineTable, spanContains } from './positions';
 
@@ -128,7 +129,7 @@ export class DocumentAnalysis {
     let list: readonly Stmt[] = this.program.statements;
     let found: Stmt | null = null;
     for (;;) {
-      const stmt = lastStartingAtOrBefore(list, offset);
+      const stmt = statementStartingAtOrBefore(list, offset);
       if (!stmt || !spanContains(stmt.span, offset)) return found;
       found = stmt;
       if ((stmt.kind === 'proc' || stmt.kind === 'repeat') && spanContains(stmt.bodySpan, offset)) list = stmt.body;
@@ -141,7 +142,7 @@ export class DocumentAnalysis {
     const path: Stmt[] = [];
     let list: readonly Stmt[] = this.program.statements;
     for (;;) {
-      const stmt = lastStartingAtOrBefore(list, offset);
+      const stmt = statementStartingAtOrBefore(list, offset);
       if (!stmt || !spanContains(stmt.span, offset)) return path;
       path.push(stmt);
       if (stmt.kind === 'proc' || stmt.kind === 'repeat') list = stmt.body;
@@ -180,31 +181,13 @@ function shadowed(env: ConstEnv, s: ProcStmt | Extract<Stmt, { kind: 'repeat' }>
   return m;
 }
 
-function lastStartingAtOrBefore(list: readonly Stmt[], offset: number): Stmt | null {
-  let lo = 0;
-  let hi = list.length - 1;
-  let best: Stmt | null = null;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid].span.start <= offset) {
-      best = list[mid];
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return best;
+function statementStartingAtOrBefore(list: readonly Stmt[], offset: number): Stmt | null {
+  const idx = lastStartingAtOrBefore(list, offset);
+  return idx < 0 ? null : list[idx];
 }
 
-/** Walks every statement, nested ones included, in source order. */
-export function forEachStatement(list: readonly Stmt[], visit: (s: Stmt, parents: readonly Stmt[]) => void, parents: Stmt[] = []): void {
-  for (const s of list) {
-    visit(s, parents);
-    if (s.kind === 'proc' || s.kind === 'repeat') {
-      parents.push(s);
-      forEachStatement(s.body, visit, parents);
-      parents.pop();
-    }
-  }
-}
+/** The front end's walk over every statement, nested ones included; re-exported for the feature modules. */
+export { forEachStatement };
 
 /** Resolves `include "path"` relative to the including document's URI. */
 export function resolveIncludeUri(fromUri: string, path: string): string {

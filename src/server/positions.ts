@@ -5,6 +5,7 @@
  */
 import { Position, Range } from 'vscode-languageserver';
 import { Span } from '../dsl/ast';
+import { lineOfOffset } from '../dsl/navigation';
 
 export class LineTable {
   readonly starts: readonly number[];
@@ -18,15 +19,7 @@ export class LineTable {
   }
 
   lineOf(offset: number): number {
-    const starts = this.starts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lineOfOffset(this.starts, offset);
   }
 
   positionAt(offset: number): Position {
