@@ -16,15 +16,13 @@
  * it, the whole-file facts and the running state at its start are all
  * unchanged. Anything unexpected falls back to the whole-file `analyze`.
  */
-import type { DeviceName, Diagnostic, Expr, Stmt } from './ast';
-import {
-  check, CheckOptions, CheckState, FileFacts, checkSlice, initialCheckState, silencedByIncludes, statementConnects, statementCreatesDevice,
-} from './checker';
-import { ConstEnv, evaluateConstant } from './constants';
+import type { DeviceName, Diagnostic, Stmt } from './ast';
+import { check, CheckOptions, FileFacts, checkSlice, initialCheckState, silencedByIncludes } from './checker';
 import { skipString } from './lexer';
+import { FileFactsBuilder, Outline, outlineOf } from './outline';
 import { parse, parseSlice } from './parser';
+import { freeze, RunState, thaw } from './run-state';
 import { Definition, resolveSlice, SliceScope } from './scope';
-import { forEachStatement } from './walk';
 
 export interface IncrementalAnalyzer {
   /** The diagnostics of `text`, identical to `analyze(text, uri, options).diagnostics`. */
@@ -110,35 +108,14 @@ function nextSignificant(text: string, i: number): number {
 // ------------------------------------------------------------------ slices
 
 /** What the whole-file summaries need from one parsed slice (slice-local lines). */
-interface ParsedSlice {
+interface ParsedSlice extends Outline {
   readonly text: string;
   readonly deviceBefore: DeviceName | null;
   readonly deviceAfter: DeviceName | null;
   readonly statements: readonly Stmt[];
   readonly parseDiagnostics: readonly Diagnostic[];
-  readonly lets: readonly { readonly name: string; readonly line: number; readonly col: number; readonly value: Expr }[];
-  readonly procs: readonly { readonly name: string; readonly line: number; readonly col: number; readonly arity: number }[];
-  readonly broken: readonly string[];
-  readonly createsDevice: boolean;
-  readonly connects: boolean;
-  /** Includes read other files, which may change between updates: such a slice is always re-checked. */
-  readonly includes: boolean;
   readonly internalError: boolean;
   readonly lines: number;
-}
-
-/** The running state between slices, frozen; `key` compares two of them. */
-interface RunState {
-  readonly key: string;
-  readonly device: boolean;
-  readonly connected: readonly bigint[];
-  readonly anyVcpu: boolean;
-  readonly warned: readonly ('device' | 'vcpu')[];
-  readonly includedNames: readonly (readonly [string, number])[];
-  readonly includedConnects: readonly bigint[];
-  readonly includedDevice: boolean;
-  readonly env: ConstEnv;
-  readonly comparisonsLeft: number;
 }
 
 interface CheckedSlice {
@@ -169,41 +146,15 @@ interface FileSummary extends FileFacts {
   readonly lets: readonly { readonly name: string; readonly def: Definition }[];
 }
 
-const BROKEN_DECLARATION = /^(let|proc)\s+([A-Za-z_][A-Za-z0-9_]*)/;
 const SCOPE_LINE_QUOTES = new Set(['duplicate-let', 'duplicate-param']);
 
 function parseRecordSlice(text: string, uri: string, deviceBefore: DeviceName | null): ParsedSlice {
   const { program, deviceAfter } = parseSlice(text, uri, deviceBefore);
-  const lets: { name: string; line: number; col: number; value: Expr }[] = [];
-  const procs: { name: string; line: number; col: number; arity: number }[] = [];
-  const broken: string[] = [];
-  for (const s of program.statements) {
-    if (s.kind === 'let') lets.push({ name: s.name.name, line: s.name.span.line, col: s.name.span.col, value: s.value });
-    else if (s.kind === 'proc') procs.push({ name: s.name.name, line: s.name.span.line, col: s.name.span.col, arity: s.params.length });
-    else if (s.kind === 'error') {
-      const m = BROKEN_DECLARATION.exec(text.slice(s.span.start, Math.min(s.span.end, s.span.start + 200)));
-      if (m) broken.push(m[2]);
-    }
-  }
-  let createsDevice = false;
-  let connects = false;
-  let includes = false;
-  forEachStatement(program.statements, (s) => {
-    if (statementCreatesDevice(s)) createsDevice = true;
-    if (statementConnects(s)) connects = true;
-    if (s.kind === 'include') includes = true;
-  });
   return {
-    text, deviceBefore, deviceAfter, statements: program.statements, parseDiagnostics: program.diagnostics,
-    lets, procs, broken, createsDevice, connects, includes,
+    ...outlineOf(program.statements, text), text, deviceBefore, deviceAfter, statements: program.statements, parseDiagnostics: program.diagnostics,
     internalError: program.diagnostics.some((d) => d.code === 'internal-error'),
     lines: program.lineStarts.length - 1,
   };
-}
-
-function definition(name: string, line: number, col: number, kind: 'let' | 'proc', arity?: number): Definition {
-  const span = { start: 0, end: 0, line, col };
-  return arity === undefined ? { name, span, kind } : { name, span, kind, arity };
 }
 
 function summarize(records: readonly SliceRecord[], previous: FileSummary | null): FileSummary {
@@ -222,47 +173,9 @@ function summarize(records: readonly SliceRecord[], previous: FileSummary | null
   keyParts.push(`d${createsDevice ? 1 : 0}c${connects ? 1 : 0}`);
   const key = keyParts.join('\n');
   if (previous && previous.key === key) return previous;
-  const env = new Map<string, bigint>();
-  const procs = new Map<string, Definition>();
-  const firstLets = new Map<string, Definition>();
-  const broken = new Set<string>();
-  const lets: { name: string; def: Definition }[] = [];
-  for (const r of records) {
-    for (const l of r.parsed.lets) {
-      const v = evaluateConstant(l.value, env);
-      if (v !== null) env.set(l.name, v);
-      else env.delete(l.name);
-      const def = definition(l.name, l.line + r.line, l.col, 'let');
-      if (!firstLets.has(l.name)) firstLets.set(l.name, def);
-      lets.push({ name: l.name, def });
-    }
-    for (const q of r.parsed.procs) if (!procs.has(q.name)) procs.set(q.name, definition(q.name, q.line + r.line, q.col, 'proc', q.arity));
-    for (const b of r.parsed.broken) broken.add(b);
-  }
-  return { key, env, createsDevice, connects, procs, firstLets, broken, lets };
-}
-
-function freeze(state: CheckState, comparisonsLeft: number, fileEnv: ConstEnv): RunState {
-  const connected = [...state.connected];
-  const warned = [...state.warnedLibrary];
-  const includedNames = [...state.included.names];
-  const includedConnects = [...state.included.connects];
-  const envKey = state.env === fileEnv ? '' : [...state.env].map(([k, v]) => `${k}=${v}`).join(',');
-  const key = [
-    state.device ? 1 : 0, state.anyVcpu ? 1 : 0, connected.join(','), warned.join(','),
-    includedNames.map(([k, v]) => `${k}/${v}`).join(','), includedConnects.join(','), state.included.device ? 1 : 0, envKey, comparisonsLeft,
-  ].join('|');
-  return {
-    key, device: state.device, connected, anyVcpu: state.anyVcpu, warned, includedNames, includedConnects,
-    includedDevice: state.included.device, env: state.env, comparisonsLeft,
-  };
-}
-
-function thaw(s: RunState): CheckState {
-  return {
-    device: s.device, connected: new Set(s.connected), anyVcpu: s.anyVcpu, warnedLibrary: new Set(s.warned),
-    included: { names: new Map(s.includedNames), connects: new Set(s.includedConnects), device: s.includedDevice }, env: s.env,
-  };
+  const facts = new FileFactsBuilder();
+  for (const r of records) facts.add(r.parsed, r.line);
+  return { key, env: facts.env, createsDevice, connects, procs: facts.procs, firstLets: facts.firstLets, broken: facts.broken, lets: facts.lets };
 }
 
 function byPosition(a: Diagnostic, b: Diagnostic): number {

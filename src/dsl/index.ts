@@ -19,6 +19,7 @@ export { forEachStatement, statementExprs } from './walk';
 export { deviceOf } from './context';
 export { createIncrementalAnalyzer, sliceStarts } from './incremental';
 export type { IncrementalAnalyzer } from './incremental';
+export { diagnose } from './diagnose';
 
 function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.span.start - b.span.start || a.span.end - b.span.end;

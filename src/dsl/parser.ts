@@ -179,18 +179,45 @@ export class Parser {
     return this.parseStatements(null);
   }
 
-  /** Statements until EOF (top level) or the `}` closing `opener`. */
-  private parseStatements(opener: Token | null): Stmt[] {
+  /** The token position where the next top-level statement starts (after blank lines). */
+  get position(): number {
+    return this.pos;
+  }
+
+  /**
+   * The next `max` top-level statements (fewer at the end of the file, none
+   * after it), exactly as `parseProgram` reads them: a caller can parse a file
+   * batch by batch and drop each batch when done with it. `resumeAt` restarts
+   * at a `position` answered earlier, with the device in force there.
+   */
+  parseTopLevel(max: number): Stmt[] {
     const out: Stmt[] = [];
-    for (;;) {
+    while (out.length < max) {
       while (this.kindAt() === 'newline') this.advance();
-      if (this.kindAt() === 'eof') return out;
+      if (this.kindAt() === 'eof') break;
       if (this.tokens.opAt(this.pos) === '}') {
-        if (opener) return out;
         this.diagnostics.push({ span: this.tokens.spanAt(this.pos), severity: 'error', code: 'syntax', message: "unexpected '}': no block is open" });
         this.advance();
         continue;
       }
+      out.push(this.statementWithRecovery());
+    }
+    return out;
+  }
+
+  resumeAt(position: number, device: DeviceName | null): void {
+    this.pos = position;
+    this.depth = 0;
+    this.lastDevice = device;
+  }
+
+  /** Statements until EOF (top level) or the `}` closing `opener`. */
+  private parseStatements(opener: Token | null): Stmt[] {
+    if (!opener) return this.parseTopLevel(Infinity);
+    const out: Stmt[] = [];
+    for (;;) {
+      while (this.kindAt() === 'newline') this.advance();
+      if (this.kindAt() === 'eof' || this.tokens.opAt(this.pos) === '}') return out;
       out.push(this.statementWithRecovery());
     }
   }
