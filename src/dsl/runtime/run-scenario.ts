@@ -1,5 +1,7 @@
 /** Runs a whole scenario without the debugger (the CLI, the test explorer, tests). */
 import type { Diagnostic } from '../ast';
+import { diagnose } from '../diagnose';
+import { resolveRelative } from './includes';
 import { ScenarioRuntime } from './scenario-runtime';
 import type { ExpectationResult, LogEntry, RuntimeOptions } from './types';
 
@@ -36,5 +38,10 @@ export function runScenarioText(uri: string, text: string, options: RuntimeOptio
 
 /** Diagnostics of a scenario as the runtime sees it: the front end's, plus includes that cannot be read or parsed. */
 export function checkScenarioText(uri: string, text: string, options: RuntimeOptions): Diagnostic[] {
+  // Without includes the runtime adds nothing to the front end's diagnostics, which `diagnose` finds without keeping the tree.
+  if (!MAY_INCLUDE.test(text)) return diagnose(text, uri, { readFile: options.readFile, resolveInclude: options.resolveInclude ?? resolveRelative });
   return ScenarioRuntime.create(uri, text, { snapshotEvery: 0, ...options }).diagnostics;
 }
+
+/** Any `include` word at all (a comment or a string too): then the includes are loaded as a run would load them. */
+const MAY_INCLUDE = /\binclude\b/;
