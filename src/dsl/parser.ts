@@ -30,6 +30,46 @@ const BINARY_PRECEDENCE: Readonly<Record<string, number>> = {
   '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6,
   '<': 7, '<=': 7, '>': 7, '>=': 7, '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
 };
+/**
+ * BINARY_PRECEDENCE indexed by an operator's two char codes (0 when not a binary operator): every operand
+ * ends with this look-up, and a keyed property load with a varying string key was the parser's hottest line.
+ */
+const PRECEDENCE_BY_CODES: Uint8Array = (() => {
+  const t = new Uint8Array(128 * 128);
+  for (const [op, prec] of Object.entries(BINARY_PRECEDENCE)) t[op.charCodeAt(0) * 128 + (op.length > 1 ? op.charCodeAt(1) : 0)] = prec;
+  return t;
+})();
+/** The precedence of operator text `op` (from `opAt`: one or two ASCII characters), 0 when it is not binary. */
+function precedenceOf(op: string): number {
+  const a = op.charCodeAt(0);
+  const b = op.length > 1 ? op.charCodeAt(1) : 0;
+  return op.length <= 2 && a < 128 && b < 128 ? PRECEDENCE_BY_CODES[a * 128 + b] : 0;
+}
+
+/** Recently parsed number literals by `numberSlot(text)` (values are immutable, so sharing is invisible). */
+const NUMBER_TEXTS: string[] = new Array<string>(256).fill('');
+const NUMBER_VALUES: bigint[] = new Array<bigint>(256).fill(0n);
+/** A cheap slot for a literal's text: its length and last two characters (no loop over the text). */
+function numberSlot(text: string): number {
+  const n = text.length;
+  return (n * 7 + text.charCodeAt(n - 1) * 31 + (n > 1 ? text.charCodeAt(n - 2) : 0)) & 255;
+}
+
+/** A fixed word list (its order is the one shown in messages) with a Set to test membership. */
+interface WordSet<T extends string> {
+  readonly list: readonly T[];
+  readonly has: ReadonlySet<string>;
+}
+function wordSet<T extends string>(list: readonly T[]): WordSet<T> {
+  return { list, has: new Set<string>(list) };
+}
+const VCPU_ACTIONS = wordSet(['connect', 'run', 'stop'] as const);
+const CONNECT_OPTION_WORDS = wordSet(CONNECT_OPTIONS);
+const REGISTER_TARGETS = wordSet(['source', 'source_config', 'eq_config', 'icp', 'vp'] as const);
+const ESB_ACCESSES = wordSet(['load', 'store'] as const);
+const TIMA_OP_WORDS = wordSet<TimaOp>(TIMA_OPS);
+const LINE_ACTION_WORDS = wordSet<LineAction>(LINE_ACTIONS);
+const ATTR_OPS = wordSet(['set', 'get', 'has'] as const);
 
 const ERRNO_LIKE = /^(E[A-Z0-9]{2,}|SIGBUS)$/;
 
@@ -50,7 +90,6 @@ export class Parser {
   private operators = 0;
   readonly diagnostics: Diagnostic[] = [];
   private lastDevice: DeviceName | null;
-  private readonly numbers = new Map<string, bigint>();
 
   /** `deviceBefore`: the device in force where the text starts (when it is a slice of a larger file). */
   constructor(private readonly tokens: TokenSource, deviceBefore: DeviceName | null = null) {
@@ -83,14 +122,15 @@ export class Parser {
     return this.tokens.at(this.pos > 0 ? this.pos - 1 : 0);
   }
   private isOp(text: string, k = 0): boolean {
-    return this.tokens.kindOf(this.pos + k) === 'op' && this.tokens.textIs(this.pos + k, text);
+    // One buffer read: `opAt` answers shared operator strings (null for other kinds).
+    return this.tokens.opAt(this.pos + k) === text;
   }
   private isName(text?: string, k = 0): boolean {
     return this.tokens.kindOf(this.pos + k) === 'name' && (text === undefined || this.tokens.textIs(this.pos + k, text));
   }
   private atLineEnd(): boolean {
     const kind = this.kindAt();
-    return kind === 'newline' || kind === 'eof' || (this.depth > 0 && this.isOp('}'));
+    return kind === 'newline' || kind === 'eof' || (this.depth > 0 && kind === 'op' && this.isOp('}'));
   }
 
   private fail(t: Token, expected: string): never {
@@ -120,12 +160,19 @@ export class Parser {
     const i = this.pos++;
     return { name: this.tokens.textOf(i), span: this.tokens.spanAt(i) };
   }
-  /** One of a fixed set of words; a near miss gets "did you mean". */
-  private expectOneOf<T extends string>(words: readonly T[], what: string): { word: T; index: number } {
+  /** One of a fixed set of words (consumed; it was at `this.pos - 1`); a near miss gets "did you mean". */
+  private expectOneOf<T extends string>(words: WordSet<T>, what: string): T {
     if (this.kindAt() === 'name') {
       const text = this.tokens.textOf(this.pos);
-      if ((words as readonly string[]).includes(text)) return { word: text as T, index: this.pos++ };
+      // A Set, not `includes`: the interned text keeps its hash, so this is one look-up instead of a string compare per word.
+      if (words.has.has(text)) {
+        this.pos++;
+        return text as T;
+      }
     }
+    return this.failOneOf(words.list, what);
+  }
+  private failOneOf(words: readonly string[], what: string): never {
     const t = this.peek();
     if (t.kind === 'name') {
       const s = closest(t.text, words);
@@ -440,11 +487,11 @@ export class Parser {
   private vcpuStmt(keyword: Ident): Stmt {
     this.advance();
     const vcpu = this.expr();
-    const { word: action } = this.expectOneOf(['connect', 'run', 'stop'] as const, 'a vCPU action');
+    const action = this.expectOneOf(VCPU_ACTIONS, 'a vCPU action');
     const options: { name: Ident; value: Expr }[] = [];
     while (action === 'connect' && this.isName()) {
-      const { word, index } = this.expectOneOf(CONNECT_OPTIONS, 'a connect option');
-      options.push({ name: { name: word, span: this.tokens.spanAt(index) }, value: this.expr() });
+      const word = this.expectOneOf(CONNECT_OPTION_WORDS, 'a connect option');
+      options.push({ name: { name: word, span: this.tokens.spanAt(this.pos - 1) }, value: this.expr() });
     }
     const expect = this.expectation();
     return { kind: 'vcpu', keyword, vcpu, action, options, expect, span: this.finish(keyword) };
@@ -481,7 +528,7 @@ export class Parser {
 
   private setStmt(keyword: Ident): Stmt {
     this.advance();
-    const { word: target } = this.expectOneOf(['source', 'source_config', 'eq_config', 'icp', 'vp'] as const, 'what to set');
+    const target = this.expectOneOf(REGISTER_TARGETS, 'what to set');
     if (target === 'eq_config') {
       const eq = this.eqTarget();
       this.skipOp('=');
@@ -507,7 +554,7 @@ export class Parser {
 
   private getStmt(keyword: Ident): Stmt {
     this.advance();
-    const { word: target } = this.expectOneOf(['source', 'source_config', 'eq_config', 'icp', 'vp'] as const, 'what to get');
+    const target = this.expectOneOf(REGISTER_TARGETS, 'what to get');
     if (target === 'eq_config') {
       const eq = this.eqTarget();
       const expect = this.expectation();
@@ -538,7 +585,7 @@ export class Parser {
     const irq = this.expr();
     let page: 'trigger' | 'management' = 'management';
     if (this.isName('trigger') || this.isName('management')) page = this.next().text as 'trigger' | 'management';
-    const { word: op } = this.expectOneOf(['load', 'store'] as const, 'an ESB access');
+    const op = this.expectOneOf(ESB_ACCESSES, 'an ESB access');
     const offset = this.expr();
     const value = op === 'store' && !this.atLineEnd() && !this.isOp('->') ? this.expr() : null;
     const expect = this.expectation();
@@ -548,7 +595,7 @@ export class Parser {
   private timaStmt(keyword: Ident): Stmt {
     this.advance();
     const vcpu = this.vcpuRef();
-    const { word: op } = this.expectOneOf<TimaOp>(TIMA_OPS, 'a TIMA access');
+    const op = this.expectOneOf(TIMA_OP_WORDS, 'a TIMA access');
     const offset = this.expr();
     let value: Expr | null = null;
     if (op.startsWith('store')) value = this.expr();
@@ -606,7 +653,7 @@ export class Parser {
       this.advance();
       action = this.expr();
     } else {
-      action = this.expectOneOf<LineAction>(LINE_ACTIONS, 'a line action (or level N)').word;
+      action = this.expectOneOf(LINE_ACTION_WORDS, 'a line action (or level N)');
     }
     const expect = this.expectation();
     return { kind: 'line', keyword, irq, action, expect, span: this.finish(keyword) };
@@ -626,7 +673,7 @@ export class Parser {
 
   private attrStmt(keyword: Ident): Stmt {
     this.advance();
-    const { word: op } = this.expectOneOf(['set', 'get', 'has'] as const, 'an attribute operation');
+    const op = this.expectOneOf(ATTR_OPS, 'an attribute operation');
     this.skipWord('group');
     const group = this.expr();
     this.skipWord('attr');
@@ -775,8 +822,8 @@ export class Parser {
       // Most operands end at a line end, ',' or '}': decided from the token buffer, no token object.
       const op = this.tokens.opAt(this.pos);
       if (op === null) return left;
-      const prec = BINARY_PRECEDENCE[op];
-      if (prec === undefined || prec < minPrec) return left;
+      const prec = precedenceOf(op);
+      if (prec === 0 || prec < minPrec) return left;
       const at = this.pos;
       this.advance();
       if (++this.operators > MAX_OPERATORS) {
@@ -821,13 +868,18 @@ export class Parser {
     if (kind === 'number') {
       const i = this.pos;
       const text = this.tokens.textOf(i);
-      // Repeated literals share one bigint (they are immutable).
-      let value = this.numbers.get(text);
-      if (value === undefined) {
+      // Repeated literals share one bigint (they are immutable), through a small direct-mapped cache:
+      // a Map of every literal seen grew to 100,000s of entries on a large file and cost more than the parse.
+      const slot = numberSlot(text);
+      let value: bigint;
+      if (NUMBER_TEXTS[slot] === text) {
+        value = NUMBER_VALUES[slot];
+      } else {
         const parsed = parseNumberText(text).value;
         if (parsed === null) this.fail(this.peek(), 'a number');
         value = parsed;
-        this.numbers.set(text, value);
+        NUMBER_TEXTS[slot] = text;
+        NUMBER_VALUES[slot] = value;
       }
       this.pos++;
       return { kind: 'number', value, text, span: this.tokens.spanAt(i) };
