@@ -59,15 +59,29 @@ export interface LexResult {
 
 const ONE_CHAR_OPS = '+-*/%&|^~!<>=(){}[],.';
 
-function isNameStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
-}
-function isNamePart(c: number): boolean {
-  return isNameStart(c) || (c >= 48 && c <= 57);
-}
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
+/**
+ * What a UTF-16 code unit can start, looked up in one table read instead of a
+ * chain of comparisons. C_NAME and C_DIGIT come first so that "continues a
+ * name or number" is a single `<= C_DIGIT` test.
+ */
+const C_NAME = 0, C_DIGIT = 1, C_SPACE = 2, C_NEWLINE = 3, C_HASH = 4, C_QUOTE = 5, C_OP = 6, C_OP2 = 7, C_BAD = 8, C_BAD_PAIR = 9;
+const CHAR_CLASS: Uint8Array = (() => {
+  const t = new Uint8Array(65536).fill(C_BAD);
+  // A high surrogate is reported together with the unit after it (one bad token per code point).
+  t.fill(C_BAD_PAIR, 0xd800, 0xdc00);
+  for (let c = 97; c <= 122; c++) t[c] = C_NAME;
+  for (let c = 65; c <= 90; c++) t[c] = C_NAME;
+  t[95] = C_NAME;
+  for (let c = 48; c <= 57; c++) t[c] = C_DIGIT;
+  for (const c of [32, 9, 13, 0xfeff]) t[c] = C_SPACE;
+  t[10] = C_NEWLINE;
+  t[35] = C_HASH;
+  t[34] = C_QUOTE;
+  for (const op of ONE_CHAR_OPS) t[op.charCodeAt(0)] = C_OP;
+  // These may begin a two-character operator (see isTwoCharOp).
+  for (const op of '-=!<>&|') t[op.charCodeAt(0)] = C_OP2;
+  return t;
+})();
 
 /** Small values are shared (bigints are immutable): fewer heap objects in a large tree. */
 const SMALL_BIGINTS: readonly bigint[] = Array.from({ length: 1024 }, (_, i) => BigInt(i));
@@ -140,64 +154,160 @@ function isEscapedQuote(raw: string): boolean {
 }
 
 /**
- * Tokens as parallel typed arrays: a 100,000-line file has over a million
+ * Small token buffers are carved from a shared slab: a separately allocated typed array costs
+ * about a microsecond (allocation and GC tracking), a third of lexing a 20-line slice, and the
+ * incremental analyzer lexes thousands of them. A slab stays alive while any buffer in it does,
+ * so at most SLAB_BYTES are held for a kept small buffer; large ones get their own memory.
+ */
+const SLAB_BYTES = 1 << 18;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabUsed = 0;
+
+/** Zeroed room for `capacity` token records (three Int32 each). */
+function tokenRecords(capacity: number): Int32Array {
+  const bytes = capacity * 12;
+  if (bytes > SLAB_BYTES >> 3) return new Int32Array(capacity * 3);
+  if (slabUsed + bytes > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const records = new Int32Array(slab, slabUsed, capacity * 3);
+  slabUsed += bytes;
+  return records;
+}
+
+/**
+ * Tokens as typed-array records: a 100,000-line file has over a million
  * tokens, and a million small objects that live as long as the parse cost
  * more in garbage collection than the lexing itself. `at(i)` builds a Token
- * object on demand (the parser holds only a few at a time).
+ * object on demand (the parser holds only a few at a time). A token is one
+ * record of three Int32s (the kind shares one with the line): one
+ * allocation per buffer, and 12 bytes per token to fill.
  */
 export class TokenBuffer implements TokenSource {
   length = 0;
-  private kinds: Uint8Array;
-  private starts: Int32Array;
-  private ends: Int32Array;
-  private lines: Int32Array;
-  /** Open-addressing table of the names and number texts seen (power-of-two size). */
-  private interned: (string | undefined)[] = new Array(256);
+  /** Token `i` is the record at `3 * i`: start, end, `line << 3 | kind` (a line number fits in 28 bits). */
+  private records: Int32Array;
+  /** Open-addressing table of the names and number texts seen (power-of-two size; grows when half full). */
+  private interned: (string | undefined)[] = new Array(32);
   private internedCount = 0;
-  private readonly cacheIndex = new Int32Array(16).fill(-1);
+  /** Recently built tokens by `index & 15`; slots hold index + 1 so the zeroed array starts empty. */
+  private readonly cacheIndex = new Int32Array(16);
   private readonly cacheToken: (Token | undefined)[] = new Array(16);
 
   constructor(readonly text: string, readonly lineStarts: number[]) {
-    // Scenario text runs about one token per three characters; sizing for that avoids regrowing (and re-touching) the arrays.
-    const cap = Math.max(16, Math.ceil(text.length * 0.4));
-    this.kinds = new Uint8Array(cap);
-    this.starts = new Int32Array(cap);
-    this.ends = new Int32Array(cap);
-    this.lines = new Int32Array(cap);
+    // Scenario text runs about one token per 4.5 characters: a quarter of the length rarely regrows,
+    // and small slices do not pay for (and zero) room they never fill.
+    this.records = tokenRecords((text.length >> 2) + 16);
   }
 
   push(kind: number, start: number, end: number, line: number): void {
-    if (this.length === this.kinds.length) this.grow();
-    const i = this.length++;
-    this.kinds[i] = kind;
-    this.starts[i] = start;
-    this.ends[i] = end;
-    this.lines[i] = line;
+    if (this.length * 3 === this.records.length) this.grow();
+    const r = this.length++ * 3;
+    this.records[r] = start;
+    this.records[r + 1] = end;
+    this.records[r + 2] = (line << 3) | kind;
   }
 
   private grow(): void {
-    const cap = this.kinds.length * 2;
-    const k = new Uint8Array(cap); k.set(this.kinds); this.kinds = k;
-    const s = new Int32Array(cap); s.set(this.starts); this.starts = s;
-    const e = new Int32Array(cap); e.set(this.ends); this.ends = e;
-    const l = new Int32Array(cap); l.set(this.lines); this.lines = l;
+    const records = tokenRecords((this.records.length / 3) * 2);
+    records.set(this.records);
+    this.records = records;
+  }
+
+  /**
+   * Lexes `text` into this (empty) buffer, appending comments to `comments` and line starts to `lineStarts`
+   * (lexBuffer's loop; internal to this module). The record array lives in a local, reloaded after a grow:
+   * a `push` call per token, with its field loads, cost more than the scan itself.
+   */
+  lexInto(comments: Comment[]): void {
+    const text = this.text;
+    const lineStarts = this.lineStarts;
+    const n = text.length;
+    let records = this.records;
+    let r = this.length * 3;
+    let i = 0;
+    let line = 0;
+    let lineStart = 0;
+    while (i < n) {
+      const s = i;
+      const c = text.charCodeAt(i++);
+      let kind: number;
+      switch (CHAR_CLASS[c]) {
+        case C_SPACE:
+          continue;
+        case C_NAME:
+        case C_DIGIT:
+          while (i < n && CHAR_CLASS[text.charCodeAt(i)] <= C_DIGIT) i++;
+          kind = c <= 57 ? K_NUMBER : K_NAME;
+          break;
+        case C_NEWLINE:
+          kind = K_NEWLINE;
+          break;
+        case C_HASH:
+          i = lineEnd(text, i);
+          comments.push(commentAt(text, s, i, line, lineStart));
+          continue;
+        case C_QUOTE:
+          i = skipString(text, s);
+          kind = K_STRING;
+          break;
+        case C_OP2:
+          if (i < n && isTwoCharOp(c, text.charCodeAt(i))) i++;
+          kind = K_OP;
+          break;
+        case C_OP:
+          kind = K_OP;
+          break;
+        case C_BAD_PAIR:
+          // A stray character: one bad token per code point; the parser reports only the first one on a line.
+          if (i < n) i++;
+          kind = K_BAD;
+          break;
+        default:
+          kind = K_BAD;
+          break;
+      }
+      if (r === records.length) {
+        this.length = r / 3;
+        this.grow();
+        records = this.records;
+      }
+      records[r] = s;
+      // A string's span stops before the '\r' of a CRLF it runs into.
+      records[r + 1] = kind === K_STRING ? trimCarriageReturns(text, s + 1, i) : i;
+      records[r + 2] = (line << 3) | kind;
+      r += 3;
+      if (kind === K_NEWLINE) {
+        line++;
+        lineStart = i;
+        lineStarts.push(i);
+      }
+    }
+    this.length = r / 3;
+    this.push(K_EOF, n, n, line);
+  }
+
+  private kindAt(i: number): number {
+    return this.records[i * 3 + 2] & 7;
   }
 
   kindOf(index: number): TokenKind {
-    return KIND_NAMES[this.kinds[index < this.length ? index : this.length - 1]];
+    return KIND_NAMES[this.kindAt(index < this.length ? index : this.length - 1)];
   }
 
   textIs(index: number, text: string): boolean {
     const i = index < this.length ? index : this.length - 1;
-    const start = this.starts[i];
-    return this.ends[i] - start === text.length && this.text.startsWith(text, start);
+    const start = this.records[i * 3];
+    return this.records[i * 3 + 1] - start === text.length && this.text.startsWith(text, start);
   }
 
   textOf(index: number): string {
     const i = index < this.length ? index : this.length - 1;
-    const start = this.starts[i];
-    const end = this.ends[i];
-    if (this.kinds[i] !== K_NAME && this.kinds[i] !== K_NUMBER) return this.text.slice(start, end);
+    const start = this.records[i * 3];
+    const end = this.records[i * 3 + 1];
+    const kind = this.kindAt(i);
+    if (kind !== K_NAME && kind !== K_NUMBER) return this.text.slice(start, end);
     // Names and numbers repeat (keywords, field names, lets, 0, 6, 0xff): the tree keeps one copy of each,
     // found by hashing the characters in place, so a repeated one costs no new string.
     let hash = 0x811c9dc5;
@@ -235,35 +345,35 @@ export class TokenBuffer implements TokenSource {
 
   opAt(index: number): string | null {
     const i = index < this.length ? index : this.length - 1;
-    return this.kinds[i] === K_OP ? opText(this.text, this.starts[i], this.ends[i]) : null;
+    return this.kindAt(i) === K_OP ? opText(this.text, this.records[i * 3], this.records[i * 3 + 1]) : null;
   }
 
   endOf(index: number): number {
-    return this.ends[index < this.length ? index : this.length - 1];
+    return this.records[(index < this.length ? index : this.length - 1) * 3 + 1];
   }
 
   spanAt(index: number): Span {
     const i = index < this.length ? index : this.length - 1;
-    const start = this.starts[i];
-    const line = this.lines[i];
-    return { start, end: this.ends[i], line, col: start - this.lineStarts[line] };
+    const start = this.records[i * 3];
+    const line = this.records[i * 3 + 2] >> 3;
+    return { start, end: this.records[i * 3 + 1], line, col: start - this.lineStarts[line] };
   }
 
   at(index: number): Token {
     const i = index < this.length ? index : this.length - 1;
     const slot = i & 15;
-    if (this.cacheIndex[slot] === i) return this.cacheToken[slot]!;
+    if (this.cacheIndex[slot] === i + 1) return this.cacheToken[slot]!;
     const t = this.materialize(i);
-    this.cacheIndex[slot] = i;
+    this.cacheIndex[slot] = i + 1;
     this.cacheToken[slot] = t;
     return t;
   }
 
   private materialize(i: number): Token {
-    const kind = this.kinds[i];
-    const start = this.starts[i];
-    const end = this.ends[i];
-    const line = this.lines[i];
+    const kind = this.kindAt(i);
+    const start = this.records[i * 3];
+    const end = this.records[i * 3 + 1];
+    const line = this.records[i * 3 + 2] >> 3;
     // Operators and line ends use interned strings: no slice per token.
     const text = kind === K_NEWLINE ? '\n' : kind === K_EOF ? '' : kind === K_OP ? opText(this.text, start, end)
       : kind === K_NAME ? this.textOf(i) : this.text.slice(start, end);
@@ -300,64 +410,30 @@ export function skipString(text: string, start: number): number {
   return i;
 }
 
+/** The offset of the '\n' ending the line that contains `from`, or the text length. */
+function lineEnd(text: string, from: number): number {
+  const e = text.indexOf('\n', from);
+  return e < 0 ? text.length : e;
+}
+
+/** `end` moved back over '\r's, but not below `min`. */
+function trimCarriageReturns(text: string, min: number, end: number): number {
+  while (end > min && text.charCodeAt(end - 1) === 13) end--;
+  return end;
+}
+
+/** The comment from `start` (its '#') to `end` (the line end), without a CRLF's '\r'. */
+function commentAt(text: string, start: number, end: number, line: number, lineStart: number): Comment {
+  const e = trimCarriageReturns(text, start, end);
+  return { text: text.slice(start, e), span: { start, end: e, line, col: start - lineStart } };
+}
+
 export function lexBuffer(text: string): { buffer: TokenBuffer; comments: Comment[]; lineStarts: number[] } {
   const comments: Comment[] = [];
   const lineStarts: number[] = [0];
-  const buf = new TokenBuffer(text, lineStarts);
-  const n = text.length;
-  let i = 0;
-  let line = 0;
-  let lineStart = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 13 || c === 0xfeff) { i++; continue; }
-    if (c === 10) {
-      buf.push(K_NEWLINE, i, i + 1, line);
-      i++;
-      line++;
-      lineStart = i;
-      lineStarts.push(i);
-      continue;
-    }
-    if (c === 35) { // '#'
-      const s = i;
-      while (i < n && text.charCodeAt(i) !== 10) i++;
-      let e = i;
-      while (e > s && text.charCodeAt(e - 1) === 13) e--;
-      comments.push({ text: text.slice(s, e), span: { start: s, end: e, line, col: s - lineStart } });
-      continue;
-    }
-    if (isNameStart(c)) {
-      const s = i;
-      i++;
-      while (i < n && isNamePart(text.charCodeAt(i))) i++;
-      buf.push(K_NAME, s, i, line);
-      continue;
-    }
-    if (isDigit(c)) {
-      const s = i;
-      i++;
-      while (i < n && isNamePart(text.charCodeAt(i))) i++;
-      buf.push(K_NUMBER, s, i, line);
-      continue;
-    }
-    if (c === 34) { // '"'
-      const s = i;
-      i = skipString(text, i);
-      let e = i;
-      while (e > s + 1 && text.charCodeAt(e - 1) === 13) e--;
-      buf.push(K_STRING, s, e, line);
-      continue;
-    }
-    if (i + 1 < n && isTwoCharOp(c, text.charCodeAt(i + 1))) { buf.push(K_OP, i, i + 2, line); i += 2; continue; }
-    if (ONE_CHAR_OPS.indexOf(text[i]) >= 0) { buf.push(K_OP, i, i + 1, line); i++; continue; }
-    // A stray character: one bad token per code point; the parser reports only the first one on a line.
-    const s = i;
-    i += c >= 0xd800 && c <= 0xdbff && i + 1 < n ? 2 : 1;
-    buf.push(K_BAD, s, i, line);
-  }
-  buf.push(K_EOF, n, n, line);
-  return { buffer: buf, comments, lineStarts };
+  const buffer = new TokenBuffer(text, lineStarts);
+  buffer.lexInto(comments);
+  return { buffer, comments, lineStarts };
 }
 
 const OP_STRINGS: readonly string[] = (() => {

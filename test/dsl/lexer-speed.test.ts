@@ -1,0 +1,49 @@
+/**
+ * The fast paths of the lexer's token storage: records carved from a shared
+ * slab for small buffers, regrowth when a text is denser than the initial
+ * capacity, and the character-class table's edge cases.
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { lexBuffer, Token, TokenBuffer } from '../../src/dsl/lexer';
+
+function summary(buffer: TokenBuffer): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < buffer.length; i++) {
+    const t: Token = buffer.at(i);
+    out.push(`${t.kind} ${JSON.stringify(t.text)} ${t.start}-${t.end} ${t.line}:${t.col}`);
+  }
+  return out;
+}
+
+describe('lexer token storage', () => {
+  test('small buffers sharing a slab keep their own tokens', () => {
+    const texts = Array.from({ length: 400 }, (_, i) => `let v${i} = ${i} + 0x${i.toString(16)}\nset source ${i} = { a ${i} }\n`);
+    const buffers = texts.map((t) => lexBuffer(t).buffer);
+    texts.forEach((t, i) => assert.deepEqual(summary(buffers[i]), summary(lexBuffer(t).buffer), `text ${i}`));
+    assert.equal(buffers[7].textOf(1), 'v7');
+    assert.equal(buffers[7].at(3).value, 7n);
+  });
+
+  test('a text denser than the initial capacity regrows without losing tokens', () => {
+    for (const n of [10, 100, 5000, 50000]) {
+      const { buffer, lineStarts } = lexBuffer('(,\n'.repeat(n));
+      assert.equal(buffer.length, 3 * n + 1);
+      assert.equal(lineStarts.length, n + 1);
+      assert.equal(buffer.opAt(3 * n - 2), ',');
+      assert.deepEqual(buffer.spanAt(3 * n - 1), { start: 3 * n - 1, end: 3 * n, line: n - 1, col: 2 });
+      assert.equal(buffer.kindOf(3 * n), 'eof');
+    }
+  });
+
+  test('character classes: BOM and CR are blanks, surrogate pairs are one bad token, two-char operators', () => {
+    const { buffer, comments } = lexBuffer('\ufeffa\r\n"x\r\n\ud83d\ude00 \ud800 -> <= < # c\r\n1_0 0b1');
+    assert.deepEqual(summary(buffer), [
+      'name "a" 1-2 0:1', 'newline "\\n" 3-4 0:3', 'string "\\"x" 4-6 1:0', 'newline "\\n" 7-8 1:3',
+      // A lone high surrogate takes the next unit with it, as any high surrogate does.
+      'bad "😀" 8-10 2:0', 'bad "\\ud800 " 11-13 2:3', 'op "->" 13-15 2:5', 'op "<=" 16-18 2:8', 'op "<" 19-20 2:11',
+      'newline "\\n" 25-26 2:17', 'number "1_0" 26-29 3:0', 'number "0b1" 30-33 3:4', 'eof "" 33-33 3:7',
+    ]);
+    assert.deepEqual(comments, [{ text: '# c', span: { start: 21, end: 24, line: 2, col: 13 } }]);
+  });
+});
