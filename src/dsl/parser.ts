@@ -14,7 +14,7 @@ import { recordDevice } from './context';
 import {
   CONNECT_OPTIONS, DEVICE_NAMES, LINE_ACTIONS, STATEMENT_KEYWORDS, TIMA_OPS, isStatementKeyword,
 } from './keywords';
-import { arraySource, lex, lexBuffer, parseNumberText, spanFrom, spanOf, Token, TokenKind, TokenSource } from './lexer';
+import { arraySource, lex, lexBuffer, parseNumberText, spanFrom, spanOf, Token, TokenBuffer, TokenKind, TokenSource } from './lexer';
 import { closest, didYouMean } from './suggest';
 
 /** Deeper nesting (blocks, parentheses, unary chains) is refused with a diagnostic rather than risking the stack. */
@@ -90,10 +90,13 @@ export class Parser {
   private operators = 0;
   readonly diagnostics: Diagnostic[] = [];
   private lastDevice: DeviceName | null;
+  /** The source text when the tokens are a TokenBuffer over it (number literals are read from it in place). */
+  private readonly source: string | null;
 
   /** `deviceBefore`: the device in force where the text starts (when it is a slice of a larger file). */
   constructor(private readonly tokens: TokenSource, deviceBefore: DeviceName | null = null) {
     this.lastDevice = deviceBefore;
+    this.source = tokens instanceof TokenBuffer ? tokens.text : null;
   }
 
   /** The device in force after the statements parsed so far. */
@@ -867,22 +870,38 @@ export class Parser {
     const kind = this.kindAt();
     if (kind === 'number') {
       const i = this.pos;
-      const text = this.tokens.textOf(i);
-      // Repeated literals share one bigint (they are immutable), through a small direct-mapped cache:
-      // a Map of every literal seen grew to 100,000s of entries on a large file and cost more than the parse.
-      const slot = numberSlot(text);
-      let value: bigint;
-      if (NUMBER_TEXTS[slot] === text) {
-        value = NUMBER_VALUES[slot];
+      const span = this.tokens.spanAt(i);
+      // Repeated literals share one text and one bigint (both immutable) through a small direct-mapped cache,
+      // matched against the source text in place. Not `textOf`: most large literals are unique, and interning
+      // them filled the buffer's name table (slowing every name look-up); a Map of every literal did the same.
+      const src = this.source;
+      let slot: number;
+      let text: string;
+      if (src !== null) {
+        const start = span.start;
+        const end = span.end;
+        const n = end - start;
+        slot = (n * 7 + src.charCodeAt(end - 1) * 31 + (n > 1 ? src.charCodeAt(end - 2) : 0)) & 255;
+        const known = NUMBER_TEXTS[slot];
+        if (known.length === n && src.startsWith(known, start)) {
+          this.pos++;
+          return { kind: 'number', value: NUMBER_VALUES[slot], text: known, span };
+        }
+        text = src.slice(start, end);
       } else {
-        const parsed = parseNumberText(text).value;
-        if (parsed === null) this.fail(this.peek(), 'a number');
-        value = parsed;
-        NUMBER_TEXTS[slot] = text;
-        NUMBER_VALUES[slot] = value;
+        text = this.tokens.textOf(i);
+        slot = numberSlot(text);
+        if (NUMBER_TEXTS[slot] === text) {
+          this.pos++;
+          return { kind: 'number', value: NUMBER_VALUES[slot], text, span };
+        }
       }
+      const value = parseNumberText(text).value;
+      if (value === null) this.fail(this.peek(), 'a number');
+      NUMBER_TEXTS[slot] = text;
+      NUMBER_VALUES[slot] = value;
       this.pos++;
-      return { kind: 'number', value, text, span: this.tokens.spanAt(i) };
+      return { kind: 'number', value, text, span };
     }
     if (kind === 'name' && !this.isOp('(', 1)) {
       const i = this.pos++;
