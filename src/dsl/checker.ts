@@ -5,10 +5,10 @@
  * model's own table and predicates, and are not reported when the statement
  * expects the failure (`-> EINVAL`): that is the scenario testing the kernel.
  */
-import type { Diagnostic, Expectation, Expr, FieldBlock, Program, Span, Stmt, WordValue } from './ast';
+import type { Diagnostic, Expectation, Expr, FieldBlock, HcallArg, Program, Span, Stmt, TimaOp, WordValue } from './ast';
 import { ERRNO_NAMES, HCALL_RETURNS } from '../model/result';
 import { HCALLS, RTAS_CALLS, isHcallName, isRtasName } from '../model/hcalls';
-import { LAYOUTS, LayoutName, decodeWord, rejectionsOf, fieldOf } from '../model/layouts';
+import { FieldDef, LAYOUTS, LAYOUT_NAMES, LayoutName, extractField, splitWord } from '../model/layouts';
 import { eqConfigProblems, isValidXivePriority } from '../model/xive/priority';
 import { XIVE_GRP } from '../model/attr';
 import { ConstEnv, constantEnv, evaluateConstant } from './constants';
@@ -125,8 +125,74 @@ const MAX_INCLUDE_DEPTH = 32;
 
 const HCALL_OUTPUT_REG = /^r([4-9]|1[0-2])$/;
 
+/** `ALL_ONES[w]` = 2^w - 1, the largest value of a w-bit field (widths up to 64; wider ones are computed). */
+const ALL_ONES: readonly bigint[] = Array.from({ length: 65 }, (_, w) => (1n << BigInt(w)) - 1n);
+function allOnes(width: number): bigint {
+  return width >= 0 && width <= 64 ? ALL_ONES[width] : (1n << BigInt(width)) - 1n;
+}
+
+/**
+ * What the checker asks of a layout, computed once at load instead of per
+ * field or per word: field lookup by name, the mask of the bits the kernel
+ * ignores, and the fields that have values the kernel rejects.
+ */
+interface LayoutFacts {
+  /** Field names in table order (the "fields:" list of unknown-field messages). */
+  readonly names: readonly string[];
+  /** The first field of each name, as `fieldOf` finds it. */
+  readonly fields: ReadonlyMap<string, FieldDef>;
+  /** Bits of the word the kernel ignores (within the word's width), or null. */
+  readonly ignoredMask: bigint | null;
+  /** Fields with rejected values, in table order. */
+  readonly rejecting: readonly FieldDef[];
+}
+
+function layoutFacts(layout: LayoutName): LayoutFacts {
+  const def = LAYOUTS[layout];
+  const fields = new Map<string, FieldDef>();
+  for (const f of def.fields) if (!fields.has(f.name)) fields.set(f.name, f);
+  const widthMask = allOnes(def.width);
+  const ignoredMask = def.ignored ? (allOnes(def.ignored.width) << BigInt(def.ignored.lo)) & widthMask : null;
+  return { names: def.fields.map((f) => f.name), fields, ignoredMask, rejecting: def.fields.filter((f) => f.rejects && f.rejects.length > 0) };
+}
+
+const LAYOUT_FACTS = new Map<LayoutName, LayoutFacts>(LAYOUT_NAMES.map((l) => [l, layoutFacts(l)]));
+function factsOf(layout: LayoutName): LayoutFacts {
+  return LAYOUT_FACTS.get(layout)!;
+}
+
+const EQ_CONFIG_FIELD_NAMES = Object.keys(EQ_CONFIG_FIELDS);
+const ERRNOS: ReadonlySet<string> = new Set(ERRNO_NAMES);
+const TIMA_BITS: Readonly<Record<TimaOp, number>> = {
+  load8: 8, load16: 16, load32: 32, load64: 64, store8: 8, store16: 16, store32: 32, store64: 64,
+};
+
+/** How order diagnostics name a statement (`'set source'`, `'hcall H_EOI'`): built only when one is reported. */
+function statementLabel(s: Stmt): string {
+  switch (s.kind) {
+    case 'vcpu': return `'vcpu ${s.action}'`;
+    case 'set': return `'set ${s.target}'`;
+    case 'get': return `'get ${s.target}'`;
+    case 'set-eq': return "'set eq_config'";
+    case 'get-eq': return "'get eq_config'";
+    case 'set-reg': return `'set ${s.reg}'`;
+    case 'get-reg': return `'get ${s.reg}'`;
+    case 'sync': return "'sync source'";
+    case 'hcall': return `'hcall ${s.name.name}'`;
+    case 'rtas': return `'rtas ${s.name.name}'`;
+    case 'ctrl': return `'ctrl ${s.attr.name}'`;
+    case 'attr': return `'attr ${s.op}'`;
+    default: return `'${s.kind}'`;
+  }
+}
+
 function expectsFailure(e: Expectation | null): boolean {
   return !!e && (e.kind === 'errno' || e.kind === 'hret');
+}
+
+function namedArg(args: readonly HcallArg[], name: string): HcallArg | undefined {
+  for (const a of args) if (a.name?.name === name) return a;
+  return undefined;
 }
 
 function defaultResolveInclude(fromUri: string, path: string): string {
@@ -219,8 +285,9 @@ class Checker {
 
   // ---------------------------------------------------------------- order
 
-  private needsDevice(s: Stmt, what: string): void {
+  private needsDevice(s: Stmt): void {
     if (this.device || this.procDepth > 0 || expectsFailure(s.expect)) return;
+    const what = statementLabel(s);
     if (!this.fileCreatesDevice) {
       // A file with no device statement at all is usually a library for `include`: say so once, as a warning.
       if (this.warnedLibrary.has('device')) return;
@@ -231,10 +298,11 @@ class Checker {
     this.report(s.keyword.span, 'no-device', `${what} needs the interrupt device: add a 'device' statement (xive, xics, xics-pr, xics-on-xive) before it`);
   }
 
-  private needsVcpu(s: Stmt, vcpu: Expr, what: string): void {
+  private needsVcpu(s: Stmt, vcpu: Expr): void {
     if (this.procDepth > 0 || expectsFailure(s.expect)) return;
     const v = this.constant(vcpu);
     if (v === null || this.anyVcpu || this.connected.has(v) || this.included.connects.has(v)) return;
+    const what = statementLabel(s);
     if (!this.fileConnects) {
       if (this.warnedLibrary.has('vcpu')) return;
       this.warnedLibrary.add('vcpu');
@@ -266,21 +334,21 @@ class Checker {
       case 'ctrl': this.ctrl(s); break;
       case 'vcpu':
         if (s.action === 'connect') {
-          this.needsDevice(s, "'vcpu connect'");
+          this.needsDevice(s);
           const v = this.constant(s.vcpu);
           if (v !== null && !expectsFailure(s.expect)) this.connected.add(v);
         } else {
-          this.needsVcpu(s, s.vcpu, `'vcpu ${s.action}'`);
+          this.needsVcpu(s, s.vcpu);
         }
         this.expectOnlyFailure(s);
         break;
       case 'set':
-        this.needsDevice(s, `'set ${s.target}'`);
+        this.needsDevice(s);
         this.wordValue(s, layoutOfStatement(s, this.env), s.value);
         this.expectOnlyFailure(s);
         break;
       case 'get': {
-        this.needsDevice(s, `'get ${s.target}'`);
+        this.needsDevice(s);
         const layout = layoutOfStatement(s, this.env);
         if (s.target === 'source_config' || (s.target === 'source' && !isXicsFamily(deviceOf(s)))) {
           if (!expectsFailure(s.expect)) {
@@ -292,41 +360,41 @@ class Checker {
         break;
       }
       case 'set-eq':
-        this.needsDevice(s, "'set eq_config'");
+        this.needsDevice(s);
         this.eqTarget(s, s.eq);
         this.eqStruct(s, s.value);
         this.expectOnlyFailure(s);
         break;
       case 'get-eq':
-        this.needsDevice(s, "'get eq_config'");
+        this.needsDevice(s);
         this.eqTarget(s, s.eq);
         if (s.expect) this.errnoName(s.expect, 'errno');
         if (s.expect?.kind === 'fields') this.eqFields(s.expect.block, false);
         else if (s.expect && s.expect.kind !== 'errno' && s.expect.kind !== 'ok') this.notApplicable(s.expect, "'get eq_config' reads a struct: expect { fields }, an errno or ok");
         break;
       case 'set-reg':
-        this.needsDevice(s, `'set ${s.reg}'`);
-        this.needsVcpu(s, s.vcpu, `'set ${s.reg}'`);
+        this.needsDevice(s);
+        this.needsVcpu(s, s.vcpu);
         this.wordValue(s, layoutOfStatement(s, this.env), s.value);
         this.expectOnlyFailure(s);
         break;
       case 'get-reg':
-        this.needsDevice(s, `'get ${s.reg}'`);
-        this.needsVcpu(s, s.vcpu, `'get ${s.reg}'`);
+        this.needsDevice(s);
+        this.needsVcpu(s, s.vcpu);
         this.wordExpectation(s, layoutOfStatement(s, this.env));
         break;
       case 'sync':
-        this.needsDevice(s, "'sync source'");
+        this.needsDevice(s);
         this.expectOnlyFailure(s);
         break;
       case 'esb':
-        this.needsDevice(s, "'esb'");
+        this.needsDevice(s);
         if (s.op === 'store') this.expectOnlyFailure(s);
         else this.scalarExpectation(s, 64);
         break;
       case 'tima': this.tima(s); break;
       case 'eq':
-        this.needsDevice(s, "'eq'");
+        this.needsDevice(s);
         this.eqTarget(s, s.eq);
         if (s.expect) this.errnoName(s.expect, 'errno');
         if (s.expect && s.expect.kind !== 'entries' && s.expect.kind !== 'errno' && s.expect.kind !== 'ok') {
@@ -336,7 +404,7 @@ class Checker {
         break;
       case 'hcall': this.hcall(s); break;
       case 'line':
-        this.needsDevice(s, "'line'");
+        this.needsDevice(s);
         this.expectOnlyFailure(s);
         break;
       case 'rtas': this.rtas(s); break;
@@ -363,7 +431,7 @@ class Checker {
 
   /** Unknown errno / H_* names, where that kind of expectation applies (elsewhere the not-applicable rule speaks). */
   private errnoName(e: Expectation, applies: 'errno' | 'hret'): void {
-    if (applies === 'errno' && e.kind === 'errno' && !(ERRNO_NAMES as readonly string[]).includes(e.name.name)) {
+    if (applies === 'errno' && e.kind === 'errno' && !ERRNOS.has(e.name.name)) {
       const s = closest(e.name.name, ERRNO_NAMES);
       this.report(e.name.span, 'unknown-errno', `'${e.name.name}' is not an errno the kernel returns here (${ERRNO_NAMES.join(', ')})${didYouMean(s)}`,
         'error', s ? { title: `Replace with '${s}'`, span: e.name.span, newText: s } : undefined);
@@ -413,8 +481,9 @@ class Checker {
     const fails = expectsFailure(s.expect);
     if (v.kind === 'fields') {
       this.layoutFields(v, layout, !fails);
+      const fields = factsOf(layout).fields;
       for (const f of v.fields) {
-        const def = fieldOf(layout, f.name.name);
+        const def = fields.get(f.name.name);
         if (def?.readOnly) {
           this.report(f.name.span, 'read-only-field', `${def.name} is derived by the hardware in ${layout}: writing it has no direct effect`, 'warning');
         }
@@ -423,14 +492,23 @@ class Checker {
     }
     const word = this.rawWidth(v.expr, layout);
     if (word === null) return;
-    const decoded = decodeWord(layout, word);
-    const def = LAYOUTS[layout];
-    if (decoded.ignoredBits !== 0n && def.ignored) {
-      this.report(v.expr.span, 'ignored-bits', `${layout}: ${def.ignored.note} (set here: 0x${decoded.ignoredBits.toString(16)})`, 'warning');
+    const ignoredMask = factsOf(layout).ignoredMask;
+    const ignoredBits = ignoredMask === null ? 0n : word & ignoredMask;
+    if (ignoredBits !== 0n) {
+      this.report(v.expr.span, 'ignored-bits', `${layout}: ${LAYOUTS[layout].ignored!.note} (set here: 0x${ignoredBits.toString(16)})`, 'warning');
     }
-    if (!fails) {
-      for (const r of rejectionsOf(decoded)) {
-        this.report(v.expr.span, 'reserved-priority', `the kernel rejects ${r.field.name} ${r.value} with EINVAL: ${r.reason}`);
+    if (!fails) this.rejections(v.expr.span, layout, word);
+  }
+
+  /** The kernel's rejections of a raw word within its layout's width (e.g. priority 7), as `rejectionsOf(decodeWord(...))` lists them. */
+  private rejections(at: Span, layout: LayoutName, word: bigint): void {
+    const rejecting = factsOf(layout).rejecting;
+    if (rejecting.length === 0) return;
+    const { hi, lo } = splitWord(word);
+    for (const f of rejecting) {
+      const value = extractField(hi, lo, f);
+      for (const r of f.rejects!) {
+        if (r.value === value) this.report(at, 'reserved-priority', `the kernel rejects ${f.name} ${value} with EINVAL: ${r.reason}`);
       }
     }
   }
@@ -444,7 +522,7 @@ class Checker {
   private scalarWidth(e: Expr, width: number, layout?: LayoutName, signed = false): bigint | null {
     const v = this.constant(e);
     if (v === null) return null;
-    const max = (1n << BigInt(width)) - 1n;
+    const max = allOnes(width);
     const min = signed ? -(1n << BigInt(width - 1)) : 0n;
     if (v < min || v > max) {
       const shown = v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`;
@@ -461,13 +539,13 @@ class Checker {
   }
 
   private layoutFields(block: FieldBlock, layout: LayoutName, checkRejects: boolean): void {
-    const known = LAYOUTS[layout].fields.map((f) => f.name);
+    const facts = factsOf(layout);
     for (const f of block.fields) {
-      const def = fieldOf(layout, f.name.name);
-      if (!def) { this.unknownField(f.name, known, layout); continue; }
+      const def = facts.fields.get(f.name.name);
+      if (!def) { this.unknownField(f.name, facts.names, layout); continue; }
       const v = f.value ? this.constant(f.value) : 1n;
       if (v === null) continue;
-      const max = (1n << BigInt(def.width)) - 1n;
+      const max = allOnes(def.width);
       const at = f.value ? f.value.span : f.name.span;
       if (v < 0n || v > max) {
         this.report(at, 'field-too-wide', `${def.name} = ${v < 0n ? v : '0x' + v.toString(16)} does not fit its ${def.width} bit${def.width === 1 ? '' : 's'} in ${layout} (max 0x${max.toString(16)})`);
@@ -492,28 +570,24 @@ class Checker {
       }
     } else {
       const w = this.rawWidth(eq.id, 'xive-eq-id');
-      if (w !== null) {
-        for (const r of rejectionsOf(decodeWord('xive-eq-id', w))) {
-          this.report(eq.id.span, 'reserved-priority', `the kernel rejects ${r.field.name} ${r.value} with EINVAL: ${r.reason}`);
-        }
-      }
+      if (w !== null) this.rejections(eq.id.span, 'xive-eq-id', w);
     }
   }
 
   private eqFields(block: FieldBlock, collect: boolean): Map<string, bigint> | null {
-    const known = Object.keys(EQ_CONFIG_FIELDS);
     const values = new Map<string, bigint>();
     let complete = true;
     for (const f of block.fields) {
+      // A record lookup, not a Map: inherited names ('constructor') behave as they always have.
       const width = EQ_CONFIG_FIELDS[f.name.name];
-      if (width === undefined) { this.unknownField(f.name, known, 'the EQ_CONFIG struct (struct kvm_ppc_xive_eq)'); complete = false; continue; }
+      if (width === undefined) { this.unknownField(f.name, EQ_CONFIG_FIELD_NAMES, 'the EQ_CONFIG struct (struct kvm_ppc_xive_eq)'); complete = false; continue; }
       let v: bigint | null = null;
       if (!f.value) v = 1n;
       else if (f.name.name === 'flags' && f.value.kind === 'name' && !this.env.has(f.value.name) &&
         Object.prototype.hasOwnProperty.call(EQ_FLAG_NAMES, f.value.name)) v = EQ_FLAG_NAMES[f.value.name];
       else v = this.constant(f.value);
       if (v === null) { complete = false; continue; }
-      const max = (1n << BigInt(width)) - 1n;
+      const max = allOnes(width);
       if (v < 0n || v > max) {
         this.report(f.value ? f.value.span : f.name.span, 'field-too-wide', `${f.name.name} = 0x${v.toString(16)} does not fit its ${width} bits in struct kvm_ppc_xive_eq (max 0x${max.toString(16)})`);
         complete = false;
@@ -542,9 +616,9 @@ class Checker {
   // ---------------------------------------------------------------- guest side
 
   private tima(s: Extract<Stmt, { kind: 'tima' }>): void {
-    this.needsDevice(s, "'tima'");
-    this.needsVcpu(s, s.vcpu, "'tima'");
-    const bits = Number(s.op.replace(/^(load|store)/, ''));
+    this.needsDevice(s);
+    this.needsVcpu(s, s.vcpu);
+    const bits = TIMA_BITS[s.op];
     if (s.value) this.scalarWidth(s.value, bits);
     const layout = layoutOfStatement(s, this.env);
     if (s.op.startsWith('store')) this.expectOnlyFailure(s);
@@ -553,8 +627,8 @@ class Checker {
   }
 
   private hcall(s: Extract<Stmt, { kind: 'hcall' }>): void {
-    this.needsDevice(s, `'hcall ${s.name.name}'`);
-    this.needsVcpu(s, s.vcpu, `'hcall ${s.name.name}'`);
+    this.needsDevice(s);
+    this.needsVcpu(s, s.vcpu);
     const e = s.expect;
     if (e) {
       this.errnoName(e, 'hret');
@@ -570,28 +644,32 @@ class Checker {
     }
     const def = HCALLS[s.name.name];
     const argNames: readonly string[] = def.args;
-    const seen = new Set<string>();
-    s.args.forEach((a, i) => {
+    // Argument names given so far, as bits by first position in `argNames` (an hcall takes a handful).
+    let seen = 0;
+    for (let i = 0; i < s.args.length; i++) {
+      const a = s.args[i];
       if (a.name) {
-        if (!argNames.includes(a.name.name)) {
+        const at = argNames.indexOf(a.name.name);
+        if (at < 0) {
           const sug = closest(a.name.name, argNames);
           this.report(a.name.span, 'unknown-hcall-arg',
             `${s.name.name} has no argument '${a.name.name}' (arguments: ${argNames.join(', ') || 'none'})${didYouMean(sug)}`,
             'error', sug ? { title: `Replace with '${sug}'`, span: a.name.span, newText: sug } : undefined);
-          return;
+          continue;
         }
-        if (seen.has(a.name.name)) this.report(a.name.span, 'duplicate-arg', `${s.name.name}: argument '${a.name.name}' is given twice`);
-        seen.add(a.name.name);
+        if (seen & (1 << at)) this.report(a.name.span, 'duplicate-arg', `${s.name.name}: argument '${a.name.name}' is given twice`);
+        seen |= 1 << at;
       } else if (i < argNames.length) {
-        if (seen.has(argNames[i])) this.report(a.span, 'duplicate-arg', `${s.name.name}: argument '${argNames[i]}' is given twice`);
-        seen.add(argNames[i]);
+        const bit = 1 << argNames.indexOf(argNames[i]);
+        if (seen & bit) this.report(a.span, 'duplicate-arg', `${s.name.name}: argument '${argNames[i]}' is given twice`);
+        seen |= bit;
       }
       this.scalarWidth(a.value, 64, undefined, true);
-    });
+    }
     // QEMU's H_INT_* layer refuses reserved priorities with an H_P* code (0xff masks a source, so it passes).
     const prioIndex = argNames.indexOf('priority');
     if (prioIndex >= 0 && !expectsFailure(s.expect)) {
-      const arg = s.args.find((a) => a.name?.name === 'priority') ?? (s.args[prioIndex]?.name === null ? s.args[prioIndex] : undefined);
+      const arg = namedArg(s.args, 'priority') ?? (s.args[prioIndex]?.name === null ? s.args[prioIndex] : undefined);
       const p = arg ? this.constant(arg.value) : null;
       if (arg && p !== null && p >= 0n && p < 0xffn && !isValidXivePriority(Number(p))) {
         this.report(arg.value.span, 'reserved-priority',
@@ -612,7 +690,7 @@ class Checker {
   }
 
   private rtas(s: Extract<Stmt, { kind: 'rtas' }>): void {
-    this.needsDevice(s, `'rtas ${s.name.name}'`);
+    this.needsDevice(s);
     const e = s.expect;
     if (e) {
       if (e.kind === 'errno' || e.kind === 'hret' || e.kind === 'entries') this.notApplicable(e, 'RTAS answers a status: expect a status value, { status S, r1 V } or ok');
@@ -638,7 +716,7 @@ class Checker {
   // ---------------------------------------------------------------- host side
 
   private ctrl(s: Extract<Stmt, { kind: 'ctrl' }>): void {
-    this.needsDevice(s, `'ctrl ${s.attr.name}'`);
+    this.needsDevice(s);
     this.expectOnlyFailure(s);
     if (!(CTRL_ATTRS as readonly string[]).includes(s.attr.name)) {
       const sug = closest(s.attr.name, CTRL_ATTRS);
@@ -652,7 +730,7 @@ class Checker {
   }
 
   private attr(s: Extract<Stmt, { kind: 'attr' }>): void {
-    this.needsDevice(s, `'attr ${s.op}'`);
+    this.needsDevice(s);
     const layout = layoutOfStatement(s, this.env);
     const eqGroup = !isXicsFamily(deviceOf(s)) && this.constant(s.group) === BigInt(XIVE_GRP.EQ_CONFIG);
     if (eqGroup && s.op !== 'has') this.eqTarget(s, { kind: 'id', id: s.attr, span: s.attr.span });
