@@ -10,7 +10,7 @@
 import type { Diagnostic, Expr, Ident, Program, Span, Stmt } from './ast';
 import { EQ_FLAG_NAMES } from './keywords';
 import { closest, didYouMean } from './suggest';
-import { namesIn, statementExprs } from './walk';
+import { forEachName, forEachStatementExpr } from './walk';
 
 export type DefinitionKind = 'let' | 'proc' | 'param' | 'repeat-var';
 
@@ -208,9 +208,15 @@ class Resolver {
       s ? { title: `Replace with '${s}'`, span: e.span, newText: s } : undefined);
   }
 
+  /** Whether the statement being walked admits EQ flag names (`always_notify`) as values. */
+  private eqFlags = false;
+  // Bound once per walk: a statement's expressions are visited without building lists of them.
+  private readonly referName = (n: Extract<Expr, { kind: 'name' }>): void => this.refer(n, this.eqFlags);
+  private readonly referNamesIn = (e: Expr): void => forEachName(e, this.referName);
+
   private exprs(s: Stmt): void {
-    const eqFlags = s.kind === 'set-eq' || s.kind === 'get-eq' || (s.kind === 'attr');
-    for (const e of statementExprs(s)) for (const n of namesIn(e)) this.refer(n, eqFlags);
+    this.eqFlags = s.kind === 'set-eq' || s.kind === 'get-eq' || (s.kind === 'attr');
+    forEachStatementExpr(s, this.referNamesIn);
   }
 
   private block(statements: readonly Stmt[]): void {
