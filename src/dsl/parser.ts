@@ -46,13 +46,16 @@ function precedenceOf(op: string): number {
   return op.length <= 2 && a < 128 && b < 128 ? PRECEDENCE_BY_CODES[a * 128 + b] : 0;
 }
 
-/** Recently parsed number literals by `numberSlot(text)` (values are immutable, so sharing is invisible). */
-const NUMBER_TEXTS: string[] = new Array<string>(256).fill('');
-const NUMBER_VALUES: bigint[] = new Array<bigint>(256).fill(0n);
-/** A cheap slot for a literal's text: its length and last two characters (no loop over the text). */
-function numberSlot(text: string): number {
-  const n = text.length;
-  return (n * 7 + text.charCodeAt(n - 1) * 31 + (n > 1 ? text.charCodeAt(n - 2) : 0)) & 255;
+/** Slots of the parser's caches of recent name and number texts (powers of two). */
+const NAME_SLOTS = 512;
+const NUMBER_SLOTS = 256;
+const NO_STRINGS: string[] = [];
+const NO_BIGINTS: bigint[] = [];
+
+/** Whether `src` holds `known` at `start` (a short compare, inlined: cheaper than a `startsWith` call). */
+function textAt(src: string, start: number, known: string): boolean {
+  for (let j = 0; j < known.length; j++) if (src.charCodeAt(start + j) !== known.charCodeAt(j)) return false;
+  return true;
 }
 
 /** A fixed word list (its order is the one shown in messages) with a Set to test membership. */
@@ -90,13 +93,25 @@ export class Parser {
   private operators = 0;
   readonly diagnostics: Diagnostic[] = [];
   private lastDevice: DeviceName | null;
-  /** The source text when the tokens are a TokenBuffer over it (number literals are read from it in place). */
+  /** The source text when the tokens are a TokenBuffer over it: names and number literals are read from it in place. */
   private readonly source: string | null;
+  /**
+   * Recently read names and number literals (with their values), by a slot computed from the length and end
+   * characters and matched against the source in place: a repeated one costs no new string and no hashing of
+   * its text, and the tree shares one copy. Per parser, so nothing outlives the text (a slice may point into it).
+   */
+  private readonly nameTexts: string[];
+  private readonly numberTexts: string[];
+  private readonly numberValues: bigint[];
 
   /** `deviceBefore`: the device in force where the text starts (when it is a slice of a larger file). */
   constructor(private readonly tokens: TokenSource, deviceBefore: DeviceName | null = null) {
     this.lastDevice = deviceBefore;
     this.source = tokens instanceof TokenBuffer ? tokens.text : null;
+    const cached = this.source !== null;
+    this.nameTexts = cached ? new Array<string>(NAME_SLOTS).fill('') : NO_STRINGS;
+    this.numberTexts = cached ? new Array<string>(NUMBER_SLOTS).fill('') : NO_STRINGS;
+    this.numberValues = cached ? new Array<bigint>(NUMBER_SLOTS).fill(0n) : NO_BIGINTS;
   }
 
   /** The device in force after the statements parsed so far. */
@@ -117,6 +132,25 @@ export class Parser {
   /** `next()` when the token itself is not needed (no token object is built). */
   private advance(): void {
     if (this.tokens.kindOf(this.pos) !== 'eof') this.pos++;
+  }
+  /** The text of name token `index`, whose span is `span`. */
+  private nameText(index: number, span: Span): string {
+    const src = this.source;
+    if (src === null) return this.tokens.textOf(index);
+    const start = span.start;
+    const end = span.end;
+    const n = end - start;
+    const slot = (n * 31 + src.charCodeAt(start) * 7 + src.charCodeAt(end - 1)) & (NAME_SLOTS - 1);
+    const known = this.nameTexts[slot];
+    if (known.length === n && textAt(src, start, known)) return known;
+    const text = src.slice(start, end);
+    this.nameTexts[slot] = text;
+    return text;
+  }
+  /** Name token `index` as an identifier. */
+  private identAt(index: number): Ident {
+    const span = this.tokens.spanAt(index);
+    return { name: this.nameText(index, span), span };
   }
   private kindAt(k = 0): TokenKind {
     return this.tokens.kindOf(this.pos + k);
@@ -161,12 +195,12 @@ export class Parser {
   private expectName(what: string): Ident {
     if (this.kindAt() !== 'name') this.fail(this.peek(), what);
     const i = this.pos++;
-    return { name: this.tokens.textOf(i), span: this.tokens.spanAt(i) };
+    return this.identAt(i);
   }
   /** One of a fixed set of words (consumed; it was at `this.pos - 1`); a near miss gets "did you mean". */
   private expectOneOf<T extends string>(words: WordSet<T>, what: string): T {
     if (this.kindAt() === 'name') {
-      const text = this.tokens.textOf(this.pos);
+      const text = this.nameText(this.pos, this.tokens.spanAt(this.pos));
       // A Set, not `includes`: the interned text keeps its hash, so this is one look-up instead of a string compare per word.
       if (words.has.has(text)) {
         this.pos++;
@@ -361,8 +395,8 @@ export class Parser {
       this.fail(this.peek(), 'a statement keyword');
     }
     // Built from the token buffer: no token object per statement.
-    const text = this.tokens.textOf(this.pos);
-    const keyword: Ident = { name: text, span: this.tokens.spanAt(this.pos) };
+    const keyword = this.identAt(this.pos);
+    const text = keyword.name;
     switch (text) {
       case 'scenario': return this.scenarioStmt(keyword);
       case 'let': return this.letStmt(keyword);
@@ -402,21 +436,19 @@ export class Parser {
     this.advance();
     if (this.kindAt() === 'name') {
       // Read from the token buffer: no token objects for the common `-> EBUSY`, `-> H_SUCCESS`.
-      const i = this.pos;
-      const text = this.tokens.textOf(i);
-      const end = this.tokens.endOf(i);
-      const whole = (): Span => ({ start: arrow.start, end, line: arrow.line, col: arrow.col });
+      const span = this.tokens.spanAt(this.pos);
+      const text = this.nameText(this.pos, span);
       if (text === 'ok' && this.endsExpectation(1)) {
         this.advance();
-        return { kind: 'ok', span: whole() };
+        return { kind: 'ok', span: spanFrom(arrow, span) };
       }
       if (text.startsWith('H_') && this.endsExpectation(1)) {
         this.advance();
-        return { kind: 'hret', name: { name: text, span: this.tokens.spanAt(i) }, span: whole() };
+        return { kind: 'hret', name: { name: text, span }, span: spanFrom(arrow, span) };
       }
       if (ERRNO_LIKE.test(text) && this.endsExpectation(1)) {
         this.advance();
-        return { kind: 'errno', name: { name: text, span: this.tokens.spanAt(i) }, span: whole() };
+        return { kind: 'errno', name: { name: text, span }, span: spanFrom(arrow, span) };
       }
     }
     if (this.isOp('{')) {
@@ -637,8 +669,7 @@ export class Parser {
     while (!this.atLineEnd() && !this.isOp('->')) {
       let argName: Ident | null = null;
       if (this.kindAt() === 'name' && (this.startsExprAt(1) || this.isSignedValueAfter(this.peek()))) {
-        const i = this.pos++;
-        argName = { name: this.tokens.textOf(i), span: this.tokens.spanAt(i) };
+        argName = this.identAt(this.pos++);
       }
       const value = this.expr();
       args.push({ name: argName, value, span: spanFrom(argName ? argName.span : value.span, value.span) });
@@ -875,37 +906,34 @@ export class Parser {
       // matched against the source text in place. Not `textOf`: most large literals are unique, and interning
       // them filled the buffer's name table (slowing every name look-up); a Map of every literal did the same.
       const src = this.source;
-      let slot: number;
+      let slot = -1;
       let text: string;
       if (src !== null) {
         const start = span.start;
         const end = span.end;
         const n = end - start;
-        slot = (n * 7 + src.charCodeAt(end - 1) * 31 + (n > 1 ? src.charCodeAt(end - 2) : 0)) & 255;
-        const known = NUMBER_TEXTS[slot];
-        if (known.length === n && src.startsWith(known, start)) {
+        slot = (n * 7 + src.charCodeAt(end - 1) * 31 + (n > 1 ? src.charCodeAt(end - 2) : 0)) & (NUMBER_SLOTS - 1);
+        const known = this.numberTexts[slot];
+        if (known.length === n && textAt(src, start, known)) {
           this.pos++;
-          return { kind: 'number', value: NUMBER_VALUES[slot], text: known, span };
+          return { kind: 'number', value: this.numberValues[slot], text: known, span };
         }
         text = src.slice(start, end);
       } else {
         text = this.tokens.textOf(i);
-        slot = numberSlot(text);
-        if (NUMBER_TEXTS[slot] === text) {
-          this.pos++;
-          return { kind: 'number', value: NUMBER_VALUES[slot], text, span };
-        }
       }
       const value = parseNumberText(text).value;
       if (value === null) this.fail(this.peek(), 'a number');
-      NUMBER_TEXTS[slot] = text;
-      NUMBER_VALUES[slot] = value;
+      if (slot >= 0) {
+        this.numberTexts[slot] = text;
+        this.numberValues[slot] = value;
+      }
       this.pos++;
       return { kind: 'number', value, text, span };
     }
     if (kind === 'name' && !this.isOp('(', 1)) {
-      const i = this.pos++;
-      return { kind: 'name', name: this.tokens.textOf(i), span: this.tokens.spanAt(i) };
+      const span = this.tokens.spanAt(this.pos);
+      return { kind: 'name', name: this.nameText(this.pos++, span), span };
     }
     const t = this.peek();
     switch (t.kind) {
