@@ -130,6 +130,11 @@ const ALL_ONES: readonly bigint[] = Array.from({ length: 65 }, (_, w) => (1n << 
 function allOnes(width: number): bigint {
   return width >= 0 && width <= 64 ? ALL_ONES[width] : (1n << BigInt(width)) - 1n;
 }
+/** `MIN_SIGNED[w]` = -2^(w-1), the smallest two's-complement value of w bits (w from 1 to 64). */
+const MIN_SIGNED: readonly bigint[] = Array.from({ length: 65 }, (_, w) => (w === 0 ? 0n : -(1n << BigInt(w - 1))));
+function minSigned(width: number): bigint {
+  return width >= 1 && width <= 64 ? MIN_SIGNED[width] : -(1n << BigInt(width - 1));
+}
 
 /**
  * What the checker asks of a layout, computed once at load instead of per
@@ -162,6 +167,22 @@ function factsOf(layout: LayoutName): LayoutFacts {
 }
 
 const EQ_CONFIG_FIELD_NAMES = Object.keys(EQ_CONFIG_FIELDS);
+/** struct kvm_ppc_xive_eq's fields (own names of EQ_CONFIG_FIELDS): width and largest value. */
+const EQ_FIELDS: ReadonlyMap<string, { readonly width: number; readonly max: bigint }> =
+  new Map(EQ_CONFIG_FIELD_NAMES.map((n) => [n, { width: EQ_CONFIG_FIELDS[n], max: allOnes(EQ_CONFIG_FIELDS[n]) }]));
+
+/** The EQ_CONFIG values the kernel's struct checks read (a field not given is 0). */
+interface EqValues { flags: bigint; qshift: bigint; qaddr: bigint; qtoggle: bigint; qindex: bigint }
+function setEqValue(eq: EqValues, name: string, v: bigint): void {
+  switch (name) {
+    case 'flags': eq.flags = v; break;
+    case 'qshift': eq.qshift = v; break;
+    case 'qaddr': eq.qaddr = v; break;
+    case 'qtoggle': eq.qtoggle = v; break;
+    case 'qindex': eq.qindex = v; break;
+    default: break;
+  }
+}
 const ERRNOS: ReadonlySet<string> = new Set(ERRNO_NAMES);
 const TIMA_BITS: Readonly<Record<TimaOp, number>> = {
   load8: 8, load16: 16, load32: 32, load64: 64, store8: 8, store16: 16, store32: 32, store64: 64,
@@ -369,7 +390,7 @@ class Checker {
         this.needsDevice(s);
         this.eqTarget(s, s.eq);
         if (s.expect) this.errnoName(s.expect, 'errno');
-        if (s.expect?.kind === 'fields') this.eqFields(s.expect.block, false);
+        if (s.expect?.kind === 'fields') this.eqFields(s.expect.block, null);
         else if (s.expect && s.expect.kind !== 'errno' && s.expect.kind !== 'ok') this.notApplicable(s.expect, "'get eq_config' reads a struct: expect { fields }, an errno or ok");
         break;
       case 'set-reg':
@@ -523,7 +544,7 @@ class Checker {
     const v = this.constant(e);
     if (v === null) return null;
     const max = allOnes(width);
-    const min = signed ? -(1n << BigInt(width - 1)) : 0n;
+    const min = signed ? minSigned(width) : 0n;
     if (v < min || v > max) {
       const shown = v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`;
       this.report(e.span, 'value-too-wide', `${shown} does not fit ${layout ? `a ${layout} word` : 'the value'} (${width} bits, ${signed ? `min -0x${(-min).toString(16)}, ` : ''}max 0x${max.toString(16)})`);
@@ -574,12 +595,13 @@ class Checker {
     }
   }
 
-  private eqFields(block: FieldBlock, collect: boolean): Map<string, bigint> | null {
-    const values = new Map<string, bigint>();
+  /** Checks an EQ_CONFIG field block; the values go `into` the struct when given. Whether every field is known, constant and fits. */
+  private eqFields(block: FieldBlock, into: EqValues | null): boolean {
     let complete = true;
     for (const f of block.fields) {
-      // A record lookup, not a Map: inherited names ('constructor') behave as they always have.
-      const width = EQ_CONFIG_FIELDS[f.name.name];
+      const field = EQ_FIELDS.get(f.name.name);
+      // Other names read the record as they always have: inherited ones ('constructor') are not undefined.
+      const width = field ? field.width : EQ_CONFIG_FIELDS[f.name.name];
       if (width === undefined) { this.unknownField(f.name, EQ_CONFIG_FIELD_NAMES, 'the EQ_CONFIG struct (struct kvm_ppc_xive_eq)'); complete = false; continue; }
       let v: bigint | null = null;
       if (!f.value) v = 1n;
@@ -587,15 +609,15 @@ class Checker {
         Object.prototype.hasOwnProperty.call(EQ_FLAG_NAMES, f.value.name)) v = EQ_FLAG_NAMES[f.value.name];
       else v = this.constant(f.value);
       if (v === null) { complete = false; continue; }
-      const max = allOnes(width);
+      const max = field ? field.max : allOnes(width);
       if (v < 0n || v > max) {
         this.report(f.value ? f.value.span : f.name.span, 'field-too-wide', `${f.name.name} = 0x${v.toString(16)} does not fit its ${width} bits in struct kvm_ppc_xive_eq (max 0x${max.toString(16)})`);
         complete = false;
         continue;
       }
-      values.set(f.name.name, v);
+      if (into) setEqValue(into, f.name.name, v);
     }
-    return collect && complete ? values : null;
+    return complete;
   }
 
   private eqStruct(s: Stmt, v: WordValue): void {
@@ -604,11 +626,11 @@ class Checker {
       this.report(v.span, 'eq-config-needs-struct', "EQ_CONFIG takes a struct, not a word: write { flags always_notify, qshift 16, qaddr A, qtoggle T, qindex I }");
       return;
     }
-    const values = this.eqFields(v, true);
-    if (!values || expectsFailure(s.expect)) return;
+    const values: EqValues = { flags: 0n, qshift: 0n, qaddr: 0n, qtoggle: 0n, qindex: 0n };
+    if (!this.eqFields(v, values) || expectsFailure(s.expect)) return;
     const eq = {
-      flags: Number(values.get('flags') ?? 0n), qshift: Number(values.get('qshift') ?? 0n), qaddr: values.get('qaddr') ?? 0n,
-      qtoggle: Number(values.get('qtoggle') ?? 0n), qindex: Number(values.get('qindex') ?? 0n),
+      flags: Number(values.flags), qshift: Number(values.qshift), qaddr: values.qaddr,
+      qtoggle: Number(values.qtoggle), qindex: Number(values.qindex),
     };
     for (const p of eqConfigProblems(eq)) this.report(v.span, 'eq-config-rejected', `the kernel rejects this EQ_CONFIG with EINVAL: ${p}`);
   }
@@ -740,7 +762,7 @@ class Checker {
       this.expectOnlyFailure(s);
     } else if (s.op === 'get' && eqGroup) {
       if (s.expect) this.errnoName(s.expect, 'errno');
-      if (s.expect?.kind === 'fields') this.eqFields(s.expect.block, false);
+      if (s.expect?.kind === 'fields') this.eqFields(s.expect.block, null);
       else if (s.expect && s.expect.kind !== 'errno' && s.expect.kind !== 'ok') this.notApplicable(s.expect, 'EQ_CONFIG reads a struct: expect { fields }, an errno or ok');
     } else if (s.op === 'has') {
       this.expectOnlyFailure(s);
