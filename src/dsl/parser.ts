@@ -103,11 +103,14 @@ export class Parser {
   private readonly nameTexts: string[];
   private readonly numberTexts: string[];
   private readonly numberValues: bigint[];
+  /** Position of the EOF token, the last one. */
+  private readonly eofIndex: number;
 
   /** `deviceBefore`: the device in force where the text starts (when it is a slice of a larger file). */
   constructor(private readonly tokens: TokenSource, deviceBefore: DeviceName | null = null) {
     this.lastDevice = deviceBefore;
     this.source = tokens instanceof TokenBuffer ? tokens.text : null;
+    this.eofIndex = tokens.length - 1;
     const cached = this.source !== null;
     this.nameTexts = cached ? new Array<string>(NAME_SLOTS).fill('') : NO_STRINGS;
     this.numberTexts = cached ? new Array<string>(NUMBER_SLOTS).fill('') : NO_STRINGS;
@@ -131,7 +134,8 @@ export class Parser {
   }
   /** `next()` when the token itself is not needed (no token object is built). */
   private advance(): void {
-    if (this.tokens.kindOf(this.pos) !== 'eof') this.pos++;
+    // The EOF token is the last one (lexers end with it): a position compare instead of reading the kind.
+    if (this.pos < this.eofIndex) this.pos++;
   }
   /** The text of name token `index`, whose span is `span`. */
   private nameText(index: number, span: Span): string {
@@ -816,11 +820,14 @@ export class Parser {
       if (this.isOp('}')) break;
       const name = this.expectName("a field name or '}'");
       let value: Expr | null = null;
-      if (!this.isOp(',') && !this.isOp('}') && this.kindAt() !== 'newline' && this.kindAt() !== 'eof') value = this.expr();
+      // One read of the token after the name (and after the value): an operator's text or null.
+      const op = this.tokens.opAt(this.pos);
+      if (op === null ? this.kindAt() !== 'newline' && this.kindAt() !== 'eof' : op !== ',' && op !== '}') value = this.expr();
       // A bare field (`masked`) spans just its name: the span object is shared.
       fields.push({ name, value, span: value ? spanFrom(name.span, value.span) : name.span });
-      if (this.isOp(',')) { this.advance(); continue; }
-      if (this.isOp('}') || this.kindAt() === 'newline') continue;
+      const after = value ? this.tokens.opAt(this.pos) : op;
+      if (after === ',') { this.pos++; continue; }
+      if (after === '}' || (after === null && this.kindAt() === 'newline')) continue;
       this.fail(this.peek(), "',' or '}'");
     }
     const close = this.pos;
