@@ -109,6 +109,9 @@ function diagnoseInBatches(text: string, uri: string, options: CheckOptions): Di
     }
   }
 
+  // Nothing built from the tokens refers to them: the next large file can lex into the same memory.
+  buffer.release();
+
   // Names that included files define silence scope diagnostics anywhere in the file, as in `check`.
   const included = finalState.included.names.size > 0 ? finalState.included : null;
   const out: Diagnostic[] = [...parser.diagnostics];

@@ -36,6 +36,22 @@ describe('lexer token storage', () => {
     }
   });
 
+  test('a released large buffer lends its memory to the next large lex, which sees only its own tokens', () => {
+    const first = 'set source 0x1300 = { priority 6, server 1 } # a comment\n'.repeat(2000);
+    const second = 'esb 7 load 0xc00 -> 1\n'.repeat(900);
+    const fresh = summary(lexBuffer(second).buffer);
+    const used = lexBuffer(first).buffer;
+    used.release();
+    assert.equal(used.length, 0);
+    const reused = lexBuffer(second).buffer;
+    assert.deepEqual(summary(reused), fresh);
+    assert.equal(reused.kindOf(reused.length - 1), 'eof');
+    // A buffer still in use is never handed out twice.
+    const other = lexBuffer(second).buffer;
+    assert.deepEqual(summary(other), fresh);
+    assert.deepEqual(summary(reused), fresh);
+  });
+
   test('character classes: BOM and CR are blanks, surrogate pairs are one bad token, two-char operators', () => {
     const { buffer, comments } = lexBuffer('\ufeffa\r\n"x\r\n\ud83d\ude00 \ud800 -> <= < # c\r\n1_0 0b1');
     assert.deepEqual(summary(buffer), [
