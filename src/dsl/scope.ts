@@ -212,7 +212,9 @@ class Resolver {
   private eqFlags = false;
   // Bound once per walk: a statement's expressions are visited without building lists of them.
   private readonly referName = (n: Extract<Expr, { kind: 'name' }>): void => this.refer(n, this.eqFlags);
-  private readonly referNamesIn = (e: Expr): void => forEachName(e, this.referName);
+  private readonly referNamesIn = (e: Expr): void => {
+    if (e.kind !== 'number') forEachName(e, this.referName); // most values are literals: no walk
+  };
 
   private exprs(s: Stmt): void {
     this.eqFlags = s.kind === 'set-eq' || s.kind === 'get-eq' || (s.kind === 'attr');
