@@ -103,6 +103,9 @@ export class Parser {
   private readonly nameTexts: string[];
   private readonly numberTexts: string[];
   private readonly numberValues: bigint[];
+  /** `opHere`'s answer and the position it is for. */
+  private opPos = -1;
+  private op: string | null = null;
   /** Position of the EOF token, the last one. */
   private readonly eofIndex: number;
 
@@ -162,9 +165,20 @@ export class Parser {
   private prev(): Token {
     return this.tokens.at(this.pos > 0 ? this.pos - 1 : 0);
   }
-  private isOp(text: string, k = 0): boolean {
-    // One buffer read: `opAt` answers shared operator strings (null for other kinds).
-    return this.tokens.opAt(this.pos + k) === text;
+  private isOp(text: string): boolean {
+    return this.opHere() === text;
+  }
+  /**
+   * The operator text at the current position (shared strings; null for other kinds), read once per position:
+   * a statement asks about the same token several times (line end? `->`? `{`? `[`?), and a two-character
+   * operator costs the buffer a Map look-up.
+   */
+  private opHere(): string | null {
+    if (this.opPos !== this.pos) {
+      this.opPos = this.pos;
+      this.op = this.tokens.opAt(this.pos);
+    }
+    return this.op;
   }
   private isName(text?: string, k = 0): boolean {
     return this.tokens.kindOf(this.pos + k) === 'name' && (text === undefined || this.tokens.textIs(this.pos + k, text));
@@ -283,7 +297,7 @@ export class Parser {
     while (out.length < max) {
       while (this.kindAt() === 'newline') this.advance();
       if (this.kindAt() === 'eof') break;
-      if (this.tokens.opAt(this.pos) === '}') {
+      if (this.opHere() === '}') {
         this.diagnostics.push({ span: this.tokens.spanAt(this.pos), severity: 'error', code: 'syntax', message: "unexpected '}': no block is open" });
         this.advance();
         continue;
@@ -305,7 +319,7 @@ export class Parser {
     const out: Stmt[] = [];
     for (;;) {
       while (this.kindAt() === 'newline') this.advance();
-      if (this.kindAt() === 'eof' || this.tokens.opAt(this.pos) === '}') return out;
+      if (this.kindAt() === 'eof' || this.opHere() === '}') return out;
       out.push(this.statementWithRecovery());
     }
   }
@@ -821,11 +835,11 @@ export class Parser {
       const name = this.expectName("a field name or '}'");
       let value: Expr | null = null;
       // One read of the token after the name (and after the value): an operator's text or null.
-      const op = this.tokens.opAt(this.pos);
+      const op = this.opHere();
       if (op === null ? this.kindAt() !== 'newline' && this.kindAt() !== 'eof' : op !== ',' && op !== '}') value = this.expr();
       // A bare field (`masked`) spans just its name: the span object is shared.
       fields.push({ name, value, span: value ? spanFrom(name.span, value.span) : name.span });
-      const after = value ? this.tokens.opAt(this.pos) : op;
+      const after = value ? this.opHere() : op;
       if (after === ',') { this.pos++; continue; }
       if (after === '}' || (after === null && this.kindAt() === 'newline')) continue;
       this.fail(this.peek(), "',' or '}'");
@@ -861,7 +875,7 @@ export class Parser {
     let left = this.unary();
     for (;;) {
       // Most operands end at a line end, ',' or '}': decided from the token buffer, no token object.
-      const op = this.tokens.opAt(this.pos);
+      const op = this.opHere();
       if (op === null) return left;
       const prec = precedenceOf(op);
       if (prec === 0 || prec < minPrec) return left;
@@ -878,7 +892,7 @@ export class Parser {
   }
 
   private unary(): Expr {
-    const op = this.tokens.opAt(this.pos);
+    const op = this.opHere();
     if (op === '-' || op === '~' || op === '!') {
       const at = this.pos;
       this.advance();
@@ -938,7 +952,7 @@ export class Parser {
       this.pos++;
       return { kind: 'number', value, text, span };
     }
-    if (kind === 'name' && !this.isOp('(', 1)) {
+    if (kind === 'name' && this.tokens.opAt(this.pos + 1) !== '(') {
       const span = this.tokens.spanAt(this.pos);
       return { kind: 'name', name: this.nameText(this.pos++, span), span };
     }
