@@ -93,6 +93,8 @@ class Resolver {
   private comparisonsLeft: number;
   /** File line of the text's first line (non-zero when resolving a slice). */
   private readonly lineBase: number;
+  /** Whether definitions and references are recorded: navigation needs them, a slice's diagnostics do not. */
+  private readonly navigation: boolean;
 
   private suggest(name: string, candidates: readonly string[]): string | undefined {
     // Building the candidate list counts too, so a failed attempt still spends the budget.
@@ -107,6 +109,7 @@ class Resolver {
     this.broken = slice ? (slice.broken as Set<string>) : new Set();
     this.comparisonsLeft = slice ? slice.comparisonsLeft : 200_000;
     this.lineBase = slice ? slice.lineBase : 0;
+    this.navigation = !slice;
   }
 
   get budget(): number {
@@ -171,7 +174,7 @@ class Resolver {
         `${what} '${id.name}' is already defined at line ${existing.span.line + 1}`);
     }
     scope.set(id.name, def);
-    this.definitions.push(def);
+    if (this.navigation) this.definitions.push(def);
   }
 
   private lookup(name: string): Definition | null {
@@ -194,7 +197,7 @@ class Resolver {
     let def = this.lookup(e.name);
     if (!def && this.procDepth > 0) def = this.laterLets.get(e.name) ?? null;
     if (!def && allowEqFlags && Object.prototype.hasOwnProperty.call(EQ_FLAG_NAMES, e.name)) return;
-    this.references.push({ name: e.name, span: e.span, definition: def });
+    if (this.navigation) this.references.push({ name: e.name, span: e.span, definition: def });
     if (def) return;
     const later = this.laterLets.get(e.name);
     // Compared by (line, column): the same order as offsets, and valid across slices.
@@ -250,7 +253,7 @@ class Resolver {
       case 'call': {
         this.exprs(s);
         const def = this.procs.get(s.name.name) ?? null;
-        this.references.push({ name: s.name.name, span: s.name.span, definition: def });
+        if (this.navigation) this.references.push({ name: s.name.name, span: s.name.span, definition: def });
         if (!def) {
           if (this.broken.has(s.name.name)) return;
           const sug = this.comparisonsLeft > 0 ? this.suggest(s.name.name, [...this.procs.keys()]) : undefined;
