@@ -228,7 +228,7 @@ export class Parser {
   private expectOneOf<T extends string>(words: WordSet<T>, what: string): T {
     if (this.kindAt() === 'name') {
       const text = this.nameText(this.pos, this.tokens.spanAt(this.pos));
-      // A Set, not `includes`: the interned text keeps its hash, so this is one look-up instead of a string compare per word.
+      // A Set, not `includes`: a repeated word is one shared string that keeps its hash, so this is one look-up.
       if (words.has.has(text)) {
         this.pos++;
         return text as T;
