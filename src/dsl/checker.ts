@@ -600,18 +600,16 @@ class Checker {
     let complete = true;
     for (const f of block.fields) {
       const field = EQ_FIELDS.get(f.name.name);
-      // Other names read the record as they always have: inherited ones ('constructor') are not undefined.
-      const width = field ? field.width : EQ_CONFIG_FIELDS[f.name.name];
-      if (width === undefined) { this.unknownField(f.name, EQ_CONFIG_FIELD_NAMES, 'the EQ_CONFIG struct (struct kvm_ppc_xive_eq)'); complete = false; continue; }
+      if (!field) { this.unknownField(f.name, EQ_CONFIG_FIELD_NAMES, 'the EQ_CONFIG struct (struct kvm_ppc_xive_eq)'); complete = false; continue; }
       let v: bigint | null = null;
       if (!f.value) v = 1n;
       else if (f.name.name === 'flags' && f.value.kind === 'name' && !this.env.has(f.value.name) &&
         Object.prototype.hasOwnProperty.call(EQ_FLAG_NAMES, f.value.name)) v = EQ_FLAG_NAMES[f.value.name];
       else v = this.constant(f.value);
       if (v === null) { complete = false; continue; }
-      const max = field ? field.max : allOnes(width);
+      const max = field.max;
       if (v < 0n || v > max) {
-        this.report(f.value ? f.value.span : f.name.span, 'field-too-wide', `${f.name.name} = 0x${v.toString(16)} does not fit its ${width} bits in struct kvm_ppc_xive_eq (max 0x${max.toString(16)})`);
+        this.report(f.value ? f.value.span : f.name.span, 'field-too-wide', `${f.name.name} = 0x${v.toString(16)} does not fit its ${field.width} bits in struct kvm_ppc_xive_eq (max 0x${max.toString(16)})`);
         complete = false;
         continue;
       }

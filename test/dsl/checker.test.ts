@@ -42,6 +42,10 @@ describe('checker rules, one test each', () => {
 
   test('unknown-field: EQ_CONFIG struct fields', () => {
     expectRule(`${XIVE}set eq_config server 1 priority 6 = { flags 1, qshit 16 }\n`, 'unknown-field', '3:48', /kvm_ppc_xive_eq.*did you mean 'qshift'/);
+    // Names every JavaScript object inherits are unknown fields like any other, not a checker crash.
+    for (const name of ['constructor', '__proto__', 'toString']) {
+      expectRule(`${XIVE}set eq_config server 1 priority 6 = { ${name} 1 }\n`, 'unknown-field', '3:39', /is not a field of the EQ_CONFIG struct/);
+    }
   });
 
   test('field-too-wide: names the width', () => {

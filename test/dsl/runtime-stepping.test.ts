@@ -326,6 +326,8 @@ esb uart store 0
       ['nope', /not defined/],
       ['source(0x1301).pq', /does not exist/],
       ['vp(1).zzz', /no field 'zzz'/],
+      ['vp(1).constructor', /no field 'constructor'/],
+      ['source(uart).toString', /no field 'toString'/],
       ['icp(7)', /no presenter/],
       ['1 +', /./],
       ['1 / 0', /division by zero/],

@@ -93,7 +93,8 @@ export function evaluateValue(expr: Expr, scope: Scope): Value {
     case 'member': {
       const obj = evaluateValue(expr.object, scope);
       if (!isRegister(obj)) throw new EvaluationError(`'.${expr.member.name}' needs a register such as source(IRQ) or icp(SERVER)`, expr.member.span);
-      const f = obj.fields[expr.member.name];
+      // Own fields only: 'constructor' or 'toString' are not register fields.
+      const f = Object.prototype.hasOwnProperty.call(obj.fields, expr.member.name) ? obj.fields[expr.member.name] : undefined;
       if (f === undefined) {
         throw new EvaluationError(`${obj.description} has no field '${expr.member.name}' (fields: ${Object.keys(obj.fields).join(', ')})`, expr.member.span);
       }
