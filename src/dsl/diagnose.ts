@@ -55,7 +55,8 @@ export function diagnose(text: string, uri = 'untitled.irq', options: CheckOptio
   }
 }
 
-function diagnoseInBatches(text: string, uri: string, options: CheckOptions): Diagnostic[] {
+/** `diagnose` without the fallback (exported for tests: a bug here must fail them, not hide behind the whole-file path). */
+export function diagnoseInBatches(text: string, uri: string, options: CheckOptions): Diagnostic[] {
   const { buffer, lineStarts } = lexBuffer(text);
   const facts = new FileFactsBuilder();
   const emptyProgram: Program = { uri, text, statements: [], comments: [], diagnostics: [], lineStarts };

@@ -9,12 +9,16 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { analyze, CheckOptions, diagnose } from '../../src/dsl';
+import { diagnoseInBatches } from '../../src/dsl/diagnose';
 import { corpus, edit, generated, URI } from './front-end-corpus';
 
 const TEXTS = corpus();
 
 function same(text: string, options: CheckOptions = {}, what = ''): void {
-  assert.deepStrictEqual(diagnose(text, URI, options), analyze(text, URI, options).diagnostics, `diagnose differs from analyze ${what}\n--- text ---\n${text.slice(0, 2000)}`);
+  const expected = analyze(text, URI, options).diagnostics;
+  // The batched path itself, so that a bug in it cannot hide behind diagnose's whole-file fallback.
+  assert.deepStrictEqual(diagnoseInBatches(text, URI, options), expected, `diagnose differs from analyze ${what}\n--- text ---\n${text.slice(0, 2000)}`);
+  assert.deepStrictEqual(diagnose(text, URI, options), expected);
 }
 
 /** More top-level statements than one batch holds (256), so the file is read in several. */

@@ -11,6 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatProgramText } from '../../src/dsl/format';
 import { analyze, parse, wordSites, findDefinition, statementAt, wordSiteAt } from '../../src/dsl';
+import { diagnoseInBatches } from '../../src/dsl/diagnose';
 
 function corpus(): string[] {
   const dirs = [join(process.cwd(), 'test/dsl/fixtures/parser'), join(process.cwd(), 'examples')];
@@ -72,7 +73,10 @@ function shape(text: string): string {
 
 /** Everything the editor and the CLI do with a text. */
 function exercise(text: string, checkShape = false): void {
-  const { program, diagnostics } = analyze(text, 'file:///f/x.irq', { readFile: (u) => (u.endsWith('x.irq') ? text : undefined) });
+  const options = { readFile: (u: string) => (u.endsWith('x.irq') ? text : undefined) };
+  const { program, diagnostics } = analyze(text, 'file:///f/x.irq', options);
+  // `irqlab check`'s batched path (without its fallback) says exactly the same.
+  assert.deepStrictEqual(diagnoseInBatches(text, 'file:///f/x.irq', options), diagnostics);
   for (const d of diagnostics) {
     assert.notEqual(d.code, 'internal-error', d.message);
     assert.ok(d.span.start >= 0 && d.span.end >= d.span.start && d.span.end <= text.length, `span in range: ${d.code}`);
@@ -90,7 +94,7 @@ function exercise(text: string, checkShape = false): void {
 }
 
 describe('fuzz: random mutations of fixtures and examples', () => {
-  test('parse, check, word sites and format never throw (3000 mutated files)', () => {
+  test('parse, check (whole and batched), word sites and format never throw (3000 mutated files)', () => {
     fc.assert(
       fc.property(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 6 }), (pick, ms) => {
         let text = TEXTS[pick % TEXTS.length];
