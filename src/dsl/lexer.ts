@@ -31,6 +31,8 @@ export interface TokenSource {
   at(index: number): Token;
   /** The kind of token `index`, without building the token. */
   kindOf(index: number): TokenKind;
+  /** `kindOf` as a K_* code (an integer compare for the parser's hot paths). */
+  kindCodeOf(index: number): number;
   /** Whether token `index` is exactly `text`, without building the token. */
   textIs(index: number, text: string): boolean;
   /** Source text and span of token `index`, without building the token. */
@@ -45,7 +47,7 @@ export interface TokenSource {
 export function arraySource(tokens: readonly Token[]): TokenSource {
   const at = (i: number): Token => tokens[i < tokens.length ? i : tokens.length - 1];
   return {
-    length: tokens.length, at, kindOf: (i) => at(i).kind, textIs: (i, t) => at(i).text === t,
+    length: tokens.length, at, kindOf: (i) => at(i).kind, kindCodeOf: (i) => KIND_NAMES.indexOf(at(i).kind), textIs: (i, t) => at(i).text === t,
     textOf: (i) => at(i).text, spanAt: (i) => spanOf(at(i)),
     opAt: (i) => (at(i).kind === 'op' ? at(i).text : null), endOf: (i) => at(i).end,
   };
@@ -126,8 +128,9 @@ export function parseNumberText(text: string): { value: bigint | null; problem: 
   return { value: BigInt((radix === 16 ? '0x' : radix === 2 ? '0b' : '') + body), problem: null };
 }
 
+/** Token kinds as integer codes (`kindCodeOf`), the index of each kind's name in KIND_NAMES. */
+export const K_NAME = 0, K_NUMBER = 1, K_STRING = 2, K_OP = 3, K_NEWLINE = 4, K_EOF = 5, K_BAD = 6;
 const KIND_NAMES: readonly TokenKind[] = ['name', 'number', 'string', 'op', 'newline', 'eof', 'bad'];
-const K_NAME = 0, K_NUMBER = 1, K_STRING = 2, K_OP = 3, K_NEWLINE = 4, K_EOF = 5, K_BAD = 6;
 
 /** Decodes a string token's raw text (quotes included); `\{` stays escaped for the log interpolation. */
 function decodeString(raw: string): { str: string; problem: string | null } {
@@ -323,6 +326,10 @@ export class TokenBuffer implements TokenSource {
 
   kindOf(index: number): TokenKind {
     return KIND_NAMES[this.kindAt(index < this.length ? index : this.length - 1)];
+  }
+
+  kindCodeOf(index: number): number {
+    return this.kindAt(index < this.length ? index : this.length - 1);
   }
 
   textIs(index: number, text: string): boolean {

@@ -14,7 +14,10 @@ import { recordDevice } from './context';
 import {
   CONNECT_OPTIONS, DEVICE_NAMES, LINE_ACTIONS, STATEMENT_KEYWORDS, TIMA_OPS, isStatementKeyword,
 } from './keywords';
-import { arraySource, lex, lexBuffer, parseNumberText, spanFrom, spanOf, Token, TokenBuffer, TokenKind, TokenSource } from './lexer';
+import {
+  arraySource, K_EOF, K_NAME, K_NEWLINE, K_NUMBER, K_OP, K_STRING, lex, lexBuffer, parseNumberText, spanFrom, spanOf, Token, TokenBuffer,
+  TokenSource,
+} from './lexer';
 import { closest, didYouMean } from './suggest';
 
 /** Deeper nesting (blocks, parentheses, unary chains) is refused with a diagnostic rather than risking the stack. */
@@ -168,8 +171,9 @@ export class Parser {
     const span = this.tokens.spanAt(index);
     return { name: this.nameText(index, span), span };
   }
-  private kindAt(k = 0): TokenKind {
-    return this.tokens.kindOf(this.pos + k);
+  /** The kind code (K_*) of the token `k` ahead: an integer compare, no kind string read. */
+  private kindAt(k = 0): number {
+    return this.tokens.kindCodeOf(this.pos + k);
   }
   private prev(): Token {
     return this.tokens.at(this.pos > 0 ? this.pos - 1 : 0);
@@ -190,11 +194,11 @@ export class Parser {
     return this.op;
   }
   private isName(text?: string, k = 0): boolean {
-    return this.tokens.kindOf(this.pos + k) === 'name' && (text === undefined || this.tokens.textIs(this.pos + k, text));
+    return this.tokens.kindCodeOf(this.pos + k) === K_NAME && (text === undefined || this.tokens.textIs(this.pos + k, text));
   }
   private atLineEnd(): boolean {
     const kind = this.kindAt();
-    return kind === 'newline' || kind === 'eof' || (this.depth > 0 && kind === 'op' && this.isOp('}'));
+    return kind === K_NEWLINE || kind === K_EOF || (this.depth > 0 && kind === K_OP && this.isOp('}'));
   }
 
   private fail(t: Token, expected: string): never {
@@ -220,13 +224,13 @@ export class Parser {
     this.pos++;
   }
   private expectName(what: string): Ident {
-    if (this.kindAt() !== 'name') this.fail(this.peek(), what);
+    if (this.kindAt() !== K_NAME) this.fail(this.peek(), what);
     const i = this.pos++;
     return this.identAt(i);
   }
   /** One of a fixed set of words (consumed; it was at `this.pos - 1`); a near miss gets "did you mean". */
   private expectOneOf<T extends string>(words: WordSet<T>, what: string): T {
-    if (this.kindAt() === 'name') {
+    if (this.kindAt() === K_NAME) {
       const text = this.nameText(this.pos, this.tokens.spanAt(this.pos));
       // A Set, not `includes`: a repeated word is one shared string that keeps its hash, so this is one look-up.
       if (words.has.has(text)) {
@@ -304,8 +308,8 @@ export class Parser {
   parseTopLevel(max: number): Stmt[] {
     const out: Stmt[] = [];
     while (out.length < max) {
-      while (this.kindAt() === 'newline') this.advance();
-      if (this.kindAt() === 'eof') break;
+      while (this.kindAt() === K_NEWLINE) this.advance();
+      if (this.kindAt() === K_EOF) break;
       if (this.opHere() === '}') {
         this.diagnostics.push({ span: this.tokens.spanAt(this.pos), severity: 'error', code: 'syntax', message: "unexpected '}': no block is open" });
         this.advance();
@@ -327,8 +331,8 @@ export class Parser {
     if (!opener) return this.parseTopLevel(Infinity);
     const out: Stmt[] = [];
     for (;;) {
-      while (this.kindAt() === 'newline') this.advance();
-      if (this.kindAt() === 'eof' || this.opHere() === '}') return out;
+      while (this.kindAt() === K_NEWLINE) this.advance();
+      if (this.kindAt() === K_EOF || this.opHere() === '}') return out;
       out.push(this.statementWithRecovery());
     }
   }
@@ -418,7 +422,7 @@ export class Parser {
   // ------------------------------------------------------------ statements
 
   private statement(): Stmt {
-    if (this.kindAt() !== 'name') {
+    if (this.kindAt() !== K_NAME) {
       this.fail(this.peek(), 'a statement keyword');
     }
     // Built from the token buffer: no token object per statement.
@@ -461,7 +465,7 @@ export class Parser {
     if (!this.isOp('->')) return null;
     const arrow = this.tokens.spanAt(this.pos);
     this.advance();
-    if (this.kindAt() === 'name') {
+    if (this.kindAt() === K_NAME) {
       // Read from the token buffer: no token objects for the common `-> EBUSY`, `-> H_SUCCESS`.
       const span = this.tokens.spanAt(this.pos);
       const text = this.nameText(this.pos, span);
@@ -503,7 +507,7 @@ export class Parser {
   }
   private endsExpectation(k: number): boolean {
     const kind = this.kindAt(k);
-    return kind === 'newline' || kind === 'eof' || this.tokens.opAt(this.pos + k) === '}';
+    return kind === K_NEWLINE || kind === K_EOF || this.tokens.opAt(this.pos + k) === '}';
   }
 
   private scenarioStmt(keyword: Ident): Stmt {
@@ -675,7 +679,7 @@ export class Parser {
   /** Whether the token `k` ahead can start an expression (read from the buffer, no token object). */
   private startsExprAt(k: number): boolean {
     const kind = this.kindAt(k);
-    if (kind === 'number' || kind === 'name' || kind === 'string') return true;
+    if (kind === K_NUMBER || kind === K_NAME || kind === K_STRING) return true;
     const op = this.tokens.opAt(this.pos + k);
     return op === '(' || op === '~' || op === '!';
   }
@@ -695,7 +699,7 @@ export class Parser {
     const args: HcallArg[] = [];
     while (!this.atLineEnd() && !this.isOp('->')) {
       let argName: Ident | null = null;
-      if (this.kindAt() === 'name' && (this.startsExprAt(1) || this.isSignedValueAfter(this.peek()))) {
+      if (this.kindAt() === K_NAME && (this.startsExprAt(1) || this.isSignedValueAfter(this.peek()))) {
         argName = this.identAt(this.pos++);
       }
       const value = this.expr();
@@ -754,7 +758,7 @@ export class Parser {
   private block(): { body: Stmt[]; bodySpan: Span } {
     // The `{` may also start the next line (Allman style).
     const saved = this.pos;
-    while (this.kindAt() === 'newline') this.advance();
+    while (this.kindAt() === K_NEWLINE) this.advance();
     if (!this.isOp('{')) this.pos = saved;
     const open = this.expectOp('{', "'{'");
     if (this.depth >= MAX_NESTING) throw new SyntaxFailure(spanOf(open), `blocks nested deeper than ${MAX_NESTING} levels`, 'nesting-too-deep');
@@ -845,12 +849,12 @@ export class Parser {
       let value: Expr | null = null;
       // One read of the token after the name (and after the value): an operator's text or null.
       const op = this.opHere();
-      if (op === null ? this.kindAt() !== 'newline' && this.kindAt() !== 'eof' : op !== ',' && op !== '}') value = this.expr();
+      if (op === null ? this.kindAt() !== K_NEWLINE && this.kindAt() !== K_EOF : op !== ',' && op !== '}') value = this.expr();
       // A bare field (`masked`) spans just its name: the span object is shared.
       fields.push({ name, value, span: value ? spanFrom(name.span, value.span) : name.span });
       const after = value ? this.opHere() : op;
       if (after === ',') { this.pos++; continue; }
-      if (after === '}' || (after === null && this.kindAt() === 'newline')) continue;
+      if (after === '}' || (after === null && this.kindAt() === K_NEWLINE)) continue;
       this.fail(this.peek(), "',' or '}'");
     }
     const close = this.pos;
@@ -863,10 +867,10 @@ export class Parser {
   /** `open`: position of the `{` or `[` being read. */
   private skipFieldNewlines(open: number): void {
     const saved = this.pos;
-    while (this.kindAt() === 'newline') this.advance();
+    while (this.kindAt() === K_NEWLINE) this.advance();
     const kind = this.kindAt();
     // Field names never coincide with statement keywords, so a keyword at a line start begins the next statement.
-    if (kind === 'eof' || (this.pos > saved && kind === 'name' && isStatementKeyword(this.tokens.textOf(this.pos)))) {
+    if (kind === K_EOF || (this.pos > saved && kind === K_NAME && isStatementKeyword(this.tokens.textOf(this.pos)))) {
       this.pos = saved;
       const text = this.tokens.opAt(open);
       const close = text === '[' ? ']' : '}';
@@ -916,7 +920,7 @@ export class Parser {
   private postfix(e: Expr): Expr {
     let cur = e;
     for (;;) {
-      if (this.isOp('.') && this.kindAt(1) === 'name') {
+      if (this.isOp('.') && this.kindAt(1) === K_NAME) {
         this.advance();
         const m = this.next();
         cur = { kind: 'member', object: cur, member: { name: m.text, span: spanOf(m) }, span: spanFrom(cur.span, spanOf(m)) };
@@ -929,7 +933,7 @@ export class Parser {
   private primary(): Expr {
     // Numbers and plain names are most of the operands: built straight from the token buffer.
     const kind = this.kindAt();
-    if (kind === 'number') {
+    if (kind === K_NUMBER) {
       const i = this.pos;
       const span = this.tokens.spanAt(i);
       // Repeated literals share one text and one bigint (both immutable) through a small direct-mapped cache,
@@ -961,7 +965,7 @@ export class Parser {
       this.pos++;
       return { kind: 'number', value, text, span };
     }
-    if (kind === 'name' && this.tokens.opAt(this.pos + 1) !== '(') {
+    if (kind === K_NAME && this.tokens.opAt(this.pos + 1) !== '(') {
       const span = this.tokens.spanAt(this.pos);
       return { kind: 'name', name: this.nameText(this.pos++, span), span };
     }
@@ -1011,7 +1015,7 @@ export class Parser {
 
   /** Whether every token was consumed (used by `parseExpression`). */
   atEnd(): boolean {
-    return this.kindAt() === 'eof';
+    return this.kindAt() === K_EOF;
   }
   current(): Token {
     return this.peek();
