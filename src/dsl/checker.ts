@@ -19,6 +19,8 @@ import { closest, didYouMean } from './suggest';
 import { layoutOfStatement } from './words';
 import { forEachStatement } from './walk';
 import { deviceOf, isXicsFamily } from './context';
+import { brokenLineEffect, expectsFailure, needsTheDevice, statementLabel, vcpuOperand } from './order';
+import { bindParams, ProcSummary, summarizeProc } from './proc-effects';
 
 export interface CheckOptions {
   /** resolve + read an included file; return undefined if missing */
@@ -106,6 +108,15 @@ export interface FileFacts {
   readonly env: ConstEnv;
   readonly createsDevice: boolean;
   readonly connects: boolean;
+  /** What each top-level proc's body does to the order rules, by name (the last definition, as the runtime calls). */
+  readonly procSummaries: ReadonlyMap<string, ProcSummary>;
+}
+
+/** The file's proc summaries, as `FileFacts.procSummaries`. */
+export function procSummariesOf(statements: readonly Stmt[], text: string): Map<string, ProcSummary> {
+  const out = new Map<string, ProcSummary>();
+  for (const s of statements) if (s.kind === 'proc') out.set(s.name.name, summarizeProc(s, text));
+  return out;
 }
 
 /** Whether a statement makes the file count as creating a device / connecting a vCPU (else it reads as an include library). */
@@ -189,28 +200,6 @@ const TIMA_BITS: Readonly<Record<TimaOp, number>> = {
 };
 
 /** How order diagnostics name a statement (`'set source'`, `'hcall H_EOI'`): built only when one is reported. */
-function statementLabel(s: Stmt): string {
-  switch (s.kind) {
-    case 'vcpu': return `'vcpu ${s.action}'`;
-    case 'set': return `'set ${s.target}'`;
-    case 'get': return `'get ${s.target}'`;
-    case 'set-eq': return "'set eq_config'";
-    case 'get-eq': return "'get eq_config'";
-    case 'set-reg': return `'set ${s.reg}'`;
-    case 'get-reg': return `'get ${s.reg}'`;
-    case 'sync': return "'sync source'";
-    case 'hcall': return `'hcall ${s.name.name}'`;
-    case 'rtas': return `'rtas ${s.name.name}'`;
-    case 'ctrl': return `'ctrl ${s.attr.name}'`;
-    case 'attr': return `'attr ${s.op}'`;
-    default: return `'${s.kind}'`;
-  }
-}
-
-function expectsFailure(e: Expectation | null): boolean {
-  return !!e && (e.kind === 'errno' || e.kind === 'hret');
-}
-
 function namedArg(args: readonly HcallArg[], name: string): HcallArg | undefined {
   for (const a of args) if (a.name?.name === name) return a;
   return undefined;
@@ -237,6 +226,7 @@ class Checker {
   private readonly fileCreatesDevice: boolean;
   private readonly fileConnects: boolean;
   private readonly warnedLibrary: Set<'device' | 'vcpu'>;
+  private readonly procSummaries: ReadonlyMap<string, ProcSummary>;
 
   /** `slice`: check `program` as a slice of a larger file, from and into that running state. */
   constructor(private readonly program: Program, private readonly options: CheckOptions, private readonly visiting: Set<string>,
@@ -251,6 +241,7 @@ class Checker {
     if (slice) {
       this.fileCreatesDevice = slice.file.createsDevice;
       this.fileConnects = slice.file.connects;
+      this.procSummaries = slice.file.procSummaries;
     } else {
       let device = false;
       let connects = false;
@@ -260,6 +251,7 @@ class Checker {
       });
       this.fileCreatesDevice = device;
       this.fileConnects = connects;
+      this.procSummaries = procSummariesOf(program.statements, program.text);
     }
   }
 
@@ -308,68 +300,124 @@ class Checker {
 
   private needsDevice(s: Stmt): void {
     if (this.device || this.procDepth > 0 || expectsFailure(s.expect)) return;
-    const what = statementLabel(s);
+    this.noDevice(s.keyword.span, statementLabel(s), 'before it');
+  }
+
+  /** `what` (run at `span`) needs the device and none exists yet; `where` says what to put the device statement before. */
+  private noDevice(span: Span, what: string, where: string): void {
     if (!this.fileCreatesDevice) {
       // A file with no device statement at all is usually a library for `include`: say so once, as a warning.
       if (this.warnedLibrary.has('device')) return;
       this.warnedLibrary.add('device');
-      this.report(s.keyword.span, 'no-device', `${what} needs the interrupt device and this file has no 'device' statement: fine in a file meant to be included, otherwise add one (xive, xics, xics-pr, xics-on-xive)`, 'warning');
+      this.report(span, 'no-device', `${what} needs the interrupt device and this file has no 'device' statement: fine in a file meant to be included, otherwise add one (xive, xics, xics-pr, xics-on-xive)`, 'warning');
       return;
     }
-    this.report(s.keyword.span, 'no-device', `${what} needs the interrupt device: add a 'device' statement (xive, xics, xics-pr, xics-on-xive) before it`);
+    this.report(span, 'no-device', `${what} needs the interrupt device: add a 'device' statement (xive, xics, xics-pr, xics-on-xive) ${where}`);
   }
 
   private needsVcpu(s: Stmt, vcpu: Expr): void {
     if (this.procDepth > 0 || expectsFailure(s.expect)) return;
     const v = this.constant(vcpu);
-    if (v === null || this.anyVcpu || this.connected.has(v) || this.included.connects.has(v)) return;
-    const what = statementLabel(s);
+    if (v !== null) this.vcpuNeeded(vcpu.span, statementLabel(s), v, '');
+  }
+
+  /** `what` (run at `span`) uses vCPU `v`: it must be connected by now. */
+  private vcpuNeeded(span: Span, what: string, v: bigint, where: string): boolean {
+    if (this.anyVcpu || this.connected.has(v) || this.included.connects.has(v)) return false;
     if (!this.fileConnects) {
-      if (this.warnedLibrary.has('vcpu')) return;
+      if (this.warnedLibrary.has('vcpu')) return true;
       this.warnedLibrary.add('vcpu');
-      this.report(vcpu.span, 'vcpu-not-connected', `${what} uses vCPU ${v} and this file connects no vCPU: fine in a file meant to be included, otherwise add 'vcpu ${v} connect'`, 'warning');
-      return;
+      this.report(span, 'vcpu-not-connected', `${what}${where} uses vCPU ${v} and this file connects no vCPU: fine in a file meant to be included, otherwise add 'vcpu ${v} connect'`, 'warning');
+      return true;
     }
-    this.report(vcpu.span, 'vcpu-not-connected', `${what} uses vCPU ${v} before 'vcpu ${v} connect'`);
+    this.report(span, 'vcpu-not-connected', `${what}${where} uses vCPU ${v} before 'vcpu ${v} connect'`);
+    return true;
+  }
+
+  private deviceChange(created: boolean): void {
+    this.device = created;
+    if (!created) this.connected.clear();
+  }
+
+  /**
+   * A top-level call runs the proc's body here: its order rules are checked
+   * against the state at the call (reported on the call, once per rule), and
+   * its devices and connects change the state for what follows.
+   */
+  private call(s: Extract<Stmt, { kind: 'call' }>): void {
+    const reported = { device: false, vcpu: false };
+    this.runProc(s, s.name.name, s.args, this.env, reported, new Set());
+  }
+
+  private runProc(call: Extract<Stmt, { kind: 'call' }>, name: string, args: readonly (Expr | null)[], argEnv: ConstEnv,
+    reported: { device: boolean; vcpu: boolean }, active: Set<string>): void {
+    const summary = this.procSummaries.get(name);
+    // Recursion is left to the runtime (its depth is a runtime matter): each proc is replayed once per chain.
+    if (!summary || active.has(name)) return;
+    const env = bindParams(summary, args, argEnv, this.env);
+    active.add(name);
+    const where = (e: { what: string; line: number }): string => `'call ${call.name.name}' runs ${e.what} (line ${e.line + 1}), which`;
+    for (const e of summary.effects) {
+      switch (e.kind) {
+        case 'needs-device':
+          if (!this.device && !reported.device) {
+            reported.device = true;
+            this.noDevice(call.name.span, where(e), 'before the call');
+          }
+          break;
+        case 'uses-vcpu': {
+          const v = reported.vcpu ? null : evaluateConstant(e.vcpu, env);
+          if (v !== null && this.vcpuNeeded(call.name.span, where(e), v, '')) reported.vcpu = true;
+          break;
+        }
+        case 'device': this.deviceChange(e.created); break;
+        case 'connect': {
+          const v = e.vcpu === null ? null : typeof e.vcpu === 'bigint' ? e.vcpu : evaluateConstant(e.vcpu, env);
+          // A connect whose vCPU is only known when it runs: no later use of a vCPU is reported.
+          if (v === null) this.anyVcpu = true;
+          else this.connected.add(v);
+          break;
+        }
+        case 'any-vcpu': this.anyVcpu = true; break;
+        case 'call': this.runProc(call, e.name, e.args, env, reported, active); break;
+      }
+    }
+    active.delete(name);
   }
 
   // ---------------------------------------------------------------- statements
 
   private statement(s: Stmt): void {
+    if (needsTheDevice(s)) this.needsDevice(s);
+    const vcpu = vcpuOperand(s);
+    if (vcpu) this.needsVcpu(s, vcpu);
+    // A proc body's devices and connects happen where it is called (see call), not where it is defined.
+    const here = this.procDepth === 0;
     switch (s.kind) {
       case 'error': {
-        // What a broken device or connect line meant to do is assumed done, so it costs one diagnostic, not one per later line.
-        const line = this.program.text.slice(s.span.start, Math.min(s.span.end, s.span.start + 200));
-        if (s.keyword.name === 'device' && !/^device\s+release\b/.test(line)) this.device = true;
-        if (s.keyword.name === 'vcpu') {
-          const m = /^vcpu\s+(0x[0-9a-fA-F_]+|0b[01_]+|[0-9_]+)\b/.exec(line);
-          if (m && /\bconnect\b/.test(line)) this.connected.add(BigInt(m[1].replace(/_/g, '')));
-          else if (!m) this.anyVcpu = true;
-        }
+        const effect = here ? brokenLineEffect(s, this.program.text) : null;
+        if (effect?.kind === 'device') this.device = true;
+        else if (effect?.kind === 'connect') this.connected.add(effect.vcpu);
+        else if (effect?.kind === 'any-vcpu') this.anyVcpu = true;
         break;
       }
       case 'device':
-        if (s.device === 'release') { this.device = false; this.connected.clear(); } else this.device = true;
+        if (here) this.deviceChange(s.device !== 'release');
         this.expectOnlyFailure(s);
         break;
       case 'ctrl': this.ctrl(s); break;
       case 'vcpu':
-        if (s.action === 'connect') {
-          this.needsDevice(s);
+        if (s.action === 'connect' && here) {
           const v = this.constant(s.vcpu);
           if (v !== null && !expectsFailure(s.expect)) this.connected.add(v);
-        } else {
-          this.needsVcpu(s, s.vcpu);
         }
         this.expectOnlyFailure(s);
         break;
       case 'set':
-        this.needsDevice(s);
         this.wordValue(s, layoutOfStatement(s, this.env), s.value);
         this.expectOnlyFailure(s);
         break;
       case 'get': {
-        this.needsDevice(s);
         const layout = layoutOfStatement(s, this.env);
         if (s.target === 'source_config' || (s.target === 'source' && !isXicsFamily(deviceOf(s)))) {
           if (!expectsFailure(s.expect)) {
@@ -381,41 +429,32 @@ class Checker {
         break;
       }
       case 'set-eq':
-        this.needsDevice(s);
         this.eqTarget(s, s.eq);
         this.eqStruct(s, s.value);
         this.expectOnlyFailure(s);
         break;
       case 'get-eq':
-        this.needsDevice(s);
         this.eqTarget(s, s.eq);
         if (s.expect) this.errnoName(s.expect, 'errno');
         if (s.expect?.kind === 'fields') this.eqFields(s.expect.block, null);
         else if (s.expect && s.expect.kind !== 'errno' && s.expect.kind !== 'ok') this.notApplicable(s.expect, "'get eq_config' reads a struct: expect { fields }, an errno or ok");
         break;
       case 'set-reg':
-        this.needsDevice(s);
-        this.needsVcpu(s, s.vcpu);
         this.wordValue(s, layoutOfStatement(s, this.env), s.value);
         this.expectOnlyFailure(s);
         break;
       case 'get-reg':
-        this.needsDevice(s);
-        this.needsVcpu(s, s.vcpu);
         this.wordExpectation(s, layoutOfStatement(s, this.env));
         break;
       case 'sync':
-        this.needsDevice(s);
         this.expectOnlyFailure(s);
         break;
       case 'esb':
-        this.needsDevice(s);
         if (s.op === 'store') this.expectOnlyFailure(s);
         else this.scalarExpectation(s, 64);
         break;
       case 'tima': this.tima(s); break;
       case 'eq':
-        this.needsDevice(s);
         this.eqTarget(s, s.eq);
         if (s.expect) this.errnoName(s.expect, 'errno');
         if (s.expect && s.expect.kind !== 'entries' && s.expect.kind !== 'errno' && s.expect.kind !== 'ok') {
@@ -425,13 +464,13 @@ class Checker {
         break;
       case 'hcall': this.hcall(s); break;
       case 'line':
-        this.needsDevice(s);
         this.expectOnlyFailure(s);
         break;
       case 'rtas': this.rtas(s); break;
       case 'attr': this.attr(s); break;
       case 'call':
         if (s.expect) this.notApplicable(s.expect, "'call' has no result of its own: put expectations on the statements in the proc");
+        if (here) this.call(s);
         break;
       case 'repeat': {
         const n = this.constant(s.count);
@@ -636,8 +675,6 @@ class Checker {
   // ---------------------------------------------------------------- guest side
 
   private tima(s: Extract<Stmt, { kind: 'tima' }>): void {
-    this.needsDevice(s);
-    this.needsVcpu(s, s.vcpu);
     const bits = TIMA_BITS[s.op];
     if (s.value) this.scalarWidth(s.value, bits);
     const layout = layoutOfStatement(s, this.env);
@@ -647,8 +684,6 @@ class Checker {
   }
 
   private hcall(s: Extract<Stmt, { kind: 'hcall' }>): void {
-    this.needsDevice(s);
-    this.needsVcpu(s, s.vcpu);
     const e = s.expect;
     if (e) {
       this.errnoName(e, 'hret');
@@ -710,7 +745,6 @@ class Checker {
   }
 
   private rtas(s: Extract<Stmt, { kind: 'rtas' }>): void {
-    this.needsDevice(s);
     const e = s.expect;
     if (e) {
       if (e.kind === 'errno' || e.kind === 'hret' || e.kind === 'entries') this.notApplicable(e, 'RTAS answers a status: expect a status value, { status S, r1 V } or ok');
@@ -736,7 +770,6 @@ class Checker {
   // ---------------------------------------------------------------- host side
 
   private ctrl(s: Extract<Stmt, { kind: 'ctrl' }>): void {
-    this.needsDevice(s);
     this.expectOnlyFailure(s);
     if (!(CTRL_ATTRS as readonly string[]).includes(s.attr.name)) {
       const sug = closest(s.attr.name, CTRL_ATTRS);
@@ -750,7 +783,6 @@ class Checker {
   }
 
   private attr(s: Extract<Stmt, { kind: 'attr' }>): void {
-    this.needsDevice(s);
     const layout = layoutOfStatement(s, this.env);
     const eqGroup = !isXicsFamily(deviceOf(s)) && this.constant(s.group) === BigInt(XIVE_GRP.EQ_CONFIG);
     if (eqGroup && s.op !== 'has') this.eqTarget(s, { kind: 'id', id: s.attr, span: s.attr.span });

@@ -167,7 +167,8 @@ function summarize(records: readonly SliceRecord[], previous: FileSummary | null
     if (p.connects) connects = true;
     // A let's value text is part of the key: its constant feeds every slice's checks.
     for (const l of p.lets) keyParts.push(`l${l.name}@${l.line + r.line}:${l.col}=${p.text.slice(l.value.span.start, l.value.span.end)}`);
-    for (const q of p.procs) keyParts.push(`p${q.name}@${q.line + r.line}:${q.col}/${q.arity}`);
+    // What a proc's body does is part of the key: it is replayed at every call (its lines relative to the slice, which moves with it).
+    for (const q of p.procs) keyParts.push(`p${q.name}@${q.line + r.line}:${q.col}/${q.arity}=${q.summaryKey}`);
     for (const b of p.broken) keyParts.push(`b${b}`);
   }
   keyParts.push(`d${createsDevice ? 1 : 0}c${connects ? 1 : 0}`);
@@ -175,7 +176,10 @@ function summarize(records: readonly SliceRecord[], previous: FileSummary | null
   if (previous && previous.key === key) return previous;
   const facts = new FileFactsBuilder();
   for (const r of records) facts.add(r.parsed, r.line);
-  return { key, env: facts.env, createsDevice, connects, procs: facts.procs, firstLets: facts.firstLets, broken: facts.broken, lets: facts.lets };
+  return {
+    key, env: facts.env, createsDevice, connects, procs: facts.procs, procSummaries: facts.procSummaries,
+    firstLets: facts.firstLets, broken: facts.broken, lets: facts.lets,
+  };
 }
 
 function byPosition(a: Diagnostic, b: Diagnostic): number {

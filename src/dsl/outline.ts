@@ -7,13 +7,18 @@
 import type { Expr, Stmt } from './ast';
 import { FileFacts, statementConnects, statementCreatesDevice } from './checker';
 import { evaluateConstant } from './constants';
+import { ProcSummary, rebaseSummary, summarizeProc, summaryKey } from './proc-effects';
 import { Definition } from './scope';
 import { forEachStatement } from './walk';
 
 export interface Outline {
   /** Top-level lets in order (lines relative to the text the statements were parsed from). */
   readonly lets: readonly { readonly name: string; readonly line: number; readonly col: number; readonly value: Expr }[];
-  readonly procs: readonly { readonly name: string; readonly line: number; readonly col: number; readonly arity: number }[];
+  readonly procs: readonly {
+    readonly name: string; readonly line: number; readonly col: number; readonly arity: number;
+    /** What its body does to the order rules, and that as text (the incremental analyzer's key compares it). */
+    readonly summary: ProcSummary; readonly summaryKey: string;
+  }[];
   /** Names that top-level `let`/`proc` lines which did not parse meant to declare. */
   readonly broken: readonly string[];
   readonly createsDevice: boolean;
@@ -25,11 +30,17 @@ const BROKEN_DECLARATION = /^(let|proc)\s+([A-Za-z_][A-Za-z0-9_]*)/;
 
 export function outlineOf(statements: readonly Stmt[], text: string): Outline {
   const lets: { name: string; line: number; col: number; value: Expr }[] = [];
-  const procs: { name: string; line: number; col: number; arity: number }[] = [];
+  const procs: Outline['procs'][number][] = [];
   const broken: string[] = [];
   for (const s of statements) {
     if (s.kind === 'let') lets.push({ name: s.name.name, line: s.name.span.line, col: s.name.span.col, value: s.value });
-    else if (s.kind === 'proc') procs.push({ name: s.name.name, line: s.name.span.line, col: s.name.span.col, arity: s.params.length });
+    else if (s.kind === 'proc') {
+      const summary = summarizeProc(s, text);
+      procs.push({
+        name: s.name.name, line: s.name.span.line, col: s.name.span.col, arity: s.params.length,
+        summary, summaryKey: summaryKey(summary, text),
+      });
+    }
     else if (s.kind === 'error') {
       const m = BROKEN_DECLARATION.exec(text.slice(s.span.start, Math.min(s.span.end, s.span.start + 200)));
       if (m) broken.push(m[2]);
@@ -62,6 +73,7 @@ export class FileFactsBuilder implements FileFacts {
   readonly procs = new Map<string, Definition>();
   readonly firstLets = new Map<string, Definition>();
   readonly broken = new Set<string>();
+  readonly procSummaries = new Map<string, ProcSummary>();
   /** Every top-level let in order, with its definition. */
   readonly lets: { readonly name: string; readonly def: Definition }[] = [];
   createsDevice = false;
@@ -81,9 +93,10 @@ export class FileFactsBuilder implements FileFacts {
       this.lets.push({ name: l.name, def });
     }
     for (const q of outline.procs) {
-      if (this.procs.has(q.name)) continue;
-      this.procs.set(q.name, definition(q.name, q.line + lineBase, q.col, 'proc', q.arity));
+      // Calls run the last definition (as the runtime does); names resolve to the first.
+      this.procSummaries.set(q.name, rebaseSummary(q.summary, lineBase));
       changed = true;
+      if (!this.procs.has(q.name)) this.procs.set(q.name, definition(q.name, q.line + lineBase, q.col, 'proc', q.arity));
     }
     for (const b of outline.broken) {
       if (this.broken.has(b)) continue;

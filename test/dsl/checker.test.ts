@@ -208,6 +208,35 @@ describe('checker rules, one test each', () => {
     expectRule('device xics\nhcall vcpu 0 H_XIRR\n', 'vcpu-not-connected', '2:12', 'vCPU 0');
   });
 
+  test('no-device: a call runs its proc\'s body where it is called, even when the proc is defined later', () => {
+    const d = expectRule('call route(0x1300)\ndevice xive\nproc route(irq) {\n  log "routing"\n  set source irq = 0\n}\n', 'no-device', '1:6',
+      "'call route' runs 'set source' (line 5), which needs the interrupt device: add a 'device' statement (xive, xics, xics-pr, xics-on-xive) before the call");
+    assert.equal(d.severity, 'error');
+    clean('device xive\ncall route(0x1300)\nproc route(irq) {\n  set source irq = 0\n}\n');
+    // Through nested calls, reported once on the outer call.
+    expectRule('proc outer() {\n  call inner()\n  call inner()\n}\nproc inner() {\n  line 1 pulse\n}\ncall outer()\ndevice xive\n', 'no-device', '8:6', "'call outer' runs 'line' (line 6)");
+    // Failures the body expects are the scenario testing the kernel.
+    clean('proc probe() {\n  set source 1 = 0 -> ENXIO\n}\ncall probe()\ndevice xive\n');
+  });
+
+  test('no-device: a proc\'s own device and connects happen at its calls, not where it is defined', () => {
+    clean('proc setup() {\n  device xive\n  vcpu 0 connect\n}\ncall setup()\nset source 0x1300 = 0\ntima vcpu 0 load16 0x810\n');
+    // Never called: the device it would create does not exist.
+    expectRule('proc setup() {\n  device xive\n}\nset source 0x1300 = 0\ndevice xive\n', 'no-device', '4:1', "'set source' needs the interrupt device");
+    // A recursive proc is replayed once, not forever.
+    expectRule('proc spin(n) {\n  set source n = 0\n  call spin(n + 1)\n}\ncall spin(1)\ndevice xive\n', 'no-device', '5:6', "'call spin' runs 'set source'");
+  });
+
+  test('vcpu-not-connected: a proc\'s vCPU, through its parameters, checked at each call', () => {
+    const body = 'proc poke(v) {\n  tima vcpu v load16 0x810\n}\ndevice xive\nvcpu 0 connect\n';
+    clean(body + 'call poke(0)\n');
+    expectRule(body + 'call poke(3)\n', 'vcpu-not-connected', '6:6', "'call poke' runs 'tima' (line 2), which uses vCPU 3 before 'vcpu 3 connect'");
+    // A vCPU bound inside the body is only known when it runs.
+    clean('proc all() {\n  repeat 4 as v {\n    tima vcpu v load16 0x810\n  }\n}\ndevice xive\nvcpu 0 connect\ncall all()\n');
+    // A proc that connects its parameter's vCPU.
+    clean('proc up(v) {\n  vcpu v connect\n}\ndevice xive\ncall up(5)\ntima vcpu 5 load16 0x810\n');
+  });
+
   test('expectation-not-applicable: entries on a set', () => {
     expectRule(`${XIVE}set source 1 = 0 -> [1]\n`, 'expectation-not-applicable', '3:18', 'returns no value');
   });

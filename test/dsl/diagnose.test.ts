@@ -48,6 +48,8 @@ describe('diagnose', () => {
       ['a device switch mid-file', 'device xive\n' + body + 'device xics\n' + body + 'set source 0x1000 = { priority 5, server 0 }\n'],
       ['an unclosed block across batches', 'device xive\nproc p(a) {\n' + body],
       ['a generated file with lets throughout', generated(3000)],
+      ['a proc that creates the device, defined after its call', 'call setup()\n' + body + 'proc setup() {\n  device xive\n  vcpu 0 connect\n}\n'],
+      ['a proc redefined late (calls run the last definition)', 'device xive\nproc p(v) {\n  tima vcpu v load16 0x810\n}\ncall p(4)\n' + body + 'proc p(v) {\n  vcpu v connect\n}\n'],
     ];
     for (const [what, text] of cases) same(text, {}, what);
   });

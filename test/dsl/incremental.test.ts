@@ -66,6 +66,9 @@ describe('incremental analyzer', () => {
       edit(base, at(300), at(301), 'vcpu 2 connect\n'),
       edit(base, at(300), at(301), 'device xics\n'),
       edit(base, at(300), at(301), 'call nowhere(uart)\n'),
+      // What a proc's body does is replayed at its calls: editing the body changes diagnostics far away.
+      edit(base, at(6), at(6), '  vcpu 9 connect\n  tima vcpu 7 load16 0x810\n'),
+      edit(base, at(6), at(7), '  device release\n'),
       edit(base, at(100), at(100), '\n'),
       edit(base, at(100), at(101), ''),
     ];
