@@ -821,7 +821,7 @@ class Checker {
       this.report(s.pathSpan, 'include-missing', `cannot read included file '${s.path}' (${uri})`);
       return;
     }
-    const program = parse(text, uri);
+    const program = parseIncluded(uri, text);
     this.visiting.add(uri);
     const inner = new Checker(program, this.options, this.visiting);
     inner.device = this.device;
@@ -846,6 +846,25 @@ class Checker {
       } else if (st.kind === 'proc') this.included.names.set(st.name.name, st.params.length);
     }
   }
+}
+
+/**
+ * Parsed included files, by uri, while their text is unchanged: a library
+ * included by every scenario (and re-checked at every keystroke in the
+ * editor) is parsed once. Trees are never modified, so sharing is safe; the
+ * oldest entry goes when the table is full.
+ */
+const includedTrees = new Map<string, Program>();
+const MAX_INCLUDED_TREES = 64;
+
+function parseIncluded(uri: string, text: string): Program {
+  const known = includedTrees.get(uri);
+  if (known && known.text === text) return known;
+  const program = parse(text, uri);
+  includedTrees.delete(uri);
+  if (includedTrees.size >= MAX_INCLUDED_TREES) includedTrees.delete(includedTrees.keys().next().value as string);
+  includedTrees.set(uri, program);
+  return program;
 }
 
 /**
