@@ -37,6 +37,8 @@ export interface TokenSource {
   textIs(index: number, text: string): boolean;
   /** Source text and span of token `index`, without building the token. */
   textOf(index: number): string;
+  /** `textOf` for a name token: one shared string per name. */
+  nameOf(index: number): string;
   spanAt(index: number): Span;
   /** The operator text of token `index` (shared strings), or null when it is not an operator. */
   opAt(index: number): string | null;
@@ -48,7 +50,7 @@ export function arraySource(tokens: readonly Token[]): TokenSource {
   const at = (i: number): Token => tokens[i < tokens.length ? i : tokens.length - 1];
   return {
     length: tokens.length, at, kindOf: (i) => at(i).kind, kindCodeOf: (i) => KIND_NAMES.indexOf(at(i).kind), textIs: (i, t) => at(i).text === t,
-    textOf: (i) => at(i).text, spanAt: (i) => spanOf(at(i)),
+    textOf: (i) => at(i).text, nameOf: (i) => at(i).text, spanAt: (i) => spanOf(at(i)),
     opAt: (i) => (at(i).kind === 'op' ? at(i).text : null), endOf: (i) => at(i).end,
   };
 }
@@ -157,6 +159,63 @@ function isEscapedQuote(raw: string): boolean {
 }
 
 /**
+ * Every name the lexer has seen (up to a limit), as a trie walked while a name is scanned: a name
+ * token's record holds its word id, so the parser gets the shared string with one array read
+ * instead of comparing the source against a cached copy (its largest cost). Module-wide: a file's
+ * vocabulary is small and repeats across files and slices; past the limit names get no id.
+ */
+const NOT_WORD_CHAR = 255;
+/** A name character's trie edge (0..62), NOT_WORD_CHAR for anything else. */
+const WORD_CHAR: Uint8Array = (() => {
+  const t = new Uint8Array(65536).fill(NOT_WORD_CHAR);
+  let next = 0;
+  for (let c = 0; c < 128; c++) if (CHAR_CLASS[c] <= C_DIGIT) t[c] = next++;
+  return t;
+})();
+/** Trie state `s` has its child for edge `x` at `s << 6 | x` (0: none; state 0 is the root, never a child). */
+let trie = new Int32Array(64 * 256);
+/** Per state: 1 + the id of the word ending there, 0 for none. */
+let wordAt = new Int32Array(256);
+let trieStates = 1;
+const MAX_TRIE_STATES = 1 << 14;
+/** Longer names are not worth trie states (they rarely repeat). */
+const MAX_WORD_LENGTH = 48;
+const words: string[] = [];
+
+/** The id of the name `text[start, end)`, added to the trie when new; -1 when too long or the trie is full. */
+function wordId(text: string, start: number, end: number): number {
+  if (end - start > MAX_WORD_LENGTH) return -1;
+  let state = 0;
+  for (let i = start; i < end; i++) {
+    const edge = (state << 6) | WORD_CHAR[text.charCodeAt(i)];
+    if (trie[edge] === 0) {
+      if (trieStates === MAX_TRIE_STATES) return -1;
+      if (trieStates === wordAt.length) growTrie();
+      trie[edge] = trieStates++;
+    }
+    state = trie[edge];
+  }
+  if (wordAt[state] === 0) wordAt[state] = words.push(copyOf(text, start, end));
+  return wordAt[state] - 1;
+}
+
+/** `text.slice(start, end)` as a string of its own: a slice may point into the text, which the table must not keep alive. */
+function copyOf(text: string, start: number, end: number): string {
+  const codes: number[] = [];
+  for (let i = start; i < end; i++) codes.push(text.charCodeAt(i));
+  return String.fromCharCode(...codes);
+}
+
+function growTrie(): void {
+  const t = new Int32Array(trie.length * 2);
+  t.set(trie);
+  trie = t;
+  const w = new Int32Array(wordAt.length * 2);
+  w.set(wordAt);
+  wordAt = w;
+}
+
+/**
  * Small token buffers are carved from a shared slab: a separately allocated typed array costs
  * about a microsecond (allocation and GC tracking), a third of lexing a 20-line slice, and the
  * incremental analyzer lexes thousands of them. A slab stays alive while any buffer in it does,
@@ -205,7 +264,10 @@ function tokenRecords(capacity: number): Int32Array {
  */
 export class TokenBuffer implements TokenSource {
   length = 0;
-  /** Token `i` is the record at `3 * i`: start, end, `line << 3 | kind` (a line number fits in 28 bits). */
+  /**
+   * Token `i` is the record at `3 * i`: start, end, `line << 3 | kind` (a line number fits in 28 bits).
+   * A name with a word id stores `~id` (negative) instead of its end, which is start + the word's length.
+   */
   private records: Int32Array;
   /** Open-addressing table of the names and number texts seen (power-of-two size; grows when half full). */
   private interned: (string | undefined)[] = new Array(32);
@@ -268,10 +330,31 @@ export class TokenBuffer implements TokenSource {
       switch (CHAR_CLASS[c]) {
         case C_SPACE:
           continue;
-        case C_NAME:
+        case C_NAME: {
+          // Walk the word trie along the scan (state 0: off the trie, the name is new).
+          const t = trie;
+          let state = t[WORD_CHAR[c]];
+          while (i < n) {
+            const x = WORD_CHAR[text.charCodeAt(i)];
+            if (x === NOT_WORD_CHAR) break;
+            if (state !== 0) state = t[(state << 6) | x];
+            i++;
+          }
+          const id = state !== 0 && wordAt[state] !== 0 ? wordAt[state] - 1 : wordId(text, s, i);
+          if (r === records.length) {
+            this.length = r / 3;
+            this.grow();
+            records = this.records;
+          }
+          records[r] = s;
+          records[r + 1] = id >= 0 ? ~id : i;
+          records[r + 2] = (line << 3) | K_NAME;
+          r += 3;
+          continue;
+        }
         case C_DIGIT:
           while (i < n && CHAR_CLASS[text.charCodeAt(i)] <= C_DIGIT) i++;
-          kind = c <= 57 ? K_NUMBER : K_NAME;
+          kind = K_NUMBER;
           break;
         case C_NEWLINE:
           kind = K_NEWLINE;
@@ -332,17 +415,30 @@ export class TokenBuffer implements TokenSource {
     return this.kindAt(index < this.length ? index : this.length - 1);
   }
 
+  /** End offset of token `i` (in range): a name with a word id ends its word's length after its start. */
+  private endAt(i: number): number {
+    const end = this.records[i * 3 + 1];
+    return end >= 0 ? end : this.records[i * 3] + words[~end].length;
+  }
+
   textIs(index: number, text: string): boolean {
     const i = index < this.length ? index : this.length - 1;
     const start = this.records[i * 3];
-    return this.records[i * 3 + 1] - start === text.length && this.text.startsWith(text, start);
+    return this.endAt(i) - start === text.length && this.text.startsWith(text, start);
+  }
+
+  nameOf(index: number): string {
+    const i = index < this.length ? index : this.length - 1;
+    const end = this.records[i * 3 + 1];
+    return end < 0 ? words[~end] : this.textOf(i);
   }
 
   textOf(index: number): string {
     const i = index < this.length ? index : this.length - 1;
     const start = this.records[i * 3];
-    const end = this.records[i * 3 + 1];
+    const end = this.endAt(i);
     const kind = this.kindAt(i);
+    if (kind === K_NAME && this.records[i * 3 + 1] < 0) return words[~this.records[i * 3 + 1]];
     if (kind !== K_NAME && kind !== K_NUMBER) return this.text.slice(start, end);
     // Names and numbers repeat (keywords, field names, lets, 0, 6, 0xff): the tree keeps one copy of each,
     // found by hashing the characters in place, so a repeated one costs no new string.
@@ -385,14 +481,14 @@ export class TokenBuffer implements TokenSource {
   }
 
   endOf(index: number): number {
-    return this.records[(index < this.length ? index : this.length - 1) * 3 + 1];
+    return this.endAt(index < this.length ? index : this.length - 1);
   }
 
   spanAt(index: number): Span {
     const i = index < this.length ? index : this.length - 1;
     const start = this.records[i * 3];
     const line = this.records[i * 3 + 2] >> 3;
-    return { start, end: this.records[i * 3 + 1], line, col: start - this.lineStarts[line] };
+    return { start, end: this.endAt(i), line, col: start - this.lineStarts[line] };
   }
 
   at(index: number): Token {
@@ -408,7 +504,7 @@ export class TokenBuffer implements TokenSource {
   private materialize(i: number): Token {
     const kind = this.kindAt(i);
     const start = this.records[i * 3];
-    const end = this.records[i * 3 + 1];
+    const end = this.endAt(i);
     const line = this.records[i * 3 + 2] >> 3;
     // Operators and line ends use interned strings: no slice per token.
     const text = kind === K_NEWLINE ? '\n' : kind === K_EOF ? '' : kind === K_OP ? opText(this.text, start, end)

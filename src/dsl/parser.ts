@@ -49,8 +49,7 @@ function precedenceOf(op: string): number {
   return op.length <= 2 && a < 128 && b < 128 ? PRECEDENCE_BY_CODES[a * 128 + b] : 0;
 }
 
-/** Slots of the parser's caches of recent name and number texts (powers of two). */
-const NAME_SLOTS = 512;
+/** Slots of the parser's cache of recent number texts (a power of two). */
 const NUMBER_SLOTS = 256;
 const NO_STRINGS: string[] = [];
 const NO_BIGINTS: bigint[] = [];
@@ -105,14 +104,13 @@ export class Parser {
   private operators = 0;
   readonly diagnostics: Diagnostic[] = [];
   private lastDevice: DeviceName | null;
-  /** The source text when the tokens are a TokenBuffer over it: names and number literals are read from it in place. */
+  /** The source text when the tokens are a TokenBuffer over it: number literals are read from it in place. */
   private readonly source: string | null;
   /**
-   * Recently read names and number literals (with their values), by a slot computed from the length and end
-   * characters and matched against the source in place: a repeated one costs no new string and no hashing of
-   * its text, and the tree shares one copy. Per parser, so nothing outlives the text (a slice may point into it).
+   * Recently read number literals with their values, by a slot computed from the length and end characters
+   * and matched against the source in place: a repeated one costs no new string, and the tree shares one copy.
+   * Per parser, so nothing outlives the text (a slice may point into it).
    */
-  private readonly nameTexts: string[];
   private readonly numberTexts: string[];
   private readonly numberValues: bigint[];
   /** `opHere`'s answer and the position it is for. */
@@ -127,7 +125,6 @@ export class Parser {
     this.source = tokens instanceof TokenBuffer ? tokens.text : null;
     this.eofIndex = tokens.length - 1;
     const cached = this.source !== null;
-    this.nameTexts = cached ? new Array<string>(NAME_SLOTS).fill('') : NO_STRINGS;
     this.numberTexts = cached ? new Array<string>(NUMBER_SLOTS).fill('') : NO_STRINGS;
     this.numberValues = cached ? new Array<bigint>(NUMBER_SLOTS).fill(0n) : NO_BIGINTS;
   }
@@ -152,24 +149,9 @@ export class Parser {
     // The EOF token is the last one (lexers end with it): a position compare instead of reading the kind.
     if (this.pos < this.eofIndex) this.pos++;
   }
-  /** The text of name token `index`, whose span is `span`. */
-  private nameText(index: number, span: Span): string {
-    const src = this.source;
-    if (src === null) return this.tokens.textOf(index);
-    const start = span.start;
-    const end = span.end;
-    const n = end - start;
-    const slot = (n * 31 + src.charCodeAt(start) * 7 + src.charCodeAt(end - 1)) & (NAME_SLOTS - 1);
-    const known = this.nameTexts[slot];
-    if (known.length === n && textAt(src, start, known)) return known;
-    const text = src.slice(start, end);
-    this.nameTexts[slot] = text;
-    return text;
-  }
-  /** Name token `index` as an identifier. */
+  /** Name token `index` as an identifier (its text is the lexer's shared string for the name). */
   private identAt(index: number): Ident {
-    const span = this.tokens.spanAt(index);
-    return { name: this.nameText(index, span), span };
+    return { name: this.tokens.nameOf(index), span: this.tokens.spanAt(index) };
   }
   /** The kind code (K_*) of the token `k` ahead: an integer compare, no kind string read. */
   private kindAt(k = 0): number {
@@ -231,7 +213,7 @@ export class Parser {
   /** One of a fixed set of words (consumed; it was at `this.pos - 1`); a near miss gets "did you mean". */
   private expectOneOf<T extends string>(words: WordSet<T>, what: string): T {
     if (this.kindAt() === K_NAME) {
-      const text = this.nameText(this.pos, this.tokens.spanAt(this.pos));
+      const text = this.tokens.nameOf(this.pos);
       // A Set, not `includes`: a repeated word is one shared string that keeps its hash, so this is one look-up.
       if (words.has.has(text)) {
         this.pos++;
@@ -468,7 +450,7 @@ export class Parser {
     if (this.kindAt() === K_NAME) {
       // Read from the token buffer: no token objects for the common `-> EBUSY`, `-> H_SUCCESS`.
       const span = this.tokens.spanAt(this.pos);
-      const text = this.nameText(this.pos, span);
+      const text = this.tokens.nameOf(this.pos);
       if (text === 'ok' && this.endsExpectation(1)) {
         this.advance();
         return { kind: 'ok', span: spanFrom(arrow, span) };
@@ -967,7 +949,7 @@ export class Parser {
     }
     if (kind === K_NAME && this.tokens.opAt(this.pos + 1) !== '(') {
       const span = this.tokens.spanAt(this.pos);
-      return { kind: 'name', name: this.nameText(this.pos++, span), span };
+      return { kind: 'name', name: this.tokens.nameOf(this.pos++), span };
     }
     const t = this.peek();
     switch (t.kind) {

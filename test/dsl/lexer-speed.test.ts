@@ -52,6 +52,24 @@ describe('lexer token storage', () => {
     assert.deepEqual(summary(reused), fresh);
   });
 
+  test('names get their shared text whether or not the word trie holds them (too long, or the trie full)', () => {
+    const long = 'n'.repeat(49);
+    // Enough distinct names to fill the module-wide trie: later names take the path without a word id.
+    const text = Array.from({ length: 30000 }, (_, i) => `w${i.toString(36)}x ${long} set`).join('\n');
+    const { buffer } = lexBuffer(text);
+    const lines = text.split('\n');
+    for (let l = 0; l < lines.length; l += 997) {
+      const [a, b, c] = lines[l].split(' ');
+      const i = l * 4;
+      assert.deepEqual([buffer.nameOf(i), buffer.nameOf(i + 1), buffer.nameOf(i + 2)], [a, b, c], `line ${l}`);
+      assert.deepEqual([buffer.textOf(i), buffer.at(i + 1).text, buffer.endOf(i + 1) - buffer.spanAt(i + 1).start], [a, long, 49]);
+      assert.ok(buffer.textIs(i + 2, 'set') && !buffer.textIs(i + 2, 'se'));
+    }
+    // A name seen before keeps its id: the same string, the same span.
+    const again = lexBuffer('set w0x').buffer;
+    assert.deepEqual([again.nameOf(0), again.spanAt(1)], ['set', { start: 4, end: 7, line: 0, col: 4 }]);
+  });
+
   test('character classes: BOM and CR are blanks, surrogate pairs are one bad token, two-char operators', () => {
     const { buffer, comments } = lexBuffer('\ufeffa\r\n"x\r\n\ud83d\ude00 \ud800 -> <= < # c\r\n1_0 0b1');
     assert.deepEqual(summary(buffer), [
