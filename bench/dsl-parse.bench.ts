@@ -6,6 +6,8 @@
  * common statement so the lexer, the parser, the scope walk and the word
  * rules all do their share.
  */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { median, Report, timeMs } from './run';
 import { check, createIncrementalAnalyzer, diagnose, formatText, parse } from '../src/dsl';
 
@@ -46,6 +48,17 @@ function cpuMs(fn: () => void): number {
   return (used.user + used.system) / 1000;
 }
 
+/** A child process that generates the scenario, then times its first `diagnose`. */
+function firstRunInFreshProcessMs(): number {
+  const child = `const { diagnose } = require(${JSON.stringify(join(__dirname, '../src/dsl'))});
+const { generateScenario } = require(${JSON.stringify(__filename)});
+const text = generateScenario(${LINES});
+const t0 = process.hrtime.bigint();
+diagnose(text);
+process.stdout.write(String(Number(process.hrtime.bigint() - t0) / 1e6));`;
+  return Number(execFileSync(process.execPath, ['-e', child], { encoding: 'utf8' }));
+}
+
 /** What this machine charges for a million small long-lived objects (the parse builds about two million), to read the figures against. */
 function allocationCalibrationMs(): number {
   return timeMs(() => {
@@ -66,6 +79,8 @@ export default async function bench(report: Report): Promise<void> {
   // CPU time of this process (GC threads included): steadier than wall time on a shared, loaded machine.
   report('dsl-parse-check-100k-lines-cpu', await median(7, () => cpuMs(() => diagnose(text))), 'ms');
   report('dsl-parse-check-100k-lines-late-let', await median(5, () => timeMs(() => diagnose(lateLet))), 'ms');
+  // What one `irqlab check` of the file costs in a fresh process: the code not yet optimised, the heap not yet grown.
+  report('dsl-parse-check-100k-lines-first-run-in-fresh-process', await median(3, firstRunInFreshProcessMs), 'ms');
   // The whole tree kept, as the runtime and a full language-server analysis hold it.
   check(parse(text));
   report('dsl-parse-tree-100k-lines', await median(5, () => timeMs(() => parse(text))), 'ms');
