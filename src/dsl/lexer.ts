@@ -423,8 +423,11 @@ export class TokenBuffer implements TokenSource {
 
   textIs(index: number, text: string): boolean {
     const i = index < this.length ? index : this.length - 1;
+    // A name with a word id compares its shared string (no `startsWith` call into the source).
+    const end = this.records[i * 3 + 1];
+    if (end < 0) return words[~end] === text;
     const start = this.records[i * 3];
-    return this.endAt(i) - start === text.length && this.text.startsWith(text, start);
+    return end - start === text.length && this.text.startsWith(text, start);
   }
 
   nameOf(index: number): string {
@@ -573,7 +576,12 @@ const OP_STRINGS: readonly string[] = (() => {
   for (const c of ONE_CHAR_OPS) t[c.charCodeAt(0)] = c;
   return t;
 })();
-const TWO_CHAR_STRINGS = new Map(['->', '==', '!=', '<=', '>=', '<<', '>>', '&&', '||'].map((o) => [o.charCodeAt(0) * 256 + o.charCodeAt(1), o]));
+/** The two-character operators by `first * 128 + second` char code (an array read, not a Map look-up: the parser asks per operand). */
+const TWO_CHAR_STRINGS: readonly string[] = (() => {
+  const t: string[] = [];
+  for (const o of ['->', '==', '!=', '<=', '>=', '<<', '>>', '&&', '||']) t[o.charCodeAt(0) * 128 + o.charCodeAt(1)] = o;
+  return t;
+})();
 
 /** FNV-1a over UTF-16 code units, as `TokenBuffer.textOf` hashes in place. */
 function fnv(text: string): number {
@@ -585,7 +593,8 @@ function fnv(text: string): number {
 function opText(text: string, start: number, end: number): string {
   const a = text.charCodeAt(start);
   if (end - start === 1) return OP_STRINGS[a] ?? text.slice(start, end);
-  return TWO_CHAR_STRINGS.get(a * 256 + text.charCodeAt(start + 1)) ?? text.slice(start, end);
+  const b = text.charCodeAt(start + 1);
+  return (a < 128 && b < 128 ? TWO_CHAR_STRINGS[a * 128 + b] : undefined) ?? text.slice(start, end);
 }
 
 /** `->` `==` `!=` `<=` `>=` `<<` `>>` `&&` `||` */
