@@ -89,7 +89,8 @@ const CHAR_CLASS: Uint8Array = (() => {
 
 /** Small values are shared (bigints are immutable): fewer heap objects in a large tree. */
 const SMALL_BIGINTS: readonly bigint[] = Array.from({ length: 1024 }, (_, i) => BigInt(i));
-function smallBigInt(n: number): bigint {
+/** `BigInt(n)` for a safe non-negative integer `n`, shared when small. */
+export function smallBigInt(n: number): bigint {
   return n < 1024 ? SMALL_BIGINTS[n] : BigInt(n);
 }
 

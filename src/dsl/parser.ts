@@ -15,7 +15,7 @@ import {
   CONNECT_OPTIONS, DEVICE_NAMES, LINE_ACTIONS, STATEMENT_KEYWORDS, TIMA_OPS, isStatementKeyword,
 } from './keywords';
 import {
-  arraySource, K_EOF, K_NAME, K_NEWLINE, K_NUMBER, K_OP, K_STRING, lex, lexBuffer, parseNumberText, spanFrom, spanOf, Token, TokenBuffer,
+  arraySource, K_EOF, K_NAME, K_NEWLINE, K_NUMBER, K_OP, K_STRING, lex, lexBuffer, parseNumberText, smallBigInt, spanFrom, spanOf, Token, TokenBuffer,
   TokenSource,
 } from './lexer';
 import { closest, didYouMean } from './suggest';
@@ -53,6 +53,23 @@ function precedenceOf(op: string): number {
 const NUMBER_SLOTS = 256;
 const NO_STRINGS: string[] = [];
 const NO_BIGINTS: bigint[] = [];
+const NO_NUMBERS: number[] = [];
+
+/**
+ * The value of a plain decimal literal in `src[start, end)` (digits only, at most 9, no leading zero),
+ * -1 for any other literal. A plain decimal's text is the canonical spelling of its value, so the
+ * value alone identifies the text.
+ */
+function plainDecimal(src: string, start: number, end: number): number {
+  if (end - start > 9 || (end - start > 1 && src.charCodeAt(start) === 48)) return -1;
+  let acc = 0;
+  for (let j = start; j < end; j++) {
+    const d = src.charCodeAt(j) - 48;
+    if (d < 0 || d > 9) return -1;
+    acc = acc * 10 + d;
+  }
+  return acc;
+}
 
 /** Whether `src` holds `known` at `start` (a short compare, inlined: cheaper than a `startsWith` call). */
 function textAt(src: string, start: number, known: string): boolean {
@@ -113,6 +130,8 @@ export class Parser {
    */
   private readonly numberTexts: string[];
   private readonly numberValues: bigint[];
+  /** Per slot: the value of the plain decimal cached there (matched by an integer compare), -1 for other literals. */
+  private readonly numberKeys: number[];
   /** `opHere`'s answer and the position it is for. */
   private opPos = -1;
   private op: string | null = null;
@@ -127,6 +146,7 @@ export class Parser {
     const cached = this.source !== null;
     this.numberTexts = cached ? new Array<string>(NUMBER_SLOTS).fill('') : NO_STRINGS;
     this.numberValues = cached ? new Array<bigint>(NUMBER_SLOTS).fill(0n) : NO_BIGINTS;
+    this.numberKeys = cached ? new Array<number>(NUMBER_SLOTS).fill(-1) : NO_NUMBERS;
   }
 
   /** The device in force after the statements parsed so far. */
@@ -923,26 +943,38 @@ export class Parser {
       // them filled the buffer's name table (slowing every name look-up); a Map of every literal did the same.
       const src = this.source;
       let slot = -1;
+      let key = -1;
       let text: string;
       if (src !== null) {
         const start = span.start;
         const end = span.end;
         const n = end - start;
-        slot = (n * 7 + src.charCodeAt(end - 1) * 31 + (n > 1 ? src.charCodeAt(end - 2) : 0)) & (NUMBER_SLOTS - 1);
-        const known = this.numberTexts[slot];
-        if (known.length === n && textAt(src, start, known)) {
+        // A plain decimal (most literals) is matched by its value, an integer compare; others by their text.
+        key = plainDecimal(src, start, end);
+        let hit: boolean;
+        if (key >= 0) {
+          slot = key & (NUMBER_SLOTS - 1);
+          hit = this.numberKeys[slot] === key;
+        } else {
+          slot = (n * 7 + src.charCodeAt(end - 1) * 31 + (n > 1 ? src.charCodeAt(end - 2) : 0)) & (NUMBER_SLOTS - 1);
+          const known = this.numberTexts[slot];
+          hit = known.length === n && textAt(src, start, known);
+        }
+        if (hit) {
           this.pos++;
-          return { kind: 'number', value: this.numberValues[slot], text: known, span };
+          return { kind: 'number', value: this.numberValues[slot], text: this.numberTexts[slot], span };
         }
         text = src.slice(start, end);
       } else {
         text = this.tokens.textOf(i);
       }
-      const value = parseNumberText(text).value;
+      // A plain decimal's value is known already (the shared small bigints, as parseNumberText answers).
+      const value = key >= 0 ? smallBigInt(key) : parseNumberText(text).value;
       if (value === null) this.fail(this.peek(), 'a number');
       if (slot >= 0) {
         this.numberTexts[slot] = text;
         this.numberValues[slot] = value;
+        this.numberKeys[slot] = key;
       }
       this.pos++;
       return { kind: 'number', value, text, span };
