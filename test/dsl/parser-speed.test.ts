@@ -1,5 +1,6 @@
-// The parser's speed-ups must not show in its output: names and number literals read through its small
-// caches of recent texts (slots shared by many different texts) keep their own text, value and span.
+// The parser's speed-ups must not show in its output: names (shared strings from the lexer's word ids) and
+// number literals read through its small cache (slots shared by many different literals) keep their own text,
+// value and span.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from '../../src/dsl';
@@ -36,4 +37,25 @@ test('names and numbers that share cache slots keep their own text, value and sp
     program.statements.map((s) => (s.kind === 'let' && s.value.kind === 'binary' && s.value.left.kind === 'number' ? s.value.left.value : null)),
     tokens.map((t) => t.value),
   );
+});
+
+test('decimal literals matched by value in the number cache keep their own spelling', () => {
+  // Values 256 apart share a slot; a leading zero or a tenth digit must not be taken for the plain value.
+  const literals: string[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const v = ((i >> 2) * 256 + ((i >> 2) % 5)) % 70000; // four spellings of each value
+    literals.push(i % 4 === 0 ? `0${v}` : i % 4 === 1 ? `${1_000_000_000 + v}` : i % 4 === 2 ? `${v}_0` : `${v}`);
+  }
+  const order = [...literals.keys(), ...literals.keys()].map((i, k) => (k % 2 === 0 ? i : (i * 7) % literals.length));
+  const text = order.map((i) => `let a = ${literals[i]} + ${literals[(i * 3) % literals.length]}`).join('\n') + '\n';
+  const program = parse(text);
+  assert.equal(program.diagnostics.length, 0);
+  program.statements.forEach((s, k) => {
+    const i = order[k];
+    assert.ok(s.kind === 'let' && s.value.kind === 'binary' && s.value.left.kind === 'number' && s.value.right.kind === 'number');
+    assert.deepEqual([s.value.left.text, s.value.left.value], [literals[i], parseNumberText(literals[i]).value]);
+    const j = (i * 3) % literals.length;
+    assert.deepEqual([s.value.right.text, s.value.right.value], [literals[j], parseNumberText(literals[j]).value]);
+    assert.equal(text.slice(s.value.left.span.start, s.value.left.span.end), literals[i]);
+  });
 });
