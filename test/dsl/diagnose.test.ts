@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { analyze, CheckOptions, diagnose } from '../../src/dsl';
 import { diagnoseInBatches } from '../../src/dsl/diagnose';
-import { corpus, edit, generated, URI } from './front-end-corpus';
+import { applyEdit, corpus, editSteps, generated, URI } from './front-end-corpus';
 
 const TEXTS = corpus();
 
@@ -72,13 +72,10 @@ describe('diagnose', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: seeds.length - 1 }),
-        fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 12 }), fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 4 }))), { minLength: 1, maxLength: 6 }),
+        editSteps(pieces, 6),
         (seed, steps) => {
           let text = seeds[seed];
-          for (const [where, remove, insert] of steps) {
-            const start = Math.floor(where * text.length);
-            text = edit(text, start, Math.min(text.length, start + remove), insert);
-          }
+          for (const step of steps) text = applyEdit(text, step);
           same(text);
         },
       ),

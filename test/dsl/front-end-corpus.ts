@@ -2,6 +2,7 @@
  * Texts the front end's equivalence tests run on: every example and fixture,
  * a generated scenario with many slices and batches, and an edit helper.
  */
+import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -26,6 +27,20 @@ export function corpus(): { name: string; text: string }[] {
 /** Replaces text[start, end) with `insert`. */
 export function edit(text: string, start: number, end: number, insert: string): string {
   return text.slice(0, start) + insert + text.slice(end);
+}
+
+/** One random edit: where (a fraction of the text's length), how many characters to remove there, what to insert. */
+export type EditStep = [where: number, remove: number, insert: string];
+
+/** Up to `maxLength` random edits inserting `pieces` or short random strings. */
+export function editSteps(pieces: readonly string[], maxLength: number): fc.Arbitrary<EditStep[]> {
+  const step = fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 12 }), fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 4 })));
+  return fc.array(step, { minLength: 1, maxLength });
+}
+
+export function applyEdit(text: string, [where, remove, insert]: EditStep): string {
+  const start = Math.floor(where * text.length);
+  return edit(text, start, Math.min(text.length, start + remove), insert);
 }
 
 /** A mid-sized scenario with many slices: lets, procs, devices, connects and words. */

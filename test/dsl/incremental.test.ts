@@ -9,7 +9,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { analyze, CheckOptions, createIncrementalAnalyzer, sliceStarts } from '../../src/dsl';
-import { corpus, edit, generated, URI } from './front-end-corpus';
+import { applyEdit, corpus, edit, editSteps, generated, URI } from './front-end-corpus';
 
 const TEXTS = corpus();
 
@@ -98,14 +98,13 @@ describe('incremental analyzer', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: seeds.length - 1 }),
-        fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 12 }), fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 4 }))), { minLength: 1, maxLength: 8 }),
+        editSteps(pieces, 8),
         (seed, steps) => {
           let text = seeds[seed];
           const a = createIncrementalAnalyzer(URI);
           same(a.update(text), text);
-          for (const [where, remove, insert] of steps) {
-            const start = Math.floor(where * text.length);
-            text = edit(text, start, Math.min(text.length, start + remove), insert);
+          for (const step of steps) {
+            text = applyEdit(text, step);
             same(a.update(text), text);
           }
         },
