@@ -562,10 +562,49 @@ export class IrqDebugSession extends LoggingDebugSession {
         const h = parseHitCondition(d.hitCondition);
         if (h.ok && !h.test(d.hits)) continue;
       }
-      const fmt = (v: string | null): string => (v === null ? 'gone' : /^\d+$/.test(v) ? formatNumber(BigInt(v), { hex: this.hex }) : v);
-      return { reason: 'data breakpoint', description: `${d.dataId} changed: ${fmt(before)} → ${fmt(now)}`, text: `${d.dataId} changed: ${fmt(before)} → ${fmt(now)}` };
+      return this.dataStop(d, before, now);
     }
     return null;
+  }
+
+  private dataStop(d: DataBreakpoint, before: string | null, now: string | null): StopInfo {
+    const fmt = (v: string | null): string => (v === null ? 'gone' : /^\d+$/.test(v) ? formatNumber(BigInt(v), { hex: this.hex }) : v);
+    const text = `${d.dataId} changed: ${fmt(before)} → ${fmt(now)}`;
+    return { reason: 'data breakpoint', description: text, text };
+  }
+
+  /**
+   * Reverse continue and data breakpoints: the latest step before `from` and
+   * after `floor` whose statement changed a watched value (and whose condition,
+   * tested there, holds), as a stop. Hit counts do not move backwards.
+   */
+  private lastDataChange(rt: ScenarioRuntime, from: number, floor: number): { step: number; stop: StopInfo } | null {
+    const watched = this.dataBreakpoints;
+    if (watched.length === 0) return null;
+    const values = (): string => JSON.stringify(watched.map((d) => this.dataValue(d.dataId)));
+    const changed = (before: string, after: string): { d: DataBreakpoint; before: string | null; now: string | null } | null => {
+      const b = JSON.parse(before) as (string | null)[];
+      const a = JSON.parse(after) as (string | null)[];
+      for (let i = 0; i < watched.length; i++) {
+        if (a[i] === b[i]) continue;
+        const condition = watched[i].condition;
+        if (condition) {
+          const c = rt.evaluateExpression(condition);
+          if (c.ok && !truthy(c.value)) continue;
+        }
+        return { d: watched[i], before: b[i], now: a[i] };
+      }
+      return null;
+    };
+    // Conditions are tested where the change happened, during the search: the last accepted change is the one found.
+    let which = null as ReturnType<typeof changed>;
+    const change = rt.lastChangeBefore(from, floor, values, (before, after) => {
+      const c = changed(before, after);
+      if (c) which = c;
+      return c !== null;
+    });
+    if (!change || !which) return null;
+    return { step: change.position, stop: this.dataStop(which.d, which.before, which.now) };
   }
 
   private reachEnd(): void {
@@ -675,7 +714,8 @@ export class IrqDebugSession extends LoggingDebugSession {
       const rt = this.runtime!;
       const evaluate = this.evaluator();
       let found: { step: number; stop: StopInfo } | null = null;
-      let from = rt.stepCount;
+      const start = rt.stepCount;
+      let from = start;
       for (;;) {
         const k = this.history.findBack(from, (e) => this.lineBreakpoints.at(e.uri, e.line) !== undefined || this.functionBreakpointMatches(e));
         if (k === undefined) break;
@@ -699,6 +739,8 @@ export class IrqDebugSession extends LoggingDebugSession {
         }
         from = k;
       }
+      // A watched value that changed after the breakpoint found (or since the start) stops first.
+      found = this.lastDataChange(rt, start, found ? found.step : 0) ?? found;
       rt.restoreTo(found ? found.step : 0);
       this.afterTravel();
       this.sendResponse(response);

@@ -181,6 +181,38 @@ test('reverse continue stops at breakpoints backwards, then at the start', async
   assert.equal(await topLine(dc), 4);
 });
 
+test('reverse continue stops after the statements that changed a watched value, nearest first, among line breakpoints', async () => {
+  const { dc } = await client();
+  await launch(dc, DELIVER, { stopOnEntry: false, breakpoints: [{ line: 22 }] });
+  await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: 'vp(1).cppr' }] });
+  await dc.setBreakpointsRequest({ source: { path: DELIVER }, breakpoints: [{ line: 19 }] });
+  const ack = await step(dc, 'reverseContinue');
+  assert.equal(ack.body.reason, 'data breakpoint');
+  assert.match(ack.body.description ?? '', /vp\(1\)\.cppr changed: 0xff → 0x6/);
+  assert.equal(await topLine(dc), 21, 'just after the ACK on line 20');
+  assert.equal(await evaluate(dc, 'vp(1).cppr'), '0x6');
+  const bp = await step(dc, 'reverseContinue');
+  assert.equal(bp.body.reason, 'breakpoint');
+  assert.equal(await topLine(dc), 19);
+  const open = await step(dc, 'reverseContinue');
+  assert.equal(open.body.reason, 'data breakpoint');
+  assert.match(open.body.description ?? '', /0x0 → 0xff/);
+  assert.equal(await topLine(dc), 18, 'just after the CPPR store on line 16');
+  // Before line 11 connects vCPU 1 its VP does not exist: coming into existence is a change too, as going forwards.
+  const born = await step(dc, 'reverseContinue');
+  assert.match(born.body.description ?? '', /changed: gone → 0x0/);
+  assert.equal(await topLine(dc), 12);
+  assert.equal((await step(dc, 'reverseContinue')).body.reason, 'entry');
+  // A condition is tested where the change happened: from the end, the ACK's change (to 6) does not stop.
+  await dc.setBreakpointsRequest({ source: { path: DELIVER }, breakpoints: [] });
+  await dc.setDataBreakpointsRequest({ breakpoints: [] });
+  assert.equal((await step(dc, 'continue')).body.reason, 'end');
+  await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: 'vp(1).cppr', condition: 'vp(1).cppr == 0xff' }] });
+  const conditional = await step(dc, 'reverseContinue');
+  assert.equal(conditional.body.reason, 'data breakpoint');
+  assert.equal(await topLine(dc), 18);
+});
+
 test('goto travels to the nearest step at a line, forwards and backwards', async () => {
   const { dc } = await client();
   await launch(dc, DELIVER);

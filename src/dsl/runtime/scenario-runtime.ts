@@ -59,6 +59,9 @@ function isErrorDiagnostic(d: Diagnostic): boolean {
   return d.severity === 'error';
 }
 
+/** Steps replayed at a time when searching backwards for a change (see lastChangeBefore). */
+const CHANGE_SEARCH_SEGMENT = 256;
+
 export class ScenarioRuntime {
   readonly uri: string;
   readonly program: Program;
@@ -210,6 +213,34 @@ export class ScenarioRuntime {
     while (this.steps < target) {
       if (this.advance(false).kind !== 'executed') break;
     }
+  }
+
+  /**
+   * Time travel for watches: the latest position `p` with `floor < p < from`
+   * where `probe` answers differently than at `p - 1` (so the statement that
+   * ran last before `p` changed what it watches) and `accept` agrees, or
+   * null. Replays backwards a segment at a time from the snapshots; the
+   * runtime is left anywhere in between, so the caller restores a position.
+   */
+  lastChangeBefore(from: number, floor: number, probe: () => string, accept: (before: string, after: string) => boolean):
+    { position: number; before: string; after: string } | null {
+    let hi = from - 1;
+    const low = Math.max(0, floor);
+    while (hi > low) {
+      const lo = Math.max(low, hi - CHANGE_SEARCH_SEGMENT);
+      this.restoreTo(lo);
+      let found: { position: number; before: string; after: string } | null = null;
+      let prev = probe();
+      for (let p = lo + 1; p <= hi; p++) {
+        if (this.advance(false).kind !== 'executed') break;
+        const now = probe();
+        if (now !== prev && accept(prev, now)) found = { position: p, before: prev, after: now };
+        prev = now;
+      }
+      if (found) return found;
+      hi = lo;
+    }
+    return null;
   }
 
   runToEnd(): StepOutcome {
