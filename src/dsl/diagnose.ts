@@ -11,16 +11,17 @@
  * the file creates a device or connects a vCPU) before the first statement.
  * Each batch is checked against the facts known when it is read, its own
  * included, and remembers which version of the facts it saw. Facts usually
- * settle in the first lines (lets, procs, the device); batches checked before
- * the last change are parsed and checked again with the final facts, until
- * the running state meets the one a batch was first checked from.
+ * settle in the first lines (lets, procs, the device); of the batches checked
+ * before the last change, those that could read a fact that changed later
+ * (see staleBatches) are parsed and checked again with the final facts, and
+ * so are any whose running state then differs from the first pass's.
  */
 import type { DeviceName, Diagnostic, Program } from './ast';
 import { check, CheckOptions, CheckState, checkSlice, initialCheckState, silencedByIncludes } from './checker';
-import { lexBuffer } from './lexer';
+import { K_NAME, K_STRING, lexBuffer, TokenBuffer } from './lexer';
 import { FileFactsBuilder, outlineOf } from './outline';
 import { parse, Parser } from './parser';
-import { freeze } from './run-state';
+import { freeze, RunState, thaw } from './run-state';
 import { Definition, resolveSlice } from './scope';
 
 /** Top-level statements per batch: large enough to amortize the per-batch set-up, small enough to die young. */
@@ -29,15 +30,57 @@ const BATCH_STATEMENTS = 256;
 const SUGGESTION_BUDGET = 200_000;
 
 interface CheckedBatch {
-  /** Where the batch starts in the token buffer, and the device in force there: enough to parse it again. */
+  /** Where the batch starts and ends in the token buffer, and the device in force there: enough to parse it again. */
   readonly position: number;
+  readonly endPosition: number;
   readonly deviceBefore: DeviceName | null;
-  /** The facts version the batch was checked under. */
+  /** The facts version the batch was checked under, and the facts it added (names its lets, procs and broken lines declare). */
   readonly factsVersion: number;
-  /** Key of the running state the batch was checked from. */
+  readonly declares: readonly string[];
+  readonly declaresProcs: boolean;
+  /** Its top-level lets are `facts.lets[letsFrom, letsTo)`. */
+  readonly letsFrom: number;
+  readonly letsTo: number;
+  readonly includes: boolean;
+  /** Whether the file looked like it creates a device / connects a vCPU when the batch was checked. */
+  readonly createsDevice: boolean;
+  readonly connects: boolean;
+  /** The running state the batch was checked from (its key) and left. */
   readonly entryKey: string;
+  readonly exit: RunState;
   /** Checker then scope diagnostics, in the order the whole-file check reports them. */
   diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * Which batches may have been checked differently than the final facts would
+ * have it: any that reported something (messages quote names, lines and
+ * suggestions from the facts), read an include, saw other device/connect
+ * flags, or mentions a name declared in a later batch (a later proc may also
+ * change what any earlier `call` runs; a log message reads names inside its
+ * string). The rest read only facts that were final when they were checked.
+ */
+function staleBatches(batches: readonly CheckedBatch[], tokens: TokenBuffer, createsDevice: boolean, connects: boolean): boolean[] {
+  const stale: boolean[] = new Array(batches.length).fill(false);
+  const later = new Set<string>();
+  for (let i = batches.length - 1; i >= 0; i--) {
+    const b = batches[i];
+    stale[i] = b.diagnostics.length > 0 || b.includes || b.createsDevice !== createsDevice || b.connects !== connects ||
+      (later.size > 0 && mentionsAny(tokens, b.position, b.endPosition, later));
+    for (const name of b.declares) later.add(name);
+    if (b.declaresProcs) later.add('call');
+  }
+  return stale;
+}
+
+/** Whether tokens [from, to) hold one of `names`, or a string that may interpolate one. */
+function mentionsAny(tokens: TokenBuffer, from: number, to: number, names: ReadonlySet<string>): boolean {
+  for (let i = from; i < to; i++) {
+    const kind = tokens.kindCodeOf(i);
+    if (kind === K_NAME && names.has(tokens.nameOf(i))) return true;
+    if (kind === K_STRING && tokens.textOf(i).includes('{')) return true;
+  }
+  return false;
 }
 
 function byPosition(a: Diagnostic, b: Diagnostic): number {
@@ -55,8 +98,11 @@ export function diagnose(text: string, uri = 'untitled.irq', options: CheckOptio
   }
 }
 
-/** `diagnose` without the fallback (exported for tests: a bug here must fail them, not hide behind the whole-file path). */
-export function diagnoseInBatches(text: string, uri: string, options: CheckOptions): Diagnostic[] {
+/**
+ * `diagnose` without the fallback (exported for tests: a bug here must fail them, not hide behind the
+ * whole-file path); tests also pass small batches, so that short files are read in many.
+ */
+export function diagnoseInBatches(text: string, uri: string, options: CheckOptions, batchStatements = BATCH_STATEMENTS): Diagnostic[] {
   const { buffer, lineStarts } = lexBuffer(text);
   const facts = new FileFactsBuilder();
   const emptyProgram: Program = { uri, text, statements: [], comments: [], diagnostics: [], lineStarts };
@@ -88,26 +134,41 @@ export function diagnoseInBatches(text: string, uri: string, options: CheckOptio
   for (;;) {
     const position = parser.position;
     const deviceBefore = parser.deviceAfter;
-    const statements = parser.parseTopLevel(BATCH_STATEMENTS);
+    const statements = parser.parseTopLevel(batchStatements);
     if (statements.length === 0) break;
-    facts.add(outlineOf(statements, text), 0);
+    const outline = outlineOf(statements, text);
+    const letsFrom = facts.lets.length;
+    facts.add(outline, 0);
     const entryKey = freeze(first.state, first.comparisonsLeft, facts.env).key;
     const diagnostics = checkBatch(first, statements);
-    batches.push({ position, deviceBefore, factsVersion: facts.version, entryKey, diagnostics });
+    batches.push({
+      position, endPosition: parser.position, deviceBefore, factsVersion: facts.version,
+      declares: [...outline.lets.map((l) => l.name), ...outline.procs.map((q) => q.name), ...outline.broken],
+      declaresProcs: outline.procs.length > 0, letsFrom, letsTo: facts.lets.length, includes: outline.includes,
+      createsDevice: facts.createsDevice, connects: facts.connects,
+      entryKey, exit: freeze(first.state, first.comparisonsLeft, facts.env), diagnostics,
+    });
   }
   let finalState = first.state;
 
-  // Batches checked under older facts: again, from the start, until the running state meets the first pass's.
+  // Batches checked under older facts that could depend on what changed: again, with the final facts.
   if (batches.length > 0 && batches[0].factsVersion !== facts.version) {
+    const stale = staleBatches(batches, buffer, facts.createsDevice, facts.connects);
     const again = newPass();
     const reparser = new Parser(buffer);
     for (let i = 0; i < batches.length; i++) {
       const b = batches[i];
-      if (b.factsVersion === facts.version && freeze(again.state, again.comparisonsLeft, facts.env).key === b.entryKey) break;
+      if ((!stale[i] || b.factsVersion === facts.version) && freeze(again.state, again.comparisonsLeft, facts.env).key === b.entryKey) {
+        // Checked from the same state, with the final facts or reading none that changed since: the first pass's answer stands.
+        again.state = thaw(b.exit);
+        again.comparisonsLeft = b.exit.comparisonsLeft;
+        for (let l = b.letsFrom; l < b.letsTo; l++) again.topScope.set(facts.lets[l].name, facts.lets[l].def);
+        continue;
+      }
       reparser.resumeAt(b.position, b.deviceBefore);
-      b.diagnostics = checkBatch(again, reparser.parseTopLevel(BATCH_STATEMENTS));
-      if (i === batches.length - 1) finalState = again.state;
+      b.diagnostics = checkBatch(again, reparser.parseTopLevel(batchStatements));
     }
+    finalState = again.state;
   }
 
   // Nothing built from the tokens refers to them: the next large file can lex into the same memory.

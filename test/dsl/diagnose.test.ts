@@ -16,8 +16,10 @@ const TEXTS = corpus();
 
 function same(text: string, options: CheckOptions = {}, what = ''): void {
   const expected = analyze(text, URI, options).diagnostics;
-  // The batched path itself, so that a bug in it cannot hide behind diagnose's whole-file fallback.
-  assert.deepStrictEqual(diagnoseInBatches(text, URI, options), expected, `diagnose differs from analyze ${what}\n--- text ---\n${text.slice(0, 2000)}`);
+  // The batched path itself, so that a bug in it cannot hide behind diagnose's whole-file fallback; in tiny batches too.
+  for (const batch of [undefined, 3]) {
+    assert.deepStrictEqual(diagnoseInBatches(text, URI, options, batch), expected, `diagnose (batches of ${batch ?? 'default'}) differs from analyze ${what}\n--- text ---\n${text.slice(0, 2000)}`);
+  }
   assert.deepStrictEqual(diagnose(text, URI, options), expected);
 }
 
@@ -49,6 +51,10 @@ describe('diagnose', () => {
       ['an unclosed block across batches', 'device xive\nproc p(a) {\n' + body],
       ['a generated file with lets throughout', generated(3000)],
       ['a proc that creates the device, defined after its call', 'call setup()\n' + body + 'proc setup() {\n  device xive\n  vcpu 0 connect\n}\n'],
+      ['a proc redefined late, reached through another proc',
+        'device xive\nvcpu 0 connect\nproc p(x) {\n  log "p"\n}\nproc r() {\n  call p(3)\n}\n' + body + 'call r()\n' + body + 'proc p(x) {\n  device release\n}\n' + body],
+      ['a let redefined late, read by a log interpolation and a priority',
+        'device xive\nlet a = 6\nlog "{a}"\nset source_config 0x1300 = { priority a, server 0 }\n' + body + 'let a = 7\n'],
       ['a proc redefined late (calls run the last definition)', 'device xive\nproc p(v) {\n  tima vcpu v load16 0x810\n}\ncall p(4)\n' + body + 'proc p(v) {\n  vcpu v connect\n}\n'],
     ];
     for (const [what, text] of cases) same(text, {}, what);

@@ -75,8 +75,9 @@ function shape(text: string): string {
 function exercise(text: string, checkShape = false): void {
   const options = { readFile: (u: string) => (u.endsWith('x.irq') ? text : undefined) };
   const { program, diagnostics } = analyze(text, 'file:///f/x.irq', options);
-  // `irqlab check`'s batched path (without its fallback) says exactly the same.
+  // `irqlab check`'s batched path (without its fallback) says exactly the same, in its own batches and in tiny ones.
   assert.deepStrictEqual(diagnoseInBatches(text, 'file:///f/x.irq', options), diagnostics);
+  assert.deepStrictEqual(diagnoseInBatches(text, 'file:///f/x.irq', options, 3), diagnostics);
   for (const d of diagnostics) {
     assert.notEqual(d.code, 'internal-error', d.message);
     assert.ok(d.span.start >= 0 && d.span.end >= d.span.start && d.span.end <= text.length, `span in range: ${d.code}`);
