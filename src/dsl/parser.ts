@@ -777,17 +777,23 @@ export class Parser {
     return { body, bodySpan: spanFrom(spanOf(open), spanOf(close)) };
   }
 
-  private procStmt(keyword: Ident): Stmt {
-    this.advance();
-    const name = this.expectName('a procedure name');
+  /** `( item, item, ... )`: a proc's parameters, a call's arguments. */
+  private parenthesized<T>(item: () => T): T[] {
     this.skipOp('(');
-    const params: Ident[] = [];
+    const items: T[] = [];
     while (!this.isOp(')')) {
-      params.push(this.expectName('a parameter name'));
+      items.push(item());
       if (this.isOp(',')) { this.advance(); continue; }
       if (!this.isOp(')')) this.fail(this.peek(), "',' or ')'");
     }
     this.advance();
+    return items;
+  }
+
+  private procStmt(keyword: Ident): Stmt {
+    this.advance();
+    const name = this.expectName('a procedure name');
+    const params = this.parenthesized(() => this.expectName('a parameter name'));
     const { body, bodySpan } = this.block();
     return { kind: 'proc', keyword, name, params, body, bodySpan, expect: null, span: this.finish(keyword) };
   }
@@ -795,14 +801,7 @@ export class Parser {
   private callStmt(keyword: Ident): Stmt {
     this.advance();
     const name = this.expectName('a procedure name');
-    this.skipOp('(');
-    const args: Expr[] = [];
-    while (!this.isOp(')')) {
-      args.push(this.expr());
-      if (this.isOp(',')) { this.advance(); continue; }
-      if (!this.isOp(')')) this.fail(this.peek(), "',' or ')'");
-    }
-    this.advance();
+    const args = this.parenthesized(() => this.expr());
     const expect = this.expectation();
     return { kind: 'call', keyword, name, args, expect, span: this.finish(keyword) };
   }
