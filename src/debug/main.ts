@@ -3,6 +3,7 @@
  * for VS Code when it runs the adapter as an executable). Resolves with the
  * exit code once the client hangs up.
  */
+import { FRAMING_FATAL_EVENT } from './framing';
 import { IrqDebugSession } from './session';
 
 export const DAP_HELP = `usage: irqlab dap
@@ -27,14 +28,21 @@ export function runDebugAdapterStdio(args: readonly string[]): Promise<number> {
     // The session must not call process.exit itself: the CLI decides the exit code.
     session.setRunAsServer(true);
     let done = false;
-    const finish = (): void => {
+    const finish = (code = 0): void => {
       if (done) return;
       done = true;
-      resolve(0);
+      resolve(code);
     };
-    process.stdin.on('end', finish);
-    process.stdin.on('close', finish);
-    session.on('close', finish);
+    process.stdin.on('end', () => finish());
+    process.stdin.on('close', () => finish());
+    session.on('close', () => finish());
+    // The input cannot be followed any more (the reason is on stderr): stop reading and exit 2.
+    session.on(FRAMING_FATAL_EVENT, () => {
+      finish(2);
+      process.stdin.destroy();
+      process.exitCode = 2;
+      setImmediate(() => process.exit(2));
+    });
     // `disconnect` ends the conversation even if the client keeps the pipe open.
     session.onDidSendMessage((m) => {
       if ((m as { type?: string; command?: string }).type === 'response' && (m as { command?: string }).command === 'disconnect') {

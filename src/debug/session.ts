@@ -4,8 +4,8 @@
  * knows nothing of DAP; everything DAP-shaped happens here or in the small
  * helpers next to this file (breakpoints, history, variables tree, console).
  */
-import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve as resolvePath } from 'node:path';
+import { PassThrough } from 'node:stream';
 import {
   Breakpoint, BreakpointEvent, InitializedEvent, InvalidatedEvent, Logger, logger, LoggingDebugSession, OutputEvent, Scope, Source,
   StackFrame, StoppedEvent, TerminatedEvent, Thread,
@@ -22,6 +22,9 @@ import { Evaluate, LineBreakpoints, parseHitCondition, truthy } from './breakpoi
 import { classifyConsoleInput, consoleCompletions, decodeText, parseQueueEntryExpression, registerLayout } from './console';
 import { formatNumber, formatWord, parseNumberLiteral } from './format';
 import { HistoryEntry, StepHistory } from './history';
+import { readTextFileBounded } from '../edge/read-text-file';
+import { checkRequestEnvelope, withDefaultPathFormat } from './envelope';
+import { FRAMING_FATAL_EVENT, readDapFrames } from './framing';
 import { buildInterruptMap, configurationLines } from './interrupt-map';
 import { IrqLaunchArguments, validateLaunchArguments, ValidLaunch } from './launch-arguments';
 import { readMemory } from './memory';
@@ -79,12 +82,10 @@ interface DataBreakpoint {
 /** Requests that need no launched scenario. */
 const NO_RUNTIME_NEEDED = new Set(['initialize', 'launch', 'attach', 'disconnect', 'terminate', 'threads', 'setExceptionBreakpoints', 'configurationDone', 'setBreakpoints', 'setFunctionBreakpoints', 'setDataBreakpoints', TOGGLE_HEX_REQUEST]);
 
+/** Scenarios and includes are read bounded, like every door does (src/edge/read-text-file). */
 function defaultReadFile(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const r = readTextFileBounded(path);
+  return r.ok ? r.text : undefined;
 }
 
 function message(e: unknown): string {
@@ -127,8 +128,30 @@ export class IrqDebugSession extends LoggingDebugSession {
 
   // ------------------------------------------------------------------ dispatch and robustness
 
+  /**
+   * Reads the client's bytes with our own framing (src/debug/framing.ts) instead of the library's,
+   * which stays deaf after one bad header; the rest of the library (responses, events) is kept.
+   */
+  override start(inStream: NodeJS.ReadableStream, outStream: NodeJS.WritableStream): void {
+    super.start(new PassThrough(), outStream);
+    readDapFrames(inStream, {
+      message: (m) => this.handleMessage(m as unknown as DebugProtocol.ProtocolMessage),
+      problem: (text) => process.stderr.write(`irqlab dap: ${text}\n`),
+      fatal: (text) => {
+        process.stderr.write(`irqlab dap: ${text}\n`);
+        this.emit(FRAMING_FATAL_EVENT, text);
+      },
+    }, () => this.emit('close'));
+  }
+
   /** Every request goes through here: unknown or premature requests get an error response, never a crash. */
   protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const envelope = checkRequestEnvelope(request);
+    if (envelope) {
+      this.sendErrorResponse(envelope.response, 1014, envelope.message.replace(/[{}]/g, ''));
+      return;
+    }
+    if (request.command === 'initialize') request = withDefaultPathFormat(request);
     if (!NO_RUNTIME_NEEDED.has(request.command) && !this.runtime && request.command !== 'initialize') {
       const response: DebugProtocol.Response = { type: 'response', seq: 0, request_seq: request.seq, command: request.command, success: false };
       this.sendErrorResponse(response, 2001, `'${request.command}' needs a launched scenario (send 'launch' first)`);
@@ -214,7 +237,10 @@ export class IrqDebugSession extends LoggingDebugSession {
   private createRuntime(launch: ValidLaunch): string | null {
     const path = resolvePath(launch.program);
     const text = this.readFile(path);
-    if (text === undefined) return `cannot read program '${launch.program}'`;
+    if (text === undefined) {
+      const why = this.readFile === defaultReadFile ? readTextFileBounded(path) : null;
+      return `cannot read program '${launch.program}'${why && !why.ok ? ` (${why.message})` : ''}`;
+    }
     const { runtime, diagnostics } = ScenarioRuntime.create(path, text, {
       maxSteps: launch.maxSteps,
       readFile: (uri) => this.readFile(uri),
