@@ -82,10 +82,17 @@ interface IncludeReader {
 
 function includeReader(io: CliIo): IncludeReader {
   const failures = new Map<string, string>();
+  // Checking and running may both ask for an include: a pipe (`/dev/fd/N`) can be read only once.
+  const texts = new Map<string, string>();
   return {
     readFile: (path) => {
+      const known = texts.get(path);
+      if (known !== undefined) return known;
       const r = readTextVia(io, path);
-      if (r.ok) return r.text;
+      if (r.ok) {
+        texts.set(path, r.text);
+        return r.text;
+      }
       failures.set(path, r.message);
       return undefined;
     },
