@@ -11,10 +11,11 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 function isPosition(v: unknown): boolean {
-  return isObject(v) && Number.isInteger(v.line) && Number.isInteger(v.character) && (v.line as number) >= 0 && (v.character as number) >= 0;
+  // Integers; positions past either end are clamped by the handlers, as LSP asks.
+  return isObject(v) && Number.isInteger(v.line) && Number.isInteger(v.character);
 }
 
-function describe(v: unknown): string {
+export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
@@ -28,7 +29,7 @@ export function invalidParams(method: string, params: unknown, parts: readonly P
   for (const part of parts) {
     switch (part) {
       case 'position':
-        if (!isPosition(params.position)) return `${method} needs params.position as { line, character }, non-negative integers.`;
+        if (!isPosition(params.position)) return `${method} needs params.position as { line, character }, integers.`;
         break;
       case 'range':
         if (!isObject(params.range) || !isPosition(params.range.start) || !isPosition(params.range.end)) {
