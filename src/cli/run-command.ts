@@ -6,6 +6,7 @@
 import type { Diagnostic } from '../dsl/ast';
 import { resolveRelative } from '../dsl/runtime/includes';
 import { checkScenarioText, runScenarioText, DEFAULT_MAX_STEPS } from '../dsl/runtime';
+import { includeReader as boundedIncludeReader, IncludeReader } from '../edge/include-reader';
 import { CliIo, escapeControlBytes, EXIT_FAILED, EXIT_OK, EXIT_USAGE, readTextVia } from './io';
 
 export const RUN_HELP = `usage: irqlab run [--json] [--quiet] [--max-steps N] [--] FILE...
@@ -67,41 +68,11 @@ function parseOptions(command: 'run' | 'check', args: readonly string[], io: Cli
   return out;
 }
 
+/** Includes are read like the scenario (bounded), once each, and a refusal says why. */
+const includeReader = (io: CliIo): IncludeReader => boundedIncludeReader((path) => readTextVia(io, path));
+
 function diagnosticLine(file: string, d: Diagnostic, includes?: IncludeReader): string {
   return `${escapeControlBytes(file)}:${d.span.line + 1}:${d.span.col + 1}: ${d.severity}: ${escapeControlBytes(includes?.explain(d.message) ?? d.message)} [${d.code}]`;
-}
-
-/**
- * The runtime's `readFile` for includes, bounded like the scenario itself; it
- * remembers why a file was not read, so the include's diagnostic can say it.
- */
-interface IncludeReader {
-  readonly readFile: (path: string) => string | undefined;
-  explain(message: string): string;
-}
-
-function includeReader(io: CliIo): IncludeReader {
-  const failures = new Map<string, string>();
-  // Checking and running may both ask for an include: a pipe (`/dev/fd/N`) can be read only once.
-  const texts = new Map<string, string>();
-  return {
-    readFile: (path) => {
-      const known = texts.get(path);
-      if (known !== undefined) return known;
-      const r = readTextVia(io, path);
-      if (r.ok) {
-        texts.set(path, r.text);
-        return r.text;
-      }
-      failures.set(path, r.message);
-      return undefined;
-    },
-    // "cannot read included file 'x' (PATH)" gains the reason the file at PATH was refused.
-    explain: (message) => {
-      for (const [path, why] of failures) if (message.endsWith(`(${path})`)) return `${message}: ${why}`;
-      return message;
-    },
-  };
 }
 
 function diagnosticJson(file: string, d: Diagnostic, includes?: IncludeReader): Record<string, unknown> {

@@ -22,6 +22,7 @@ import { Evaluate, LineBreakpoints, parseHitCondition, truthy } from './breakpoi
 import { classifyConsoleInput, consoleCompletions, decodeText, parseQueueEntryExpression, registerLayout } from './console';
 import { formatNumber, formatWord, parseNumberLiteral } from './format';
 import { HistoryEntry, StepHistory } from './history';
+import { includeReader } from '../edge/include-reader';
 import { readTextFileBounded } from '../edge/read-text-file';
 import { checkRequestEnvelope, withDefaultPathFormat } from './envelope';
 import { FRAMING_FATAL_EVENT, readDapFrames } from './framing';
@@ -236,19 +237,22 @@ export class IrqDebugSession extends LoggingDebugSession {
   /** Reads the program and builds a runtime; a string is what to tell the user. */
   private createRuntime(launch: ValidLaunch): string | null {
     const path = resolvePath(launch.program);
-    const text = this.readFile(path);
-    if (text === undefined) {
-      const why = this.readFile === defaultReadFile ? readTextFileBounded(path) : null;
-      return `cannot read program '${launch.program}'${why && !why.ok ? ` (${why.message})` : ''}`;
-    }
+    // The default reader says why a file is refused (its size, a device); an injected one may not.
+    const files = includeReader((p) => {
+      if (this.readFile === defaultReadFile) return readTextFileBounded(p);
+      const text = this.readFile(p);
+      return text === undefined ? { ok: false, message: `cannot read '${p}'` } : { ok: true, text };
+    });
+    const text = files.readFile(path);
+    if (text === undefined) return files.explain(`cannot read program '${launch.program}' (${path})`);
     const { runtime, diagnostics } = ScenarioRuntime.create(path, text, {
       maxSteps: launch.maxSteps,
-      readFile: (uri) => this.readFile(uri),
+      readFile: files.readFile,
       resolveInclude: (from, p) => resolvePath(dirname(from), p),
     });
     const errors = diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0) {
-      const lines = errors.slice(0, 20).map((d) => `${path}:${d.span.line + 1}:${d.span.col + 1}: ${d.message}`);
+      const lines = errors.slice(0, 20).map((d) => `${path}:${d.span.line + 1}:${d.span.col + 1}: ${files.explain(d.message)}`);
       if (errors.length > 20) lines.push(`… and ${errors.length - 20} more`);
       return `${basename(path)} has ${errors.length} error${errors.length === 1 ? '' : 's'}:\n${lines.join('\n')}`;
     }

@@ -7,7 +7,9 @@
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DapFrameReader, MAX_DAP_MESSAGE_BYTES } from '../../src/debug/framing';
 import { ensureBuilt, fixture, ROOT } from './harness';
@@ -230,5 +232,42 @@ test('the frame reader alone: every byte split, a bad frame between good ones, n
     reader.end();
     assert.deepEqual(seen, [1, 2, 3, 4], `chunks of ${size}: ${problems.join(' | ')}`);
     assert.ok(problems.length >= 2, `chunks of ${size}`);
+  }
+});
+
+test('launching /dev/zero, or a program that includes it, is refused at once with the reason', LIMIT, async () => {
+  const dap = new RawAdapter();
+  const dir = mkdtempSync(join(tmpdir(), 'irqlab-dap-zero-'));
+  writeFileSync(join(dir, 'zero.irq'), 'device xive\ninclude "/dev/zero"\n');
+  const fifo = join(dir, 'nobody.irq');
+  execFileSync('mkfifo', [fifo]);
+  try {
+    dap.send(frame({ seq: 1, type: 'request', command: 'initialize', arguments: { adapterID: 'irq' } }));
+    dap.send(frame({ seq: 2, type: 'request', command: 'launch', arguments: { program: '/dev/zero' } }));
+    const direct = await dap.response(2);
+    assert.equal(direct.success, false);
+    assert.match(String(direct.message), /cannot read program '\/dev\/zero' \(\/dev\/zero\): '\/dev\/zero' is a character device/);
+    const other = new RawAdapter();
+    try {
+      other.send(frame({ seq: 1, type: 'request', command: 'initialize', arguments: { adapterID: 'irq' } }));
+      other.send(frame({ seq: 2, type: 'request', command: 'launch', arguments: { program: join(dir, 'zero.irq') } }));
+      const included = await other.response(2);
+      assert.equal(included.success, false);
+      assert.match(String(included.message), /zero\.irq:2:9: cannot read included file '\/dev\/zero' \(\/dev\/zero\): '\/dev\/zero' is a character device/);
+    } finally {
+      other.kill();
+    }
+    // A FIFO with no writer is read as an empty scenario, not waited for.
+    const third = new RawAdapter();
+    try {
+      third.send(frame({ seq: 1, type: 'request', command: 'initialize', arguments: { adapterID: 'irq' } }));
+      third.send(frame({ seq: 2, type: 'request', command: 'launch', arguments: { program: fifo, stopOnEntry: true } }));
+      third.send(frame({ seq: 3, type: 'request', command: 'configurationDone' }));
+      assert.equal((await third.response(2)).success, true);
+    } finally {
+      third.kill();
+    }
+  } finally {
+    dap.kill();
   }
 });

@@ -6,8 +6,11 @@
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ensureBuilt } from '../debug/harness';
 
 const root = process.cwd();
@@ -15,6 +18,11 @@ const cli = path.join(root, 'bin', 'irqlab.js');
 const INVALID_PARAMS = -32602;
 
 before(() => ensureBuilt());
+
+interface Published {
+  uri: string;
+  diagnostics: { code?: string; message: string; range: { start: { line: number; character: number } } }[];
+}
 
 interface RpcResponse {
   id: number;
@@ -30,6 +38,7 @@ class RawLsp {
   private readonly responses = new Map<number, RpcResponse>();
   private waiters: (() => void)[] = [];
   private nextId = 1;
+  readonly published: Published[] = [];
 
   constructor() {
     this.child = spawn(process.execPath, [cli, 'lsp', '--stdio'], { cwd: root });
@@ -50,6 +59,7 @@ class RawLsp {
       if (this.pending.length < start + n) break;
       const m = JSON.parse(this.pending.toString('utf8', start, start + n)) as RpcResponse & { method?: string };
       if (m.method === undefined && typeof m.id === 'number') this.responses.set(m.id, m);
+      if (m.method === 'textDocument/publishDiagnostics') this.published.push((m as { params: Published }).params);
       this.pending = this.pending.subarray(start + n);
     }
     this.wake();
@@ -77,6 +87,15 @@ class RawLsp {
       const r = this.responses.get(id);
       if (r) return r;
       if (this.child.exitCode !== null) throw new Error(`server exited before answering ${method}`);
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  async diagnostics(uri: string): Promise<Published> {
+    for (;;) {
+      const p = this.published.find((d) => d.uri === uri);
+      if (p) return p;
+      if (this.child.exitCode !== null) throw new Error(`server exited before publishing for ${uri}`);
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
   }
@@ -122,6 +141,29 @@ test('null or non-object params get -32602 Invalid params with a sentence; the s
     // Still serving, exactly.
     const hover = await lsp.request('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 30 } });
     assert.match(JSON.stringify(hover.result), /eisn/);
+    await lsp.request('shutdown', null);
+    lsp.notify('exit', null);
+    assert.equal(await lsp.exited, 0);
+  } finally {
+    if (lsp.child.exitCode === null) lsp.child.kill('SIGKILL');
+  }
+});
+
+test('an include of /dev/zero or of a FIFO with no writer is reported at once, not waited for', { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-lsp-include-'));
+  execFileSync('mkfifo', [path.join(dir, 'nobody.irq')]);
+  const lsp = new RawLsp();
+  try {
+    await lsp.request('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+    lsp.notify('initialized', {});
+    const uri = pathToFileURL(path.join(dir, 'main.irq')).href;
+    lsp.notify('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'irq', version: 1, text: 'device xive\ninclude "/dev/zero"\ninclude "nobody.irq"\nvcpu 1 connect\n' },
+    });
+    const published = await lsp.diagnostics(uri);
+    const missing = published.diagnostics.filter((d) => d.code === 'include-missing');
+    assert.deepEqual(missing.map((d) => d.range.start.line), [1], JSON.stringify(published.diagnostics));
+    assert.match(missing[0].message, /cannot read included file '\/dev\/zero'/);
     await lsp.request('shutdown', null);
     lsp.notify('exit', null);
     assert.equal(await lsp.exited, 0);
