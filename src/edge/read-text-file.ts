@@ -115,6 +115,18 @@ function looksLikeUtf16(bytes: Buffer): boolean {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Where the first malformed UTF-8 sequence starts (for the message only; the decoder decides validity). */
+function firstBadUtf8Byte(b: Buffer): number {
+  for (let i = 0; i < b.length;) {
+    const c = b[i];
+    const len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (len === 0 || i + len > b.length) return i;
+    for (let k = 1; k < len; k++) if ((b[i + k] & 0xc0) !== 0x80) return i;
+    i += len;
+  }
+  return 0;
+}
+
 function decode(shown: string, bytes: Buffer): ReadTextResult {
   if (looksLikeUtf16(bytes)) {
     return { ok: false, message: `'${shown}' looks like UTF-16 text (a byte-order mark or NUL bytes between characters); scenarios must be UTF-8 (convert it, e.g. iconv -f UTF-16 -t UTF-8)` };
@@ -122,18 +134,7 @@ function decode(shown: string, bytes: Buffer): ReadTextResult {
   try {
     return { ok: true, text: utf8.decode(bytes) };
   } catch {
-    let valid = 0;
-    // Name the first bad byte: the longest prefix that decodes.
-    for (let lo = 0, hi = bytes.length; lo < hi;) {
-      const mid = (lo + hi + 1) >> 1;
-      try {
-        new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
-        lo = mid;
-        valid = mid;
-      } catch {
-        hi = mid - 1;
-      }
-    }
+    const valid = firstBadUtf8Byte(bytes);
     return { ok: false, message: `'${shown}' is not UTF-8 text (byte 0x${bytes[valid].toString(16).padStart(2, '0')} at offset ${valid}); scenarios must be UTF-8` };
   }
 }
