@@ -7,7 +7,7 @@ import type { Diagnostic } from '../dsl/ast';
 import { resolveRelative } from '../dsl/runtime/includes';
 import { checkScenarioText, runScenarioText, DEFAULT_MAX_STEPS } from '../dsl/runtime';
 import { includeReader as boundedIncludeReader, IncludeReader } from '../edge/include-reader';
-import { CliIo, escapeControlBytes, EXIT_FAILED, EXIT_OK, EXIT_USAGE, readTextVia } from './io';
+import { CliIo, escapeControlBytes, EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatByteSize, MAX_SCENARIO_BYTES, readTextVia } from './io';
 
 export const RUN_HELP = `usage: irqlab run [--json] [--quiet] [--max-steps N] [--] FILE...
 
@@ -16,6 +16,8 @@ the scenario's log lines, then a summary 'N passed, N failed'.
   --json          print { "passed", "failed", "results": [ { "file", "line", "col", "ok", "message" } ] }
   --quiet, -q     print only failures, diagnostics and the summary
   --max-steps N   stop a scenario after N statements (default ${DEFAULT_MAX_STEPS}); reaching it fails the run
+  --              end of options: every later argument is a FILE
+FILE: UTF-8, a regular file or a pipe (e.g. <(...)), at most ${formatByteSize(MAX_SCENARIO_BYTES)}; includes likewise.
 
 Exit codes: 0 every expectation held, 1 one failed (or the step limit was reached),
 2 a file is missing, does not parse or does not check (errors printed like a compiler's).
@@ -25,6 +27,8 @@ export const CHECK_HELP = `usage: irqlab check [--json] [--] FILE...
 
 Parses and checks each scenario without running it; prints 'file:line:col: error|warning: message [code]'.
   --json   print { "errors", "warnings", "diagnostics": [ { "file", "line", "col", "severity", "message", "code" } ] }
+  --       end of options: every later argument is a FILE
+FILE: UTF-8, a regular file or a pipe (e.g. <(...)), at most ${formatByteSize(MAX_SCENARIO_BYTES)}; includes likewise.
 
 Exit codes: 0 no errors, 1 a file has errors, 2 a file is missing or the usage is wrong.
 `;

@@ -3,7 +3,8 @@
  * for VS Code when it runs the adapter as an executable). Resolves with the
  * exit code once the client hangs up.
  */
-import { FRAMING_FATAL_EVENT } from './framing';
+import { formatByteSize } from '../edge/read-text-file';
+import { FRAMING_FATAL_EVENT, MAX_DAP_MESSAGE_BYTES } from './framing';
 import { IrqDebugSession } from './session';
 
 export const DAP_HELP = `usage: irqlab dap
@@ -11,6 +12,10 @@ export const DAP_HELP = `usage: irqlab dap
 Serves the IRQ Lab debug adapter (Debug Adapter Protocol, debug type "irq")
 on stdin/stdout. Launch arguments: program, stopOnEntry, maxSteps, noDebug,
 hex, bitNumbering ("lsb0" | "msb0"), trace.
+
+Framing: Content-Length in decimal (header names in any case, CRLF or LF lines);
+after a bad frame the adapter logs it to stderr and resynchronises on the next
+Content-Length header. A message over ${formatByteSize(MAX_DAP_MESSAGE_BYTES)} ends the adapter (exit 2).
 `;
 
 export function runDebugAdapterStdio(args: readonly string[]): Promise<number> {

@@ -59,7 +59,7 @@ class RawLsp {
       if (this.pending.length < start + n) break;
       const m = JSON.parse(this.pending.toString('utf8', start, start + n)) as RpcResponse & { method?: string };
       if (m.method === undefined && typeof m.id === 'number') this.responses.set(m.id, m);
-      if (m.method === 'textDocument/publishDiagnostics') this.published.push((m as { params: Published }).params);
+      if (m.method === 'textDocument/publishDiagnostics') this.published.push((m as unknown as { params: Published }).params);
       this.pending = this.pending.subarray(start + n);
     }
     this.wake();
