@@ -3,6 +3,7 @@
  * for VS Code when it runs the adapter as an executable). Resolves with the
  * exit code once the client hangs up.
  */
+import { escapeControlBytes } from '../edge/escape-text';
 import { formatByteSize } from '../edge/read-text-file';
 import { FRAMING_FATAL_EVENT, MAX_DAP_MESSAGE_BYTES } from './framing';
 import { IrqDebugSession } from './session';
@@ -25,7 +26,7 @@ export function runDebugAdapterStdio(args: readonly string[]): Promise<number> {
   }
   const unknown = args.filter((a) => a !== '--stdio');
   if (unknown.length > 0) {
-    process.stderr.write(`irqlab dap: unknown argument '${unknown[0]}'\n\n${DAP_HELP}`);
+    process.stderr.write(`irqlab dap: unknown argument '${escapeControlBytes(unknown[0])}'\n\n${DAP_HELP}`);
     return Promise.resolve(2);
   }
   return new Promise((resolve) => {

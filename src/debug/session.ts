@@ -22,6 +22,7 @@ import { Evaluate, LineBreakpoints, parseHitCondition, truthy } from './breakpoi
 import { classifyConsoleInput, consoleCompletions, decodeText, parseQueueEntryExpression, registerLayout } from './console';
 import { formatNumber, formatWord, parseNumberLiteral } from './format';
 import { HistoryEntry, StepHistory } from './history';
+import { escapeExcerpt } from '../edge/escape-text';
 import { includeReader } from '../edge/include-reader';
 import { readTextFileBounded } from '../edge/read-text-file';
 import { checkRequestEnvelope, withDefaultPathFormat } from './envelope';
@@ -136,7 +137,10 @@ export class IrqDebugSession extends LoggingDebugSession {
   override start(inStream: NodeJS.ReadableStream, outStream: NodeJS.WritableStream): void {
     super.start(new PassThrough(), outStream);
     readDapFrames(inStream, {
-      message: (m) => this.handleMessage(m as unknown as DebugProtocol.ProtocolMessage),
+      message: (m) => {
+        if (m.type === 'request' || m.type === 'response') this.handleMessage(m as unknown as DebugProtocol.ProtocolMessage);
+        else process.stderr.write(`irqlab dap: a message of type ${escapeExcerpt(JSON.stringify(m.type) ?? 'none', 40)} was ignored (a client sends requests and responses): ${escapeExcerpt(JSON.stringify(m))}\n`);
+      },
       problem: (text) => process.stderr.write(`irqlab dap: ${text}\n`),
       fatal: (text) => {
         process.stderr.write(`irqlab dap: ${text}\n`);

@@ -4,6 +4,7 @@
  * session (exit code 0 after shutdown, 1 without).
  */
 import { createConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { escapeControlBytes } from '../edge/escape-text';
 import { rejectMalformedParams } from './params-guard';
 import { startServer } from './server';
 
@@ -22,7 +23,7 @@ export function runLanguageServerStdio(args: readonly string[]): Promise<number>
   const unknown = args.filter((a) => a !== '--stdio' && !a.startsWith('--clientProcessId'));
   if (!args.includes('--stdio') || unknown.length > 0) {
     process.stderr.write(
-      `irqlab lsp: ${unknown.length ? `unknown option '${unknown[0]}'` : 'missing --stdio'}; the server speaks LSP on stdin/stdout only\n\n${LSP_USAGE}`,
+      `irqlab lsp: ${unknown.length ? `unknown option '${escapeControlBytes(unknown[0])}'` : 'missing --stdio'}; the server speaks LSP on stdin/stdout only\n\n${LSP_USAGE}`,
     );
     return Promise.resolve(2);
   }

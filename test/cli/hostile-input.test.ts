@@ -140,6 +140,12 @@ test('control bytes in arguments, file names and file contents are escaped; a ne
   const field = irqlab(['encode', 'xive-source-config', 'priority=1\u001b[31m']);
   assert.equal(field.status, 2);
   assertNoControlBytes(field.stderr);
+  for (const server of ['lsp', 'dap']) {
+    const r = irqlab([server, '--\u001b[2J']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /'--\\x1b\[2J'/);
+    assertNoControlBytes(r.stderr);
+  }
   const missing = irqlab(['run', 'nope\u001b[2J.irq']);
   assert.match(missing.stderr, /cannot read 'nope\\x1b\[2J\.irq': no such file/);
   assertNoControlBytes(missing.stderr);

@@ -100,6 +100,7 @@ const BAD_FRAMES: Record<string, string> = {
   'a body that is not JSON': 'Content-Length: 5\r\n\r\nhello',
   'a body that is JSON but not an object': 'Content-Length: 7\r\n\r\n[1,2,3]',
   'garbage with control bytes': '\u001b[2J\u0000junk\r\n\r\n',
+  'an object that is neither a request nor a response': 'Content-Length: 9\r\n\r\n{"foo":1}',
   'two different Content-Length headers': `Content-Length: 46\r\nContent-Length: 47\r\n\r\n${BODY}`,
 };
 
