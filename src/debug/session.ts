@@ -5,7 +5,7 @@
  * helpers next to this file (breakpoints, history, variables tree, console).
  */
 import { basename, dirname, resolve as resolvePath } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import {
   Breakpoint, BreakpointEvent, InitializedEvent, InvalidatedEvent, Logger, logger, LoggingDebugSession, OutputEvent, Scope, Source,
   StackFrame, StoppedEvent, TerminatedEvent, Thread,
@@ -145,6 +145,8 @@ export class IrqDebugSession extends LoggingDebugSession {
       fatal: (text) => {
         process.stderr.write(`irqlab dap: ${text}\n`);
         this.emit(FRAMING_FATAL_EVENT, text);
+        // Hang up, so a client on a socket learns it too (`irqlab dap` also exits).
+        (inStream as Partial<Readable>).destroy?.();
       },
     }, () => this.emit('close'));
   }

@@ -19,7 +19,11 @@ function isObject(v: unknown): boolean {
 
 /** Why a request's or notification's params cannot be used, or null. */
 export function malformedParams(method: string, params: unknown, present: boolean): string | null {
-  if (!present || WITHOUT_PARAMS.has(method) || isObject(params)) return null;
+  if (WITHOUT_PARAMS.has(method) || isObject(params)) return null;
+  if (!present) {
+    // Absent params are fine for a method without any; these always have some.
+    return method === 'initialize' || method.startsWith('textDocument/') ? `${escapeExcerpt(method, 80)} needs params, an object; none were given.` : null;
+  }
   return `${escapeExcerpt(method, 80)} needs an object as params, not ${describe(params)}.`;
 }
 

@@ -114,6 +114,7 @@ test('null or non-object params get -32602 Invalid params with a sentence; the s
   try {
     await lsp.expectInvalid('initialize', null, /^initialize needs an object as params, not null\.$/);
     await lsp.expectInvalid('initialize', 5, /not a number/);
+    await lsp.expectInvalid('initialize', undefined, /^initialize needs params, an object; none were given\.$/);
     const init = await lsp.request('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
     assert.ok(init.result, JSON.stringify(init.error));
     lsp.notify('initialized', {});
@@ -124,6 +125,7 @@ test('null or non-object params get -32602 Invalid params with a sentence; the s
 
     await lsp.expectInvalid('textDocument/hover', null, /^textDocument\/hover needs an object as params, not null\.$/);
     await lsp.expectInvalid('textDocument/hover', 'x', /not a string/);
+    await lsp.expectInvalid('textDocument/hover', undefined, /none were given/);
     await lsp.expectInvalid('textDocument/hover', [1], /not an array/);
     await lsp.expectInvalid('textDocument/hover', { textDocument: null }, /needs params\.textDocument\.uri, a string/);
     await lsp.expectInvalid('textDocument/hover', { textDocument: { uri } }, /needs params\.position as \{ line, character \}/);
