@@ -23,7 +23,7 @@ import { classifyConsoleInput, consoleCompletions, decodeText, parseQueueEntryEx
 import { formatNumber, formatWord, parseNumberLiteral } from './format';
 import { HistoryEntry, StepHistory } from './history';
 import { escapeExcerpt } from '../edge/escape-text';
-import { includeReader } from '../edge/include-reader';
+import { includeReader, IncludeReader } from '../edge/include-reader';
 import { readTextFileBounded } from '../edge/read-text-file';
 import { checkRequestEnvelope, withDefaultPathFormat } from './envelope';
 import { FRAMING_FATAL_EVENT, readDapFrames } from './framing';
@@ -96,6 +96,8 @@ function message(e: unknown): string {
 
 export class IrqDebugSession extends LoggingDebugSession {
   private readonly readFile: (path: string) => string | undefined;
+  /** The files of the current launch, read once each (see createRuntime). */
+  private sourceFiles: IncludeReader | null = null;
   private runtime: ScenarioRuntime | null = null;
   private launch: ValidLaunch | null = null;
   private readonly refs = new VariableReferences();
@@ -244,7 +246,7 @@ export class IrqDebugSession extends LoggingDebugSession {
   private createRuntime(launch: ValidLaunch): string | null {
     const path = resolvePath(launch.program);
     // The default reader says why a file is refused (its size, a device); an injected one may not.
-    const files = includeReader((p) => {
+    const files = this.sourceFiles = includeReader((p) => {
       if (this.readFile === defaultReadFile) return readTextFileBounded(p);
       const text = this.readFile(p);
       return text === undefined ? { ok: false, message: `cannot read '${p}'` } : { ok: true, text };
@@ -714,7 +716,8 @@ export class IrqDebugSession extends LoggingDebugSession {
   private statementAt(uri: string, offset: number): Stmt | undefined {
     let index = this.statementIndex.get(uri);
     if (!index) {
-      const text = this.readFile(uri);
+      // The launch's reader: each file read once (an include may be a pipe), bounded.
+      const text = this.sourceFiles ? this.sourceFiles.readFile(uri) : this.readFile(uri);
       index = text === undefined ? new Map() : statementsByOffset(parse(text, uri));
       this.statementIndex.set(uri, index);
     }
