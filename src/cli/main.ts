@@ -10,6 +10,7 @@ export const MAIN_HELP = `usage: irqlab <command> [options]
 Commands:
   run FILE...            run scenarios; prints each expectation and "N passed, N failed"
   check FILE...          parse and check scenarios; diagnostics only
+  import info-pic DUMP   write a scenario that rebuilds a QEMU "info pic" dump
   decode LAYOUT WORD...  decode 64-bit words field by field
   encode LAYOUT f=v...   encode fields into a word
   lsp --stdio            serve the language server on stdin/stdout
@@ -56,6 +57,15 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo()): Promi
     case 'check': {
       const { checkCommand } = await import('./run-command');
       return checkCommand(args, io);
+    }
+    case 'import': {
+      // `import info-pic` (src/cli/import-info-pic-command.ts); other importers add their own case here.
+      if (args[0] === 'info-pic') {
+        const { importInfoPicCommand } = await import('./import-info-pic-command');
+        return importInfoPicCommand(args.slice(1), io);
+      }
+      io.stderr(`irqlab import: unknown kind '${escapeControlBytes(args[0] ?? '')}' (info-pic)\n`);
+      return EXIT_USAGE;
     }
     case 'lsp': {
       const { runLanguageServerStdio } = await import('../server/main');

@@ -72,7 +72,7 @@ export interface InfoPicIcsSource {
   readonly irq: number;
   readonly type: 'MSI' | 'LSI';
   readonly priority: number;
-  /** QEMU XICS_STATUS_*: ASSERTED 1, SENT 2, REJECTED 4, MASKED_PENDING 8. */
+  /** QEMU XICS_STATUS_* bits (XICS_STATUS). */
   readonly status: number;
 }
 
@@ -83,6 +83,9 @@ export interface InfoPicIcs {
   readonly pointer: string;
   readonly sources: readonly InfoPicIcsSource[];
 }
+
+/** QEMU's ICSIRQState status bits (include/hw/ppc/xics.h). */
+export const XICS_STATUS = { asserted: 0x1, sent: 0x2, rejected: 0x4, maskedPending: 0x8, presented: 0x10, queued: 0x20 } as const;
 
 export type InfoPicDump =
   | { readonly kind: 'xive'; readonly cpus: readonly InfoPicXiveCpu[]; readonly lisns: readonly InfoPicLisn[]; readonly irqchip: string | null }
@@ -227,9 +230,10 @@ function xicsDumpFromVm(vm: VmState): InfoPicDump {
   for (const s of inspectSources(vm)) {
     const f = decodeToRecord('xics-source', s.word);
     let status = 0;
-    if (f.pending) status |= f.level_sensitive ? 1 : 1 | 4; // an MSI pending in KVM: QEMU marks it ASSERTED|REJECTED
-    if (f.presented) status |= 2;
-    if (f.queued) status |= 8;
+    // hw/intc/xics_kvm.c ics_get_kvm_state: a pending MSI reads back as MASKED_PENDING | REJECTED.
+    if (f.pending) status |= f.level_sensitive ? XICS_STATUS.asserted : XICS_STATUS.maskedPending | XICS_STATUS.rejected;
+    if (f.presented) status |= XICS_STATUS.presented;
+    if (f.queued) status |= XICS_STATUS.queued;
     sources.push({ irq: s.irq, type: f.level_sensitive ? 'LSI' : 'MSI', priority: f.masked ? 0xff : f.priority, status });
     first = Math.min(first, s.irq);
     last = Math.max(last, s.irq);

@@ -4,6 +4,7 @@ import { diagnose } from '../diagnose';
 import { resolveRelative } from './includes';
 import { ScenarioRuntime } from './scenario-runtime';
 import type { ExpectationResult, LogEntry, RuntimeOptions } from './types';
+import type { VmState } from '../../model/state';
 
 export interface ScenarioRunSummary {
   passed: number;
@@ -14,6 +15,8 @@ export interface ScenarioRunSummary {
   stepLimitHit: boolean;
   /** The step-limit message when the limit stopped the run. */
   stepLimitMessage?: string;
+  /** The machine at the end of the run (for `irqlab run --info-pic`); absent when the file did not run. */
+  vm?: VmState;
 }
 
 export function runScenarioText(uri: string, text: string, options: RuntimeOptions): ScenarioRunSummary {
@@ -33,6 +36,7 @@ export function runScenarioText(uri: string, text: string, options: RuntimeOptio
     log: [...runtime.log],
     stepLimitHit: end.kind === 'step-limit',
     ...(end.kind === 'step-limit' ? { stepLimitMessage: end.message } : {}),
+    vm: runtime.vm,
   };
 }
 
