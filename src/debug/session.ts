@@ -19,6 +19,7 @@ import type { LayoutName } from '../model/layouts/table';
 import { readGuestMemory } from '../model/views';
 import { INTERRUPT_MAP_REQUEST, InterruptMapArguments, TOGGLE_HEX_REQUEST, ToggleHexResponseBody } from '../protocol';
 import { Evaluate, LineBreakpoints, parseHitCondition, truthy } from './breakpoints';
+import { formatModelInfoPic } from '../model/info-pic';
 import { classifyConsoleInput, consoleCompletions, decodeText, parseQueueEntryExpression, registerLayout } from './console';
 import { formatNumber, formatWord, parseNumberLiteral } from './format';
 import { HistoryEntry, StepHistory } from './history';
@@ -1026,6 +1027,11 @@ export class IrqDebugSession extends LoggingDebugSession {
       const context = args.context ?? 'repl';
       const input = classifyConsoleInput(expression);
       if (input.kind === 'decode-error') return this.fail(response, input.error);
+      if (input.kind === 'info-pic') {
+        // QEMU's `info pic` of the state where the session stands; read-only, so any context may ask.
+        response.body = { result: formatModelInfoPic(rt.vm).trimEnd(), variablesReference: 0 };
+        return this.sendResponse(response);
+      }
       if (input.kind === 'decode') {
         response.body = { result: formatWord(input.layout, input.word), variablesReference: this.refs.idFor(constantWordPath(input.layout, input.word)), type: input.layout };
         if (context === 'repl') this.sendEvent(new OutputEvent(`${decodeText(input.layout, input.word, this.launch?.bitNumbering ?? 'lsb0')}\n`, 'console'));
