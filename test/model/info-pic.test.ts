@@ -93,7 +93,7 @@ describe('formatter on hand-built states', () => {
   });
 
   test('no device: a one-line note', () => {
-    assert.match(modelInfoPic('vcpu 0 connect'), /no interrupt controller device/);
+    assert.match(modelInfoPic('log "no device yet"'), /no interrupt controller device/);
   });
 });
 
