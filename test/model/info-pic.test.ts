@@ -1,31 +1,17 @@
 /** `info pic`: the formatter on hand-built states, round trips of QEMU's dumps, the parser on bad input, the comparer. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runScenarioText } from '../../src/dsl/runtime';
 import { formatInfoPic, formatModelInfoPic } from '../../src/model/info-pic';
 import { parseInfoPic } from '../../src/model/info-pic-parse';
 import { compareInfoPic } from '../../src/model/info-pic-compare';
+import { sharedDumps } from './shared-traces';
 
 const FIXTURES = join(process.cwd(), 'test', 'model', 'fixtures');
 const XIVE_DUMP = readFileSync(join(FIXTURES, 'info-pic-qemu-7.2-xive-2cpu.txt'), 'utf8');
 const XICS_DUMP = readFileSync(join(FIXTURES, 'info-pic-qemu-7.2-xics-2cpu.txt'), 'utf8');
-
-/** The shared recordings: `<repo>/../shared/traces` in CI, `../../shared/traces` from a worktree. */
-export function sharedTraces(): string {
-  const candidates = [join(process.cwd(), '..', 'shared', 'traces'), join(process.cwd(), '..', '..', 'shared', 'traces')];
-  const found = candidates.find((c) => existsSync(c));
-  assert.ok(found, `the shared traces are not beside the checkout (looked in ${candidates.join(', ')})`);
-  return found;
-}
-
-export function sharedDumps(): string[] {
-  const root = sharedTraces();
-  return readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .flatMap((d) => readdirSync(join(root, d.name)).filter((f) => /^info-pic-.*\.txt$/.test(f)).map((f) => join(root, d.name, f)));
-}
 
 function modelInfoPic(scenario: string): string {
   const run = runScenarioText('hand.irq', scenario, { readFile: () => undefined });
