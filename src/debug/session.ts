@@ -23,6 +23,8 @@ import { classifyConsoleInput, consoleCompletions, decodeText, parseQueueEntryEx
 import { formatNumber, formatWord, parseNumberLiteral } from './format';
 import { HistoryEntry, StepHistory } from './history';
 import { buildInterruptMap, configurationLines } from './interrupt-map';
+import { explainTarget, scenarioHistory } from '../dsl/runtime/explain-at';
+import { renderExplanation } from '../model/explain';
 import { IrqLaunchArguments, validateLaunchArguments, ValidLaunch } from './launch-arguments';
 import { readMemory } from './memory';
 import { matchesOperation, statementsByOffset } from './operations';
@@ -986,7 +988,15 @@ export class IrqDebugSession extends LoggingDebugSession {
       const rt = this.runtime!;
       const context = args.context ?? 'repl';
       const input = classifyConsoleInput(expression);
-      if (input.kind === 'decode-error') return this.fail(response, input.error);
+      if (input.kind === 'decode-error' || input.kind === 'explain-error') return this.fail(response, input.error);
+      if (input.kind === 'explain') {
+        if (this.running) return this.fail(response, 'the scenario is running (pause first)');
+        const r = explainTarget(scenarioHistory(rt), input.target);
+        if (!r.ok) return this.fail(response, r.error);
+        response.body = { result: r.value.summary, variablesReference: 0 };
+        if (context === 'repl') this.sendEvent(new OutputEvent(`${renderExplanation(r.value)}\n`, 'console'));
+        return this.sendResponse(response);
+      }
       if (input.kind === 'decode') {
         response.body = { result: formatWord(input.layout, input.word), variablesReference: this.refs.idFor(constantWordPath(input.layout, input.word)), type: input.layout };
         if (context === 'repl') this.sendEvent(new OutputEvent(`${decodeText(input.layout, input.word, this.launch?.bitNumbering ?? 'lsb0')}\n`, 'console'));

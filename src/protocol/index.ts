@@ -28,6 +28,23 @@ export interface InterruptMapSource {
   readonly summary: string;
   /** Where this source was last configured in the scenario (1-based line), if known. */
   readonly line?: number;
+  /** The routing explanation's one line: "pending at vCPU 1", "blocked: EQ 1/6 not configured". */
+  readonly route?: string;
+  /** The link where the source's events stop, when one does: the map draws it in red with the reason as its tooltip. */
+  readonly blocked?: InterruptMapBlock;
+}
+/**
+ * Where on the map a source's route stops: at the source itself (not declared,
+ * PQ, masked), on its edge to the event queue (no target vCPU, queue off or
+ * full), or on the queue's edge to the presenter (vCPU stopped, CPPR).
+ */
+export interface InterruptMapBlock {
+  readonly at: 'source' | 'queue' | 'presenter';
+  /** The explanation's link kind (`pq`, `eq`, `cppr`, `icp`, ...). */
+  readonly link: string;
+  readonly short: string;
+  /** The reason with its kernel rule, for the tooltip. */
+  readonly reason: string;
 }
 export interface InterruptMapQueue {
   readonly server: number;
@@ -65,7 +82,9 @@ export interface InterruptMapResponseBody {
 export type MapWebviewMessage =
   | { readonly type: 'reveal-line'; readonly line: number }
   | { readonly type: 'reveal-variable'; readonly path: string }
-  | { readonly type: 'ready' };
+  | { readonly type: 'ready' }
+  /** The page drew the map of `step`; `blocked` are the tooltips of the links it drew in red. */
+  | { readonly type: 'drawn'; readonly step: number; readonly blocked: readonly string[] };
 
 /** Messages from the extension to the webview. */
 export type MapHostMessage =

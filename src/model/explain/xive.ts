@@ -112,7 +112,7 @@ export function explainXiveSource(vm: VmState, dev: XiveDeviceState, irq: number
         l = link('pq', 'ESB PQ', pqState, 'warning', ESB_EOI_RULE,
           `PQ ${PQ_MEANING[pq]}: the last event was forwarded and stopped further on (see below); until the ESB is EOIed new triggers are coalesced into Q`,
           `PQ ${pqName(pq)} set`);
-        next.push({ text: 'then EOI the ESB (load at 0x000)', statement: `esb ${name} load 0x000` });
+        if (!next.some((x) => x.statement === `esb ${name} load 0x000`)) next.push({ text: 'then EOI the ESB (load at 0x000)', statement: `esb ${name} load 0x000` });
       } else {
         const acked = vp !== null && routed && vp.cppr === prio;
         l = link('pq', 'ESB PQ', pqState, 'blocks', ESB_EOI_RULE,
@@ -192,8 +192,9 @@ export function explainXiveSource(vm: VmState, dev: XiveDeviceState, irq: number
     const inService = vp.cppr === prio && pendingAt === null;
     chain.push(link('cppr', `vCPU ${vcpu.id} CPPR`, cstate, 'blocks', NOTIFY_RULE,
       `CPPR ${vp.cppr === 0xff ? '0xff' : vp.cppr} masks priority ${prio}: only priorities below CPPR are signalled${inService ? ` (CPPR ${prio} is what an ACK of priority ${prio} leaves: the guest is handling one and has not restored its CPPR)` : ''}`,
-      `CPPR ${vp.cppr} masks prio ${prio}`));
-    next.push({ text: `raise CPPR above ${prio} (store 0xff to the TIMA CPPR byte)`, statement: `tima vcpu ${vcpu.id} store8 0x${TM_CPPR_OFFSET.toString(16)} 0xff` });
+      inService ? `in service at vCPU ${vcpu.id} (CPPR ${prio}), waiting for EOI` : `CPPR ${vp.cppr} masks prio ${prio}`));
+    if (inService) next.push({ text: 'EOI the ESB (load at 0x000)', statement: `esb ${name} load 0x000` });
+    next.push({ text: `${inService ? 'then restore CPPR: ' : ''}raise CPPR above ${prio} (store 0xff to the TIMA CPPR byte)`, statement: `tima vcpu ${vcpu.id} store8 0x${TM_CPPR_OFFSET.toString(16)} 0xff` });
   } else {
     const signalled = (vp.nsr & NSR_EO) !== 0;
     chain.push(link('cppr', `vCPU ${vcpu.id} CPPR`, cstate, 'ok', NOTIFY_RULE,
