@@ -128,3 +128,31 @@ export interface DecodedWordLayout {
 export type DecodeWordResult =
   | { readonly ok: true; readonly word: string; readonly markdown: string; readonly decodes: readonly DecodedWordLayout[] }
   | { readonly ok: false; readonly message: string };
+
+/**
+ * "Explain at this line": the language server runs the scenario to a line and
+ * explains a source's route (or a vCPU's presenter, or a queue entry) there.
+ * The server offers it as a code action on a source or vCPU number (command
+ * EXPLAIN_AT_LINE_COMMAND, whose argument is the params); the client command
+ * sends this request (it runs the scenario, so only in a trusted workspace).
+ */
+export const EXPLAIN_AT_LINE_REQUEST = 'irqlab/explainAtLine';
+export const EXPLAIN_AT_LINE_COMMAND = 'irqlab.explainAtLine';
+export interface ExplainAtLineParams {
+  readonly uri: string;
+  /** 0-based line: the top-level statement on it runs, then the state is explained. */
+  readonly line: number;
+  readonly target: import('../dsl/runtime/explain-at').ExplainTarget;
+}
+export type ExplainAtLineResult =
+  | {
+    readonly ok: true;
+    /** 1-based line and the step count where the state was taken. */
+    readonly line: number;
+    readonly step: number;
+    readonly summary: string;
+    /** The rendered explanation (plain text). */
+    readonly text: string;
+    readonly explanation: import('../model/explain').Explanation;
+  }
+  | { readonly ok: false; readonly message: string };
