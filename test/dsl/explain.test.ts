@@ -42,6 +42,7 @@ const ROWS: readonly Row[] = [
   { fixture: 'xive-stopped-vcpu.irq', irq: 0x1300, link: 'vcpu', rule: 'kvmppc_xive_pull_vcpu', reason: /vCPU 0 is stopped .*NVT backlog \(priority 6 is there\)/, summary: 'blocked: vCPU 0 stopped', next: /^vcpu 0 run$/ },
   { fixture: 'xive-cppr-too-favoured.irq', irq: 0x1300, link: 'cppr', rule: 'xive_tctx_notify', reason: /CPPR 5 masks priority 6/, summary: 'blocked: CPPR 5 masks prio 6', next: /^tima vcpu 0 store8 0x11 0xff$/ },
   { fixture: 'xics-reject-resend.irq', irq: 0x1000, link: 'icp', rule: 'icp_check_resend', reason: /rejected, waiting for a resend: CPPR 4 is not less favoured than priority 5/, summary: 'blocked: rejected, resend pending: CPPR 4 masks prio 5', next: /^hcall vcpu 0 H_CPPR 0xff$/ },
+  { fixture: 'xics-masked.irq', irq: 0x1000, link: 'ics', rule: 'icp_deliver_irq', reason: /masked \(priority 0xff, saved priority 5\): a trigger is held in masked_pending \(one is held now\)/, summary: 'blocked: source masked', next: /^rtas ibm,int-on 0x1000$/ },
   { fixture: 'xics-ipi-more-favoured.irq', irq: 0x1000, link: 'icp', rule: 'icp_check_resend', reason: /an IPI is more favoured: MFRR 4 ≤ priority 5/, summary: 'blocked: rejected, resend pending: IPI (MFRR 4) more favoured', next: /^hcall vcpu 0 H_XIRR$/ },
 ];
 
@@ -66,8 +67,8 @@ describe('explain: blocked states, one fixture each', () => {
     });
   }
 
-  test('the suggested next statement lifts the block (each XIVE row, run in the console)', () => {
-    for (const row of ROWS.filter((r) => r.fixture.startsWith('xive-') && r.link !== 'eq')) {
+  test('the suggested next statement lifts the block (run in the console; a full or torn-down queue and a latched IPI need more than one)', () => {
+    for (const row of ROWS.filter((r) => r.link !== 'eq' && r.fixture !== 'xics-ipi-more-favoured.irq')) {
       const rt = runFixture(row.fixture);
       const before = explainSource(rt.vm, row.irq);
       const stop = before.chain[before.stoppedAt!];
