@@ -162,3 +162,33 @@ describe('explain: delivered, vCPUs, queue entries', () => {
     assert.equal(explainSource(runtime.vm, 0x1300).summary, 'blocked: EQ 0/6 full');
   });
 });
+
+describe('explain: a queue shared by two sources', () => {
+  test("one source's unread event does not make another's stuck P look in flight", () => {
+    const text = `device xive
+vcpu 0 connect
+set eq_config server 0 priority 6 = { flags always_notify, qshift 16, qaddr 0x10000, qtoggle 1 }
+set source 0x1300 = 0
+set source 0x1301 = 0
+set source_config 0x1300 = { priority 6, server 0, eisn 0x1300 }
+set source_config 0x1301 = { priority 6, server 0, eisn 0x1301 }
+esb 0x1300 load 0xc00
+esb 0x1301 load 0xc00
+tima vcpu 0 store8 0x11 0xff
+esb 0x1300 store 0x000
+tima vcpu 0 load16 0x810
+eq server 0 priority 6 -> [0x8000_1300]
+tima vcpu 0 store8 0x11 0xff
+esb 0x1301 store 0x000
+`;
+    const { runtime, diagnostics } = ScenarioRuntime.create('shared.irq', text, { readFile: () => undefined });
+    assert.deepEqual(diagnostics.filter((d) => d.severity === 'error'), []);
+    runtime.runToEnd();
+    assert.ok(runtime.results.every((r) => r.ok));
+    for (const findEntry of [true, false]) {
+      assert.equal(explainSource(runtime.vm, 0x1300, { findEntry }).summary, 'blocked: PQ 10 waiting for EOI');
+      assert.equal(explainSource(runtime.vm, 0x1301, { findEntry }).summary, 'pending at vCPU 0');
+    }
+    assert.equal(explainSource(runtime.vm, 0x1301).chain.find((l) => l.link === 'eq')?.state.event, 'unread at index 1');
+  });
+});

@@ -24,17 +24,25 @@ export interface XiveExplainOptions {
   readonly findEntry: boolean;
 }
 
-/** The unread index of the entry carrying `eisn`, scanning at most the unread entries (oldest first). */
-function findUnreadEntry(vm: VmState, q: XiveQueueState, entries: number, eisn: number): number | null {
+/** Entries a one-line summary scans for the source's EISN before giving it the benefit of the doubt. */
+const SUMMARY_SCAN_LIMIT = 2048;
+
+/**
+ * The index of the oldest unread entry carrying `eisn`, null when none is
+ * unread, 'unknown' when more than `limit` entries were unread and it was not
+ * among the first `limit`.
+ */
+function findUnreadEntry(vm: VmState, q: XiveQueueState, entries: number, eisn: number, limit: number): number | null | 'unknown' {
   const unread = unreadEntries(q, entries);
   const page = vm.memory.pages.get(Math.floor(q.qaddr / 65536));
   if (!page || unread === 0) return null;
   let at = q.readerIndex;
-  for (let n = 0; n < unread; n++) {
+  const n = Math.min(unread, limit);
+  for (let k = 0; k < n; k++) {
     if ((page[at] & 0x7fffffff) === (eisn & 0x7fffffff)) return at;
     at = at + 1 === entries ? 0 : at + 1;
   }
-  return null;
+  return unread > limit ? 'unknown' : null;
 }
 
 function vpPending(vcpu: VcpuState, vp: VpState, prio: number): 'ipb' | 'backlog' | null {
@@ -88,7 +96,10 @@ export function explainXiveSource(vm: VmState, dev: XiveDeviceState, irq: number
   const entries = q ? queueEntries(q) : 0;
   const unread = q ? unreadEntries(q, entries) : 0;
   const pendingAt = vcpu && vp && routed ? vpPending(vcpu, vp, prio) : null;
-  const inFlight = pendingAt !== null || unread > 0;
+  // In flight: the source's EISN is among the unread entries of its queue (a notify-only
+  // queue writes none: then the priority pending at the vCPU is all there is to go by).
+  const entryAt = q && q.mode === 'enqueue' ? findUnreadEntry(vm, q, entries, sb.eisn[i], opts.findEntry ? entries : SUMMARY_SCAN_LIMIT) : null;
+  const inFlight = q?.mode === 'notify' ? pendingAt !== null : entryAt !== null;
 
   // 2. The ESB PQ state and what the next trigger does. Decided last (inserted after the
   // source link): P set with nothing in flight is the cause only when nothing after it blocks.
@@ -160,10 +171,7 @@ export function explainXiveSource(vm: VmState, dev: XiveDeviceState, irq: number
       `${eqName} notify-only`));
   } else {
     const state: Record<string, string | number | boolean> = { configured: true, index: qq.index, generation: qq.toggle, entries, unread, count: qq.count };
-    if (opts.findEntry) {
-      const at = findUnreadEntry(vm, qq, entries, sb.eisn[i]);
-      state.event = at === null ? 'not among the unread entries' : `unread at index ${at}`;
-    }
+    state.event = entryAt === null ? 'not among the unread entries' : entryAt === 'unknown' ? `not among the first ${SUMMARY_SCAN_LIMIT} unread entries` : `unread at index ${entryAt}`;
     if (unread >= entries) {
       chain.push(link('eq', eqName, state, 'blocks', SET_QUEUE_CONFIG_RULE,
         `${eqName} is full: ${unread} unread entries of ${entries}; the guest has not scanned it, and the next event overwrites an unread entry (KVM only bounds the sources per queue, q->count ≤ entries − 2)`,
@@ -202,7 +210,7 @@ export function explainXiveSource(vm: VmState, dev: XiveDeviceState, irq: number
       'CPPR open'));
     if (pendingAt === 'ipb' && signalled) next.push({ text: `acknowledge it (ACK at 0x${TM_SPC_ACK_OS_REG.toString(16)})`, statement: `tima vcpu ${vcpu.id} load16 0x${TM_SPC_ACK_OS_REG.toString(16)}` });
   }
-  if (inFlight && chain.every((l) => l.verdict !== 'blocks') && unread > 0) {
+  if (inFlight && chain.every((l) => l.verdict !== 'blocks') && entryAt !== null) {
     next.push({ text: `read the queue`, statement: `eq server ${server} priority ${prio}` });
   }
   return done(target, inFlight, vcpu.id);
