@@ -9,7 +9,8 @@ import { resolveRelative } from '../dsl/runtime/includes';
 import { DEFAULT_MAX_STEPS, ScenarioRuntime } from '../dsl/runtime';
 import { explainTarget, ExplainTarget, parseExplainTarget, runToLine, scenarioHistory } from '../dsl/runtime/explain-at';
 import { renderExplanation } from '../model/explain';
-import { CliIo, EXIT_OK, EXIT_USAGE } from './io';
+import { includeReader } from '../edge/include-reader';
+import { CliIo, escapeControlBytes, EXIT_OK, EXIT_USAGE, formatByteSize, MAX_SCENARIO_BYTES, readTextVia } from './io';
 
 export const EXPLAIN_HELP = `usage: irqlab explain [--json] [--at LINE] FILE (source IRQ | vcpu N | eq SERVER PRIORITY INDEX)
 
@@ -23,7 +24,9 @@ and explains:
                         line that wrote it
   --at LINE   1-based line; a call, repeat or include on it runs whole
   --json      print { "file", "at": { "line", "step" }, "explanation" }
+  --          ends the options (a FILE may then start with '-')
 
+FILE: UTF-8, a regular file or a pipe, at most ${formatByteSize(MAX_SCENARIO_BYTES)}; includes likewise.
 Trace files (QEMU trace logs) are explained once the trace replay (src/trace) is part of irqlab.
 Exit codes: 0 explained, 2 usage or input error (missing file, errors in the scenario, LINE outside it).
 `;
@@ -41,6 +44,11 @@ function parse(args: readonly string[], io: CliIo): Options | null {
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
+    if (a === '--') {
+      // Everything after `--` is FILE and what to explain, even when it starts with '-'.
+      rest.push(...args.slice(i + 1));
+      break;
+    }
     if (a === '--json') json = true;
     else if (a === '--at' || a.startsWith('--at=')) {
       const text = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
@@ -68,10 +76,7 @@ function parse(args: readonly string[], io: CliIo): Options | null {
   return { json, at, file, target };
 }
 
-/** Control bytes of untrusted text shown as escapes. */
-function escapeText(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+const escapeText = escapeControlBytes;
 
 /** Hook for trace files: when src/trace offers a replay, it becomes an ExplainHistory here. */
 function isTraceFile(file: string, text: string): boolean {
@@ -85,19 +90,21 @@ export async function explainCommand(args: string[], io: CliIo): Promise<number>
   }
   const opts = parse(args, io);
   if (!opts) return EXIT_USAGE;
-  const text = io.readFile(opts.file);
-  if (text === undefined) {
-    io.stderr(`irqlab explain: cannot read '${escapeText(opts.file)}' (no such file, or not readable)\n`);
+  const read = readTextVia(io, opts.file);
+  if (!read.ok) {
+    io.stderr(`irqlab explain: ${escapeText(read.message)}\n`);
     return EXIT_USAGE;
   }
+  const text = read.text;
   if (isTraceFile(opts.file, text)) {
     io.stderr(`irqlab explain: ${escapeText(opts.file)} looks like a QEMU trace; explaining traces needs the trace replay (src/trace), which this build does not have yet\n`);
     return EXIT_USAGE;
   }
-  const { runtime, diagnostics } = ScenarioRuntime.create(opts.file, text, { readFile: io.readFile, resolveInclude: resolveRelative, maxSteps: DEFAULT_MAX_STEPS });
+  const includes = includeReader((path) => readTextVia(io, path));
+  const { runtime, diagnostics } = ScenarioRuntime.create(opts.file, text, { readFile: includes.readFile, resolveInclude: resolveRelative, maxSteps: DEFAULT_MAX_STEPS });
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) {
-    for (const d of errors) io.stderr(`${opts.file}:${d.span.line + 1}:${d.span.col + 1}: error: ${escapeText(d.message)} [${d.code}]\n`);
+    for (const d of errors) io.stderr(`${escapeText(opts.file)}:${d.span.line + 1}:${d.span.col + 1}: error: ${escapeText(includes.explain(d.message))} [${d.code}]\n`);
     return EXIT_USAGE;
   }
   const lines = text.split('\n').length;
@@ -110,7 +117,7 @@ export async function explainCommand(args: string[], io: CliIo): Promise<number>
   if (runtime.stepLimitHit) io.stderr(`irqlab explain: the scenario reached the step limit (${DEFAULT_MAX_STEPS} statements); explaining the state there\n`);
   const r = explainTarget(scenarioHistory(runtime), opts.target);
   if (!r.ok) {
-    io.stderr(`irqlab explain: ${r.error}\n`);
+    io.stderr(`irqlab explain: ${escapeText(r.error)}\n`);
     return EXIT_USAGE;
   }
   const lastLine = runtime.lastOutcome?.kind === 'executed' ? runtime.lastOutcome.location.line + 1 : null;
@@ -118,7 +125,7 @@ export async function explainCommand(args: string[], io: CliIo): Promise<number>
   if (opts.json) {
     io.stdout(JSON.stringify({ file: opts.file, at, explanation: r.value }, null, 2) + '\n');
   } else {
-    io.stdout(`${opts.file}: ${opts.at !== null ? `after line ${opts.at}` : 'at the end'} (step ${at.step})\n${renderExplanation(r.value)}\n`);
+    io.stdout(`${escapeText(opts.file)}: ${opts.at !== null ? `after line ${opts.at}` : 'at the end'} (step ${at.step})\n${renderExplanation(r.value)}\n`);
   }
   return EXIT_OK;
 }
