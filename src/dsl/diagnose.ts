@@ -103,7 +103,8 @@ export function diagnose(text: string, uri = 'untitled.irq', options: CheckOptio
  * whole-file path); tests also pass small batches, so that short files are read in many.
  */
 export function diagnoseInBatches(text: string, uri: string, options: CheckOptions, batchStatements = BATCH_STATEMENTS): Diagnostic[] {
-  const { buffer, lineStarts } = lexBuffer(text);
+  // The checker reads no comment: none is collected.
+  const { buffer, lineStarts } = lexBuffer(text, false);
   const facts = new FileFactsBuilder();
   const emptyProgram: Program = { uri, text, statements: [], comments: [], diagnostics: [], lineStarts };
 
