@@ -16,7 +16,7 @@
  * whole-file path (run-scenario.ts), which gives the same answers.
  */
 import type { Diagnostic, Stmt } from '../ast';
-import { diagnose } from '../diagnose';
+import { diagnoseInBatches } from '../diagnose';
 import { K_NAME, lexBuffer, TokenBuffer } from '../lexer';
 import { Parser } from '../parser';
 import { resolveRelative } from './includes';
@@ -85,10 +85,20 @@ function byStart(a: Diagnostic, b: Diagnostic): number {
  */
 export function runScenarioStreamed(uri: string, text: string, options: RuntimeOptions, sink: RunSink, batchStatements = STREAM_BATCH_STATEMENTS): StreamedRun | null {
   if (MAY_INCLUDE.test(text)) return null;
-  // The same diagnostics, in the same order, as ScenarioRuntime.create gives the whole-file run.
-  const diagnostics = diagnose(text, uri, { readFile: options.readFile, resolveInclude: options.resolveInclude ?? resolveRelative }).sort(byStart);
-  const { buffer, lineStarts } = lexBuffer(text, false);
+  // Lexed once, for the check and then the run: two token buffers of a large file would be alive together.
+  const lexed = lexBuffer(text, false);
+  const { buffer, lineStarts } = lexed;
   if (!callsFollowDefinitions(buffer)) {
+    buffer.release();
+    return null;
+  }
+  let diagnostics: Diagnostic[];
+  try {
+    // The same diagnostics, in the same order, as ScenarioRuntime.create gives the whole-file run.
+    diagnostics = diagnoseInBatches(text, uri, { readFile: options.readFile, resolveInclude: options.resolveInclude ?? resolveRelative }, STREAM_BATCH_STATEMENTS, lexed)
+      .sort(byStart);
+  } catch {
+    // A bug in the batched checker: the whole-file path runs the file and reports what it finds.
     buffer.release();
     return null;
   }
