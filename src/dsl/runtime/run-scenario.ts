@@ -3,7 +3,7 @@ import type { Diagnostic } from '../ast';
 import { diagnose } from '../diagnose';
 import { resolveRelative } from './includes';
 import { ScenarioRuntime } from './scenario-runtime';
-import { MAY_INCLUDE, runScenarioStreamed, RunSink, StreamStatistics } from './stream-run';
+import { blocksRun, MAY_INCLUDE, runScenarioStreamed, RunSink, StreamStatistics } from './stream-run';
 import type { ExpectationResult, LogEntry, RuntimeOptions } from './types';
 
 export interface ScenarioRunSummary {
@@ -44,7 +44,7 @@ export function runScenarioText(uri: string, text: string, options: RuntimeOptio
 function runScenarioWhole(uri: string, text: string, options: RuntimeOptions): ScenarioRunSummary {
   // Nobody steps back here: one initial snapshot is enough.
   const { runtime, diagnostics } = ScenarioRuntime.create(uri, text, { snapshotEvery: 0, ...options });
-  if (diagnostics.some((d) => d.severity === 'error')) {
+  if (diagnostics.some(blocksRun)) {
     return { passed: 0, failed: 0, results: [], diagnostics, log: [], stepLimitHit: false };
   }
   const end = runtime.runToEnd();

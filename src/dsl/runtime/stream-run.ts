@@ -75,6 +75,11 @@ export function callsFollowDefinitions(tokens: TokenBuffer): boolean {
   return true;
 }
 
+/** Whether a diagnostic keeps the scenario from running (both paths ask this one question). */
+export function blocksRun(d: Diagnostic): boolean {
+  return d.severity === 'error';
+}
+
 function byStart(a: Diagnostic, b: Diagnostic): number {
   return a.span.start - b.span.start;
 }
@@ -108,7 +113,7 @@ export function runScenarioStreamed(uri: string, text: string, options: RuntimeO
   let passed = 0;
   let failed = 0;
   let keptFailures = 0;
-  if (diagnostics.some((d) => d.severity === 'error')) {
+  if (diagnostics.some(blocksRun)) {
     buffer.release();
     return { passed, failed, results: kept, resultsOmitted: 0, diagnostics, stepLimitHit: false, statistics };
   }
