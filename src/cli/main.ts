@@ -13,6 +13,7 @@ Commands:
   import info-pic DUMP   write a scenario that rebuilds a QEMU "info pic" dump
   decode LAYOUT WORD...  decode 64-bit words field by field
   encode LAYOUT f=v...   encode fields into a word
+  explain FILE WHAT      why a source's interrupt is (not) delivered; a vCPU; a queue entry
   lsp --stdio            serve the language server on stdin/stdout
   dap                    serve the debug adapter (DAP) on stdin/stdout
 
@@ -66,6 +67,10 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo()): Promi
       }
       io.stderr(`irqlab import: unknown kind '${escapeControlBytes(args[0] ?? '')}' (info-pic)\n`);
       return EXIT_USAGE;
+    }
+    case 'explain': {
+      const { explainCommand } = await import('./explain-command');
+      return explainCommand(args, io);
     }
     case 'lsp': {
       const { runLanguageServerStdio } = await import('../server/main');

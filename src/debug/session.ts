@@ -29,6 +29,8 @@ import { readTextFileBounded } from '../edge/read-text-file';
 import { checkRequestEnvelope, withDefaultPathFormat } from './envelope';
 import { FRAMING_FATAL_EVENT, readDapFrames } from './framing';
 import { buildInterruptMap, configurationLines } from './interrupt-map';
+import { explainTarget, scenarioHistory } from '../dsl/runtime/explain-at';
+import { renderExplanation } from '../model/explain';
 import { IrqLaunchArguments, validateLaunchArguments, ValidLaunch } from './launch-arguments';
 import { readMemory } from './memory';
 import { matchesOperation, statementsByOffset } from './operations';
@@ -1026,10 +1028,18 @@ export class IrqDebugSession extends LoggingDebugSession {
       const rt = this.runtime!;
       const context = args.context ?? 'repl';
       const input = classifyConsoleInput(expression);
-      if (input.kind === 'decode-error') return this.fail(response, input.error);
+      if (input.kind === 'decode-error' || input.kind === 'explain-error') return this.fail(response, input.error);
       if (input.kind === 'info-pic') {
         // QEMU's `info pic` of the state where the session stands; read-only, so any context may ask.
         response.body = { result: formatModelInfoPic(rt.vm).trimEnd(), variablesReference: 0 };
+        return this.sendResponse(response);
+      }
+      if (input.kind === 'explain') {
+        if (this.running) return this.fail(response, 'the scenario is running (pause first)');
+        const r = explainTarget(scenarioHistory(rt), input.target);
+        if (!r.ok) return this.fail(response, r.error);
+        response.body = { result: r.value.summary, variablesReference: 0 };
+        if (context === 'repl') this.sendEvent(new OutputEvent(`${renderExplanation(r.value)}\n`, 'console'));
         return this.sendResponse(response);
       }
       if (input.kind === 'decode') {
