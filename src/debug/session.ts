@@ -254,7 +254,7 @@ export class IrqDebugSession extends LoggingDebugSession {
     const set = this.exec.lineBreakpoints.set(
       uri,
       requested.map((b) => ({ line: this.convertClientLineToDebugger(b.line), condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage })),
-      this.runtime ? this.runtime.statementLines(uri) : [],
+      this.runtime ? this.runtime.stepLines(uri, requested.map((b) => this.convertClientLineToDebugger(b.line))) : [],
     );
     response.body = { breakpoints: set.map((bp) => this.toDapBreakpoint(bp, uri)) };
     this.sendResponse(response);
@@ -271,7 +271,7 @@ export class IrqDebugSession extends LoggingDebugSession {
   private reverifyBreakpoints(): void {
     if (!this.runtime) return;
     for (const [uri, requests] of this.exec.lineBreakpoints.files()) {
-      const lines = this.runtime.statementLines(uri);
+      const lines = this.runtime.stepLines(uri, requests.map((r) => r.line));
       const set = this.exec.lineBreakpoints.set(uri, requests, lines);
       for (const bp of set) this.sendEvent(new BreakpointEvent('changed', this.toDapBreakpoint(bp, uri)));
     }
@@ -402,7 +402,7 @@ export class IrqDebugSession extends LoggingDebugSession {
     if (typeof path !== 'string' || typeof args.line !== 'number') return this.fail(response, "gotoTargets needs 'source.path' and 'line'");
     const uri = resolvePath(path);
     const line = this.convertClientLineToDebugger(args.line);
-    const actual = [...this.runtime!.statementLines(uri)].sort((a, b) => a - b).find((l) => l >= line);
+    const actual = [...this.runtime!.stepLines(uri, [line])].sort((a, b) => a - b).find((l) => l >= line);
     if (actual === undefined) return this.fail(response, `no statement on or after line ${args.line} of ${basename(uri)}`);
     const id = this.gotoTargets.size + 1;
     this.gotoTargets.set(id, { uri, line: actual });

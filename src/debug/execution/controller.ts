@@ -19,6 +19,8 @@ import type { LineSet } from './timeline';
 /** Steps run between yields to the event loop while continuing, so `pause` is heard. */
 const STEPS_PER_SLICE = 2000;
 const SLICE_MS = 12;
+/** Background work (a trace's index and checkpoints) per turn of the event loop. */
+const BACKGROUND_SLICE_MS = 8;
 
 export const EXPECTATION_FAILED_FILTER = 'expectation-failed';
 export const OPERATION_ERROR_FILTER = 'operation-error';
@@ -118,6 +120,23 @@ export class ExecutionController {
     this.stoppedOn = null;
     this.runGeneration++;
     this.recordPosition();
+    this.scheduleBackground(program, this.runGeneration);
+  }
+
+  /** A trace indexes itself and leaves checkpoints ahead while the user looks; a few ms at a time, so requests are heard. */
+  private scheduleBackground(program: SteppableProgram, generation: number): void {
+    if (!program.backgroundWork) return;
+    const tick = (): void => {
+      if (generation !== this.runGeneration || this.current !== program) return;
+      let more = false;
+      try {
+        more = program.backgroundWork!(BACKGROUND_SLICE_MS);
+      } catch (e) {
+        this.events.output(`internal error while indexing: ${message(e)}\n`, 'stderr');
+      }
+      if (more) setImmediate(tick);
+    };
+    setImmediate(tick);
   }
 
   /** After a restart: breakpoints keep their place, their hit counts and watched values start over. */
@@ -352,9 +371,8 @@ export class ExecutionController {
 
   private reachEnd(): void {
     const program = this.current!;
-    const results = program.results;
-    const failed = results.filter((r) => !r.ok).length;
-    const summary = program.kind === 'trace' ? `${results.length - failed} checks agree, ${failed} diverge` : `${results.length - failed} passed, ${failed} failed`;
+    const { passed, failed } = program.checkCounts();
+    const summary = program.kind === 'trace' ? `${passed} checks agree, ${failed} diverge` : `${passed} passed, ${failed} failed`;
     if (!this.finishedReported) {
       this.finishedReported = true;
       this.events.output(`${basename(program.uri)}: ${summary}\n`, failed ? 'stderr' : 'console');

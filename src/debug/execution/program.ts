@@ -6,6 +6,7 @@
  */
 import type { Program } from '../../dsl/ast';
 import type { ExpectationResult, Frame, LogEntry, OperationResult, SourceLocation } from '../../dsl/runtime';
+import type { LayoutName } from '../../model/layouts/table';
 import type { VmState } from '../../model/state';
 import type { LastOperationInfo } from '../variables-tree';
 import type { Timeline } from './timeline';
@@ -65,8 +66,18 @@ export interface SteppableProgram {
    */
   readonly timeline: Timeline;
 
-  /** 0-based lines of `uri` that hold steps (breakpoints and goto are placed on them). */
-  statementLines(uri: string): readonly number[];
+  /**
+   * 0-based lines of `uri` that hold steps (breakpoints and goto are placed
+   * on them). A program with very many (a trace) may return only the first
+   * at or after each line of `near`.
+   */
+  stepLines(uri: string, near: readonly number[]): readonly number[];
+  /** Checks that held and failed up to here (a trace keeps only its failures in `results`). */
+  checkCounts(): { passed: number; failed: number };
+  /** The text of `uri` when the editor cannot open it itself (a .gz trace), else undefined. */
+  virtualSource(uri: string): string | undefined;
+  /** Work done while the user looks (a trace's index and checkpoints ahead), ~budgetMs at a time; false when none is left. */
+  backgroundWork?(budgetMs: number): boolean;
   step(): ProgramStep;
   stepBack(): boolean;
   restoreTo(stepCount: number): void;
@@ -81,7 +92,7 @@ export interface SteppableProgram {
   /** The Variables pane's "Last operation". */
   lastOperation(): LastOperationInfo | null;
   /** The layout of a literal word under the mouse, when the program text fixes one. */
-  layoutOfLiteral(literal: string): import('../../model/layouts/table').LayoutName | null;
+  layoutOfLiteral(literal: string): LayoutName | null;
   /** The 1-based line configuring each source (the interrupt map's "reveal line"). */
   configurationLines(): Map<number, number>;
 }

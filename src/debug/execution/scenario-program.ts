@@ -37,7 +37,12 @@ export class ScenarioProgram implements SteppableProgram {
   get log() { return this.runtime.log; }
   get program(): Program { return this.runtime.program; }
 
-  statementLines(uri: string): readonly number[] { return this.runtime.statementLines(uri); }
+  stepLines(uri: string): readonly number[] { return this.runtime.statementLines(uri); }
+  virtualSource(): undefined { return undefined; }
+  checkCounts(): { passed: number; failed: number } {
+    const failed = this.runtime.results.filter((r) => !r.ok).length;
+    return { passed: this.runtime.results.length - failed, failed };
+  }
   step() { return this.runtime.step(); }
   stepBack(): boolean { return this.runtime.stepBack(); }
   restoreTo(stepCount: number): void { this.runtime.restoreTo(stepCount); }
