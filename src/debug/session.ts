@@ -18,13 +18,16 @@ import type { LayoutName } from '../model/layouts/table';
 import { INTERRUPT_MAP_REQUEST, InterruptMapArguments, TOGGLE_HEX_REQUEST, ToggleHexResponseBody } from '../protocol';
 import { parseHitCondition } from './breakpoints';
 import { classifyConsoleInput, consoleCompletions, decodeText, parseQueueEntryExpression, registerLayout } from './console';
-import { ExecutionController, RunMode, StopInfo } from './execution/controller';
+import { ExecutionController, RunMode, StopInfo, TRACE_DIVERGENCE_FILTER } from './execution/controller';
 import type { SteppableProgram } from './execution/program';
 import { ScenarioProgram } from './execution/scenario-program';
 import { formatNumber, formatWord, parseNumberLiteral } from './format';
 import { buildInterruptMap } from './interrupt-map';
 import { IrqLaunchArguments, validateLaunchArguments, ValidLaunch } from './launch-arguments';
 import { readMemory } from './memory';
+import { TraceProgram, TraceText } from './execution/trace-program';
+import { createTraceReplayCore } from './trace-core';
+import { isTracePath, readTraceFile } from './trace-launch';
 import { VariableReferences } from './references';
 import { childrenOf, constantWordPath, findChild, LastOperationInfo, scopeRoots, TreeContext, VariableNode, wordToWrite } from './variables-tree';
 
@@ -33,6 +36,7 @@ const THREAD_ID = 1;
 export const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
   { filter: 'expectation-failed', label: 'Expectation failed', description: 'Stop after a statement whose `->` expectation does not hold', default: true },
   { filter: 'operation-error', label: 'Operation returned an error', description: 'Stop after any operation that returns an errno or an H_* other than H_SUCCESS', default: false },
+  { filter: TRACE_DIVERGENCE_FILTER, label: 'Model disagrees with the trace', description: 'Stop after a QEMU trace line whose value (a load QEMU returned, a presenter state it printed) is not what the model says', default: true },
 ];
 
 export interface IrqDebugSessionOptions {
@@ -67,6 +71,8 @@ export class IrqDebugSession extends LoggingDebugSession {
   private resolveConfigurationDone: () => void = () => undefined;
   private gotoTargets = new Map<number, { uri: string; line: number }>();
   private nextBreakpointId = 100_000;
+  /** sourceReference of each virtual (decompressed) trace file. */
+  private readonly sourceRefs = new Map<string, number>();
 
   constructor(options: IrqDebugSessionOptions = {}) {
     super();
@@ -79,7 +85,7 @@ export class IrqDebugSession extends LoggingDebugSession {
       output: (text, category, at) => {
         const ev = new OutputEvent(text, category) as DebugProtocol.OutputEvent;
         if (at) {
-          ev.body.source = new Source(basename(at.uri), at.uri);
+          ev.body.source = this.sourceOf(at.uri);
           ev.body.line = this.convertDebuggerLineToClient(at.line);
         }
         this.sendEvent(ev);
@@ -182,8 +188,31 @@ export class IrqDebugSession extends LoggingDebugSession {
     this.fail(response, "debug type 'irq' only launches scenarios (no attach)");
   }
 
+  /** A file as a DAP source: a .gz trace is served decompressed, read-only, by reference (sourceRequest). */
+  private sourceOf(uri: string): Source {
+    const source = new Source(basename(uri), uri) as Source & DebugProtocol.Source;
+    if (this.runtime?.virtualSource(uri) !== undefined) {
+      let ref = this.sourceRefs.get(uri);
+      if (ref === undefined) this.sourceRefs.set(uri, (ref = this.sourceRefs.size + 1));
+      source.sourceReference = ref;
+      source.presentationHint = 'emphasize';
+      source.origin = 'decompressed trace (read-only)';
+    }
+    return source;
+  }
+
+  protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
+    const ref = args?.source?.sourceReference ?? args?.sourceReference;
+    const uri = [...this.sourceRefs].find(([, r]) => r === ref)?.[0] ?? args?.source?.path;
+    const text = uri ? this.runtime?.virtualSource(uri) : undefined;
+    if (text === undefined) return this.fail(response, `no source with reference ${JSON.stringify(ref)}`);
+    response.body = { content: text, mimeType: 'text/x-qemu-trace' };
+    this.sendResponse(response);
+  }
+
   /** Reads the program and builds a runtime; a string is what to tell the user. */
   private createRuntime(launch: ValidLaunch): string | null {
+    if (isTracePath(launch.program) || launch.traces.length > 0) return this.createTraceRuntime(launch);
     const path = resolvePath(launch.program);
     const text = this.readFile(path);
     if (text === undefined) return `cannot read program '${launch.program}'`;
@@ -199,6 +228,22 @@ export class IrqDebugSession extends LoggingDebugSession {
       return `${basename(path)} has ${errors.length} error${errors.length === 1 ? '' : 's'}:\n${lines.join('\n')}`;
     }
     this.runtime = new ScenarioProgram(runtime, this.readFile);
+    this.exec.load(this.runtime);
+    this.reverifyBreakpoints();
+    return null;
+  }
+
+  /** A QEMU trace (plus more per-thread logs of the same run): stepped by the trace layer's replay. */
+  private createTraceRuntime(launch: ValidLaunch): string | null {
+    const texts: TraceText[] = [];
+    for (const path of [launch.program, ...launch.traces]) {
+      const t = readTraceFile(path);
+      if (typeof t === 'string') return t;
+      texts.push(t);
+    }
+    const core = createTraceReplayCore();
+    if (typeof core === 'string') return core;
+    this.runtime = new TraceProgram(texts, core);
     this.exec.load(this.runtime);
     this.reverifyBreakpoints();
     return null;
@@ -261,7 +306,7 @@ export class IrqDebugSession extends LoggingDebugSession {
   }
 
   private toDapBreakpoint(bp: { id: number; verified: boolean; actualLine: number; message?: string }, uri: string): DebugProtocol.Breakpoint {
-    const b = new Breakpoint(bp.verified, this.convertDebuggerLineToClient(bp.actualLine), undefined, new Source(basename(uri), uri)) as DebugProtocol.Breakpoint;
+    const b = new Breakpoint(bp.verified, this.convertDebuggerLineToClient(bp.actualLine), undefined, this.sourceOf(uri)) as DebugProtocol.Breakpoint;
     b.id = bp.id;
     if (bp.message) b.message = bp.message;
     return b;
@@ -423,7 +468,7 @@ export class IrqDebugSession extends LoggingDebugSession {
   // ------------------------------------------------------------------ threads, stack, scopes, variables
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
-    response.body = { threads: [new Thread(THREAD_ID, 'scenario')] };
+    response.body = { threads: [new Thread(THREAD_ID, this.runtime?.kind ?? 'scenario')] };
     this.sendResponse(response);
   }
 
@@ -435,14 +480,14 @@ export class IrqDebugSession extends LoggingDebugSession {
       const uri = top ? exceptionStop.uri : f.location.uri;
       const line = top ? exceptionStop.line : f.location.line;
       const col = top ? exceptionStop.col : f.location.col;
-      return new StackFrame(i, f.name, new Source(basename(uri), uri), this.convertDebuggerLineToClient(line), this.convertDebuggerColumnToClient(col));
+      return new StackFrame(i, f.name, this.sourceOf(uri), this.convertDebuggerLineToClient(line), this.convertDebuggerColumnToClient(col));
     });
     if (frames.length === 0) {
       // At the end: show where the scenario stopped, so the editor has a line to point at.
       const last = rt.lastOutcome?.kind === 'executed' ? rt.lastOutcome.location : null;
       const uri = exceptionStop?.uri ?? last?.uri ?? rt.uri;
       const line = exceptionStop?.line ?? last?.line ?? 0;
-      frames.push(new StackFrame(0, 'end of scenario', new Source(basename(uri), uri), this.convertDebuggerLineToClient(line)));
+      frames.push(new StackFrame(0, `end of ${rt.kind}`, this.sourceOf(uri), this.convertDebuggerLineToClient(line)));
     }
     const start = Number.isInteger(args?.startFrame) && args.startFrame! > 0 ? args.startFrame! : 0;
     const levels = Number.isInteger(args?.levels) && args.levels! > 0 ? args.levels! : frames.length;
