@@ -13,6 +13,7 @@ import { defineDebugTests } from './debug.e2e';
 import { defineEditorTests } from './editor.e2e';
 import { writeFixtures } from './fixtures';
 import { defineTestingTests } from './testing.e2e';
+import { defineTraceDebugTests } from './trace-debug.e2e';
 
 export function run(): Promise<void> {
   // The extension host forwards console output argument by argument; format mocha's
@@ -24,6 +25,7 @@ export function run(): Promise<void> {
   defineActivationTests();
   defineEditorTests();
   defineDebugTests();
+  defineTraceDebugTests();
   defineTestingTests();
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} end-to-end test(s) failed`)) : resolve()));
