@@ -1,9 +1,180 @@
 /**
- * The trace layer's replay (src/trace) as the debugger's TraceReplayCore:
- * which lines are steps, one line replayed on a copyable state, the checks.
+ * The replay of a QEMU sPAPR XIVE trace on the model, as the debugger's
+ * TraceReplayCore: which lines are steps, one line replayed on a copyable
+ * state, the checks.
+ *
+ * INTERIM: a small replay written so the debugger can be built and tested
+ * before the trace layer (src/trace) lands; it performs the guest's and the
+ * devices' operations (claims, H_INT_* hcalls, ESB and TIMA accesses, line
+ * changes) and checks the values QEMU's ESB loads returned. It is to be
+ * replaced by an adapter over src/trace's replay (the same interface).
  */
-import type { TraceReplayCore } from './execution/trace-program';
+import * as model from '../model';
+import { XIVE_GRP } from '../model/attr';
+import type { HcallName } from '../model/hcalls';
+import type { VmState } from '../model/state';
+import { snapshotVm } from '../model';
+import type { OperationResult } from '../dsl/runtime';
+import type { TraceCheck, TraceReplayCore, TraceStepResult } from './execution/trace-program';
 
-export function createTraceReplayCore(): TraceReplayCore<unknown> | string {
-  return 'trace replay is not available in this build';
+interface ReplayState {
+  vm: VmState;
+  /** QEMU thread id → the vCPU it runs (learnt from the presenter events it prints). */
+  vcpuOfThread: Map<string, number>;
+  /** TIMA accesses of a thread whose vCPU is not known yet, done once it is. */
+  pending: Map<string, { size: model.AccessSize; offset: number; value: bigint }[]>;
+}
+
+const LINE = /^(?:(\d+)@(\d+(?:\.\d+)?):)?((?:xive|spapr_xive|xics|spapr_pci)_[a-z0-9_]+)(?: (.*))?$/;
+const ARG = /([A-Za-z_]+)=(0x[0-9a-fA-F]+|-?\d+)/g;
+
+function args(text: string): Map<string, bigint> {
+  const out = new Map<string, bigint>();
+  for (const m of text.matchAll(ARG)) out.set(m[1].toLowerCase(), BigInt(m[2]));
+  return out;
+}
+
+function hex(v: bigint | number): string {
+  return `0x${v.toString(16)}`;
+}
+
+function done(display: string, extra: Partial<OperationResult> = {}): TraceStepResult {
+  return { result: { ok: true, display, ...extra }, checks: [] };
+}
+
+function fromResult<T>(r: model.Result<T>, display: (v: T) => string): OperationResult {
+  return r.ok ? { ok: true, display: display(r.value) } : { ok: false, errno: r.errno, reason: r.reason, display: `${r.errno}: ${r.reason}` };
+}
+
+function connect(s: ReplayState, vcpu: number): void {
+  if (model.findVcpu(s.vm, vcpu)?.mode === 'xive') return;
+  model.enableCap(s.vm, vcpu, { server: vcpu });
+}
+
+function hcall(s: ReplayState, vcpu: number, name: HcallName, a: readonly bigint[]): TraceStepResult {
+  connect(s, vcpu);
+  const r = model.hcall(s.vm, vcpu, name, a);
+  return { result: { ok: r.ret === 'H_SUCCESS', hret: r.ret, reason: r.reason, display: `${name} → ${r.ret}${r.reason ? `: ${r.reason}` : ''}` }, checks: [] };
+}
+
+function timaAccess(s: ReplayState, vcpu: number, op: { size: model.AccessSize; offset: number; value: bigint }): OperationResult {
+  connect(s, vcpu);
+  return fromResult(model.timaStore(s.vm, vcpu, op.size, op.offset, op.value), () => `TIMA store ${hex(op.offset)} = ${hex(op.value)} on vCPU ${vcpu}`);
+}
+
+function learnVcpu(s: ReplayState, tid: string | undefined, vcpu: number): void {
+  if (tid === undefined || s.vcpuOfThread.get(tid) === vcpu) return;
+  s.vcpuOfThread.set(tid, vcpu);
+  const waiting = s.pending.get(tid);
+  if (waiting) {
+    s.pending.delete(tid);
+    for (const op of waiting) timaAccess(s, vcpu, op);
+  }
+}
+
+function apply(s: ReplayState, line: string): TraceStepResult {
+  const m = LINE.exec(line);
+  if (!m) return done('not a trace event');
+  const tid = m[1];
+  const event = m[3];
+  const rest = m[4] ?? '';
+  const a = args(rest);
+  const n = (k: string): bigint => a.get(k) ?? 0n;
+  const vm = s.vm;
+  switch (event) {
+    case 'spapr_xive_claim_irq': {
+      const r = model.setAttr(vm, XIVE_GRP.SOURCE, n('lisn'), { kind: 'word', word: n('lsi') ? 1n : 0n });
+      return { result: fromResult(r, () => `claimed source ${hex(n('lisn'))}${n('lsi') ? ' (LSI)' : ''}`), checks: [] };
+    }
+    case 'spapr_xive_set_source_config':
+      return hcall(s, Number(n('target')), 'H_INT_SET_SOURCE_CONFIG', [n('flags'), n('lisn'), n('target'), n('priority'), n('eisn')]);
+    case 'spapr_xive_set_queue_config':
+      return hcall(s, Number(n('target')), 'H_INT_SET_QUEUE_CONFIG', [n('flags'), n('target'), n('priority'), n('qpage'), n('qsize')]);
+    case 'spapr_xive_esb':
+      // H_INT_ESB: QEMU does the access itself and traces it as the ESB load or store on the next line.
+      return done(`H_INT_ESB ${hex(n('lisn'))} offset ${hex(n('offset'))} (the ESB access follows)`);
+    case 'spapr_xive_set_irq': {
+      const r = model.irqLine(vm, Number(n('lisn')), Number(n('val')));
+      return { result: fromResult(r, () => `line ${hex(n('lisn'))} = ${n('val')}`), checks: [] };
+    }
+    case 'xive_source_esb_read':
+    case 'xive_source_esb_write': {
+      const at = /@(0x[0-9a-fA-F]+)\s+IRQ\s+(0x[0-9a-fA-F]+|\d+)/.exec(rest);
+      if (!at) return done('ESB access without an address');
+      const addr = Number(BigInt(at[1]));
+      const irq = Number(BigInt(at[2]));
+      const page: model.EsbPage = ((addr >> 16) & 1) === 1 ? 'management' : 'trigger';
+      const offset = addr & 0xffff;
+      if (event === 'xive_source_esb_write') {
+        return { result: fromResult(model.esbStore(vm, irq, offset, n('val'), page), () => `ESB store ${page} ${hex(offset)} of ${hex(irq)}`), checks: [] };
+      }
+      const r = model.esbLoad(vm, irq, offset, page);
+      const qemu = n('val');
+      const what = `ESB load ${hex(offset)} of source ${hex(irq)}`;
+      const check: TraceCheck = r.ok
+        ? { ok: r.value === qemu, what, qemu: hex(qemu), model: hex(r.value) }
+        : { ok: false, what, qemu: hex(qemu), model: `${r.errno}`, reason: r.reason };
+      return { result: r.ok ? { ok: true, value: r.value, display: `${what} → ${hex(r.value)}` } : fromResult(r, () => ''), checks: [check] };
+    }
+    case 'xive_tctx_tm_write': {
+      const at = /@(0x[0-9a-fA-F]+)/.exec(rest);
+      if (!at) return done('TIMA access without an address');
+      const offset = Number(BigInt(at[1]) & 0xffffn);
+      const size = Number(n('sz')) as model.AccessSize;
+      const op = { size, offset, value: n('val') };
+      const vcpu = tid !== undefined ? s.vcpuOfThread.get(tid) : undefined;
+      if (vcpu === undefined) {
+        // The thread's vCPU shows in the presenter event QEMU prints next.
+        const list = s.pending.get(tid ?? '') ?? [];
+        list.push(op);
+        s.pending.set(tid ?? '', list);
+        return done(`TIMA store ${hex(offset)} = ${hex(op.value)} (vCPU of thread ${tid} not known yet)`);
+      }
+      return { result: timaAccess(s, vcpu, op), checks: [] };
+    }
+    case 'xive_tctx_tm_read': {
+      const at = /@(0x[0-9a-fA-F]+)/.exec(rest);
+      const vcpu = tid !== undefined ? s.vcpuOfThread.get(tid) : undefined;
+      if (!at || vcpu === undefined) return done('TIMA load');
+      const offset = Number(BigInt(at[1]) & 0xffffn);
+      const r = model.timaLoad(vm, vcpu, Number(n('sz')) as model.AccessSize, offset);
+      return { result: r.ok ? { ok: true, value: r.value, display: `TIMA load ${hex(offset)} on vCPU ${vcpu} → ${hex(r.value)}` } : fromResult(r, () => ''), checks: [] };
+    }
+    case 'xive_tctx_set_cppr':
+    case 'xive_tctx_accept':
+      learnVcpu(s, tid, Number(n('target')));
+      return done(event);
+    default:
+      return done(event);
+  }
+}
+
+/** Rough bytes of one copy of the state: a device's fixed tables, guest pages (queues), source blocks, presenters. */
+function approxBytes(s: ReplayState): number {
+  const vm = s.vm;
+  const blocks = vm.device ? vm.device.blockIds.length : 0;
+  return 4096 + (vm.device ? 96 * 1024 : 0) + vm.memory.pages.size * 65536 + blocks * 1024 * 24 + vm.vcpus.length * 2048;
+}
+
+export function createTraceReplayCore(): TraceReplayCore<ReplayState> | string {
+  return {
+    isStep: (line) => LINE.test(line),
+    timeOf: (line) => {
+      const m = /^\d+@(\d+(?:\.\d+)?):/.exec(line);
+      return m ? Number(m[1]) : null;
+    },
+    initial: () => {
+      const vm = model.createVm();
+      model.createDevice(vm, 'xive');
+      return { vm, vcpuOfThread: new Map(), pending: new Map() };
+    },
+    vm: (s) => s.vm,
+    clone: (s) => ({ vm: snapshotVm(s.vm), vcpuOfThread: new Map(s.vcpuOfThread), pending: new Map([...s.pending].map(([k, v]) => [k, [...v]])) }),
+    approxBytes,
+    apply: (s, line) => apply(s, line),
+    operationNames: (line) => {
+      const m = LINE.exec(line);
+      return m ? [m[3]] : [];
+    },
+  };
 }
