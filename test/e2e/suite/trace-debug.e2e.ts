@@ -37,6 +37,8 @@ export function defineTraceDebugTests(): void {
     suiteTeardown(async () => {
       stops.dispose();
       if (vscode.debug.activeDebugSession) await vscode.debug.stopDebugging(vscode.debug.activeDebugSession);
+      // The Test Explorer suite runs every trace of the workspace: the planted one is not an example.
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(workspaceRoot(), PLANTED)).then(undefined, () => undefined);
     });
 
     async function stepWith(command: 'next' | 'stepBack'): Promise<void> {
