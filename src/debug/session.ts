@@ -480,7 +480,7 @@ export class IrqDebugSession extends LoggingDebugSession {
       const uri = top ? exceptionStop.uri : f.location.uri;
       const line = top ? exceptionStop.line : f.location.line;
       const col = top ? exceptionStop.col : f.location.col;
-      return new StackFrame(i, f.name, this.sourceOf(uri), this.convertDebuggerLineToClient(line), this.convertDebuggerColumnToClient(col));
+      return new StackFrame(i, (top && exceptionStop.frameName) || f.name, this.sourceOf(uri), this.convertDebuggerLineToClient(line), this.convertDebuggerColumnToClient(col));
     });
     if (frames.length === 0) {
       // At the end: show where the scenario stopped, so the editor has a line to point at.

@@ -108,6 +108,7 @@ test('a planted divergence stops behind "Model disagrees with the trace" with QE
   assert.equal(s.body.reason, 'exception');
   assert.match(s.body.description ?? '', /Model disagrees with the trace/);
   assert.equal(await topLine(dc), FIRST_ESB_LOAD);
+  assert.match((await frames(dc))[0].name, /^xive_source_esb_read .* val=0x3$/);
   const info = await dc.exceptionInfoRequest({ threadId: 1 });
   assert.equal(info.body.exceptionId, 'trace-divergence');
   assert.match(info.body.description ?? '', /QEMU: [^—]*0x3/);

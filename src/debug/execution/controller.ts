@@ -48,6 +48,8 @@ export interface ExceptionStop {
   readonly uri: string;
   readonly line: number;
   readonly col: number;
+  /** The top frame's name while this stop lasts (a trace names the diverging event). */
+  readonly frameName?: string;
 }
 
 export interface FunctionBreakpoint {
@@ -319,6 +321,7 @@ export class ExecutionController {
         uri: loc.uri,
         line: loc.line,
         col: loc.col,
+        frameName: divergence.event,
       };
       return { reason: 'exception', description: parts[0], text: parts.join('\n') };
     }

@@ -90,6 +90,7 @@ export function defineTraceDebugTests(): void {
         return e && /trace\.log$/.test(e.document.uri.fsPath) && e.visibleRanges.some((r) => r.start.line <= 20 && r.end.line >= 20) ? e : undefined;
       });
       assert.ok(active);
+      await vscode.commands.executeCommand('workbench.view.debug');
       await vscode.commands.executeCommand('workbench.debug.action.focusVariablesView');
       await screenshot('trace-variables', ['Sources', 'Presenters']);
     });
@@ -117,6 +118,7 @@ export function defineTraceDebugTests(): void {
       threadId = stop.threadId;
       const frame = await topFrame(session, threadId);
       assert.equal(frame.line, planted.line + 1, 'stopped at the changed line');
+      assert.match(frame.name, /^xive_source_esb_read .* val=0x3$/, 'the top frame names the diverging event');
       const info = (await session.customRequest('exceptionInfo', { threadId })) as DebugProtocol.ExceptionInfoResponse['body'];
       assert.equal(info.exceptionId, 'trace-divergence');
       assert.match(info.description ?? '', /QEMU: .*0x3/);
