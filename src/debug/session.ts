@@ -243,7 +243,12 @@ export class IrqDebugSession extends LoggingDebugSession {
     }
     const core = createTraceReplayCore();
     if (typeof core === 'string') return core;
-    this.runtime = new TraceProgram(texts, core);
+    const trace = new TraceProgram(texts, core);
+    if (trace.finished) {
+      const names = texts.map((t) => basename(t.uri)).join(', ');
+      return `${names}: no QEMU trace event in ${texts.length === 1 ? 'it' : 'them'} (lines of the form TID@EPOCH:xive_… / spapr_xive_… / xics_…, recorded with -trace and -D)`;
+    }
+    this.runtime = trace;
     this.exec.load(this.runtime);
     this.reverifyBreakpoints();
     return null;

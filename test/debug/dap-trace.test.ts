@@ -149,6 +149,10 @@ test('unusable traces are launch errors naming the file', async () => {
   const broken = join(dir, 'broken.log.gz');
   writeFileSync(broken, Buffer.from([0x1f, 0x8b, 1, 2, 3]));
   await assert.rejects(dc2.launch({ program: broken }), /broken\.log\.gz/);
+  const { dc: dc3 } = await client();
+  const garbage = join(dir, 'garbage.log');
+  writeFileSync(garbage, Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919) % 256)));
+  await assert.rejects(dc3.launch({ program: garbage }), /garbage\.log: no QEMU trace event/);
 });
 
 test('console statements are refused in a trace session; expressions work', async () => {
