@@ -6,8 +6,10 @@
  * INTERIM: a small replay written so the debugger can be built and tested
  * before the trace layer (src/trace) lands; it performs the guest's and the
  * devices' operations (claims, H_INT_* hcalls, ESB and TIMA accesses, line
- * changes) and checks the values QEMU's ESB loads returned. It is to be
- * replaced by an adapter over src/trace's replay (the same interface).
+ * changes) and checks what QEMU printed: the values its ESB and TIMA loads
+ * returned, and the presenter state (IPB, PIPR, CPPR, NSR) after a notify or
+ * an accept, the new CPPR at set_cppr. It is to be replaced by an adapter
+ * over src/trace's replay (the same interface).
  */
 import * as model from '../model';
 import { XIVE_GRP } from '../model/attr';
@@ -23,7 +25,12 @@ interface ReplayState {
   vcpuOfThread: Map<string, number>;
   /** TIMA accesses of a thread whose vCPU is not known yet, done once it is. */
   pending: Map<string, { size: model.AccessSize; offset: number; value: bigint }[]>;
+  /** The ACK load done at an accept, by vCPU, for the TIMA load line that follows. */
+  acked: Map<number, model.Result<bigint>>;
 }
+
+/** The OS ring's ACK special operation (TM_SPC_ACK_OS_REG) in the TIMA. */
+const TM_SPC_ACK_OS = 0x810;
 
 const LINE = /^(?:(\d+)@(\d+(?:\.\d+)?):)?((?:xive|spapr_xive|xics|spapr_pci)_[a-z0-9_]+)(?: (.*))?$/;
 const ARG = /([A-Za-z_]+)=(0x[0-9a-fA-F]+|-?\d+)/g;
@@ -137,16 +144,42 @@ function apply(s: ReplayState, line: string): TraceStepResult {
       const vcpu = tid !== undefined ? s.vcpuOfThread.get(tid) : undefined;
       if (!at || vcpu === undefined) return done('TIMA load');
       const offset = Number(BigInt(at[1]) & 0xffffn);
-      const r = model.timaLoad(vm, vcpu, Number(n('sz')) as model.AccessSize, offset);
-      return { result: r.ok ? { ok: true, value: r.value, display: `TIMA load ${hex(offset)} on vCPU ${vcpu} → ${hex(r.value)}` } : fromResult(r, () => ''), checks: [] };
+      const what = `TIMA load ${hex(offset)} on vCPU ${vcpu}`;
+      // An ACK was done when QEMU printed its accept (the line before): its value is checked here.
+      const acked = offset === TM_SPC_ACK_OS ? s.acked.get(vcpu) : undefined;
+      s.acked.delete(vcpu);
+      const r = acked ?? model.timaLoad(vm, vcpu, Number(n('sz')) as model.AccessSize, offset);
+      const qemu = n('val');
+      const checks: TraceCheck[] = r.ok ? [{ ok: r.value === qemu, what, qemu: hex(qemu), model: hex(r.value) }] : [{ ok: false, what, qemu: hex(qemu), model: r.errno, reason: r.reason }];
+      return { result: r.ok ? { ok: true, value: r.value, display: `${what} → ${hex(r.value)}` } : fromResult(r, () => ''), checks };
     }
     case 'xive_tctx_set_cppr':
     case 'xive_tctx_accept':
-      learnVcpu(s, tid, Number(n('target')));
-      return done(event);
+    case 'xive_tctx_notify': {
+      const target = Number(n('target'));
+      if (event !== 'xive_tctx_notify') learnVcpu(s, tid, target);
+      // QEMU prints the accept inside the guest's ACK load, before the load's own trace line: do the ACK now.
+      if (event === 'xive_tctx_accept') s.acked.set(target, model.timaLoad(vm, target, 2, TM_SPC_ACK_OS));
+      // QEMU prints set_cppr before the update (the new CPPR is what it sets); notify and accept after it.
+      const fields: [string, string][] = event === 'xive_tctx_set_cppr' ? [['cppr', 'cppr']] : [['ipb', a.has('ipb') ? 'ipb' : 'ibp'], ['pipr', 'pipr'], ['cppr', 'cppr'], ['nsr', 'nsr']];
+      const vp = presenterFields(vm, target);
+      const checks: TraceCheck[] = [];
+      for (const [field, key] of fields) {
+        const qemu = a.get(key);
+        if (qemu === undefined) continue;
+        const mine = vp?.[field];
+        checks.push({ ok: mine !== undefined && BigInt(mine) === qemu, what: `vCPU ${target} ${field.toUpperCase()} after ${event}`, qemu: hex(qemu), model: mine === undefined ? 'no presenter' : hex(mine) });
+      }
+      return { result: { ok: true, display: event }, checks };
+    }
     default:
       return done(event);
   }
+}
+
+function presenterFields(vm: VmState, vcpu: number): Record<string, number> | undefined {
+  const p = model.inspectPresenters(vm).find((x) => x.vcpu === vcpu);
+  return p ? model.decodeToRecord(p.layout, p.word) : undefined;
 }
 
 /** Rough bytes of one copy of the state: a device's fixed tables, guest pages (queues), source blocks, presenters. */
@@ -166,10 +199,10 @@ export function createTraceReplayCore(): TraceReplayCore<ReplayState> | string {
     initial: () => {
       const vm = model.createVm();
       model.createDevice(vm, 'xive');
-      return { vm, vcpuOfThread: new Map(), pending: new Map() };
+      return { vm, vcpuOfThread: new Map(), pending: new Map(), acked: new Map() };
     },
     vm: (s) => s.vm,
-    clone: (s) => ({ vm: snapshotVm(s.vm), vcpuOfThread: new Map(s.vcpuOfThread), pending: new Map([...s.pending].map(([k, v]) => [k, [...v]])) }),
+    clone: (s) => ({ vm: snapshotVm(s.vm), vcpuOfThread: new Map(s.vcpuOfThread), pending: new Map([...s.pending].map(([k, v]) => [k, [...v]])), acked: new Map(s.acked) }),
     approxBytes,
     apply: (s, line) => apply(s, line),
     operationNames: (line) => {
