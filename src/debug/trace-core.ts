@@ -88,6 +88,9 @@ function apply(s: ReplayState, line: string): TraceStepResult {
   const a = args(rest);
   const n = (k: string): bigint => a.get(k) ?? 0n;
   const vm = s.vm;
+  // The first event says which controller QEMU emulated (XICS events are steps without operations here).
+  if (!vm.device && !event.startsWith('spapr_pci_')) model.createDevice(vm, event.startsWith('xics_') ? 'xics' : 'xive');
+  if (vm.device?.kind !== 'xive') return done(event);
   switch (event) {
     case 'spapr_xive_claim_irq': {
       const r = model.setAttr(vm, XIVE_GRP.SOURCE, n('lisn'), { kind: 'word', word: n('lsi') ? 1n : 0n });
@@ -198,7 +201,6 @@ export function createTraceReplayCore(): TraceReplayCore<ReplayState> | string {
     },
     initial: () => {
       const vm = model.createVm();
-      model.createDevice(vm, 'xive');
       return { vm, vcpuOfThread: new Map(), pending: new Map(), acked: new Map() };
     },
     vm: (s) => s.vm,
