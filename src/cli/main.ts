@@ -2,8 +2,7 @@
  * `irqlab`: one engine, every door. Subcommands load lazily so that
  * `irqlab decode` does not pay for the language server or the debug adapter.
  */
-import { readFileSync } from 'node:fs';
-import { CliIo, EXIT_OK, EXIT_USAGE } from './io';
+import { CliIo, escapeControlBytes, EXIT_OK, EXIT_USAGE, readTextFileBounded } from './io';
 import { decodeCommand, encodeCommand } from './word-commands';
 
 export const MAIN_HELP = `usage: irqlab <command> [options]
@@ -25,12 +24,10 @@ export function nodeIo(): CliIo {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     readFile: (p) => {
-      try {
-        return readFileSync(p, 'utf8');
-      } catch {
-        return undefined;
-      }
+      const r = readTextFileBounded(p);
+      return r.ok ? r.text : undefined;
     },
+    readText: (p) => readTextFileBounded(p),
     cwd: process.cwd(),
   };
 }
@@ -69,7 +66,7 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo()): Promi
       return runDebugAdapterStdio(args);
     }
     default:
-      io.stderr(`irqlab: unknown command '${command}'\n\n${MAIN_HELP}`);
+      io.stderr(`irqlab: unknown command '${escapeControlBytes(command)}'\n\n${MAIN_HELP}`);
       return EXIT_USAGE;
   }
 }

@@ -5,8 +5,8 @@
  * controller nor the runtime knows DAP; everything DAP-shaped happens here or
  * in the small helpers next to this file (breakpoints, variables tree, console).
  */
-import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve as resolvePath } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import {
   Breakpoint, BreakpointEvent, InitializedEvent, InvalidatedEvent, Logger, logger, LoggingDebugSession, OutputEvent, Scope, Source,
   StackFrame, StoppedEvent, TerminatedEvent, Thread,
@@ -22,6 +22,11 @@ import { ExecutionController, RunMode, StopInfo, TRACE_DIVERGENCE_FILTER } from 
 import type { SteppableProgram } from './execution/program';
 import { ScenarioProgram } from './execution/scenario-program';
 import { formatNumber, formatWord, parseNumberLiteral } from './format';
+import { escapeExcerpt } from '../edge/escape-text';
+import { includeReader } from '../edge/include-reader';
+import { readTextFileBounded } from '../edge/read-text-file';
+import { checkRequestEnvelope, withDefaultPathFormat } from './envelope';
+import { FRAMING_FATAL_EVENT, readDapFrames } from './framing';
 import { buildInterruptMap } from './interrupt-map';
 import { IrqLaunchArguments, validateLaunchArguments, ValidLaunch } from './launch-arguments';
 import { readMemory } from './memory';
@@ -47,12 +52,10 @@ export interface IrqDebugSessionOptions {
 /** Requests that need no launched scenario. */
 const NO_RUNTIME_NEEDED = new Set(['initialize', 'launch', 'attach', 'disconnect', 'terminate', 'threads', 'setExceptionBreakpoints', 'configurationDone', 'setBreakpoints', 'setFunctionBreakpoints', 'setDataBreakpoints', TOGGLE_HEX_REQUEST]);
 
+/** Scenarios and includes are read bounded, like every door does (src/edge/read-text-file). */
 function defaultReadFile(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const r = readTextFileBounded(path);
+  return r.ok ? r.text : undefined;
 }
 
 function message(e: unknown): string {
@@ -105,8 +108,35 @@ export class IrqDebugSession extends LoggingDebugSession {
 
   // ------------------------------------------------------------------ dispatch and robustness
 
+  /**
+   * Reads the client's bytes with our own framing (src/debug/framing.ts) instead of the library's,
+   * which stays deaf after one bad header; the rest of the library (responses, events) is kept.
+   */
+  override start(inStream: NodeJS.ReadableStream, outStream: NodeJS.WritableStream): void {
+    super.start(new PassThrough(), outStream);
+    readDapFrames(inStream, {
+      message: (m) => {
+        if (m.type === 'request' || m.type === 'response') this.handleMessage(m as unknown as DebugProtocol.ProtocolMessage);
+        else process.stderr.write(`irqlab dap: a message of type ${escapeExcerpt(JSON.stringify(m.type) ?? 'none', 40)} was ignored (a client sends requests and responses): ${escapeExcerpt(JSON.stringify(m))}\n`);
+      },
+      problem: (text) => process.stderr.write(`irqlab dap: ${text}\n`),
+      fatal: (text) => {
+        process.stderr.write(`irqlab dap: ${text}\n`);
+        this.emit(FRAMING_FATAL_EVENT, text);
+        // Hang up, so a client on a socket learns it too (`irqlab dap` also exits).
+        (inStream as Partial<Readable>).destroy?.();
+      },
+    }, () => this.emit('close'));
+  }
+
   /** Every request goes through here: unknown or premature requests get an error response, never a crash. */
   protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const envelope = checkRequestEnvelope(request);
+    if (envelope) {
+      this.sendErrorResponse(envelope.response, 1014, envelope.message.replace(/[{}]/g, ''));
+      return;
+    }
+    if (request.command === 'initialize') request = withDefaultPathFormat(request);
     if (!NO_RUNTIME_NEEDED.has(request.command) && !this.runtime && request.command !== 'initialize') {
       const response: DebugProtocol.Response = { type: 'response', seq: 0, request_seq: request.seq, command: request.command, success: false };
       this.sendErrorResponse(response, 2001, `'${request.command}' needs a launched scenario (send 'launch' first)`);
@@ -214,20 +244,27 @@ export class IrqDebugSession extends LoggingDebugSession {
   private createRuntime(launch: ValidLaunch): string | null {
     if (isTracePath(launch.program) || launch.traces.length > 0) return this.createTraceRuntime(launch);
     const path = resolvePath(launch.program);
-    const text = this.readFile(path);
-    if (text === undefined) return `cannot read program '${launch.program}'`;
+    // The default reader says why a file is refused (its size, a device); an injected one may not.
+    const files = includeReader((p) => {
+      if (this.readFile === defaultReadFile) return readTextFileBounded(p);
+      const text = this.readFile(p);
+      return text === undefined ? { ok: false, message: `cannot read '${p}'` } : { ok: true, text };
+    });
+    const text = files.readFile(path);
+    if (text === undefined) return files.explain(`cannot read program '${launch.program}' (${path})`);
     const { runtime, diagnostics } = ScenarioRuntime.create(path, text, {
       maxSteps: launch.maxSteps,
-      readFile: (uri) => this.readFile(uri),
+      readFile: files.readFile,
       resolveInclude: (from, p) => resolvePath(dirname(from), p),
     });
     const errors = diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0) {
-      const lines = errors.slice(0, 20).map((d) => `${path}:${d.span.line + 1}:${d.span.col + 1}: ${d.message}`);
+      const lines = errors.slice(0, 20).map((d) => `${path}:${d.span.line + 1}:${d.span.col + 1}: ${files.explain(d.message)}`);
       if (errors.length > 20) lines.push(`… and ${errors.length - 20} more`);
       return `${basename(path)} has ${errors.length} error${errors.length === 1 ? '' : 's'}:\n${lines.join('\n')}`;
     }
-    this.runtime = new ScenarioProgram(runtime, this.readFile);
+    // Statements of included files are indexed from the launch's reader: each file read once (an include may be a pipe), bounded.
+    this.runtime = new ScenarioProgram(runtime, files.readFile);
     this.exec.load(this.runtime);
     this.reverifyBreakpoints();
     return null;

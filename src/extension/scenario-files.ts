@@ -3,7 +3,7 @@
  * expectations (test items). Node-only, no `vscode`: includes are read from disk,
  * relative to the including file.
  */
-import { readFileSync } from 'node:fs';
+import { readTextOrUndefined } from '../edge/read-text-file';
 import { dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parse, Stmt } from '../dsl';
@@ -12,12 +12,9 @@ import { TraceProgram } from '../debug/execution/trace-program';
 import { createTraceReplayCore } from '../debug/trace-core';
 import { readTraceFile } from '../debug/trace-launch';
 
+/** Scenarios and includes, bounded like every door reads them (src/edge/read-text-file). */
 export function readFileOrUndefined(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+  return readTextOrUndefined(path);
 }
 
 export function runScenarioFile(path: string, text: string, maxSteps: number): ScenarioRunSummary {
