@@ -3,7 +3,7 @@
  * failure a sentence naming the file. The replay itself is the trace layer's
  * (src/trace); stepping it is the TraceProgram's.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, resolve as resolvePath } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { TraceText } from './execution/trace-program';
@@ -18,6 +18,12 @@ export function isTracePath(path: string): boolean {
 }
 
 function readBounded(path: string): Buffer | string {
+  // Opening a FIFO would wait for a writer, and a device never ends: only regular files are traces.
+  try {
+    if (!statSync(path).isFile()) return `cannot read trace '${path}': not a regular file`;
+  } catch (e) {
+    return `cannot read trace '${path}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`;
+  }
   let fd: number;
   try {
     fd = openSync(path, 'r');

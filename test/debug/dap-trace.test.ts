@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -153,6 +153,12 @@ test('unusable traces are launch errors naming the file', async () => {
   const garbage = join(dir, 'garbage.log');
   writeFileSync(garbage, Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919) % 256)));
   await assert.rejects(dc3.launch({ program: garbage }), /garbage\.log: no QEMU trace event/);
+  const { dc: dc4 } = await client();
+  const folder = join(dir, 'folder.log');
+  mkdirSync(folder, { recursive: true });
+  await assert.rejects(dc4.launch({ program: folder }), /folder\.log.*not a regular file/);
+  const { dc: dc5 } = await client();
+  await assert.rejects(dc5.launch({ program: '/dev/zero', traces: [TRACE] }), /\/dev\/zero.*not a regular file/);
 });
 
 test('console statements are refused in a trace session; expressions work', async () => {
