@@ -49,11 +49,11 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
   }
 }
 
-/** One launch configuration per `.irq` file in the workspace, for the Run and Debug view's dropdown. */
+/** One launch configuration per `.irq` file and QEMU trace in the workspace, for the Run and Debug view's dropdown. */
 class DynamicConfigurations implements vscode.DebugConfigurationProvider {
   async provideDebugConfigurations(folder: vscode.WorkspaceFolder | undefined): Promise<vscode.DebugConfiguration[]> {
-    const pattern = folder ? new vscode.RelativePattern(folder, '**/*.irq') : '**/*.irq';
-    const files = await vscode.workspace.findFiles(pattern, '**/node_modules/**', 200);
+    const find = (glob: string) => vscode.workspace.findFiles(folder ? new vscode.RelativePattern(folder, glob) : glob, '**/node_modules/**', 200);
+    const files = [...(await find('**/*.irq')), ...(await find('**/{trace.log,*.trace}'))];
     return files
       .map((uri) => debugConfigurationFor(uri.fsPath, { name: `Debug ${vscode.workspace.asRelativePath(uri)}` }))
       .sort((a, b) => a.name.localeCompare(b.name));
