@@ -12,6 +12,7 @@ Commands:
   check FILE...          parse and check scenarios; diagnostics only
   decode LAYOUT WORD...  decode 64-bit words field by field
   encode LAYOUT f=v...   encode fields into a word
+  explain FILE WHAT      why a source's interrupt is (not) delivered; a vCPU; a queue entry
   lsp --stdio            serve the language server on stdin/stdout
   dap                    serve the debug adapter (DAP) on stdin/stdout
 
@@ -56,6 +57,10 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo()): Promi
     case 'check': {
       const { checkCommand } = await import('./run-command');
       return checkCommand(args, io);
+    }
+    case 'explain': {
+      const { explainCommand } = await import('./explain-command');
+      return explainCommand(args, io);
     }
     case 'lsp': {
       const { runLanguageServerStdio } = await import('../server/main');
