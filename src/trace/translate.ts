@@ -238,7 +238,10 @@ export function createTranslator(): Translator {
         if (target === null) { skip(at, `${name}: target missing`); return; }
         if (ring !== null && ring !== OS_RING) { skip(at, `${name}: ring 0x${ring.toString(16)} is not the OS ring (only the OS ring is modelled)`); return; }
         if (name !== 'xive_tctx_notify') tidVcpu.set(tid, target);
-        const f = facts(e);
+        let f = facts(e);
+        // QEMU traces set_cppr before it stores CPPR and re-notifies: its NSR is the state
+        // before the store (the notify line that follows states the new one); IPB/PIPR do not change.
+        if (name === 'xive_tctx_set_cppr') f = { ...f, nsr: null };
         if (name === 'xive_tctx_accept') { openAccept.set(tid, { at, target, facts: f }); return; }
         enqueue(at, () => [...prelude(at, 'xive', [target]), { op: 'check-presenter', vcpu: target, event: name, facts: f, file: at.file, line: at.line }]);
         return;
