@@ -1,8 +1,10 @@
 /**
  * Steps → `.irq` text: one statement per operation, QEMU's value as the
  * expectation, and a `# file:line` comment back to the trace. A presenter
- * event becomes `get vp vcpu N -> { nsr .., cppr .., ipb .., pipr .. }` (the
- * ONE_REG VP_STATE word holds exactly those OS-ring bytes).
+ * event becomes a comment stating QEMU's registers: the language has no
+ * side-effect-free read of a running vCPU's OS ring (`get vp` is the KVM
+ * VP_STATE ioctl, which reports the saved context, and a TIMA load would push
+ * the vCPU), so `irqlab replay` is what checks them.
  */
 import { describeStep } from './apply';
 import type { TraceStep } from './steps';
@@ -33,11 +35,11 @@ export function stepToScenarioLines(s: TraceStep, files: readonly string[]): str
     case 'check-presenter': {
       const f = s.facts;
       const parts: string[] = [];
-      if (f.nsr !== null) parts.push(`nsr ${hex(f.nsr)}`);
-      if (f.cppr !== null) parts.push(`cppr ${hex(f.cppr)}`);
-      if (f.ipb !== null) parts.push(`ipb ${hex(f.ipb)}`);
-      if (f.pipr !== null) parts.push(`pipr ${hex(f.pipr)}`);
-      return `get vp vcpu ${s.vcpu} -> { ${parts.join(', ')} }  # ${s.event} ${files[s.file] ?? '?'}:${s.line}`;
+      if (f.nsr !== null) parts.push(`NSR=${hex(f.nsr)}`);
+      if (f.cppr !== null) parts.push(`CPPR=${hex(f.cppr)}`);
+      if (f.ipb !== null) parts.push(`IPB=${hex(f.ipb)}`);
+      if (f.pipr !== null) parts.push(`PIPR=${hex(f.pipr)}`);
+      return `# ${files[s.file] ?? '?'}:${s.line} ${s.event}: vCPU ${s.vcpu} ${parts.join(' ')} (checked by irqlab replay)`;
     }
     case 'set-source':
       return `set source ${hex(s.irq)} = ${s.lsi ? '{ level_sensitive }' : '0'}  ${where}`;
