@@ -61,7 +61,7 @@ const MAX_PROBLEMS = 100;
 /** Control bytes and non-ASCII shown escaped, and long text cut: messages stay one readable line. */
 export function escapeForMessage(text: string, max = 120): string {
   const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-  return cut.replace(/[\x00-\x1f\x7f-\xff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return cut.replace(/[\x00-\x1f\x7f-\uffff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 export function createReplay(files: readonly string[], opts: ReplayOptions = {}): Replay {
