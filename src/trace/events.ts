@@ -21,6 +21,8 @@ export interface TraceEvent {
   /** Lower-cased argument names → raw text values. */
   readonly args: ReadonlyMap<string, string>;
   readonly raw: string;
+  /** One numeric argument (null when absent or malformed), parsed without allocating. */
+  num(key: string): number | null;
   /** One argument's text by its normalised name (as in `args`), found without parsing the rest. */
   arg(key: string): string | undefined;
 }
@@ -84,7 +86,27 @@ export function parseArgs(text: string): Map<string, string> {
 /** An event whose arguments are parsed on first use (most lines need only a few, some none). */
 class LazyEvent implements TraceEvent {
   private parsed: Map<string, string> | null = null;
-  constructor(readonly tid: number, readonly epoch: number, readonly name: string, private readonly rest: string, readonly raw: string) {}
+  constructor(readonly tid: number, private readonly epochEnd: number, readonly name: string, private readonly rest: string, readonly raw: string) {}
+  /** Parsed on demand: only merging per-thread files needs it. */
+  get epoch(): number {
+    if (this.epochEnd < 0) return -1;
+    return parseFloat(this.raw.slice(this.raw.indexOf('@') + 1, this.epochEnd));
+  }
+  /** A numeric argument parsed in place (no substring): the translator's hot path. */
+  num(key: string): number | null {
+    const spellings = this.parsed ? undefined : SPELLINGS[key];
+    if (spellings === undefined) {
+      const v = this.args.get(key);
+      if (v === undefined) return null;
+      const n = Number(v);
+      return Number.isFinite(n) ? n : null;
+    }
+    for (const sp of spellings) {
+      const v = numberAfter(this.rest, sp);
+      if (v !== undefined) return v;
+    }
+    return null;
+  }
   get args(): ReadonlyMap<string, string> {
     return (this.parsed ??= parseArgs(this.rest));
   }
@@ -108,6 +130,41 @@ const SPELLINGS: Readonly<Record<string, readonly string[]>> = {
   offset: ['offset='], data: ['data='],
   addr: ['@'], irq: ['IRQ '],
 };
+
+/** The number after `spelling` (hex with 0x, else decimal), parsed in place; NaN when malformed → undefined. */
+function numberAfter(text: string, spelling: string): number | undefined {
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf(spelling, from);
+    if (at < 0) return undefined;
+    if (spelling === '@' || at === 0 || text.charCodeAt(at - 1) === 32) {
+      let i = at + spelling.length;
+      const n = text.length;
+      let v = 0;
+      let digits = 0;
+      if (text.charCodeAt(i) === 48 && text.charCodeAt(i + 1) === 120) {
+        i += 2;
+        for (; i < n; i++, digits++) {
+          const c = text.charCodeAt(i);
+          const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+          if (d < 0) break;
+          v = v * 16 + d;
+        }
+      } else {
+        for (; i < n; i++, digits++) {
+          const c = text.charCodeAt(i);
+          if (c < 48 || c > 57) break;
+          v = v * 10 + (c - 48);
+        }
+      }
+      const end = i < n ? text.charCodeAt(i) : 32;
+      // A value must end at a separator; `0x12zz` is not a number.
+      if (digits === 0 || !(end === 32 || end === 44 || end === 60 /* < */)) return undefined;
+      return v;
+    }
+    from = at + 1;
+  }
+}
 
 function valueAfter(text: string, spelling: string): string | undefined {
   let from = 0;
@@ -145,7 +202,7 @@ function isNameChar(c: number): boolean {
  */
 export function parseTraceLine(text: string): ParsedLine {
   let tid = 0;
-  let epoch = -1;
+  let epochEnd = -1;
   let i = 0;
   const n = text.length;
   // Optional `TID@EPOCH:` prefix.
@@ -154,8 +211,9 @@ export function parseTraceLine(text: string): ParsedLine {
   if (i > 0 && c === 64 /* @ */) {
     const colon = text.indexOf(':', i + 1);
     if (colon < 0 || colon - i > 32) return NOISE;
-    epoch = parseFloat(text.slice(i + 1, colon));
-    if (Number.isNaN(epoch)) return NOISE;
+    const e0 = text.charCodeAt(i + 1);
+    if (!isDigit(e0)) return NOISE;
+    epochEnd = colon;
     i = colon + 1;
   } else {
     i = 0;
@@ -169,17 +227,14 @@ export function parseTraceLine(text: string): ParsedLine {
   if (i < n && text.charCodeAt(i) !== 32) return NOISE;
   const name = text.slice(nameStart, i);
   if (!interesting(name)) return foreign(name) ? { kind: 'foreign', name } : NOISE;
-  return { kind: 'event', event: new LazyEvent(tid, epoch, name, i < n ? text.slice(i + 1) : '', text) };
+  return { kind: 'event', event: new LazyEvent(tid, epochEnd, name, i < n ? text.slice(i + 1) : '', text) };
 }
 
 const NOISE: ParsedLine = { kind: 'noise' };
 
 /** A numeric argument, or null when absent or not a number. */
 export function argNumber(e: TraceEvent, key: string): number | null {
-  const v = e.arg(key);
-  if (v === undefined) return null;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : null;
+  return e.num(key);
 }
 
 export function argBig(e: TraceEvent, key: string): bigint | null {

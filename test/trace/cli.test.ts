@@ -39,6 +39,24 @@ describe('irqlab replay', () => {
     assert.equal(j.lines, 4665);
     assert.equal(j.divergenceCount, 0);
   });
+  test('per-thread logs of one run (log-<tid>.txt.gz) are merged in time order', async () => {
+    const byTid = new Map<string, string[]>();
+    for (const l of readFileSync(SAMPLE_2CPU, 'latin1').split('\n')) {
+      if (l === '') continue;
+      const tid = l.slice(0, l.indexOf('@'));
+      if (!byTid.has(tid)) byTid.set(tid, []);
+      byTid.get(tid)!.push(l);
+    }
+    assert.ok(byTid.size >= 3);
+    const files = [...byTid].map(([tid, ls]) => {
+      const f = join(tmp, `log-${tid}.txt.gz`);
+      writeFileSync(f, gzipSync(`${ls.join('\n')}\n`));
+      return f;
+    });
+    const r = await cli('replay', ...files);
+    assert.equal(r.code, 0, r.out.slice(0, 3000));
+    assert.match(r.out, /4665 lines, 4665 events, \d+ steps, \d+ checks: the model agrees with QEMU/);
+  });
   test('a changed value: exit 1 and the line, operation, QEMU\'s and the model\'s value', async () => {
     const lines = readFileSync(SAMPLE_2CPU, 'latin1').split('\n');
     const i = lines.findIndex((l, k) => k > 500 && l.includes('xive_tctx_tm_read @0x20810 sz=2 val=0x8006'));
