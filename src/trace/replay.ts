@@ -143,7 +143,12 @@ export function createReplay(files: readonly string[], opts: ReplayOptions = {})
       if (foreignName !== null) unusableReason = `a trace of another machine ('${foreignName}'): not sPAPR XIVE or XICS`;
       else if (events === 0 && binaryLines > 0) unusableReason = 'no trace events: the input looks binary (not a QEMU log-backend trace)';
       else if (events === 0) unusableReason = 'no interrupt-controller trace events (record with -trace \'xive_*\' -trace \'spapr_xive_*\' -trace \'xics_*\')';
-      else if (steps === 0) unusableReason = 'no event could be replayed';
+      else if (steps === 0) {
+        const xics = [...tr.skippedByReason].filter(([r]) => r.startsWith('xics_')).reduce((n, [, c]) => n + c, 0);
+        unusableReason = xics > 0
+          ? `a XICS trace (${xics} xics_* events): XICS replay is not implemented yet, only sPAPR XIVE`
+          : 'no event could be replayed';
+      }
       return {
         files, lines, events, steps, checks, divergenceCount, divergences, nonTraceLines: nonTrace,
         skipped: tr.skippedByReason, problems, unusable: unusableReason !== '', unusableReason, vm,
