@@ -57,8 +57,8 @@ const HCALL_EVENTS = new Map(Object.entries(HCALL_EVENT_TABLE));
 /** Events read but not turned into steps: said why, once, in the summary. */
 const INFORMATIONAL: Readonly<Record<string, string>> = {
   xive_presenter_notify: 'routing detail: its effect is checked by the xive_tctx_notify that follows',
-  spapr_pci_lsi_set: 'PCI side of an LSI: the controller's set_irq event that follows is the operation',
-  spapr_pci_msi_write: 'PCI side of an MSI: the controller's set_irq event that follows is the operation',
+  spapr_pci_lsi_set: 'PCI side of an LSI: the controller\'s set_irq event that follows is the operation',
+  spapr_pci_msi_write: 'PCI side of an MSI: the controller\'s set_irq event that follows is the operation',
   spapr_pci_msi_setup: 'MSI address setup in QEMU: no KVM operation',
   spapr_pci_msi: 'QEMU-internal MSI bookkeeping',
   spapr_pci_rtas_ibm_change_msi: 'RTAS ibm,change-msi is QEMU\'s: no KVM operation',
