@@ -81,7 +81,11 @@ export async function replayCommand(args: readonly string[], io: CliIo): Promise
   const code = s.unusable ? EXIT_USAGE : s.divergenceCount > 0 ? EXIT_FAILED : EXIT_OK;
   if (parsed.json) { io.stdout(`${JSON.stringify(toJson(s), null, 2)}\n`); return code; }
   for (const p of s.problems) io.stderr(`${s.files[p.file] ?? '?'}:${p.line}: ${p.message}\n`);
-  if (s.unusable) { io.stderr(`irqlab replay: unusable input: ${s.unusableReason}\n`); return code; }
+  if (s.unusable) {
+    io.stderr(`irqlab replay: unusable input: ${s.unusableReason}\n`);
+    for (const l of describeSkips(s)) io.stderr(`  skipped: ${l}\n`);
+    return code;
+  }
   for (const d of s.divergences) io.stdout(`${formatDivergence(d, s.files)}\n`);
   if (s.divergenceCount > s.divergences.length) io.stdout(`... ${s.divergenceCount - s.divergences.length} more divergence(s) not shown (--max-divergences)\n`);
   const what = s.files.map((f) => basename(f)).join(', ');

@@ -2,8 +2,9 @@
  * Bytes → lines, bounded. Chunks of any size go in; complete lines come out
  * with their 1-based number. A line longer than `maxLineBytes` is cut there and
  * flagged (`overlong`) so binary garbage or a 2 GB file without newlines never
- * grows memory. Decoding is Latin-1 (one char per byte): trace lines are ASCII
- * and anything else is reported, never mis-decoded across chunk borders.
+ * grows memory beyond one chunk. Each chunk is decoded once as single-byte text
+ * (trace lines are ASCII; anything else is reported escaped, never mis-decoded
+ * across chunk borders) and split on '\n'.
  */
 export interface SplitLine {
   readonly line: number;
@@ -23,54 +24,49 @@ export interface LineSplitter {
   end(emit: (l: SplitLine) => void): void;
 }
 
-function latin1(bytes: Uint8Array, start: number, end: number): string {
-  let s = '';
-  // String.fromCharCode in slices: fast for ASCII and never throws on bytes ≥ 0x80.
-  for (let i = start; i < end; i += 8192) {
-    s += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, Math.min(end, i + 8192))));
-  }
-  return s;
-}
+/** One char per byte, whatever the byte (the WHATWG 'latin1' label is windows-1252: close enough for messages). */
+const decoder = new TextDecoder('latin1');
 
 export function createLineSplitter(maxLineBytes = DEFAULT_MAX_LINE_BYTES): LineSplitter {
   let carry = '';
-  let carryBytes = 0;
   let overlong = false;
   let line = 0;
-  const decoder = typeof TextDecoder !== 'undefined' ? new TextDecoder('latin1') : null;
-  const decode = (b: Uint8Array, s: number, e: number): string => (decoder ? decoder.decode(b.subarray(s, e)) : latin1(b, s, e));
+  const take = (piece: string): void => {
+    const room = maxLineBytes - carry.length;
+    if (piece.length > room) {
+      if (room > 0) carry += piece.slice(0, room);
+      overlong = true;
+    } else {
+      carry += piece;
+    }
+  };
   return {
     push(chunk, emit) {
+      const text = decoder.decode(chunk);
       let start = 0;
       for (;;) {
-        const nl = chunk.indexOf(10, start);
-        const end = nl < 0 ? chunk.length : nl;
-        const room = maxLineBytes - carryBytes;
-        if (end - start > room) {
-          if (room > 0) carry += decode(chunk, start, start + room);
-          carryBytes = maxLineBytes;
-          overlong = true;
-        } else if (end > start) {
-          carry += decode(chunk, start, end);
-          carryBytes += end - start;
+        const nl = text.indexOf('\n', start);
+        if (nl < 0) {
+          if (start < text.length) take(text.slice(start));
+          return;
         }
-        if (nl < 0) return;
-        line++;
-        const text = carry.endsWith('\r') ? carry.slice(0, -1) : carry;
-        emit({ line, text, overlong, unterminated: false });
+        let l: string;
+        if (carry.length === 0 && !overlong && nl - start <= maxLineBytes) {
+          l = text.slice(start, nl);
+        } else {
+          take(text.slice(start, nl));
+          l = carry;
+        }
+        if (l.charCodeAt(l.length - 1) === 13) l = l.slice(0, -1);
+        emit({ line: ++line, text: l, overlong, unterminated: false });
         carry = '';
-        carryBytes = 0;
         overlong = false;
         start = nl + 1;
       }
     },
     end(emit) {
-      if (carryBytes > 0 || overlong) {
-        line++;
-        emit({ line, text: carry, overlong, unterminated: true });
-      }
+      if (carry.length > 0 || overlong) emit({ line: ++line, text: carry, overlong, unterminated: true });
       carry = '';
-      carryBytes = 0;
       overlong = false;
     },
   };

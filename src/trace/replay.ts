@@ -61,7 +61,7 @@ const MAX_PROBLEMS = 100;
 /** Control bytes and non-ASCII shown escaped, and long text cut: messages stay one readable line. */
 export function escapeForMessage(text: string, max = 120): string {
   const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-  return cut.replace(/[\x00-\x1f\x7f-\xff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return cut.replace(/[\x00-\x1f\x7f-\uffff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 export function createReplay(files: readonly string[], opts: ReplayOptions = {}): Replay {
@@ -143,7 +143,12 @@ export function createReplay(files: readonly string[], opts: ReplayOptions = {})
       if (foreignName !== null) unusableReason = `a trace of another machine ('${foreignName}'): not sPAPR XIVE or XICS`;
       else if (events === 0 && binaryLines > 0) unusableReason = 'no trace events: the input looks binary (not a QEMU log-backend trace)';
       else if (events === 0) unusableReason = 'no interrupt-controller trace events (record with -trace \'xive_*\' -trace \'spapr_xive_*\' -trace \'xics_*\')';
-      else if (steps === 0) unusableReason = 'no event could be replayed';
+      else if (steps === 0) {
+        const xics = [...tr.skippedByReason].filter(([r]) => r.startsWith('xics_')).reduce((n, [, c]) => n + c, 0);
+        unusableReason = xics > 0
+          ? `a XICS trace (${xics} xics_* events): XICS replay is not implemented yet, only sPAPR XIVE`
+          : 'no event could be replayed';
+      }
       return {
         files, lines, events, steps, checks, divergenceCount, divergences, nonTraceLines: nonTrace,
         skipped: tr.skippedByReason, problems, unusable: unusableReason !== '', unusableReason, vm,

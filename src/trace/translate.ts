@@ -38,7 +38,7 @@ const TIMA_OS_PAGE = 0x20000;
 /** How many lines an event may wait for its thread's vCPU before it is guessed as 0. */
 const WINDOW = 512;
 
-const HCALL_EVENTS: Readonly<Record<string, { name: HcallName; args: readonly string[] }>> = {
+const HCALL_EVENT_TABLE: Readonly<Record<string, { name: HcallName; args: readonly string[] }>> = {
   spapr_xive_get_source_info: { name: 'H_INT_GET_SOURCE_INFO', args: ['flags', 'lisn'] },
   spapr_xive_set_source_config: { name: 'H_INT_SET_SOURCE_CONFIG', args: ['flags', 'lisn', 'target', 'priority', 'eisn'] },
   spapr_xive_get_source_config: { name: 'H_INT_GET_SOURCE_CONFIG', args: ['flags', 'lisn'] },
@@ -52,11 +52,13 @@ const HCALL_EVENTS: Readonly<Record<string, { name: HcallName; args: readonly st
   spapr_xive_reset: { name: 'H_INT_RESET', args: ['flags'] },
 };
 
+const HCALL_EVENTS = new Map(Object.entries(HCALL_EVENT_TABLE));
+
 /** Events read but not turned into steps: said why, once, in the summary. */
 const INFORMATIONAL: Readonly<Record<string, string>> = {
   xive_presenter_notify: 'routing detail: its effect is checked by the xive_tctx_notify that follows',
-  spapr_pci_lsi_set: 'PCI side of an LSI: the spapr_xive_set_irq that follows is the operation',
-  spapr_pci_msi_write: 'PCI side of an MSI: the spapr_xive_set_irq that follows is the operation',
+  spapr_pci_lsi_set: 'PCI side of an LSI: the controller\'s set_irq event that follows is the operation',
+  spapr_pci_msi_write: 'PCI side of an MSI: the controller\'s set_irq event that follows is the operation',
   spapr_pci_msi_setup: 'MSI address setup in QEMU: no KVM operation',
   spapr_pci_msi: 'QEMU-internal MSI bookkeeping',
   spapr_pci_rtas_ibm_change_msi: 'RTAS ibm,change-msi is QEMU\'s: no KVM operation',
@@ -64,10 +66,18 @@ const INFORMATIONAL: Readonly<Record<string, string>> = {
   spapr_xive_end_to_nvt: 'QEMU-internal lookup',
 };
 
+/** A step waiting in the window; `vcpu` −1 until its thread's vCPU is known. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type PendingStep = Mutable<TraceStep> & { vcpu?: number };
+const INFORMATIONAL_REASONS = new Map(Object.entries(INFORMATIONAL).map(([k, v]) => [k, `${k}: ${v}`]));
+
 interface Pending {
-  readonly at: LocatedEvent;
-  /** Steps waiting for the thread's vCPU: built once it is known. */
-  readonly build: (vcpu: number) => TraceStep[];
+  readonly tid: number;
+  readonly step: PendingStep;
+  /** Another vCPU the step names (an hcall's target): connected before it. */
+  readonly target: number;
+  /** An accept check that belongs after this step (the TIMA load it happened in). */
+  readonly after: TraceStep | null;
 }
 
 export interface Translator {
@@ -83,7 +93,7 @@ export interface Translator {
 export function createTranslator(): Translator {
   const tidVcpu = new Map<number, number>();
   const connected = new Set<number>();
-  let device: 'xive' | 'xics' | null = null;
+  let device: 'xive' | null = null;
   /** Steps waiting, in trace order; the head may wait for its vCPU. */
   const queue: Pending[] = [];
   /** Per thread: an H_INT_ESB waiting for its ESB access. */
@@ -98,27 +108,15 @@ export function createTranslator(): Translator {
     if (skipped.length < 1000) skipped.push({ file: at.file, line: at.line, event: at.event.name, reason });
   }
 
-  function prelude(at: LocatedEvent, kind: 'xive' | 'xics', vcpus: readonly number[]): TraceStep[] {
-    const out: TraceStep[] = [];
-    if (device === null) {
-      device = kind;
-      out.push({ op: 'device', kind, file: at.file, line: at.line });
+  function connect(out: TraceStep[], v: number, file: number, line: number): void {
+    if (v >= 0 && !connected.has(v)) {
+      connected.add(v);
+      out.push({ op: 'connect', vcpu: v, file, line });
     }
-    for (const v of vcpus) {
-      if (!connected.has(v)) {
-        connected.add(v);
-        out.push({ op: 'connect', vcpu: v, file: at.file, line: at.line });
-      }
-    }
-    return out;
   }
 
-  function enqueue(at: LocatedEvent, build: (vcpu: number) => TraceStep[]): void {
-    queue.push({ at, build });
-  }
-
-  function known(tid: number): number | undefined {
-    return tidVcpu.get(tid);
+  function enqueue(tid: number, step: PendingStep, target = -1, after: TraceStep | null = null): void {
+    queue.push({ tid, step, target, after });
   }
 
   /** Release the queue's head while its thread's vCPU is known (or the window is exceeded). */
@@ -126,10 +124,21 @@ export function createTranslator(): Translator {
     const out: TraceStep[] = [];
     while (queue.length > 0) {
       const head = queue[0]!;
-      const v = known(head.at.event.tid);
-      if (v === undefined && !force && queue.length < WINDOW) break;
+      const step = head.step;
+      if (step.vcpu === -1) {
+        const v = tidVcpu.get(head.tid);
+        if (v === undefined && !force && queue.length < WINDOW) break;
+        step.vcpu = v ?? 0;
+      }
       queue.shift();
-      out.push(...head.build(v ?? 0));
+      if (device === null) {
+        device = 'xive';
+        out.push({ op: 'device', kind: 'xive', file: step.file, line: step.line });
+      }
+      if (step.vcpu !== undefined) connect(out, step.vcpu, step.file, step.line);
+      connect(out, head.target, step.file, step.line);
+      out.push(step as TraceStep);
+      if (head.after) out.push(head.after);
     }
     return out;
   }
@@ -153,7 +162,7 @@ export function createTranslator(): Translator {
     const e = at.event;
     const tid = e.tid;
     const name = e.name;
-    const hc = HCALL_EVENTS[name];
+    const hc = name.startsWith('spapr_xive_') ? HCALL_EVENTS.get(name) : undefined;
     if (hc) {
       const args: bigint[] = [];
       for (const a of hc.args) {
@@ -162,11 +171,8 @@ export function createTranslator(): Translator {
         args.push(v);
       }
       if (name === 'spapr_xive_esb') { openEsbHcall.set(tid, { at, args }); return; }
-      const target = hc.args.includes('target') ? Number(args[hc.args.indexOf('target')]) : null;
-      enqueue(at, (vcpu) => [
-        ...prelude(at, 'xive', target === null ? [vcpu] : [vcpu, target]),
-        { op: 'hcall', vcpu, name: hc.name, args, expect: null, file: at.file, line: at.line },
-      ]);
+      const ti = hc.args.indexOf('target');
+      enqueue(tid, { op: 'hcall', vcpu: -1, name: hc.name, args, expect: null, file: at.file, line: at.line }, ti < 0 ? -1 : Number(args[ti]));
       return;
     }
     switch (name) {
@@ -174,14 +180,14 @@ export function createTranslator(): Translator {
         const irq = argNumber(e, 'lisn');
         const lsi = argNumber(e, 'lsi');
         if (irq === null || lsi === null) { skip(at, `${name}: lisn or lsi missing`); return; }
-        enqueue(at, () => [...prelude(at, 'xive', []), { op: 'set-source', irq, lsi: lsi !== 0, file: at.file, line: at.line }]);
+        enqueue(tid, { op: 'set-source', irq, lsi: lsi !== 0, file: at.file, line: at.line });
         return;
       }
       case 'spapr_xive_set_irq': {
         const irq = argNumber(e, 'lisn');
         const level = argNumber(e, 'val');
         if (irq === null || level === null) { skip(at, `${name}: lisn or val missing`); return; }
-        enqueue(at, () => [...prelude(at, 'xive', []), { op: 'line', irq, level, file: at.file, line: at.line }]);
+        enqueue(tid, { op: 'line', irq, level, file: at.file, line: at.line });
         return;
       }
       case 'xive_source_esb_read':
@@ -193,18 +199,12 @@ export function createTranslator(): Translator {
         if (open) {
           openEsbHcall.delete(tid);
           const expect = name === 'xive_source_esb_read' ? val : null;
-          enqueue(open.at, (vcpu) => [
-            ...prelude(open.at, 'xive', [vcpu]),
-            { op: 'hcall', vcpu, name: 'H_INT_ESB', args: open.args, expect, file: at.file, line: at.line },
-          ]);
+          enqueue(tid, { op: 'hcall', vcpu: -1, name: 'H_INT_ESB', args: open.args, expect, file: at.file, line: at.line });
           return;
         }
-        enqueue(at, () => [
-          ...prelude(at, 'xive', []),
-          name === 'xive_source_esb_read'
-            ? { op: 'esb-load', ...acc, expect: val, file: at.file, line: at.line }
-            : { op: 'esb-store', ...acc, value: val, file: at.file, line: at.line },
-        ]);
+        enqueue(tid, name === 'xive_source_esb_read'
+          ? { op: 'esb-load', irq: acc.irq, page: acc.page, offset: acc.offset, expect: val, file: at.file, line: at.line }
+          : { op: 'esb-store', irq: acc.irq, page: acc.page, offset: acc.offset, value: val, file: at.file, line: at.line });
         return;
       }
       case 'xive_tctx_tm_read':
@@ -220,14 +220,12 @@ export function createTranslator(): Translator {
         const sz = size as AccessSize;
         const accept = name === 'xive_tctx_tm_read' ? openAccept.get(tid) : undefined;
         if (accept) openAccept.delete(tid);
-        enqueue(at, (vcpu) => {
-          const steps: TraceStep[] = [...prelude(at, 'xive', [vcpu])];
-          steps.push(name === 'xive_tctx_tm_read'
-            ? { op: 'tima-load', vcpu, size: sz, offset, expect: val, file: at.file, line: at.line }
-            : { op: 'tima-store', vcpu, size: sz, offset, value: val, file: at.file, line: at.line });
-          if (accept) steps.push({ op: 'check-presenter', vcpu: accept.target, event: 'xive_tctx_accept', facts: accept.facts, file: accept.at.file, line: accept.at.line });
-          return steps;
-        });
+        const after: TraceStep | null = accept
+          ? { op: 'check-presenter', vcpu: accept.target, event: 'xive_tctx_accept', facts: accept.facts, file: accept.at.file, line: accept.at.line }
+          : null;
+        enqueue(tid, name === 'xive_tctx_tm_read'
+          ? { op: 'tima-load', vcpu: target ?? -1, size: sz, offset, expect: val, file: at.file, line: at.line }
+          : { op: 'tima-store', vcpu: target ?? -1, size: sz, offset, value: val, file: at.file, line: at.line }, -1, after);
         return;
       }
       case 'xive_tctx_accept':
@@ -243,12 +241,12 @@ export function createTranslator(): Translator {
         // before the store (the notify line that follows states the new one); IPB/PIPR do not change.
         if (name === 'xive_tctx_set_cppr') f = { ...f, nsr: null };
         if (name === 'xive_tctx_accept') { openAccept.set(tid, { at, target, facts: f }); return; }
-        enqueue(at, () => [...prelude(at, 'xive', [target]), { op: 'check-presenter', vcpu: target, event: name, facts: f, file: at.file, line: at.line }]);
+        enqueue(tid, { op: 'check-presenter', vcpu: target, event: name, facts: f, file: at.file, line: at.line });
         return;
       }
       default: {
-        const info = INFORMATIONAL[name];
-        if (info) { skip(at, `${name}: ${info}`); return; }
+        const info = INFORMATIONAL_REASONS.get(name);
+        if (info) { skip(at, info); return; }
         if (name.startsWith('xics_')) { skip(at, `${name}: XICS traces are read but not replayed yet`); return; }
         skip(at, `${name}: unknown event`);
       }
