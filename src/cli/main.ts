@@ -10,7 +10,8 @@ export const MAIN_HELP = `usage: irqlab <command> [options]
 Commands:
   run FILE...            run scenarios; prints each expectation and "N passed, N failed"
   check FILE...          parse and check scenarios; diagnostics only
-  import info-pic DUMP   write a scenario that rebuilds a QEMU "info pic" dump
+  replay TRACE...        replay QEMU traces against the model; report divergences
+  import KIND INPUT...   write a scenario from evidence (qemu-trace, info-pic)
   decode LAYOUT WORD...  decode 64-bit words field by field
   encode LAYOUT f=v...   encode fields into a word
   explain FILE WHAT      why a source's interrupt is (not) delivered; a vCPU; a queue entry
@@ -59,18 +60,17 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo()): Promi
       const { checkCommand } = await import('./run-command');
       return checkCommand(args, io);
     }
-    case 'import': {
-      // `import info-pic` (src/cli/import-info-pic-command.ts); other importers add their own case here.
-      if (args[0] === 'info-pic') {
-        const { importInfoPicCommand } = await import('./import-info-pic-command');
-        return importInfoPicCommand(args.slice(1), io);
-      }
-      io.stderr(`irqlab import: unknown kind '${escapeControlBytes(args[0] ?? '')}' (info-pic)\n`);
-      return EXIT_USAGE;
-    }
     case 'explain': {
       const { explainCommand } = await import('./explain-command');
       return explainCommand(args, io);
+    }
+    case 'replay': {
+      const { replayCommand } = await import('./replay-command');
+      return replayCommand(args, io);
+    }
+    case 'import': {
+      const { importCommand } = await import('./import-command');
+      return importCommand(args, io);
     }
     case 'lsp': {
       const { runLanguageServerStdio } = await import('../server/main');
