@@ -12,6 +12,8 @@ Commands:
   check FILE...          parse and check scenarios; diagnostics only
   decode LAYOUT WORD...  decode 64-bit words field by field
   encode LAYOUT f=v...   encode fields into a word
+  replay TRACE...        replay QEMU traces through the model; reports where they diverge
+  import qemu-trace TRACE...  write a scenario from a QEMU trace
   lsp --stdio            serve the language server on stdin/stdout
   dap                    serve the debug adapter (DAP) on stdin/stdout
 
@@ -56,6 +58,14 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo()): Promi
     case 'check': {
       const { checkCommand } = await import('./run-command');
       return checkCommand(args, io);
+    }
+    case 'replay': {
+      const { replayCommand } = await import('./replay-command');
+      return replayCommand(args, io);
+    }
+    case 'import': {
+      const { importCommand } = await import('./import-command');
+      return importCommand(args, io);
     }
     case 'lsp': {
       const { runLanguageServerStdio } = await import('../server/main');
