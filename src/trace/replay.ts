@@ -399,8 +399,9 @@ function xics(s: ReplayState, step: Step, ev: TraceEvent, where: ReplayWhere): v
       const irq = int(ev, 'nr');
       const lsi = ev.name === 'xics_ics_set_irq_lsi';
       ensureSource(s, step, irq, lsi);
-      // QEMU prints the call, not the level: an MSI is a pulse (1 then 0), an LSI's line alternates.
-      const level = (s.levels.get(irq) ?? 0) ^ 1;
+      // QEMU prints the call, not the level: an MSI is a pulse (1 then 0); an LSI's line alternates,
+      // starting low (the PCI bus reset deasserts every pin before a device raises one).
+      const level = s.levels.has(irq) ? (s.levels.get(irq) ?? 0) ^ 1 : lsi ? 0 : 1;
       s.levels.set(irq, level);
       const how = lsi ? (level ? 'set_level' : 'unset') : level ? 'set' : 'unset';
       const r = model.irqLine(vm, irq, model.IRQ_LEVELS[how]);
@@ -429,6 +430,8 @@ function xics(s: ReplayState, step: Step, ev: TraceEvent, where: ReplayWhere): v
       const server = int(ev, 'server');
       const mfrr = num(ev, 'mfrr');
       s.ipiTaken.delete(server);
+      // Every vCPU has its ICP from the start in QEMU: the target exists even before it runs.
+      xicsVcpu(s, step, server);
       const caller = ev.tid !== null ? s.vcpuOfThread.get(ev.tid) ?? server : server;
       xicsHcall(s, step, caller, 'H_IPI', [BigInt(server), mfrr]);
       const icp = presenterFields(vm, server);
