@@ -323,7 +323,8 @@ function xive(s: ReplayState, step: Step, ev: TraceEvent, where: ReplayWhere): v
         step.check({ ok: mine !== undefined && BigInt(mine) === qemu, what: `vCPU ${target} ${field.toUpperCase()} after ${ev.name}`, qemu: hex(qemu), model: mine === undefined ? 'no presenter' : hex(mine), state });
       }
       step.result = { ok: true, display: ev.name };
-      if (ev.name !== 'xive_tctx_set_cppr') step.statement(`get vp vcpu ${target} -> { ${fields.map((f) => `${f} ${hex(num(ev, f))}`).join(', ')} }`);
+      // Not a `get vp` (a host access would stop the vCPU): what QEMU printed stays a comment.
+      if (step.emit && ev.name !== 'xive_tctx_set_cppr') step.statement(`# QEMU after ${ev.name.slice(10)}: vCPU ${target} ${fields.map((f) => `${f.toUpperCase()} ${hex(num(ev, f))}`).join(' ')}`);
       return;
     }
     default:
