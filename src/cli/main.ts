@@ -12,6 +12,7 @@ Commands:
   check FILE...          parse and check scenarios; diagnostics only
   decode LAYOUT WORD...  decode 64-bit words field by field
   encode LAYOUT f=v...   encode fields into a word
+  explain FILE WHAT      why a source's interrupt is (not) delivered; a vCPU; a queue entry
   replay TRACE...        replay QEMU traces through the model; reports where they diverge
   import qemu-trace TRACE...  write a scenario from a QEMU trace
   lsp --stdio            serve the language server on stdin/stdout
@@ -58,6 +59,10 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo()): Promi
     case 'check': {
       const { checkCommand } = await import('./run-command');
       return checkCommand(args, io);
+    }
+    case 'explain': {
+      const { explainCommand } = await import('./explain-command');
+      return explainCommand(args, io);
     }
     case 'replay': {
       const { replayCommand } = await import('./replay-command');

@@ -28,6 +28,9 @@ import { readTextFileBounded } from '../edge/read-text-file';
 import { checkRequestEnvelope, withDefaultPathFormat } from './envelope';
 import { FRAMING_FATAL_EVENT, readDapFrames } from './framing';
 import { buildInterruptMap } from './interrupt-map';
+import { explainTarget } from '../dsl/runtime/explain-at';
+import { programHistory } from './execution/explain-history';
+import { renderExplanation } from '../model/explain';
 import { IrqLaunchArguments, validateLaunchArguments, ValidLaunch } from './launch-arguments';
 import { readMemory } from './memory';
 import { TraceProgram, TraceText } from './execution/trace-program';
@@ -635,7 +638,15 @@ export class IrqDebugSession extends LoggingDebugSession {
       const rt = this.runtime!;
       const context = args.context ?? 'repl';
       const input = classifyConsoleInput(expression);
-      if (input.kind === 'decode-error') return this.fail(response, input.error);
+      if (input.kind === 'decode-error' || input.kind === 'explain-error') return this.fail(response, input.error);
+      if (input.kind === 'explain') {
+        if (this.exec.running) return this.fail(response, `the ${rt.kind} is running (pause first)`);
+        const r = explainTarget(programHistory(rt), input.target);
+        if (!r.ok) return this.fail(response, r.error);
+        response.body = { result: r.value.summary, variablesReference: 0 };
+        if (context === 'repl') this.sendEvent(new OutputEvent(`${renderExplanation(r.value)}\n`, 'console'));
+        return this.sendResponse(response);
+      }
       if (input.kind === 'decode') {
         response.body = { result: formatWord(input.layout, input.word), variablesReference: this.refs.idFor(constantWordPath(input.layout, input.word)), type: input.layout };
         if (context === 'repl') this.sendEvent(new OutputEvent(`${decodeText(input.layout, input.word, this.launch?.bitNumbering ?? 'lsb0')}\n`, 'console'));

@@ -35,10 +35,21 @@ const TM_SPC_ACK_OS = 0x810;
 const LINE = /^(?:(\d+)@(\d+(?:\.\d+)?):)?((?:xive|spapr_xive|xics|spapr_pci)_[a-z0-9_]+)(?: (.*))?$/;
 const ARG = /([A-Za-z_]+)=(0x[0-9a-fA-F]+|-?\d+)/g;
 
-function args(text: string): Map<string, bigint> {
-  const out = new Map<string, bigint>();
-  for (const m of text.matchAll(ARG)) out.set(m[1].toLowerCase(), BigInt(m[2]));
+/** `key=value` arguments as text; numbers are converted when read (most events read few of them). */
+function args(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  ARG.lastIndex = 0;
+  for (let m = ARG.exec(text); m; m = ARG.exec(text)) out.set(m[1].toLowerCase(), m[2]);
   return out;
+}
+
+/** A check that held: one shared object (the debugger only counts these). */
+const HELD: TraceCheck = { ok: true, what: '', qemu: '', model: '' };
+
+/** QEMU's value against the model's; the words are built only when they differ. */
+function compare(what: () => string, qemu: bigint, mine: bigint | number | undefined, missing = 'nothing'): TraceCheck {
+  if (mine !== undefined && BigInt(mine) === qemu) return HELD;
+  return { ok: false, what: what(), qemu: hex(qemu), model: mine === undefined ? missing : hex(mine) };
 }
 
 function hex(v: bigint | number): string {
@@ -86,7 +97,10 @@ function apply(s: ReplayState, line: string): TraceStepResult {
   const event = m[3];
   const rest = m[4] ?? '';
   const a = args(rest);
-  const n = (k: string): bigint => a.get(k) ?? 0n;
+  const n = (k: string): bigint => {
+    const v = a.get(k);
+    return v === undefined ? 0n : BigInt(v);
+  };
   const vm = s.vm;
   // The first event says which controller QEMU emulated (XICS events are steps without operations here).
   if (!vm.device && !event.startsWith('spapr_pci_')) model.createDevice(vm, event.startsWith('xics_') ? 'xics' : 'xive');
@@ -120,11 +134,9 @@ function apply(s: ReplayState, line: string): TraceStepResult {
       }
       const r = model.esbLoad(vm, irq, offset, page);
       const qemu = n('val');
-      const what = `ESB load ${hex(offset)} of source ${hex(irq)}`;
-      const check: TraceCheck = r.ok
-        ? { ok: r.value === qemu, what, qemu: hex(qemu), model: hex(r.value) }
-        : { ok: false, what, qemu: hex(qemu), model: `${r.errno}`, reason: r.reason };
-      return { result: r.ok ? { ok: true, value: r.value, display: `${what} → ${hex(r.value)}` } : fromResult(r, () => ''), checks: [check] };
+      const what = (): string => `ESB load ${hex(offset)} of source ${hex(irq)}`;
+      const check: TraceCheck = r.ok ? compare(what, qemu, r.value) : { ok: false, what: what(), qemu: hex(qemu), model: `${r.errno}`, reason: r.reason };
+      return { result: r.ok ? { ok: true, value: r.value, display: `ESB load ${hex(offset)} → ${hex(r.value)}` } : fromResult(r, () => ''), checks: [check] };
     }
     case 'xive_tctx_tm_write': {
       const at = /@(0x[0-9a-fA-F]+)/.exec(rest);
@@ -147,14 +159,14 @@ function apply(s: ReplayState, line: string): TraceStepResult {
       const vcpu = tid !== undefined ? s.vcpuOfThread.get(tid) : undefined;
       if (!at || vcpu === undefined) return done('TIMA load');
       const offset = Number(BigInt(at[1]) & 0xffffn);
-      const what = `TIMA load ${hex(offset)} on vCPU ${vcpu}`;
+      const what = (): string => `TIMA load ${hex(offset)} on vCPU ${vcpu}`;
       // An ACK was done when QEMU printed its accept (the line before): its value is checked here.
       const acked = offset === TM_SPC_ACK_OS ? s.acked.get(vcpu) : undefined;
       s.acked.delete(vcpu);
       const r = acked ?? model.timaLoad(vm, vcpu, Number(n('sz')) as model.AccessSize, offset);
       const qemu = n('val');
-      const checks: TraceCheck[] = r.ok ? [{ ok: r.value === qemu, what, qemu: hex(qemu), model: hex(r.value) }] : [{ ok: false, what, qemu: hex(qemu), model: r.errno, reason: r.reason }];
-      return { result: r.ok ? { ok: true, value: r.value, display: `${what} → ${hex(r.value)}` } : fromResult(r, () => ''), checks };
+      const checks: TraceCheck[] = [r.ok ? compare(what, qemu, r.value) : { ok: false, what: what(), qemu: hex(qemu), model: r.errno, reason: r.reason }];
+      return { result: r.ok ? { ok: true, value: r.value, display: `TIMA load ${hex(offset)} → ${hex(r.value)}` } : fromResult(r, () => ''), checks };
     }
     case 'xive_tctx_set_cppr':
     case 'xive_tctx_accept':
@@ -168,10 +180,10 @@ function apply(s: ReplayState, line: string): TraceStepResult {
       const vp = presenterFields(vm, target);
       const checks: TraceCheck[] = [];
       for (const [field, key] of fields) {
-        const qemu = a.get(key);
-        if (qemu === undefined) continue;
+        if (!a.has(key)) continue;
+        const qemu = n(key);
         const mine = vp?.[field];
-        checks.push({ ok: mine !== undefined && BigInt(mine) === qemu, what: `vCPU ${target} ${field.toUpperCase()} after ${event}`, qemu: hex(qemu), model: mine === undefined ? 'no presenter' : hex(mine) });
+        checks.push(compare(() => `vCPU ${target} ${field.toUpperCase()} after ${event}`, qemu, mine, 'no presenter'));
       }
       return { result: { ok: true, display: event }, checks };
     }

@@ -166,6 +166,10 @@ test('console statements are refused in a trace session; expressions work', asyn
   await launch(dc, TRACE);
   await assert.rejects(dc.evaluateRequest({ expression: 'esb 0x0 load 0xc00', context: 'repl' }), /trace/);
   assert.equal(await evaluate(dc, '1 + 1'), '0x2');
+  // explain works on the trace's history as on a scenario's.
+  await gotoLine(dc, TRACE, 40);
+  const explained = await dc.evaluateRequest({ expression: 'explain source 0x0', context: 'repl' });
+  assert.match(explained.body.result, /./);
 });
 
 test('data breakpoints, function breakpoints and the interrupt map work on a trace', async () => {
