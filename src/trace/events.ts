@@ -87,50 +87,47 @@ export function classifyEventName(name: string): EventKind {
   return 'foreign';
 }
 
-interface CompiledFormat {
-  readonly re: RegExp;
-  readonly args: readonly string[];
-  /** Per group: text (`%s`), or the number's radix. */
-  readonly kinds: readonly ('s' | 16 | 10)[];
-}
+/** A format as pieces, in parallel arrays (one shape: this is matched per trace line). */
+const LIT = 0;
+const TEXT = 1;
+const HEX = 2;
+const HEX_0X = 3;
+const DEC = 4;
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+interface CompiledFormat {
+  readonly kinds: Uint8Array;
+  /** The literal of a LIT piece; the argument name of a conversion. */
+  readonly texts: readonly string[];
 }
 
 function compile(format: string, args: readonly string[]): CompiledFormat {
-  let src = '^';
-  const kinds: ('s' | 16 | 10)[] = [];
+  const kinds: number[] = [];
+  const texts: string[] = [];
   let i = 0;
+  let n = 0;
   while (i < format.length) {
     const p = format.indexOf('%', i);
     if (p < 0) {
-      src += escapeRegExp(format.slice(i));
+      kinds.push(LIT);
+      texts.push(format.slice(i));
       break;
     }
     let lit = format.slice(i, p);
-    const conv = format[p + 1];
-    let hexPrefix = false;
-    if (lit.endsWith('0x')) {
-      lit = lit.slice(0, -2);
-      hexPrefix = true;
+    const c = format[p + 1];
+    // `0x%x`: the prefix is matched as part of the number.
+    const prefixed = lit.endsWith('0x');
+    if (prefixed) lit = lit.slice(0, -2);
+    if (lit) {
+      kinds.push(LIT);
+      texts.push(lit);
     }
-    src += escapeRegExp(lit);
-    if (conv === 's') {
-      src += '(.*?)';
-      kinds.push('s');
-    } else if (conv === 'x' || hexPrefix) {
-      src += hexPrefix ? '0x([0-9a-fA-F]{1,16})' : '([0-9a-fA-F]{1,16})';
-      kinds.push(16);
-    } else {
-      src += '(-?\\d{1,20})';
-      kinds.push(10);
-    }
+    if (n >= args.length) throw new Error(`trace event table: '${format}' has more conversions than arguments`);
+    kinds.push(c === 's' ? TEXT : prefixed ? HEX_0X : c === 'x' ? HEX : DEC);
+    texts.push(args[n++]);
     i = p + 2;
   }
-  src += '$';
-  if (kinds.length !== args.length) throw new Error(`trace event table: '${format}' has ${kinds.length} conversions for ${args.length} arguments`);
-  return { re: new RegExp(src), args, kinds };
+  if (n !== args.length) throw new Error(`trace event table: '${format}' has ${n} conversions for ${args.length} arguments`);
+  return { kinds: Uint8Array.from(kinds), texts };
 }
 
 const COMPILED = new Map<string, readonly CompiledFormat[]>();
@@ -144,22 +141,76 @@ export interface EventArgs {
   readonly str: Readonly<Record<string, string>>;
 }
 
+const NO_TEXT: Readonly<Record<string, string>> = Object.freeze({});
+
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/** Matches one format against the whole text; null when it does not fit. Hand-scanned: this runs per trace line. */
+function match(f: CompiledFormat, text: string): EventArgs | null {
+  const num: Record<string, bigint> = {};
+  let str: Record<string, string> | null = null;
+  let pos = 0;
+  const { kinds, texts } = f;
+  for (let k = 0; k < kinds.length; k++) {
+    const kind = kinds[k];
+    if (kind === LIT) {
+      const lit = texts[k];
+      if (!text.startsWith(lit, pos)) return null;
+      pos += lit.length;
+      continue;
+    }
+    if (kind === TEXT) {
+      const end = k + 1 < kinds.length && kinds[k + 1] === LIT ? text.indexOf(texts[k + 1], pos) : text.length;
+      if (end < 0) return null;
+      (str ??= {})[texts[k]] = text.slice(pos, end);
+      pos = end;
+      continue;
+    }
+    if (kind === HEX_0X) {
+      if (text.charCodeAt(pos) !== 48 || text.charCodeAt(pos + 1) !== 120) return null;
+      pos += 2;
+    }
+    const start = pos;
+    let v = 0;
+    if (kind !== DEC) {
+      for (let d = hexDigit(text.charCodeAt(pos)); d >= 0; d = hexDigit(text.charCodeAt(pos))) {
+        v = v * 16 + d;
+        pos++;
+      }
+      const len = pos - start;
+      if (len === 0 || len > 16) return null;
+      // Up to 13 hex digits a double is exact; wider values go through BigInt's own parser.
+      num[texts[k]] = len <= 13 ? BigInt(v) : BigInt(`0x${text.slice(start, pos)}`);
+    } else {
+      const neg = text.charCodeAt(pos) === 45;
+      if (neg) pos++;
+      const digits = pos;
+      for (let c = text.charCodeAt(pos); c >= 48 && c <= 57; c = text.charCodeAt(pos)) {
+        v = v * 10 + (c - 48);
+        pos++;
+      }
+      const len = pos - digits;
+      if (len === 0 || len > 20) return null;
+      const big = len <= 15 ? BigInt(v) : BigInt(text.slice(digits, pos));
+      num[texts[k]] = neg ? -big : big;
+    }
+  }
+  if (pos !== text.length) return null;
+  return { num, str: str ?? NO_TEXT };
+}
+
 /** Parses an event's argument text with the table; null when no format of the event fits. */
 export function parseEventArgs(name: string, text: string): EventArgs | null {
   const formats = COMPILED.get(name);
   if (!formats) return null;
   for (const f of formats) {
-    const m = f.re.exec(text);
-    if (!m) continue;
-    const num: Record<string, bigint> = {};
-    const str: Record<string, string> = {};
-    for (let g = 0; g < f.args.length; g++) {
-      const k = f.kinds[g];
-      const v = m[g + 1];
-      if (k === 's') str[f.args[g]] = v;
-      else num[f.args[g]] = k === 16 ? BigInt(`0x${v}`) : BigInt(v);
-    }
-    return { num, str };
+    const r = match(f, text);
+    if (r) return r;
   }
   return null;
 }

@@ -50,7 +50,6 @@ export type LineOutcome =
   | { readonly kind: 'event'; readonly event: TraceEvent }
   | { readonly kind: 'skip'; readonly reason: SkipReason; readonly message: string };
 
-const PREFIX = /^(\d{1,10})@(\d{1,12}(?:\.\d{1,9})?):/;
 // eslint-disable-next-line no-control-regex
 const BINARY = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]/;
 const SHOWN_MAX = 120;
@@ -62,33 +61,56 @@ export function shownText(text: string): string {
   return cut.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
+/**
+ * Where the `TID@EPOCH:` prefix ends (the event name's start), or 0 without one; `at` is the `@`'s index.
+ * Scanned by hand: it runs for every line.
+ */
+function prefixEnd(line: string): number {
+  let i = 0;
+  let c = line.charCodeAt(0);
+  while (c >= 48 && c <= 57 && i < 11) c = line.charCodeAt(++i);
+  if (i === 0 || c !== 64) return 0;
+  const at = i;
+  c = line.charCodeAt(++i);
+  let dot = false;
+  while (((c >= 48 && c <= 57) || (c === 46 && !dot)) && i - at < 24) {
+    if (c === 46) dot = true;
+    c = line.charCodeAt(++i);
+  }
+  return c === 58 && i > at + 1 ? i + 1 : 0;
+}
+
 /** The time stamp of a line (`TID@EPOCH:`), or null. Cheap: for merging per-thread logs. */
 export function timeOfLine(line: string): number | null {
-  const m = PREFIX.exec(line);
-  return m ? Number(m[2]) : null;
+  const end = prefixEnd(line);
+  return end === 0 ? null : Number(line.slice(line.indexOf('@') + 1, end - 1));
 }
 
 /** The event name of a line when it is a known event (no argument parsing): decides steps cheaply. */
 export function knownEventName(line: string): string | null {
-  const m = PREFIX.exec(line);
-  const start = m ? m[0].length : 0;
+  const start = prefixEnd(line);
   let end = line.indexOf(' ', start);
   if (end < 0) end = line.length;
   const name = line.slice(start, end);
   return Object.prototype.hasOwnProperty.call(EVENT_SPECS, name) ? name : null;
 }
 
+function binary(text: string): LineOutcome {
+  return { kind: 'skip', reason: 'binary', message: `binary bytes in the line: ${shownText(text)}` };
+}
+
 /** Reads one line: an event, or why it is skipped. */
 export function readTraceLine(input: TraceLineInput | string): LineOutcome {
   const { text, overLong, unterminated } = typeof input === 'string' ? { text: input, overLong: false, unterminated: false } : input;
   if (overLong) return { kind: 'skip', reason: 'over-long', message: `line longer than the limit, not read: ${shownText(text)}` };
-  if (BINARY.test(text)) return { kind: 'skip', reason: 'binary', message: `binary bytes in the line: ${shownText(text)}` };
-  const m = PREFIX.exec(text);
-  const start = m ? m[0].length : 0;
+  const start = prefixEnd(text);
+  const m = start > 0;
   let end = text.indexOf(' ', start);
   if (end < 0) end = text.length;
   const name = text.slice(start, end);
   const kind = classifyEventName(name);
+  // Binary bytes are looked for only where a known event's text could hold them (its %s arguments) or it did not parse.
+  if ((kind !== 'known' || EVENT_SPECS[name].family === 'pci') && BINARY.test(text)) return binary(text);
   if (unterminated && (m || kind !== 'foreign')) {
     return { kind: 'skip', reason: 'truncated', message: `the file ends in the middle of this line (no newline): ${shownText(text)}` };
   }
@@ -103,11 +125,12 @@ export function readTraceLine(input: TraceLineInput | string): LineOutcome {
   const rest = end < text.length ? text.slice(end + 1) : '';
   const args = parseEventArgs(name, rest);
   if (!args) {
+    if (BINARY.test(text)) return binary(text);
     return { kind: 'skip', reason: 'bad-args', message: `arguments of ${name} do not parse: '${shownText(rest)}' (expected ${formatsOf(name).map((f) => `'${f}'`).join(' or ')})` };
   }
   return {
     kind: 'event',
-    event: { name, family: EVENT_SPECS[name].family, tid: m ? Number(m[1]) : null, time: m ? Number(m[2]) : null, args },
+    event: { name, family: EVENT_SPECS[name].family, tid: m ? Number(text.slice(0, text.indexOf('@'))) : null, time: m ? Number(text.slice(text.indexOf('@') + 1, start - 1)) : null, args },
   };
 }
 

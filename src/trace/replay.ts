@@ -106,6 +106,9 @@ export interface ReplayWhere {
 /** Collects the statements performed when an import asks for them; replay alone passes none. */
 export type StatementSink = ((s: PerformedStatement) => void) | null;
 
+/** A check that held: one shared object (passing checks are only counted). */
+const HELD: TraceCheck = { ok: true, what: '', qemu: '', model: '' };
+
 class Step {
   readonly checks: TraceCheck[] = [];
   result: OperationResult;
@@ -114,6 +117,11 @@ class Step {
   }
   statement(text: string, note?: string): void {
     if (this.emit) this.emit(note ? { text, note } : { text });
+  }
+  /** QEMU's value against the model's; the words are built only when they differ (most checks hold). */
+  compare(what: () => string, qemu: bigint, mine: bigint | number | undefined, missing: string, state: () => string): void {
+    if (mine !== undefined && BigInt(mine) === qemu) this.checks.push(HELD);
+    else this.checks.push({ ok: false, what: what(), qemu: hex(qemu), model: mine === undefined ? missing : hex(mine), state: state() });
   }
   /** Adds a check; the state text is built only when the check fails (it costs a view of the model). */
   check(c: Omit<TraceCheck, 'state'> & { readonly state?: () => string }): void {
@@ -124,6 +132,9 @@ class Step {
     return { result: this.result, checks: this.checks };
   }
 }
+
+const ESB_STORED: OperationResult = { ok: true, display: 'ESB store' };
+const TIMA_STORED: OperationResult = { ok: true, display: 'TIMA store' };
 
 function fromResult<T>(r: model.Result<T>, display: (v: T) => string): OperationResult {
   return r.ok ? { ok: true, display: display(r.value) } : { ok: false, errno: r.errno, reason: r.reason, display: `${r.errno}: ${r.reason}` };
@@ -206,7 +217,7 @@ function xiveHcall(s: ReplayState, step: Step, vcpu: number, name: HcallName, ar
 function timaStore(s: ReplayState, step: Step, vcpu: number, op: { size: model.AccessSize; offset: number; value: bigint }): void {
   connect(s, step, vcpu);
   const r = model.timaStore(s.vm, vcpu, op.size, op.offset, op.value);
-  step.result = fromResult(r, () => `TIMA store ${hex(op.offset)} = ${hex(op.value)} on vCPU ${vcpu}`);
+  step.result = r.ok ? TIMA_STORED : fromResult(r, () => '');
   step.statement(`tima vcpu ${vcpu} store${op.size * 8} ${hex(op.offset)} ${hex(op.value)}${outcome(r)}`);
 }
 
@@ -252,15 +263,17 @@ function xive(s: ReplayState, step: Step, ev: TraceEvent, where: ReplayWhere): v
       const pageWord = page === 'trigger' ? ' trigger' : '';
       if (ev.name === 'xive_source_esb_write') {
         const r = model.esbStore(vm, irq, offset, num(ev, 'val'), page);
-        step.result = fromResult(r, () => `ESB store ${page} ${hex(offset)} of ${hex(irq)}`);
+        step.result = r.ok ? ESB_STORED : fromResult(r, () => '');
         step.statement(`esb ${hex(irq)}${pageWord} store ${hex(offset)} ${hex(num(ev, 'val'))}${outcome(r)}`);
         return;
       }
       const r = model.esbLoad(vm, irq, offset, page);
       const qemu = num(ev, 'val');
-      const what = `ESB load ${hex(offset)} of source ${hex(irq)}`;
-      step.check(r.ok ? { ok: r.value === qemu, what, qemu: hex(qemu), model: hex(r.value), state: () => sourceText(vm, irq) } : { ok: false, what, qemu: hex(qemu), model: r.errno, reason: r.reason, state: () => sourceText(vm, irq) });
-      step.result = r.ok ? { ok: true, value: r.value, display: `${what} → ${hex(r.value)}` } : fromResult(r, () => '');
+      const what = (): string => `ESB load ${hex(offset)} of source ${hex(irq)}`;
+      const state = (): string => sourceText(vm, irq);
+      if (r.ok) step.compare(what, qemu, r.value, '', state);
+      else step.check({ ok: false, what: what(), qemu: hex(qemu), model: r.errno, reason: r.reason, state });
+      step.result = r.ok ? { ok: true, value: r.value, display: 'ESB load' } : fromResult(r, () => '');
       step.statement(`esb ${hex(irq)}${pageWord} load ${hex(offset)} -> ${hex(qemu)}`);
       return;
     }
@@ -289,7 +302,7 @@ function xive(s: ReplayState, step: Step, ev: TraceEvent, where: ReplayWhere): v
         return;
       }
       const offset = int(ev, 'offset') % 0x10000;
-      const what = `TIMA load${size * 8} ${hex(offset)} on vCPU ${vcpu}`;
+      const what = (): string => `TIMA load${size * 8} ${hex(offset)} on vCPU ${vcpu}`;
       // An ACK was done when QEMU printed its accept (the line before): its value is checked here.
       const acked = offset === TM_SPC_ACK_OS ? s.acked.get(vcpu) : undefined;
       s.acked.delete(vcpu);
@@ -297,8 +310,9 @@ function xive(s: ReplayState, step: Step, ev: TraceEvent, where: ReplayWhere): v
       const r = acked ?? model.timaLoad(vm, vcpu, size, offset);
       const qemu = num(ev, 'val');
       const state = (): string => presenterText(vm, vcpu, ['cppr', 'pipr', 'ipb', 'nsr']);
-      step.check(r.ok ? { ok: r.value === qemu, what, qemu: hex(qemu), model: hex(r.value), state } : { ok: false, what, qemu: hex(qemu), model: r.errno, reason: r.reason, state });
-      step.result = r.ok ? { ok: true, value: r.value, display: `${what} → ${hex(r.value)}` } : fromResult(r, () => '');
+      if (r.ok) step.compare(what, qemu, r.value, '', state);
+      else step.check({ ok: false, what: what(), qemu: hex(qemu), model: r.errno, reason: r.reason, state });
+      step.result = r.ok ? { ok: true, value: r.value, display: 'TIMA load' } : fromResult(r, () => '');
       step.statement(`tima vcpu ${vcpu} load${size * 8} ${hex(offset)} -> ${hex(qemu)}`);
       return;
     }
@@ -320,7 +334,7 @@ function xive(s: ReplayState, step: Step, ev: TraceEvent, where: ReplayWhere): v
         const qemu = ev.args.num[field];
         if (qemu === undefined) continue;
         const mine = vp?.[field];
-        step.check({ ok: mine !== undefined && BigInt(mine) === qemu, what: `vCPU ${target} ${field.toUpperCase()} after ${ev.name}`, qemu: hex(qemu), model: mine === undefined ? 'no presenter' : hex(mine), state });
+        step.compare(() => `vCPU ${target} ${field.toUpperCase()} after ${ev.name}`, qemu, mine, 'no presenter', state);
       }
       step.result = { ok: true, display: ev.name };
       // Not a `get vp` (a host access would stop the vCPU): what QEMU printed stays a comment.
