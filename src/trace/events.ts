@@ -80,8 +80,10 @@ const OURS = /^(?:xive|spapr_xive|xics|spapr_pci)_[a-z0-9_]+$/;
 export type EventKind = 'known' | 'other-machine' | 'unknown' | 'foreign';
 
 /** What kind of name this is: in the table, another machine's, ours but unknown, or not an interrupt event. */
+const SPECS = new Map<string, EventSpec>(Object.entries(EVENT_SPECS));
+
 export function classifyEventName(name: string): EventKind {
-  if (Object.prototype.hasOwnProperty.call(EVENT_SPECS, name)) return 'known';
+  if (SPECS.has(name)) return 'known';
   if (OTHER_MACHINE.test(name)) return 'other-machine';
   if (OURS.test(name)) return 'unknown';
   return 'foreign';
@@ -135,10 +137,19 @@ for (const [name, spec] of Object.entries(EVENT_SPECS)) {
   COMPILED.set(name, spec.formats.map((f) => (typeof f === 'string' ? compile(f, spec.args) : compile(f.format, f.args))));
 }
 
-/** One event's arguments: numbers (64-bit) by name, and text arguments (`%s`) by name. */
-export interface EventArgs {
-  readonly num: Readonly<Record<string, bigint>>;
-  readonly str: Readonly<Record<string, string>>;
+/**
+ * One event's arguments: numbers by name (a double when exact, up to 13 hex
+ * digits; a bigint beyond), and text arguments (`%s`) by name. `num` gives
+ * them all as bigints (built on demand: the replay reads `values`).
+ */
+export class EventArgs {
+  constructor(readonly values: Readonly<Record<string, number | bigint>>, readonly str: Readonly<Record<string, string>>) {}
+
+  get num(): Readonly<Record<string, bigint>> {
+    const out: Record<string, bigint> = {};
+    for (const [k, v] of Object.entries(this.values)) out[k] = typeof v === 'bigint' ? v : BigInt(v);
+    return out;
+  }
 }
 
 const NO_TEXT: Readonly<Record<string, string>> = Object.freeze({});
@@ -151,10 +162,10 @@ function hexDigit(c: number): number {
 }
 
 /** Matches one format against the whole text; null when it does not fit. Hand-scanned: this runs per trace line. */
-function match(f: CompiledFormat, text: string): EventArgs | null {
-  const num: Record<string, bigint> = {};
+function match(f: CompiledFormat, text: string, from: number): EventArgs | null {
+  const num: Record<string, number | bigint> = {};
   let str: Record<string, string> | null = null;
-  let pos = 0;
+  let pos = from;
   const { kinds, texts } = f;
   for (let k = 0; k < kinds.length; k++) {
     const kind = kinds[k];
@@ -185,7 +196,7 @@ function match(f: CompiledFormat, text: string): EventArgs | null {
       const len = pos - start;
       if (len === 0 || len > 16) return null;
       // Up to 13 hex digits a double is exact; wider values go through BigInt's own parser.
-      num[texts[k]] = len <= 13 ? BigInt(v) : BigInt(`0x${text.slice(start, pos)}`);
+      num[texts[k]] = len <= 13 ? v : BigInt(`0x${text.slice(start, pos)}`);
     } else {
       const neg = text.charCodeAt(pos) === 45;
       if (neg) pos++;
@@ -196,23 +207,28 @@ function match(f: CompiledFormat, text: string): EventArgs | null {
       }
       const len = pos - digits;
       if (len === 0 || len > 20) return null;
-      const big = len <= 15 ? BigInt(v) : BigInt(text.slice(digits, pos));
-      num[texts[k]] = neg ? -big : big;
+      if (len <= 15) num[texts[k]] = neg ? -v : v;
+      else num[texts[k]] = neg ? -BigInt(text.slice(digits, pos)) : BigInt(text.slice(digits, pos));
     }
   }
   if (pos !== text.length) return null;
-  return { num, str: str ?? NO_TEXT };
+  return new EventArgs(num, str ?? NO_TEXT);
 }
 
-/** Parses an event's argument text with the table; null when no format of the event fits. */
-export function parseEventArgs(name: string, text: string): EventArgs | null {
+/** Parses an event's argument text (from `from` to the end of `text`) with the table; null when no format fits. */
+export function parseEventArgs(name: string, text: string, from = 0): EventArgs | null {
   const formats = COMPILED.get(name);
   if (!formats) return null;
   for (const f of formats) {
-    const r = match(f, text);
+    const r = match(f, text, from);
     if (r) return r;
   }
   return null;
+}
+
+/** The spec of a known event, or undefined. */
+export function specOf(name: string): EventSpec | undefined {
+  return SPECS.get(name);
 }
 
 /** The formats an event is printed with, for messages. */

@@ -7,16 +7,23 @@
  * truncated lines are reported with file and line (the first few of each
  * reason in full, all of them counted). Pure: lines of text in, no I/O.
  */
-import { classifyEventName, EventArgs, EVENT_SPECS, formatsOf, parseEventArgs, TraceFamily } from './events';
+import { classifyEventName, EventArgs, formatsOf, parseEventArgs, specOf, TraceFamily } from './events';
 
-export interface TraceEvent {
-  readonly name: string;
-  readonly family: TraceFamily;
-  /** QEMU's thread id (`TID@`), or null on a line without the prefix. */
-  readonly tid: number | null;
-  /** Seconds since the epoch (`@EPOCH`), or null. */
-  readonly time: number | null;
-  readonly args: EventArgs;
+/** One trace event, typed. */
+export class TraceEvent {
+  constructor(
+    readonly name: string,
+    readonly family: TraceFamily,
+    /** QEMU's thread id (`TID@`), or null on a line without the prefix. */
+    readonly tid: number | null,
+    readonly args: EventArgs,
+    private readonly stamp: string | null,
+  ) {}
+
+  /** Seconds since the epoch (`@EPOCH`), or null (parsed when asked: the replay does not need it). */
+  get time(): number | null {
+    return this.stamp === null ? null : Number(this.stamp);
+  }
 }
 
 export type SkipReason = 'not-trace' | 'unknown-event' | 'bad-args' | 'other-machine' | 'binary' | 'over-long' | 'truncated';
@@ -92,7 +99,7 @@ export function knownEventName(line: string): string | null {
   let end = line.indexOf(' ', start);
   if (end < 0) end = line.length;
   const name = line.slice(start, end);
-  return Object.prototype.hasOwnProperty.call(EVENT_SPECS, name) ? name : null;
+  return specOf(name) ? name : null;
 }
 
 function binary(text: string): LineOutcome {
@@ -108,9 +115,16 @@ export function readTraceLine(input: TraceLineInput | string): LineOutcome {
   let end = text.indexOf(' ', start);
   if (end < 0) end = text.length;
   const name = text.slice(start, end);
+  const spec = specOf(name);
+  if (spec && !unterminated) {
+    const args = parseEventArgs(name, text, end < text.length ? end + 1 : end);
+    if (args && (spec.family !== 'pci' || !BINARY.test(text))) {
+      const at = m ? text.indexOf('@') : -1;
+      return { kind: 'event', event: new TraceEvent(name, spec.family, m ? Number(text.slice(0, at)) : null, args, m ? text.slice(at + 1, start - 1) : null) };
+    }
+  }
   const kind = classifyEventName(name);
-  // Binary bytes are looked for only where a known event's text could hold them (its %s arguments) or it did not parse.
-  if ((kind !== 'known' || EVENT_SPECS[name].family === 'pci') && BINARY.test(text)) return binary(text);
+  if (BINARY.test(text)) return binary(text);
   if (unterminated && (m || kind !== 'foreign')) {
     return { kind: 'skip', reason: 'truncated', message: `the file ends in the middle of this line (no newline): ${shownText(text)}` };
   }
@@ -123,15 +137,7 @@ export function readTraceLine(input: TraceLineInput | string): LineOutcome {
   }
   if (kind === 'unknown') return { kind: 'skip', reason: 'unknown-event', message: `unknown trace event '${shownText(name)}'` };
   const rest = end < text.length ? text.slice(end + 1) : '';
-  const args = parseEventArgs(name, rest);
-  if (!args) {
-    if (BINARY.test(text)) return binary(text);
-    return { kind: 'skip', reason: 'bad-args', message: `arguments of ${name} do not parse: '${shownText(rest)}' (expected ${formatsOf(name).map((f) => `'${f}'`).join(' or ')})` };
-  }
-  return {
-    kind: 'event',
-    event: { name, family: EVENT_SPECS[name].family, tid: m ? Number(text.slice(0, text.indexOf('@'))) : null, time: m ? Number(text.slice(text.indexOf('@') + 1, start - 1)) : null, args },
-  };
+  return { kind: 'skip', reason: 'bad-args', message: `arguments of ${name} do not parse: '${shownText(rest)}' (expected ${formatsOf(name).map((f) => `'${f}'`).join(' or ')})` };
 }
 
 export interface TraceIssue {

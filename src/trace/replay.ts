@@ -119,8 +119,8 @@ class Step {
     if (this.emit) this.emit(note ? { text, note } : { text });
   }
   /** QEMU's value against the model's; the words are built only when they differ (most checks hold). */
-  compare(what: () => string, qemu: bigint, mine: bigint | number | undefined, missing: string, state: () => string): void {
-    if (mine !== undefined && BigInt(mine) === qemu) this.checks.push(HELD);
+  compare(what: () => string, qemu: bigint | number, mine: bigint | number | undefined, missing: string, state: () => string): void {
+    if (mine !== undefined && same(qemu, mine)) this.checks.push(HELD);
     else this.checks.push({ ok: false, what: what(), qemu: hex(qemu), model: mine === undefined ? missing : hex(mine), state: state() });
   }
   /** Adds a check; the state text is built only when the check fails (it costs a view of the model). */
@@ -146,12 +146,21 @@ function outcome(r: model.Result<unknown>): string {
 }
 
 function num(ev: TraceEvent, k: string): bigint {
-  return ev.args.num[k] ?? 0n;
+  const v = ev.args.values[k];
+  return typeof v === 'bigint' ? v : BigInt(v ?? 0);
 }
 
 function int(ev: TraceEvent, k: string): number {
-  return Number(BigInt.asIntN(53, num(ev, k)));
+  const v = ev.args.values[k];
+  return typeof v === 'number' ? v : v === undefined ? 0 : Number(BigInt.asIntN(53, v));
 }
+
+/** QEMU's number against the model's, without making a bigint when both fit a double. */
+function same(qemu: number | bigint, mine: number | bigint): boolean {
+  if (typeof qemu === 'number') return typeof mine === 'number' ? mine === qemu : mine >= 0n && mine <= MAX_EXACT && Number(mine) === qemu;
+  return typeof mine === 'bigint' ? mine === qemu : BigInt(mine) === qemu;
+}
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
 
 // ---------------------------------------------------------------- the device and the vCPUs
 
@@ -268,7 +277,7 @@ function xive(s: ReplayState, step: Step, ev: TraceEvent, where: ReplayWhere): v
         return;
       }
       const r = model.esbLoad(vm, irq, offset, page);
-      const qemu = num(ev, 'val');
+      const qemu = ev.args.values.val ?? 0;
       const what = (): string => `ESB load ${hex(offset)} of source ${hex(irq)}`;
       const state = (): string => sourceText(vm, irq);
       if (r.ok) step.compare(what, qemu, r.value, '', state);
@@ -284,7 +293,7 @@ function xive(s: ReplayState, step: Step, ev: TraceEvent, where: ReplayWhere): v
         return;
       }
       const op: PendingTima = { kind: 'tima', size, offset: int(ev, 'offset') % 0x10000, value: num(ev, 'val') };
-      const vcpu = ev.args.num.target !== undefined ? int(ev, 'target') : ev.tid !== null ? s.vcpuOfThread.get(ev.tid) : undefined;
+      const vcpu = ev.args.values.target !== undefined ? int(ev, 'target') : ev.tid !== null ? s.vcpuOfThread.get(ev.tid) : undefined;
       if (vcpu === undefined) {
         // QEMU 7.2 does not name the vCPU: the presenter event it prints next does.
         defer(s, ev.tid, op);
@@ -296,7 +305,7 @@ function xive(s: ReplayState, step: Step, ev: TraceEvent, where: ReplayWhere): v
     }
     case 'xive_tctx_tm_read': {
       const size = accessSize(ev);
-      const vcpu = ev.args.num.target !== undefined ? int(ev, 'target') : ev.tid !== null ? s.vcpuOfThread.get(ev.tid) : undefined;
+      const vcpu = ev.args.values.target !== undefined ? int(ev, 'target') : ev.tid !== null ? s.vcpuOfThread.get(ev.tid) : undefined;
       if (vcpu === undefined || size === null) {
         step.result = { ok: true, display: 'TIMA load (vCPU not known yet)' };
         return;
@@ -308,7 +317,7 @@ function xive(s: ReplayState, step: Step, ev: TraceEvent, where: ReplayWhere): v
       s.acked.delete(vcpu);
       if (!acked) connect(s, step, vcpu);
       const r = acked ?? model.timaLoad(vm, vcpu, size, offset);
-      const qemu = num(ev, 'val');
+      const qemu = ev.args.values.val ?? 0;
       const state = (): string => presenterText(vm, vcpu, ['cppr', 'pipr', 'ipb', 'nsr']);
       if (r.ok) step.compare(what, qemu, r.value, '', state);
       else step.check({ ok: false, what: what(), qemu: hex(qemu), model: r.errno, reason: r.reason, state });
@@ -331,7 +340,7 @@ function xive(s: ReplayState, step: Step, ev: TraceEvent, where: ReplayWhere): v
       const vp = presenterFields(vm, target);
       const state = (): string => presenterText(vm, target, ['cppr', 'pipr', 'ipb', 'nsr']);
       for (const field of fields) {
-        const qemu = ev.args.num[field];
+        const qemu = ev.args.values[field];
         if (qemu === undefined) continue;
         const mine = vp?.[field];
         step.compare(() => `vCPU ${target} ${field.toUpperCase()} after ${ev.name}`, qemu, mine, 'no presenter', state);
