@@ -133,6 +133,7 @@ class Step {
   }
 }
 
+const LINE_SET: OperationResult = { ok: true, display: 'line changed' };
 const ESB_STORED: OperationResult = { ok: true, display: 'ESB store' };
 const TIMA_STORED: OperationResult = { ok: true, display: 'TIMA store' };
 
@@ -168,7 +169,7 @@ function ensureDevice(s: ReplayState, step: Step, kind: 'xive' | 'xics'): boolea
   const dev = s.vm.device;
   if (!dev) {
     model.createDevice(s.vm, kind);
-    step.statement(`device ${kind}`);
+    if (step.emit) step.statement(`device ${kind}`);
     return true;
   }
   const have = dev.kind === 'xive' ? 'xive' : 'xics';
@@ -180,7 +181,7 @@ function ensureDevice(s: ReplayState, step: Step, kind: 'xive' | 'xics'): boolea
 function connect(s: ReplayState, step: Step, vcpu: number): void {
   if (model.findVcpu(s.vm, vcpu)?.mode !== undefined && model.findVcpu(s.vm, vcpu)?.mode !== 'none') return;
   const r = model.enableCap(s.vm, vcpu, { server: vcpu });
-  step.statement(`vcpu ${vcpu} connect${outcome(r)}`);
+  if (step.emit) step.statement(`vcpu ${vcpu} connect${outcome(r)}`);
 }
 
 function presenterFields(vm: VmState, vcpu: number): Record<string, number> | undefined {
@@ -220,14 +221,14 @@ function xiveHcall(s: ReplayState, step: Step, vcpu: number, name: HcallName, ar
   connect(s, step, vcpu);
   const r = model.hcall(s.vm, vcpu, name, args);
   step.result = { ok: r.ret === 'H_SUCCESS', hret: r.ret, reason: r.reason, display: `${name} → ${r.ret}${r.reason ? `: ${r.reason}` : ''}` };
-  step.statement(`hcall vcpu ${vcpu} ${name} ${args.map((a) => hex(a)).join(', ')} -> ${r.ret}`, 'QEMU prints the hcall, not its return code: the expectation is the model\'s');
+  if (step.emit) step.statement(`hcall vcpu ${vcpu} ${name} ${args.map((a) => hex(a)).join(', ')} -> ${r.ret}`, 'QEMU prints the hcall, not its return code: the expectation is the model\'s');
 }
 
 function timaStore(s: ReplayState, step: Step, vcpu: number, op: { size: model.AccessSize; offset: number; value: bigint }): void {
   connect(s, step, vcpu);
   const r = model.timaStore(s.vm, vcpu, op.size, op.offset, op.value);
   step.result = r.ok ? TIMA_STORED : fromResult(r, () => '');
-  step.statement(`tima vcpu ${vcpu} store${op.size * 8} ${hex(op.offset)} ${hex(op.value)}${outcome(r)}`);
+  if (step.emit) step.statement(`tima vcpu ${vcpu} store${op.size * 8} ${hex(op.offset)} ${hex(op.value)}${outcome(r)}`);
 }
 
 function accessSize(ev: TraceEvent): model.AccessSize | null {
@@ -243,7 +244,7 @@ function xive(s: ReplayState, step: Step, ev: TraceEvent, where: ReplayWhere): v
       const lsi = num(ev, 'lsi') !== 0n;
       const r = model.setAttr(vm, XIVE_GRP.SOURCE, lisn, { kind: 'word', word: lsi ? 1n : 0n });
       step.result = fromResult(r, () => `claimed source ${hex(lisn)}${lsi ? ' (LSI)' : ''}`);
-      step.statement(`set source ${hex(lisn)} = ${lsi ? 1 : 0}${outcome(r)}`);
+      if (step.emit) step.statement(`set source ${hex(lisn)} = ${lsi ? 1 : 0}${outcome(r)}`);
       return;
     }
     case 'spapr_xive_set_source_config':
@@ -258,8 +259,8 @@ function xive(s: ReplayState, step: Step, ev: TraceEvent, where: ReplayWhere): v
       const lisn = int(ev, 'lisn');
       const val = int(ev, 'val');
       const r = model.irqLine(vm, lisn, val);
-      step.result = fromResult(r, () => `line ${hex(lisn)} = ${val}`);
-      step.statement(`line ${hex(lisn)} ${val ? 'assert' : 'deassert'}${outcome(r)}`);
+      step.result = r.ok ? LINE_SET : fromResult(r, () => '');
+      if (step.emit) step.statement(`line ${hex(lisn)} ${val ? 'assert' : 'deassert'}${outcome(r)}`);
       return;
     }
     case 'xive_source_esb_read':
@@ -273,7 +274,7 @@ function xive(s: ReplayState, step: Step, ev: TraceEvent, where: ReplayWhere): v
       if (ev.name === 'xive_source_esb_write') {
         const r = model.esbStore(vm, irq, offset, num(ev, 'val'), page);
         step.result = r.ok ? ESB_STORED : fromResult(r, () => '');
-        step.statement(`esb ${hex(irq)}${pageWord} store ${hex(offset)} ${hex(num(ev, 'val'))}${outcome(r)}`);
+        if (step.emit) step.statement(`esb ${hex(irq)}${pageWord} store ${hex(offset)} ${hex(num(ev, 'val'))}${outcome(r)}`);
         return;
       }
       const r = model.esbLoad(vm, irq, offset, page);
@@ -283,7 +284,7 @@ function xive(s: ReplayState, step: Step, ev: TraceEvent, where: ReplayWhere): v
       if (r.ok) step.compare(what, qemu, r.value, '', state);
       else step.check({ ok: false, what: what(), qemu: hex(qemu), model: r.errno, reason: r.reason, state });
       step.result = r.ok ? { ok: true, value: r.value, display: 'ESB load' } : fromResult(r, () => '');
-      step.statement(`esb ${hex(irq)}${pageWord} load ${hex(offset)} -> ${hex(qemu)}`);
+      if (step.emit) step.statement(`esb ${hex(irq)}${pageWord} load ${hex(offset)} -> ${hex(qemu)}`);
       return;
     }
     case 'xive_tctx_tm_write': {
@@ -322,7 +323,7 @@ function xive(s: ReplayState, step: Step, ev: TraceEvent, where: ReplayWhere): v
       if (r.ok) step.compare(what, qemu, r.value, '', state);
       else step.check({ ok: false, what: what(), qemu: hex(qemu), model: r.errno, reason: r.reason, state });
       step.result = r.ok ? { ok: true, value: r.value, display: 'TIMA load' } : fromResult(r, () => '');
-      step.statement(`tima vcpu ${vcpu} load${size * 8} ${hex(offset)} -> ${hex(qemu)}`);
+      if (step.emit) step.statement(`tima vcpu ${vcpu} load${size * 8} ${hex(offset)} -> ${hex(qemu)}`);
       return;
     }
     case 'xive_tctx_set_cppr':
@@ -375,14 +376,14 @@ function ensureSource(s: ReplayState, step: Step, irq: number, lsi: boolean): vo
   const isLsi = lsi || (irq >= SPAPR_LSI_FIRST && irq < SPAPR_LSI_END);
   const word = (0xffn << 32n) | (isLsi ? 1n << 40n : 0n) | (1n << 41n);
   const r = model.setAttr(s.vm, XICS_GRP.SOURCES, BigInt(irq), { kind: 'word', word });
-  step.statement(`set source ${hex(irq)} = { priority 0xff, masked 1${isLsi ? ', level_sensitive 1' : ''} }${outcome(r)}`, 'QEMU created the source at reset (not in the trace)');
+  if (step.emit) step.statement(`set source ${hex(irq)} = { priority 0xff, masked 1${isLsi ? ', level_sensitive 1' : ''} }${outcome(r)}`, 'QEMU created the source at reset (not in the trace)');
 }
 
 function xicsHcall(s: ReplayState, step: Step, vcpu: number, name: HcallName, args: readonly bigint[], note?: string): model.HcallResult {
   xicsVcpu(s, step, vcpu);
   const r = model.hcall(s.vm, vcpu, name, args);
   step.result = { ok: r.ret === 'H_SUCCESS', hret: r.ret, reason: r.reason, value: r.r[0], display: `${name}${args.length ? ` ${args.map((a) => hex(a)).join(', ')}` : ''} → ${r.ret}${r.r.length ? ` ${hex(r.r[0])}` : ''}${r.reason ? `: ${r.reason}` : ''}` };
-  if (name !== 'H_XIRR') step.statement(`hcall vcpu ${vcpu} ${name} ${args.map((a) => hex(a)).join(', ')} -> ${r.ret}`, note);
+  if (step.emit && name !== 'H_XIRR') step.statement(`hcall vcpu ${vcpu} ${name} ${args.map((a) => hex(a)).join(', ')} -> ${r.ret}`, note);
   return r;
 }
 
@@ -399,7 +400,7 @@ function xicsAccept(s: ReplayState, step: Step, vcpu: number, oldXirr: number, n
   step.check({ ok: got === oldXirr, what: `H_XIRR on vCPU ${vcpu}${from}`, qemu: hex(oldXirr), model: got === null ? r.ret : hex(got), reason: r.reason, state });
   const after = presenterFields(s.vm, vcpu);
   step.check({ ok: after?.cppr === newXirr >>> 24, what: `vCPU ${vcpu} CPPR after H_XIRR${from}`, qemu: hex(newXirr >>> 24), model: after ? hex(after.cppr) : 'no presenter', state });
-  step.statement(`hcall vcpu ${vcpu} H_XIRR -> ${hex(oldXirr)}`);
+  if (step.emit) step.statement(`hcall vcpu ${vcpu} H_XIRR -> ${hex(oldXirr)}`);
   if ((oldXirr & 0xffffff) === XICS_IPI) s.ipiTaken.add(vcpu);
 }
 
@@ -415,7 +416,7 @@ function xics(s: ReplayState, step: Step, ev: TraceEvent, where: ReplayWhere): v
       const r = model.rtas(vm, 'ibm,set-xive', [irq, server, prio]);
       step.result = { ok: r.status === 0, reason: r.reason, display: `ibm,set-xive ${hex(irq)} server ${server} priority ${hex(prio)} → ${r.status}${r.reason ? `: ${r.reason}` : ''}` };
       step.check({ ok: r.status === 0, what: `ibm,set-xive ${hex(irq)}`, qemu: 'done (ics_write_xive)', model: `status ${r.status}`, reason: r.reason });
-      step.statement(`rtas ibm,set-xive ${hex(irq)}, ${server}, ${hex(prio)} -> 0`);
+      if (step.emit) step.statement(`rtas ibm,set-xive ${hex(irq)}, ${server}, ${hex(prio)} -> 0`);
       return;
     }
     case 'xics_ics_set_irq_msi':
@@ -430,7 +431,7 @@ function xics(s: ReplayState, step: Step, ev: TraceEvent, where: ReplayWhere): v
       const how = lsi ? (level ? 'set_level' : 'unset') : level ? 'set' : 'unset';
       const r = model.irqLine(vm, irq, model.IRQ_LEVELS[how]);
       step.result = fromResult(r, () => `line ${hex(irq)} ${how}`);
-      step.statement(`line ${hex(irq)} ${how}${outcome(r)}`);
+      if (step.emit) step.statement(`line ${hex(irq)} ${how}${outcome(r)}`);
       return;
     }
     case 'xics_icp_irq': {
