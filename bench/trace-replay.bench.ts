@@ -1,132 +1,70 @@
 /**
- * `irqlab replay` and `irqlab import qemu-trace` on the 1.36M-line XIVE
- * sample (../shared/traces), each in a child process (its time and peak RSS):
- * replay in lines/s beside the floor (the same file streamed, gunzipped and
- * split, nothing else) and their ratio; the same on a trace ten times as long
- * (the sample's steady state repeated into a temp file: memory must stay
- * flat); import, then `irqlab run` of the scenario it wrote. The machine's
- * calibration figure beside them.
+ * `irqlab replay` at scale: the 1.36M-line sample (../shared/traces) and a
+ * trace ten times as long made by repeating its steady state, each against a
+ * plain read-gunzip-split floor, with peak RSS. Each run is a fresh process.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync, closeSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
-import { median, Report, timeMs } from './run';
+import { createGunzip, createGzip } from 'node:zlib';
+import { allocationCalibrationMs } from './dsl-parse.bench';
+import { median, Report } from './run';
 
-const ROOT = process.cwd();
-const CANDIDATES = [
-  join(ROOT, '..', 'shared', 'traces', 'qemu-7.2-xive-4cpu-load', 'trace.log.gz'),
-  join(ROOT, '..', '..', 'shared', 'traces', 'qemu-7.2-xive-4cpu-load', 'trace.log.gz'),
-];
-const LINES = 1_364_390;
-/** The steady state repeated for the long trace: after boot, before the powerdown. */
-const STEADY_FROM = 200_000;
-const STEADY_TO = 1_200_000;
-const REPEAT = 10;
+const SAMPLE = join(process.env.IRQLAB_SHARED_TRACES ?? '../shared/traces', 'qemu-7.2-xive-4cpu-load/trace.log.gz');
+/** The guest has booted by then: the rest is the steady state that is repeated. */
+const STEADY_FROM_LINE = 100_000;
 
-interface ChildRun {
-  readonly ms: number;
-  readonly maxRssMiB: number;
-  readonly code: number;
+interface ChildFigures { ms: number; lines: number; divergences: number; maxRssMiB: number }
+
+function child(mode: 'replay' | 'floor', file: string): ChildFigures {
+  const r = spawnSync(process.execPath, [join(__dirname, 'trace-replay-child.js'), mode, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`trace-replay-child ${mode} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as ChildFigures;
 }
 
-function child(...args: string[]): ChildRun {
-  const r = spawnSync(process.execPath, [join(ROOT, 'out', 'bench', 'trace-child.js'), ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  const last = r.stdout.trim().split('\n').pop() ?? '';
-  if (r.status !== 0 || !last.startsWith('{')) throw new Error(`trace-child ${args[0]} failed: ${r.stderr}`);
-  return JSON.parse(last) as ChildRun;
-}
-
-async function medianRun(runs: number, ...args: string[]): Promise<ChildRun> {
-  const all: ChildRun[] = [];
-  for (let i = 0; i < runs; i++) all.push(child(...args));
-  let k = 0;
-  const ms = await median(runs, () => all[k++].ms);
-  return { ms, maxRssMiB: Math.max(...all.map((c) => c.maxRssMiB)), code: all[0].code };
-}
-
-/** The sample's header once, then its steady state REPEAT times, into a plain temp file (streamed). */
-async function writeLongTrace(sample: string, out: string): Promise<number> {
-  const fd = openSync(out, 'w');
-  const steady: string[] = [];
-  let n = 0;
-  let written = 0;
-  try {
-    const lines = createInterface({ input: createReadStream(sample).pipe(createGunzip()), crlfDelay: Infinity });
-    let buf: string[] = [];
-    for await (const line of lines) {
-      if (n < STEADY_TO) {
-        buf.push(line);
-        written++;
-        if (n >= STEADY_FROM) steady.push(line);
-        if (buf.length >= 65536) {
-          writeSync(fd, `${buf.join('\n')}\n`);
-          buf = [];
-        }
-      }
-      n++;
+/** The sample followed by nine more copies of its steady state, gzip-compressed (streamed, never held). */
+async function writeTenfold(out: string): Promise<void> {
+  const gz = createGzip({ level: 1 });
+  const sink = createWriteStream(out);
+  gz.pipe(sink);
+  for (let copy = 0; copy < 10; copy++) {
+    let carry = '';
+    let line = 0;
+    for await (const chunk of createReadStream(SAMPLE).pipe(createGunzip()) as AsyncIterable<Buffer>) {
+      const parts = (carry + chunk.toString('latin1')).split('\n');
+      carry = parts.pop() ?? '';
+      const keep = copy === 0 ? parts : parts.filter(() => ++line > STEADY_FROM_LINE);
+      if (copy === 0) line += parts.length;
+      if (keep.length > 0 && !gz.write(`${keep.join('\n')}\n`)) await new Promise((r) => gz.once('drain', r));
     }
-    if (buf.length) writeSync(fd, `${buf.join('\n')}\n`);
-    // The steady state is held once (about 80 MB) to repeat it; the replay under test streams.
-    const block = `${steady.join('\n')}\n`;
-    for (let k = 1; k < REPEAT; k++) {
-      writeSync(fd, block);
-      written += steady.length;
-    }
-  } finally {
-    closeSync(fd);
   }
-  return written;
-}
-
-function allocationCalibrationMs(): number {
-  return timeMs(() => {
-    const keep: { a: number; b: number }[] = new Array(1_000_000);
-    for (let i = 0; i < keep.length; i++) keep[i] = { a: i, b: i };
-  });
+  gz.end();
+  await new Promise<void>((resolve) => sink.on('finish', () => resolve()));
 }
 
 export default async function bench(report: Report): Promise<void> {
-  const sample = CANDIDATES.find((c) => existsSync(c));
-  if (!sample) {
-    console.log(`trace-replay: skipped (${CANDIDATES[0]} is missing)`);
+  if (!existsSync(SAMPLE)) {
+    console.log(`trace-replay: skipped (${SAMPLE} not found)`);
     return;
   }
   report('trace-calibration-1M-objects', await median(5, allocationCalibrationMs), 'ms');
-
-  const floor = await medianRun(3, 'split', sample);
-  const replay = await medianRun(3, 'replay', sample);
-  report('trace-split-floor-1.36M-lines', LINES / (floor.ms / 1000), 'lines/s');
-  report('trace-replay-1.36M-lines', LINES / (replay.ms / 1000), 'lines/s');
-  report('trace-replay-1.36M-lines-time', replay.ms, 'ms');
+  const replay = [child('replay', SAMPLE), child('replay', SAMPLE), child('replay', SAMPLE)].sort((a, b) => a.ms - b.ms)[1]!;
+  const floor = [child('floor', SAMPLE), child('floor', SAMPLE), child('floor', SAMPLE)].sort((a, b) => a.ms - b.ms)[1]!;
+  report('trace-replay-1.36M-lines-per-s', Math.round(replay.lines / (replay.ms / 1000)), 'lines/s');
+  report('trace-replay-1.36M-peak-rss', Math.round(replay.maxRssMiB), 'MiB');
+  report('trace-floor-read-split-1.36M-lines-per-s', Math.round(floor.lines / (floor.ms / 1000)), 'lines/s');
   report('trace-replay-over-floor', replay.ms / floor.ms, 'x');
-  report('trace-replay-1.36M-lines-peak-rss', replay.maxRssMiB, 'MiB');
-
   const dir = mkdtempSync(join(tmpdir(), 'irqlab-bench-trace-'));
   try {
-    const long = join(dir, 'trace-10x.log');
-    const lines = await writeLongTrace(sample, long);
-    report('trace-long-lines', lines, 'lines');
-    report('trace-long-bytes', statSync(long).size / (1 << 20), 'MiB');
-    const longFloor = child('split', long);
-    const longReplay = child('replay', long);
-    report('trace-split-floor-long', lines / (longFloor.ms / 1000), 'lines/s');
-    report('trace-replay-long', lines / (longReplay.ms / 1000), 'lines/s');
-    report('trace-replay-long-over-floor', longReplay.ms / longFloor.ms, 'x');
-    report('trace-replay-long-peak-rss', longReplay.maxRssMiB, 'MiB');
-    rmSync(long);
-
-    const scenario = join(dir, 'sample.irq');
-    const imported = child('import', scenario, sample);
-    report('trace-import-1.36M-lines', imported.ms, 'ms');
-    report('trace-import-1.36M-lines-peak-rss', imported.maxRssMiB, 'MiB');
-    report('trace-import-scenario-bytes', statSync(scenario).size / (1 << 20), 'MiB');
-    const ran = child('run', scenario);
-    report('trace-run-imported-scenario', ran.ms, 'ms');
-    report('trace-run-imported-scenario-peak-rss', ran.maxRssMiB, 'MiB');
-    report('trace-run-imported-scenario-exit', ran.code, '(0 = green)');
+    const big = join(dir, 'trace-10x.log.gz');
+    await writeTenfold(big);
+    const r10 = child('replay', big);
+    const f10 = child('floor', big);
+    report('trace-replay-10x-lines', r10.lines, 'lines');
+    report('trace-replay-10x-lines-per-s', Math.round(r10.lines / (r10.ms / 1000)), 'lines/s');
+    report('trace-replay-10x-peak-rss', Math.round(r10.maxRssMiB), 'MiB');
+    report('trace-replay-10x-over-floor', r10.ms / f10.ms, 'x');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -10,11 +10,11 @@ export const MAIN_HELP = `usage: irqlab <command> [options]
 Commands:
   run FILE...            run scenarios; prints each expectation and "N passed, N failed"
   check FILE...          parse and check scenarios; diagnostics only
+  replay TRACE...        replay QEMU traces against the model; report divergences
+  import KIND INPUT...   write a scenario from evidence (qemu-trace)
   decode LAYOUT WORD...  decode 64-bit words field by field
   encode LAYOUT f=v...   encode fields into a word
   explain FILE WHAT      why a source's interrupt is (not) delivered; a vCPU; a queue entry
-  replay TRACE...        replay QEMU traces through the model; reports where they diverge
-  import qemu-trace TRACE...  write a scenario from a QEMU trace
   lsp --stdio            serve the language server on stdin/stdout
   dap                    serve the debug adapter (DAP) on stdin/stdout
 

@@ -177,24 +177,6 @@ export function readTextFileBounded(path: string, options: ReadTextOptions = {})
   }
 }
 
-/**
- * Whether a path may be streamed as a trace: a regular file (a FIFO would wait
- * for a writer, a device never ends), any size. The same checks and messages
- * as readTextFileBounded's.
- */
-export function checkRegularFile(path: string): { readonly ok: true; readonly size: number } | { readonly ok: false; readonly message: string } {
-  const shown = escapeControlBytes(path);
-  let st: Stats;
-  try {
-    st = statSync(path);
-  } catch (e) {
-    return { ok: false, message: openError(shown, e) };
-  }
-  if (st.isDirectory()) return { ok: false, message: `'${shown}' is a directory, not a file` };
-  if (!st.isFile()) return { ok: false, message: `'${shown}' is ${kindOf(st)}, not a regular file: not read` };
-  return { ok: true, size: st.size };
-}
-
 /** The `readFile` callback shape of the runtime and checker: the text, or undefined with the reason dropped. */
 export function readTextOrUndefined(path: string): string | undefined {
   const r = readTextFileBounded(path);

@@ -1,238 +1,244 @@
 /**
- * The QEMU trace events IRQ Lab reads, as one table: event name → argument
- * names and the printf formats QEMU prints them with (hw/intc/trace-events,
- * hw/ppc/trace-events; QEMU 7.2 first, then current QEMU where it differs).
- * Each format is compiled once into a regular expression whose groups are
- * the arguments in order. Pure: no Node API.
+ * One QEMU log-backend line → a trace event. Accepts `TID@EPOCH:event args`
+ * and the bare `event args` (no `-msg timestamp=on`). Arguments are read as
+ * `key=value` pairs whatever their order or spelling across QEMU versions
+ * (7.2's `IBP=` and current `IPB=` both give `ipb`; `new CPPR=` gives `cppr`),
+ * plus the positional bits some events print (`@0x20011`, `IRQ 0x1`,
+ * `@0x0<=0x1302`, `XIRR 0xff000002->0x4000000`, `CPU 1`, `server 0`).
  */
 
-export type TraceFamily = 'xive' | 'xics' | 'pci';
+/** The interrupt-controller events this reader knows (sPAPR XIVE, XICS, sPAPR PCI). */
+export const KNOWN_EVENT_PREFIXES = ['spapr_xive_', 'xive_', 'xics_', 'spapr_pci_'] as const;
 
-export interface EventSpec {
-  readonly family: TraceFamily;
-  /** Argument names, in the order of the format's conversions. */
-  readonly args: readonly string[];
-  /** Formats: QEMU 7.2's first, then current QEMU's when it changed. Each may name its own argument list. */
-  readonly formats: readonly (string | { readonly format: string; readonly args: readonly string[] })[];
+/** Events of other machines: a PowerNV / XIVE2 trace is refused, naming them. */
+export const FOREIGN_EVENT_PREFIXES = ['pnv_xive', 'xive2_', 'pnv_'] as const;
+
+export interface TraceEvent {
+  readonly tid: number;
+  /** Seconds since the epoch as printed (−1 without the prefix). */
+  readonly epoch: number;
+  readonly name: string;
+  /** Lower-cased argument names → raw text values. */
+  readonly args: ReadonlyMap<string, string>;
+  readonly raw: string;
+  /** One numeric argument (null when absent or malformed), parsed without allocating. */
+  num(key: string): number | null;
+  /** One argument's text by its normalised name (as in `args`), found without parsing the rest. */
+  arg(key: string): string | undefined;
 }
 
-const TCTX = ['target', 'ring', 'ipb', 'pipr', 'cppr', 'nsr'];
+export type ParsedLine =
+  | { readonly kind: 'event'; readonly event: TraceEvent }
+  | { readonly kind: 'noise' }
+  | { readonly kind: 'foreign'; readonly name: string };
 
-/** The table. `%s` is text, every other conversion a number (hex after `0x`, else decimal). */
-export const EVENT_SPECS: Readonly<Record<string, EventSpec>> = {
-  // hw/intc/spapr_xive.c: the H_INT_* hcalls and the device's lines
-  spapr_xive_claim_irq: { family: 'xive', args: ['lisn', 'lsi'], formats: ['lisn=0x%x lsi=%d'] },
-  spapr_xive_free_irq: { family: 'xive', args: ['lisn'], formats: ['lisn=0x%x'] },
-  spapr_xive_set_irq: { family: 'xive', args: ['lisn', 'val'], formats: ['lisn=0x%x val=%d'] },
-  spapr_xive_get_source_info: { family: 'xive', args: ['flags', 'lisn'], formats: ['flags=0x%x lisn=0x%x'] },
-  spapr_xive_set_source_config: { family: 'xive', args: ['flags', 'lisn', 'target', 'priority', 'eisn'], formats: ['flags=0x%x lisn=0x%x target=0x%x priority=0x%x eisn=0x%x'] },
-  spapr_xive_get_source_config: { family: 'xive', args: ['flags', 'lisn'], formats: ['flags=0x%x lisn=0x%x'] },
-  spapr_xive_get_queue_info: { family: 'xive', args: ['flags', 'target', 'priority'], formats: ['flags=0x%x target=0x%x priority=0x%x'] },
-  spapr_xive_set_queue_config: { family: 'xive', args: ['flags', 'target', 'priority', 'qpage', 'qsize'], formats: ['flags=0x%x target=0x%x priority=0x%x qpage=0x%x qsize=0x%x'] },
-  spapr_xive_get_queue_config: { family: 'xive', args: ['flags', 'target', 'priority'], formats: ['flags=0x%x target=0x%x priority=0x%x'] },
-  spapr_xive_set_os_reporting_line: { family: 'xive', args: ['flags'], formats: ['flags=0x%x'] },
-  spapr_xive_get_os_reporting_line: { family: 'xive', args: ['flags'], formats: ['flags=0x%x'] },
-  spapr_xive_esb: { family: 'xive', args: ['flags', 'lisn', 'offset', 'data'], formats: ['flags=0x%x lisn=0x%x offset=0x%x data=0x%x'] },
-  spapr_xive_sync: { family: 'xive', args: ['flags', 'lisn'], formats: ['flags=0x%x lisn=0x%x'] },
-  spapr_xive_reset: { family: 'xive', args: ['flags'], formats: ['flags=0x%x'] },
-  // hw/intc/xive.c: the presenter (7.2 printed IBP=, current QEMU IPB=) and the ESB/TIMA accesses
-  xive_tctx_accept: { family: 'xive', args: TCTX, formats: ['target=%d ring=0x%x IBP=0x%x PIPR=0x%x CPPR=0x%x NSR=0x%x ACK', 'target=%d ring=0x%x IPB=0x%x PIPR=0x%x CPPR=0x%x NSR=0x%x ACK'] },
-  xive_tctx_notify: { family: 'xive', args: TCTX, formats: ['target=%d ring=0x%x IBP=0x%x PIPR=0x%x CPPR=0x%x NSR=0x%x raise !', 'target=%d ring=0x%x IPB=0x%x PIPR=0x%x CPPR=0x%x NSR=0x%x raise !'] },
-  xive_tctx_set_cppr: { family: 'xive', args: TCTX, formats: ['target=%d ring=0x%x IBP=0x%x PIPR=0x%x new CPPR=0x%x NSR=0x%x', 'target=%d ring=0x%x IPB=0x%x PIPR=0x%x new CPPR=0x%x NSR=0x%x'] },
-  xive_source_esb_read: { family: 'xive', args: ['addr', 'srcno', 'val'], formats: ['@0x%x IRQ 0x%x val=0x%x'] },
-  xive_source_esb_write: { family: 'xive', args: ['addr', 'srcno', 'val'], formats: ['@0x%x IRQ 0x%x val=0x%x'] },
-  xive_source_notify: { family: 'xive', args: ['srcno'], formats: ['Processing notification for queued IRQ 0x%x'] },
-  xive_source_blocked: { family: 'xive', args: ['srcno'], formats: ['No action needed for IRQ 0x%x currently'] },
-  xive_router_end_notify: { family: 'xive', args: ['end_blk', 'end_idx', 'end_data'], formats: ['END 0x%x/0x%x -> enqueue 0x%x'] },
-  xive_router_end_escalate: { family: 'xive', args: ['end_blk', 'end_idx', 'esc_blk', 'esc_idx', 'end_data'], formats: ['END 0x%x/0x%x -> escalate END 0x%x/0x%x data 0x%x'] },
-  // 7.2 did not print the thread context's index; current QEMU does (target=)
-  xive_tctx_tm_write: { family: 'xive', args: ['offset', 'size', 'val'], formats: ['@0x%x sz=%d val=0x%x', { format: 'target=%d @0x%x sz=%d val=0x%x', args: ['target', 'offset', 'size', 'val'] }] },
-  xive_tctx_tm_read: { family: 'xive', args: ['offset', 'size', 'val'], formats: ['@0x%x sz=%d val=0x%x', { format: 'target=%d @0x%x sz=%d val=0x%x', args: ['target', 'offset', 'size', 'val'] }] },
-  xive_presenter_notify: { family: 'xive', args: ['nvt_blk', 'nvt_idx', 'ring'], formats: ['found NVT 0x%x/0x%x ring=0x%x', { format: 'found NVT 0x%x/0x%x ring=0x%x group_level=%d', args: ['nvt_blk', 'nvt_idx', 'ring', 'group_level'] }] },
-  xive_end_source_read: { family: 'xive', args: ['end_blk', 'end_idx', 'addr'], formats: ['END 0x%x/0x%x @0x%x'] },
-  // hw/intc/xics.c
-  xics_icp_check_ipi: { family: 'xics', args: ['server', 'mfrr'], formats: ['CPU %d can take IPI mfrr=0x%x'] },
-  xics_icp_accept: { family: 'xics', args: ['old_xirr', 'new_xirr'], formats: ['icp_accept: XIRR 0x%x->0x%x'] },
-  xics_icp_eoi: { family: 'xics', args: ['server', 'xirr', 'new_xirr'], formats: ['icp_eoi: server %d given XIRR 0x%x new XIRR 0x%x'] },
-  xics_icp_irq: { family: 'xics', args: ['server', 'nr', 'priority'], formats: ['cpu %d trying to deliver irq 0x%x priority 0x%x'] },
-  xics_icp_raise: { family: 'xics', args: ['xirr', 'pending_priority'], formats: ['raising IRQ new XIRR=0x%x new pending priority=0x%x'] },
-  xics_ics_set_irq_msi: { family: 'xics', args: ['srcno', 'nr'], formats: ['set_irq_msi: srcno %d [irq 0x%x]'] },
-  xics_masked_pending: { family: 'xics', args: [], formats: ['set_irq_msi: masked pending'] },
-  xics_ics_set_irq_lsi: { family: 'xics', args: ['srcno', 'nr'], formats: ['set_irq_lsi: srcno %d [irq 0x%x]'] },
-  xics_ics_write_xive: { family: 'xics', args: ['nr', 'srcno', 'server', 'priority'], formats: ['ics_write_xive: irq 0x%x [src %d] server 0x%x prio 0x%x'] },
-  xics_ics_reject: { family: 'xics', args: ['nr', 'srcno'], formats: ['reject irq 0x%x [src %d]'] },
-  xics_ics_eoi: { family: 'xics', args: ['nr'], formats: ['ics_eoi: irq 0x%x'] },
-  // hw/ppc/spapr_pci.c: the devices' MSIs and LSIs
-  spapr_pci_msi: { family: 'pci', args: ['msg', 'ca'], formats: ['%s (cfg=0x%x)'] },
-  spapr_pci_msi_setup: { family: 'pci', args: ['name', 'vector', 'addr'], formats: ['dev"%s" vector %d, addr=0x%x'] },
-  spapr_pci_rtas_ibm_change_msi: { family: 'pci', args: ['cfg', 'func', 'req', 'first'], formats: ['cfgaddr 0x%x func %d, requested %d, first irq %d'] },
-  spapr_pci_rtas_ibm_query_interrupt_source_number: { family: 'pci', args: ['ioa', 'intr'], formats: ['queries for #%d, IRQ%d'] },
-  spapr_pci_msi_write: { family: 'pci', args: ['addr', 'data', 'dt_irq'], formats: ['@0x%x<=0x%x IRQ %d'] },
-  spapr_pci_lsi_set: { family: 'pci', args: ['busname', 'pin', 'irq'], formats: ['%s PIN%d IRQ %d'] },
-  spapr_pci_msi_retry: { family: 'pci', args: ['config_addr', 'req_num', 'max_irqs'], formats: ['Guest device at 0x%x asked %d, have only %d'] },
+const KV = /([A-Za-z_][A-Za-z0-9_]*)=(-?(?:0x[0-9a-fA-F]+|\d+))/g;
+
+function interesting(name: string): boolean {
+  for (const p of KNOWN_EVENT_PREFIXES) if (name.startsWith(p)) return true;
+  return false;
+}
+
+function foreign(name: string): boolean {
+  for (const p of FOREIGN_EVENT_PREFIXES) if (name.startsWith(p)) return true;
+  return false;
+}
+
+const RENAMES: Readonly<Record<string, string>> = { ibp: 'ipb' };
+
+/** The arguments of an event: key=value pairs and the known positional forms. */
+export function parseArgs(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  KV.lastIndex = 0;
+  for (let m = KV.exec(text); m; m = KV.exec(text)) {
+    const k = m[1]!.toLowerCase();
+    out.set(RENAMES[k] ?? k, m[2]!);
+  }
+  // The positional forms, each tried only when its marker is present (the hot path skips them).
+  if (text.includes('@')) {
+    const at = /@(0x[0-9a-fA-F]+)(?:<=(0x[0-9a-fA-F]+))?/.exec(text);
+    if (at) {
+      out.set('addr', at[1]!);
+      if (at[2] !== undefined) out.set('data', at[2]);
+    }
+  }
+  if (text.includes('IRQ ')) {
+    const irq = /\bIRQ (0x[0-9a-fA-F]+|\d+)/.exec(text);
+    if (irq) out.set('irq', irq[1]!);
+  }
+  if (text.includes('XIRR ')) {
+    const xirr = /XIRR (0x[0-9a-fA-F]+)->(0x[0-9a-fA-F]+)/.exec(text);
+    if (xirr) { out.set('old_xirr', xirr[1]!); out.set('new_xirr', xirr[2]!); }
+    const given = /given XIRR (0x[0-9a-fA-F]+) new XIRR (0x[0-9a-fA-F]+)/.exec(text);
+    if (given) { out.set('given_xirr', given[1]!); out.set('new_xirr', given[2]!); }
+  }
+  if (text.includes('CPU ') || text.includes('server ')) {
+    const cpu = /\b(?:CPU|server) (\d+)/.exec(text);
+    if (cpu) out.set('server', cpu[1]!);
+  }
+  if (text.includes('NVT ')) {
+    const nvt = /NVT (0x[0-9a-fA-F]+)\/(0x[0-9a-fA-F]+)/.exec(text);
+    if (nvt) { out.set('nvt_blk', nvt[1]!); out.set('nvt_idx', nvt[2]!); }
+  }
+  return out;
+}
+
+/** An event whose arguments are parsed on first use (most lines need only a few, some none). */
+class LazyEvent implements TraceEvent {
+  private parsed: Map<string, string> | null = null;
+  constructor(readonly tid: number, private readonly epochEnd: number, readonly name: string, private readonly rest: string, readonly raw: string) {}
+  /** Parsed on demand: only merging per-thread files needs it. */
+  get epoch(): number {
+    if (this.epochEnd < 0) return -1;
+    return parseFloat(this.raw.slice(this.raw.indexOf('@') + 1, this.epochEnd));
+  }
+  /** A numeric argument parsed in place (no substring): the translator's hot path. */
+  num(key: string): number | null {
+    const spellings = this.parsed ? undefined : SPELLINGS[key];
+    if (spellings === undefined) {
+      const v = this.args.get(key);
+      if (v === undefined) return null;
+      const n = Number(v);
+      return Number.isFinite(n) ? n : null;
+    }
+    for (const sp of spellings) {
+      const v = numberAfter(this.rest, sp);
+      if (v !== undefined) return v;
+    }
+    return null;
+  }
+  get args(): ReadonlyMap<string, string> {
+    return (this.parsed ??= parseArgs(this.rest));
+  }
+  arg(key: string): string | undefined {
+    if (this.parsed) return this.parsed.get(key);
+    const spellings = SPELLINGS[key];
+    if (spellings === undefined) return this.args.get(key);
+    for (const sp of spellings) {
+      const v = valueAfter(this.rest, sp);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+}
+
+/** How the hot keys are written in QEMU 7.2 and current formats (`key=` preceded by a space or the start). */
+const SPELLINGS: Readonly<Record<string, readonly string[]>> = {
+  lisn: ['lisn='], lsi: ['lsi='], val: ['val='], sz: ['sz='], target: ['target='], ring: ['ring='],
+  ipb: ['IPB=', 'IBP=', 'ipb='], pipr: ['PIPR=', 'pipr='], cppr: ['CPPR=', 'cppr='], nsr: ['NSR=', 'nsr='],
+  flags: ['flags='], priority: ['priority='], eisn: ['eisn='], qpage: ['qpage='], qsize: ['qsize='],
+  offset: ['offset='], data: ['data='],
+  addr: ['@'], irq: ['IRQ '],
 };
 
-/** Events of other machines: PowerNV's XIVE and XIVE2 (POWER10), never printed by a pseries guest. */
-const OTHER_MACHINE = /^(?:pnv_|xive2_|xive_nvp_|xive_nvgc_|xive_redistribute|xive_end_enqueue|xive_escalate_)/;
-/** A name that looks like an interrupt-controller event IRQ Lab should know. */
-const OURS = /^(?:xive|spapr_xive|xics|spapr_pci)_[a-z0-9_]+$/;
-
-export type EventKind = 'known' | 'other-machine' | 'unknown' | 'foreign';
-
-/** What kind of name this is: in the table, another machine's, ours but unknown, or not an interrupt event. */
-const SPECS = new Map<string, EventSpec>(Object.entries(EVENT_SPECS));
-
-export function classifyEventName(name: string): EventKind {
-  if (SPECS.has(name)) return 'known';
-  if (OTHER_MACHINE.test(name)) return 'other-machine';
-  if (OURS.test(name)) return 'unknown';
-  return 'foreign';
-}
-
-/** A format as pieces, in parallel arrays (one shape: this is matched per trace line). */
-const LIT = 0;
-const TEXT = 1;
-const HEX = 2;
-const HEX_0X = 3;
-const DEC = 4;
-
-interface CompiledFormat {
-  readonly kinds: Uint8Array;
-  /** The literal of a LIT piece; the argument name of a conversion. */
-  readonly texts: readonly string[];
-}
-
-function compile(format: string, args: readonly string[]): CompiledFormat {
-  const kinds: number[] = [];
-  const texts: string[] = [];
-  let i = 0;
-  let n = 0;
-  while (i < format.length) {
-    const p = format.indexOf('%', i);
-    if (p < 0) {
-      kinds.push(LIT);
-      texts.push(format.slice(i));
-      break;
+/** The number after `spelling` (hex with 0x, else decimal), parsed in place; NaN when malformed → undefined. */
+function numberAfter(text: string, spelling: string): number | undefined {
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf(spelling, from);
+    if (at < 0) return undefined;
+    if (spelling === '@' || at === 0 || text.charCodeAt(at - 1) === 32) {
+      let i = at + spelling.length;
+      const n = text.length;
+      let v = 0;
+      let digits = 0;
+      if (text.charCodeAt(i) === 48 && text.charCodeAt(i + 1) === 120) {
+        i += 2;
+        for (; i < n; i++, digits++) {
+          const c = text.charCodeAt(i);
+          const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+          if (d < 0) break;
+          v = v * 16 + d;
+        }
+      } else {
+        for (; i < n; i++, digits++) {
+          const c = text.charCodeAt(i);
+          if (c < 48 || c > 57) break;
+          v = v * 10 + (c - 48);
+        }
+      }
+      const end = i < n ? text.charCodeAt(i) : 32;
+      // A value must end at a separator; `0x12zz` is not a number.
+      if (digits === 0 || !(end === 32 || end === 44 || end === 60 /* < */)) return undefined;
+      return v;
     }
-    let lit = format.slice(i, p);
-    const c = format[p + 1];
-    // `0x%x`: the prefix is matched as part of the number.
-    const prefixed = lit.endsWith('0x');
-    if (prefixed) lit = lit.slice(0, -2);
-    if (lit) {
-      kinds.push(LIT);
-      texts.push(lit);
-    }
-    if (n >= args.length) throw new Error(`trace event table: '${format}' has more conversions than arguments`);
-    kinds.push(c === 's' ? TEXT : prefixed ? HEX_0X : c === 'x' ? HEX : DEC);
-    texts.push(args[n++]);
-    i = p + 2;
+    from = at + 1;
   }
-  if (n !== args.length) throw new Error(`trace event table: '${format}' has ${n} conversions for ${args.length} arguments`);
-  return { kinds: Uint8Array.from(kinds), texts };
 }
 
-const COMPILED = new Map<string, readonly CompiledFormat[]>();
-for (const [name, spec] of Object.entries(EVENT_SPECS)) {
-  COMPILED.set(name, spec.formats.map((f) => (typeof f === 'string' ? compile(f, spec.args) : compile(f.format, f.args))));
+function valueAfter(text: string, spelling: string): string | undefined {
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf(spelling, from);
+    if (at < 0) return undefined;
+    const before = at === 0 ? 32 : text.charCodeAt(at - 1);
+    if (spelling === '@' || before === 32) {
+      const start = at + spelling.length;
+      let end = start;
+      while (end < text.length) {
+        const c = text.charCodeAt(end);
+        if (!(isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 120 || c === 45)) break;
+        end++;
+      }
+      if (end > start) return text.slice(start, end);
+    }
+    from = at + 1;
+  }
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isDigit(c) || c === 95;
 }
 
 /**
- * One event's arguments: numbers by name (a double when exact, up to 13 hex
- * digits; a bigint beyond), and text arguments (`%s`) by name. `num` gives
- * them all as bigints (built on demand: the replay reads `values`).
+ * Classify one line. `noise` is anything that is not an interrupt-controller
+ * trace event (`-d int` lines, console output, other subsystems' events).
+ * Hand-scanned (no regular expression): this runs once per line of traces of
+ * millions of lines.
  */
-export class EventArgs {
-  constructor(readonly values: Readonly<Record<string, number | bigint>>, readonly str: Readonly<Record<string, string>>) {}
-
-  get num(): Readonly<Record<string, bigint>> {
-    const out: Record<string, bigint> = {};
-    for (const [k, v] of Object.entries(this.values)) out[k] = typeof v === 'bigint' ? v : BigInt(v);
-    return out;
+export function parseTraceLine(text: string): ParsedLine {
+  let tid = 0;
+  let epochEnd = -1;
+  let i = 0;
+  const n = text.length;
+  // Optional `TID@EPOCH:` prefix.
+  let c = n > 0 ? text.charCodeAt(0) : 0;
+  while (isDigit(c) && i < 10) { tid = tid * 10 + (c - 48); c = text.charCodeAt(++i); }
+  if (i > 0 && c === 64 /* @ */) {
+    const colon = text.indexOf(':', i + 1);
+    if (colon < 0 || colon - i > 32) return NOISE;
+    const e0 = text.charCodeAt(i + 1);
+    if (!isDigit(e0)) return NOISE;
+    epochEnd = colon;
+    i = colon + 1;
+  } else {
+    i = 0;
+    tid = 0;
   }
+  const nameStart = i;
+  // Fast refusal: every known or foreign event starts with 's', 'x' or 'p'.
+  const first = text.charCodeAt(i);
+  if (first !== 115 && first !== 120 && first !== 112) return NOISE;
+  while (i < n && isNameChar(text.charCodeAt(i))) i++;
+  if (i < n && text.charCodeAt(i) !== 32) return NOISE;
+  const name = text.slice(nameStart, i);
+  if (!interesting(name)) return foreign(name) ? { kind: 'foreign', name } : NOISE;
+  return { kind: 'event', event: new LazyEvent(tid, epochEnd, name, i < n ? text.slice(i + 1) : '', text) };
 }
 
-const NO_TEXT: Readonly<Record<string, string>> = Object.freeze({});
+const NOISE: ParsedLine = { kind: 'noise' };
 
-function hexDigit(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
+/** A numeric argument, or null when absent or not a number. */
+export function argNumber(e: TraceEvent, key: string): number | null {
+  return e.num(key);
 }
 
-/** Matches one format against the whole text; null when it does not fit. Hand-scanned: this runs per trace line. */
-function match(f: CompiledFormat, text: string, from: number): EventArgs | null {
-  const num: Record<string, number | bigint> = {};
-  let str: Record<string, string> | null = null;
-  let pos = from;
-  const { kinds, texts } = f;
-  for (let k = 0; k < kinds.length; k++) {
-    const kind = kinds[k];
-    if (kind === LIT) {
-      const lit = texts[k];
-      if (!text.startsWith(lit, pos)) return null;
-      pos += lit.length;
-      continue;
-    }
-    if (kind === TEXT) {
-      const end = k + 1 < kinds.length && kinds[k + 1] === LIT ? text.indexOf(texts[k + 1], pos) : text.length;
-      if (end < 0) return null;
-      (str ??= {})[texts[k]] = text.slice(pos, end);
-      pos = end;
-      continue;
-    }
-    if (kind === HEX_0X) {
-      if (text.charCodeAt(pos) !== 48 || text.charCodeAt(pos + 1) !== 120) return null;
-      pos += 2;
-    }
-    const start = pos;
-    let v = 0;
-    if (kind !== DEC) {
-      for (let d = hexDigit(text.charCodeAt(pos)); d >= 0; d = hexDigit(text.charCodeAt(pos))) {
-        v = v * 16 + d;
-        pos++;
-      }
-      const len = pos - start;
-      if (len === 0 || len > 16) return null;
-      // Up to 13 hex digits a double is exact; wider values go through BigInt's own parser.
-      num[texts[k]] = len <= 13 ? v : BigInt(`0x${text.slice(start, pos)}`);
-    } else {
-      const neg = text.charCodeAt(pos) === 45;
-      if (neg) pos++;
-      const digits = pos;
-      for (let c = text.charCodeAt(pos); c >= 48 && c <= 57; c = text.charCodeAt(pos)) {
-        v = v * 10 + (c - 48);
-        pos++;
-      }
-      const len = pos - digits;
-      if (len === 0 || len > 20) return null;
-      if (len <= 15) num[texts[k]] = neg ? -v : v;
-      else num[texts[k]] = neg ? -BigInt(text.slice(digits, pos)) : BigInt(text.slice(digits, pos));
-    }
-  }
-  if (pos !== text.length) return null;
-  return new EventArgs(num, str ?? NO_TEXT);
-}
-
-/** Parses an event's argument text (from `from` to the end of `text`) with the table; null when no format fits. */
-export function parseEventArgs(name: string, text: string, from = 0): EventArgs | null {
-  const formats = COMPILED.get(name);
-  if (!formats) return null;
-  for (const f of formats) {
-    const r = match(f, text, from);
-    if (r) return r;
-  }
-  return null;
-}
-
-/** The spec of a known event, or undefined. */
-export function specOf(name: string): EventSpec | undefined {
-  return SPECS.get(name);
-}
-
-/** The formats an event is printed with, for messages. */
-export function formatsOf(name: string): readonly string[] {
-  const spec = EVENT_SPECS[name];
-  return spec ? spec.formats.map((f) => (typeof f === 'string' ? f : f.format)) : [];
+export function argBig(e: TraceEvent, key: string): bigint | null {
+  const v = e.arg(key);
+  if (v === undefined) return null;
+  try { return BigInt.asUintN(64, BigInt(v)); } catch { return null; }
 }

@@ -10,10 +10,17 @@ import type { VmState } from '../../src/model/state';
 import { TraceProgram, TraceReplayCore } from '../../src/debug/execution/trace-program';
 
 interface Counter { vm: VmState; x: number; ops: number }
+interface CounterStep { file: number; line: number; kind: 'add' | 'check'; n: number }
 
-/** `TID@TIME:add N` adds N; `TID@TIME:check N` is a check that x == N; anything else is not a step. */
-const core: TraceReplayCore<Counter> = {
-  isStep: (line) => /^(\d+@[\d.]+:)?(add|check) /.test(line),
+/** `TID@TIME:add N` adds N; `TID@TIME:check N` is a check that x == N; anything else makes no step. */
+const core: TraceReplayCore<Counter, CounterStep> = {
+  translator: () => ({
+    push: (file, line, text) => {
+      const m = /^(?:\d+@[\d.]+:)?(add|check) (\d+)/.exec(text);
+      return m ? [{ file, line, kind: m[1] as 'add' | 'check', n: Number(m[2]) }] : [];
+    },
+    finish: () => [],
+  }),
   timeOf: (line) => {
     const m = /^\d+@([\d.]+):/.exec(line);
     return m ? Number(m[1]) : null;
@@ -22,17 +29,16 @@ const core: TraceReplayCore<Counter> = {
   vm: (s) => s.vm,
   clone: (s) => ({ vm: s.vm, x: s.x, ops: s.ops }),
   approxBytes: () => 1000,
-  apply: (s, line) => {
-    const m = /(add|check) (\d+)/.exec(line)!;
-    const n = Number(m[2]);
+  apply: (s, step) => {
     s.ops++;
-    if (m[1] === 'add') {
-      s.x += n;
-      return { result: { ok: true, display: `x = ${s.x}` }, checks: [] };
+    if (step.kind === 'add') {
+      s.x += step.n;
+      return { result: { ok: true, display: `x = ${s.x}` }, checked: 0, failures: [] };
     }
-    return { result: { ok: true, display: `x is ${s.x}` }, checks: [{ ok: s.x === n, what: 'x', qemu: String(n), model: String(s.x) }] };
+    const ok = s.x === step.n;
+    return { result: { ok: true, display: `x is ${s.x}` }, checked: 1, failures: ok ? [] : [{ ok: false, what: 'x', qemu: String(step.n), model: String(s.x) }] };
   },
-  operationNames: (line) => [/(add|check)/.exec(line)![1]],
+  operationNames: (step) => [step.kind],
 };
 
 function counterTrace(n: number, wrongAt = -1): string {
@@ -47,7 +53,7 @@ function counterTrace(n: number, wrongAt = -1): string {
   return `${out.join('\n')}\n`;
 }
 
-const state = (p: TraceProgram<Counter>): string => JSON.stringify({ step: p.stepCount, x: p.evaluateExpression('1').ok, loc: p.location?.line, last: p.lastOutcome?.kind });
+const state = (p: TraceProgram<Counter, CounterStep>): string => JSON.stringify({ step: p.stepCount, x: p.evaluateExpression('1').ok, loc: p.location?.line, last: p.lastOutcome?.kind });
 
 test('every event line is a step, other lines are not; a final newline opens no line', () => {
   const p = new TraceProgram([{ uri: '/t/trace.log', text: counterTrace(3), virtual: false }], core);

@@ -33,18 +33,33 @@ export interface TraceCheck {
 
 export interface TraceStepResult {
   readonly result: OperationResult;
-  readonly checks: readonly TraceCheck[];
+  /** Values compared with what QEMU showed. */
+  readonly checked: number;
+  /** The comparisons that failed (ok false). */
+  readonly failures: readonly TraceCheck[];
   readonly layout?: LayoutName | null;
 }
 
+/** A model step the trace layer made from a trace line: which file (index) and 1-based line it stands for. */
+export interface TraceModelStep {
+  readonly file: number;
+  readonly line: number;
+}
+
+/** Trace lines in (in time order), model steps out; it may hold steps back until a later line completes them. */
+export interface LineTranslator<T> {
+  push(file: number, line: number, text: string): readonly T[];
+  finish(): readonly T[];
+}
+
 /**
- * What the trace layer offers the debugger: which lines are steps, and the
- * replay of one line on a state that can be copied. `S` holds the VM and
- * whatever else the replay tracks (per-thread context, pending loads).
+ * What the trace layer offers the debugger: a translator of lines to model
+ * steps (run once, as the index is built), and one step replayed on a state
+ * that can be copied. A debugger step is one trace line: the model steps made
+ * from it (a check QEMU printed just before the access it belongs to joins it).
  */
-export interface TraceReplayCore<S> {
-  /** Whether a line is a trace event the replay steps through (cheap; decides where steps and breakpoints are). */
-  isStep(line: string): boolean;
+export interface TraceReplayCore<S, T extends TraceModelStep> {
+  translator(): LineTranslator<T>;
   /** The line's time stamp (`TID@EPOCH:`) for merging per-thread logs; null when it has none. */
   timeOf(line: string): number | null;
   initial(): S;
@@ -52,9 +67,9 @@ export interface TraceReplayCore<S> {
   clone(state: S): S;
   /** Rough bytes of one copy (the checkpoint budget). */
   approxBytes(state: S): number;
-  apply(state: S, line: string, where: { readonly uri: string; readonly line: number }): TraceStepResult;
-  /** Names a function breakpoint can use for this line's event (`xive_tctx_tm_read`, `tima`, `H_INT_ESB`…). */
-  operationNames(line: string): readonly string[];
+  apply(state: S, step: T): TraceStepResult;
+  /** Names a function breakpoint can use for a step (`xive_tctx_accept`, `tima-load`, `H_INT_ESB`…). */
+  operationNames(step: T): readonly string[];
 }
 
 export interface TraceText {
@@ -76,6 +91,8 @@ const MIN_CHECKPOINTS = 8;
 /** Steps replayed at a time when searching backwards for a change. */
 const CHANGE_SEARCH_SEGMENT = 1024;
 const FRAME_NAME_MAX = 100;
+/** Lines a translator may hold a step back (h-trace's window is 512). */
+const LOOKAHEAD_LINES = 600;
 
 class TraceLines {
   /** Offsets of each line's start, plus the text length at the end. */
@@ -130,7 +147,7 @@ interface Executor<S> {
   last: ProgramStep | null;
 }
 
-export class TraceProgram<S> implements SteppableProgram {
+export class TraceProgram<S, T extends TraceModelStep> implements SteppableProgram {
   readonly kind = 'trace';
   readonly program = null;
   readonly uri: string;
@@ -138,15 +155,22 @@ export class TraceProgram<S> implements SteppableProgram {
   private readonly files: TraceLines[];
   private readonly fileIndexOf = new Map<string, number>();
 
-  // ---- the step index: step -> (file, line), and per file line -> step
+  // ---- the step index: step (a trace line) -> (file, 0-based line, its model steps), and per file line -> step
   private readonly stepFile = new GrowableInt32(1 << 16);
   private readonly stepLine = new GrowableInt32(1 << 16);
+  private readonly stepStart = new GrowableInt32(1 << 16);
+  private readonly modelSteps: T[] = [];
   private readonly fileLines: GrowableInt32[];
   private readonly fileSteps: GrowableInt32[];
-  /** Per file: the next line not yet looked at, and the head step line found (or -1) with its time. */
-  private readonly scanLine: number[];
-  private readonly headLine: number[];
+  private readonly translator: LineTranslator<T>;
+  /** Per file: the next line to feed the translator, and the time of that line (per-thread logs merge by it). */
+  private readonly nextLine: number[];
   private readonly headTime: number[];
+  private readonly headTimeFor: number[];
+  /** The step being gathered: model steps of one line (closed when a later line starts). */
+  private openFile = -1;
+  private openLine = -1;
+  private openStart = -1;
   private indexDone = false;
 
   // ---- replay
@@ -162,16 +186,17 @@ export class TraceProgram<S> implements SteppableProgram {
   private logView: LogEntry[] = [];
   private resultView: ExpectationResult[] = [];
 
-  constructor(texts: readonly TraceText[], private readonly core: TraceReplayCore<S>, options: TraceProgramOptions = {}) {
+  constructor(texts: readonly TraceText[], private readonly core: TraceReplayCore<S, T>, options: TraceProgramOptions = {}) {
     if (texts.length === 0) throw new Error('a trace program needs at least one file');
     this.files = texts.map((t) => new TraceLines(t));
     texts.forEach((t, i) => this.fileIndexOf.set(t.uri, i));
     this.uri = texts[0].uri;
     this.fileLines = texts.map(() => new GrowableInt32(1 << 14));
     this.fileSteps = texts.map(() => new GrowableInt32(1 << 14));
-    this.scanLine = texts.map(() => 0);
-    this.headLine = texts.map(() => -1);
+    this.translator = core.translator();
+    this.nextLine = texts.map(() => 0);
     this.headTime = texts.map(() => -Infinity);
+    this.headTimeFor = texts.map(() => -1);
     this.every = Math.max(1, options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY);
     this.budget = options.checkpointBudgetBytes ?? DEFAULT_BUDGET;
     const initial = core.initial();
@@ -192,53 +217,80 @@ export class TraceProgram<S> implements SteppableProgram {
     return this.indexDone;
   }
 
-  /** The next step line of file f at or after its scan position (or -1 at its end). */
-  private fillHead(f: number): void {
-    if (this.headLine[f] >= 0) return;
-    const lines = this.files[f];
-    for (let l = this.scanLine[f]; l < lines.count; l++) {
-      const text = lines.text(l);
-      if (!this.core.isStep(text)) continue;
-      this.scanLine[f] = l + 1;
-      this.headLine[f] = l;
-      const t = this.files.length > 1 ? this.core.timeOf(text) : null;
-      if (t !== null) this.headTime[f] = t; // untimed lines keep the file's last time
-      return;
+  /** The file whose next line comes first in time (files in order when untimed), or -1 when all are fed. */
+  private nextFile(): number {
+    if (this.files.length === 1) return this.nextLine[0] < this.files[0].count ? 0 : -1;
+    let best = -1;
+    for (let f = 0; f < this.files.length; f++) {
+      const l = this.nextLine[f];
+      if (l >= this.files[f].count) continue;
+      if (this.headTimeFor[f] !== l) {
+        const t = this.core.timeOf(this.files[f].text(l));
+        if (t !== null) this.headTime[f] = t; // an untimed line keeps its file's last time
+        this.headTimeFor[f] = l;
+      }
+      if (best < 0 || this.headTime[f] < this.headTime[best]) best = f;
     }
-    this.scanLine[f] = lines.count;
+    return best;
   }
 
-  /** Indexes up to `count` more steps; false when the trace has no more. */
-  private indexMore(count: number): boolean {
-    for (let n = 0; n < count; n++) {
-      let best = -1;
-      for (let f = 0; f < this.files.length; f++) {
-        this.fillHead(f);
-        if (this.headLine[f] < 0) continue;
-        if (best < 0 || this.headTime[f] < this.headTime[best]) best = f;
-      }
-      if (best < 0) {
+  /** Feeds up to `count` lines to the translator; at the end of input, flushes it. */
+  private feed(count: number): void {
+    for (let n = 0; n < count && !this.indexDone; n++) {
+      const f = this.nextFile();
+      if (f < 0) {
+        this.gather(this.translator.finish());
+        this.closeStep();
         this.indexDone = true;
-        return false;
+        return;
       }
-      const step = this.stepLine.length;
-      const line = this.headLine[best];
-      this.stepFile.push(best);
-      this.stepLine.push(line);
-      this.fileLines[best].push(line);
-      this.fileSteps[best].push(step);
-      this.headLine[best] = -1;
+      const l = this.nextLine[f]++;
+      this.gather(this.translator.push(f, l + 1, this.files[f].text(l)));
     }
-    return true;
+  }
+
+  /** Model steps into debugger steps: a new one when a later line (or another file) starts. */
+  private gather(steps: readonly T[]): void {
+    for (const m of steps) {
+      const line = m.line - 1;
+      if (this.openStart < 0 || m.file !== this.openFile || line > this.openLine) {
+        this.closeStep();
+        this.openFile = m.file;
+        this.openLine = line;
+        this.openStart = this.modelSteps.length;
+      }
+      this.modelSteps.push(m);
+    }
+  }
+
+  private closeStep(): void {
+    if (this.openStart < 0) return;
+    const step = this.stepLine.length;
+    const f = this.openFile;
+    this.stepFile.push(f);
+    this.stepLine.push(this.openLine);
+    this.stepStart.push(this.openStart);
+    const lines = this.fileLines[f];
+    // Lines of a file only grow from step to step (kept so for the binary search if a translator ever reorders).
+    lines.push(lines.length > 0 ? Math.max(this.openLine, lines.at(lines.length - 1)) : this.openLine);
+    this.fileSteps[f].push(step);
+    this.openStart = -1;
+  }
+
+  /** The model steps of debugger step k (indexed). */
+  private modelStepsOf(k: number): readonly T[] {
+    const start = this.stepStart.at(k);
+    const end = k + 1 < this.stepStart.length ? this.stepStart.at(k + 1) : this.openStart >= 0 ? this.openStart : this.modelSteps.length;
+    return this.modelSteps.slice(start, end);
   }
 
   private ensureSteps(count: number): void {
-    while (!this.indexDone && this.stepLine.length < count) this.indexMore(Math.max(1024, count - this.stepLine.length));
+    while (!this.indexDone && this.stepLine.length < count) this.feed(Math.max(2048, count - this.stepLine.length));
   }
 
-  /** Indexes until file f has been looked at past `line`. */
+  /** Indexes until file f is fed well past `line` (a translator holds a step back a few hundred lines at most). */
   private ensureLine(f: number, line: number): void {
-    while (!this.indexDone && this.scanLine[f] <= line) this.indexMore(4096);
+    while (!this.indexDone && this.nextLine[f] <= line + LOOKAHEAD_LINES) this.feed(4096);
   }
 
   /** The step at a line of a file (exact), indexing as far as needed. */
@@ -247,7 +299,21 @@ export class TraceProgram<S> implements SteppableProgram {
     if (f === undefined) return undefined;
     this.ensureLine(f, line);
     const i = this.fileLines[f].lastAtOrBelow(line);
-    return i >= 0 && this.fileLines[f].at(i) === line ? this.fileSteps[f].at(i) : undefined;
+    if (i < 0 || this.fileLines[f].at(i) !== line) return undefined;
+    const k = this.fileSteps[f].at(i);
+    return this.stepLine.at(k) === line ? k : undefined;
+  }
+
+  /** The first line at or after `line` of a file that holds a step, indexing as far as needed. */
+  private stepLineFrom(f: number, line: number): number | undefined {
+    for (;;) {
+      this.ensureLine(f, line);
+      const lines = this.fileLines[f];
+      const i = lines.lastAtOrBelow(line - 1) + 1;
+      if (i < lines.length) return lines.at(i);
+      if (this.indexDone) return undefined;
+      this.feed(4096);
+    }
   }
 
   /** Where step k is (indexing as far as needed); undefined past the end. */
@@ -335,34 +401,52 @@ export class TraceProgram<S> implements SteppableProgram {
     this.ensureSteps(x.step + 1);
     if (x.step >= this.stepLine.length) return { kind: 'end' };
     this.maybeCheckpoint(x);
-    const file = this.stepFile.at(x.step);
-    const line = this.stepLine.at(x.step);
+    const k = x.step;
+    const file = this.stepFile.at(k);
+    const line = this.stepLine.at(k);
     const lines = this.files[file];
     const text = lines.text(line);
     const uri = lines.file.uri;
-    let r: TraceStepResult;
-    try {
-      r = this.core.apply(x.state, text, { uri, line });
-    } catch (e) {
-      // A bug in the replay must not take the session down: the step fails with the reason.
-      const reason = `internal error in the trace replay: ${e instanceof Error ? e.message : String(e)}`;
-      r = { result: { ok: false, display: reason, reason }, checks: [{ ok: false, what: 'replay', qemu: text, model: reason }] };
+    let checked = 0;
+    let failed: TraceCheck | undefined;
+    let failedLine = line;
+    let result: OperationResult | null = null;
+    let layout: LayoutName | null = null;
+    const shown: string[] = [];
+    for (const m of this.modelStepsOf(k)) {
+      let r: TraceStepResult;
+      try {
+        r = this.core.apply(x.state, m);
+      } catch (e) {
+        // A bug in the replay must not take the session down: the step fails with the reason.
+        const reason = `internal error in the trace replay: ${e instanceof Error ? e.message : String(e)}`;
+        r = { result: { ok: false, display: reason, reason }, checked: 1, failures: [{ ok: false, what: 'replay', qemu: eventText(text), model: reason }] };
+      }
+      checked += r.checked;
+      if (!failed && r.failures.length > 0) {
+        failed = r.failures[0];
+        failedLine = m.line - 1;
+      }
+      shown.push(r.result.display);
+      // The step's own result (a load's value) is what the Last operation shows.
+      if (result === null || r.result.value !== undefined || !r.result.ok) result = r.result;
+      if (r.layout) layout = r.layout;
     }
     x.step++;
     const start = lines.starts[line];
     const location: SourceLocation = { uri, line, col: 0, span: { start, end: start + text.length, line, col: 0 } };
-    const failed = r.checks.find((c) => !c.ok);
     let expectation: ExpectationResult | null = null;
     let divergence: Divergence | null = null;
     if (failed) {
-      divergence = { message: failed.what, qemu: failed.qemu, model: failed.model, reason: failed.reason, event: eventText(text) };
+      const where = failedLine !== line ? ` (line ${failedLine + 1})` : '';
+      divergence = { message: `${failed.what}${where}`, qemu: failed.qemu, model: failed.model, reason: failed.reason, event: eventText(text) };
       expectation = {
-        uri, line, col: 0, ok: false, message: `model disagrees with the trace: ${failed.what}: QEMU ${failed.qemu}, model ${failed.model}${failed.reason ? ` (${failed.reason})` : ''}`,
+        uri, line, col: 0, ok: false, message: `model disagrees with the trace: ${failed.what}${where}: QEMU ${failed.qemu}, model ${failed.model}${failed.reason ? ` (${failed.reason})` : ''}`,
         expected: failed.qemu, actual: failed.model, step: x.step,
       };
       x.failed++;
     }
-    x.passed += r.checks.length - (failed ? 1 : 0);
+    x.passed += checked - (failed ? 1 : 0);
     // The first replay to reach a step records its divergence for everyone.
     if (x.step > this.checksKnownUntil) {
       this.checksKnownUntil = x.step;
@@ -371,6 +455,8 @@ export class TraceProgram<S> implements SteppableProgram {
         this.divergenceLog.push({ step: x.step, location, text: expectation.message, kind: 'expect-fail' });
       }
     }
+    const display = shown.length === 0 ? eventText(text) : shown.join('; ');
+    const r = { result: { ...(result ?? { ok: true }), display } as OperationResult, layout };
     const outcome: ProgramStep = { kind: 'executed', location, result: r.result, expectation, divergence };
     x.last = outcome;
     if (isCursor) this.cursorLayout = r.layout ?? null;
@@ -466,7 +552,7 @@ export class TraceProgram<S> implements SteppableProgram {
   backgroundWork(budgetMs: number): boolean {
     const until = performance.now() + budgetMs;
     while (!this.indexDone) {
-      this.indexMore(8192);
+      this.feed(8192);
       if (performance.now() >= until) return true;
     }
     const scout = this.scout;
@@ -488,15 +574,10 @@ export class TraceProgram<S> implements SteppableProgram {
   stepLines(uri: string, near: readonly number[]): readonly number[] {
     const f = this.fileIndexOf.get(uri);
     if (f === undefined) return [];
-    const lines = this.files[f];
     const out = new Set<number>();
     for (const want of near) {
-      for (let l = Math.max(0, want); l < lines.count; l++) {
-        if (this.core.isStep(lines.text(l))) {
-          out.add(l);
-          break;
-        }
-      }
+      const l = this.stepLineFrom(f, Math.max(0, want));
+      if (l !== undefined) out.add(l);
     }
     return [...out].sort((a, b) => a - b);
   }
@@ -512,7 +593,11 @@ export class TraceProgram<S> implements SteppableProgram {
   operationNamesAt(uri: string, key: number): readonly string[] {
     const p = this.positionOf(key);
     if (!p || this.files[p.file].file.uri !== uri) return [];
-    return this.core.operationNames(this.files[p.file].text(p.line));
+    const names = new Set<string>();
+    const event = /^(?:\d+@[\d.]+:)?([A-Za-z0-9_]+)/.exec(this.files[p.file].text(p.line));
+    if (event) names.add(event[1]);
+    for (const m of this.modelStepsOf(key)) for (const n of this.core.operationNames(m)) names.add(n);
+    return [...names];
   }
 
   lastOperation(): LastOperationInfo | null {

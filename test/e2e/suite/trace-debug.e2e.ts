@@ -12,8 +12,8 @@ import { StopRecorder, scopeVariables, topFrame } from './debug-helpers';
 import { activeApi, openExample, screenshot, waitFor, workspaceRoot } from './helpers';
 
 /** The small XIVE sample as examples/ ships it (the workspace is a copy of examples/). */
-export const TRACE_EXAMPLE = 'traces/qemu-7.2-xive-2cpu/trace.log';
-const PLANTED = 'traces/qemu-7.2-xive-2cpu/planted-divergence.trace';
+export const TRACE_EXAMPLE = 'qemu-7.2-xive-2cpu/trace.log';
+const PLANTED = 'qemu-7.2-xive-2cpu/planted-divergence.trace';
 
 /** The trace with the value of its first ESB load changed (QEMU said 0x1; the copy says 0x3). */
 function plant(text: string): { text: string; line: number } {
