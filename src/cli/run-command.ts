@@ -5,7 +5,7 @@
  */
 import type { Diagnostic } from '../dsl/ast';
 import { resolveRelative } from '../dsl/runtime/includes';
-import { checkScenarioText, runScenarioText, DEFAULT_MAX_STEPS } from '../dsl/runtime';
+import { checkScenarioText, runScenarioStreamed, DEFAULT_MAX_STEPS } from '../dsl/runtime';
 import { includeReader as boundedIncludeReader, IncludeReader } from '../edge/include-reader';
 import { CliIo, escapeControlBytes, EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatByteSize, MAX_SCENARIO_BYTES, readTextVia } from './io';
 
@@ -131,28 +131,38 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const out: string[] = [];
   const includes = includeReader(io);
   for (const [file, text] of texts) {
-    const run = runScenarioText(file, text, { readFile: includes.readFile, resolveInclude: resolveRelative, maxSteps: opts.maxSteps });
-    for (const d of run.diagnostics) {
-      out.push(diagnosticLine(file, d, includes));
-      diagnostics.push(diagnosticJson(file, d, includes));
-    }
-    if (run.diagnostics.some((d) => d.severity === 'error')) {
+    // Streamed (src/dsl/runtime/stream-run.ts): lines are printed as the run makes them, and only --json keeps the results.
+    const flush = (): void => {
+      if (!opts.json && out.length > 0) io.stdout(out.join('\n') + '\n');
+      if (!opts.json) out.length = 0;
+    };
+    const run = runScenarioStreamed(file, text, { readFile: includes.readFile, resolveInclude: resolveRelative, maxSteps: opts.maxSteps }, {
+      diagnostics: (ds) => {
+        for (const d of ds) {
+          out.push(diagnosticLine(file, d, includes));
+          diagnostics.push(diagnosticJson(file, d, includes));
+        }
+      },
+      // The log holds every expectation result and every `log` line, in execution order.
+      entry: (entry) => {
+        if (opts.quiet && (entry.kind === 'log' || entry.kind === 'expect-pass')) return;
+        const where = `${escapeControlBytes(entry.location.uri)}:${entry.location.line + 1}:${entry.location.col + 1}`;
+        const word = entry.kind === 'log' ? 'log' : entry.kind === 'expect-pass' ? 'ok' : 'FAIL';
+        out.push(`${where}: ${word} ${escapeControlBytes(entry.text)}`);
+        if (out.length >= 4096) flush();
+      },
+      result: (r) => {
+        if (!opts.json) return;
+        results.push({
+          file: r.uri, line: r.line + 1, col: r.col + 1, ok: r.ok, message: r.message,
+          ...(r.expected !== undefined ? { expected: r.expected } : {}),
+          ...(r.actual !== undefined ? { actual: r.actual } : {}),
+        });
+      },
+    });
+    if (run.hasErrors) {
       broken = true;
       continue;
-    }
-    // The log holds every expectation result and every `log` line, in execution order.
-    for (const entry of run.log) {
-      if (opts.quiet && (entry.kind === 'log' || entry.kind === 'expect-pass')) continue;
-      const where = `${escapeControlBytes(entry.location.uri)}:${entry.location.line + 1}:${entry.location.col + 1}`;
-      const word = entry.kind === 'log' ? 'log' : entry.kind === 'expect-pass' ? 'ok' : 'FAIL';
-      out.push(`${where}: ${word} ${escapeControlBytes(entry.text)}`);
-    }
-    for (const r of run.results) {
-      results.push({
-        file: r.uri, line: r.line + 1, col: r.col + 1, ok: r.ok, message: r.message,
-        ...(r.expected !== undefined ? { expected: r.expected } : {}),
-        ...(r.actual !== undefined ? { actual: r.actual } : {}),
-      });
     }
     passed += run.passed;
     failed += run.failed;

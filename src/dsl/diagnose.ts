@@ -16,7 +16,7 @@
  * (see staleBatches) are parsed and checked again with the final facts, and
  * so are any whose running state then differs from the first pass's.
  */
-import type { DeviceName, Diagnostic, Program } from './ast';
+import type { DeviceName, Diagnostic, Program, Stmt } from './ast';
 import { check, CheckOptions, CheckState, checkSlice, initialCheckState, silencedByIncludes } from './checker';
 import { K_NAME, K_STRING, lexBuffer, TokenBuffer } from './lexer';
 import { FileFactsBuilder, outlineOf } from './outline';
@@ -83,6 +83,27 @@ function mentionsAny(tokens: TokenBuffer, from: number, to: number, names: Reado
   return false;
 }
 
+/** One batch of top-level statements as the parser read it, and where it starts. */
+export interface StatementBatch {
+  readonly position: number;
+  readonly deviceBefore: DeviceName | null;
+  readonly statements: Stmt[];
+}
+
+/**
+ * The file's top-level statements, `batchStatements` at a time, parsed from the parser's position on.
+ * The one iterator of batches: the check below and the streaming run (runtime/stream-run.ts) both read it.
+ */
+export function* statementBatches(parser: Parser, batchStatements = BATCH_STATEMENTS): Generator<StatementBatch> {
+  for (;;) {
+    const position = parser.position;
+    const deviceBefore = parser.deviceAfter;
+    const statements = parser.parseTopLevel(batchStatements);
+    if (statements.length === 0) return;
+    yield { position, deviceBefore, statements };
+  }
+}
+
 function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.span.start - b.span.start || a.span.end - b.span.end;
 }
@@ -103,7 +124,31 @@ export function diagnose(text: string, uri = 'untitled.irq', options: CheckOptio
  * whole-file path); tests also pass small batches, so that short files are read in many.
  */
 export function diagnoseInBatches(text: string, uri: string, options: CheckOptions, batchStatements = BATCH_STATEMENTS): Diagnostic[] {
+  return diagnoseThen(text, uri, options, (diagnostics) => diagnostics, batchStatements);
+}
+
+/**
+ * The diagnostics of `text` (as `diagnoseInBatches`), handed to `then` with the file's statements
+ * read again from the start in batches from the same tokens (the file is lexed once); the
+ * tokens are released when `then` returns. `then` must not keep a batch it is done with.
+ */
+export function diagnoseThen<T>(
+  text: string, uri: string, options: CheckOptions,
+  then: (diagnostics: Diagnostic[], batches: () => Iterable<StatementBatch>) => T,
+  batchStatements = BATCH_STATEMENTS,
+): T {
   const { buffer, lineStarts } = lexBuffer(text);
+  try {
+    return then(diagnoseTokens(buffer, lineStarts, text, uri, options, batchStatements), () => statementBatches(new Parser(buffer), batchStatements));
+  } finally {
+    // Nothing built from the tokens refers to them: the next large file can lex into the same memory.
+    buffer.release();
+  }
+}
+
+function diagnoseTokens(
+  buffer: TokenBuffer, lineStarts: number[], text: string, uri: string, options: CheckOptions, batchStatements: number,
+): Diagnostic[] {
   const facts = new FileFactsBuilder();
   const emptyProgram: Program = { uri, text, statements: [], comments: [], diagnostics: [], lineStarts };
 
@@ -131,11 +176,7 @@ export function diagnoseInBatches(text: string, uri: string, options: CheckOptio
   const parser = new Parser(buffer);
   const batches: CheckedBatch[] = [];
   const first = newPass();
-  for (;;) {
-    const position = parser.position;
-    const deviceBefore = parser.deviceAfter;
-    const statements = parser.parseTopLevel(batchStatements);
-    if (statements.length === 0) break;
+  for (const { position, deviceBefore, statements } of statementBatches(parser, batchStatements)) {
     const outline = outlineOf(statements, text);
     const letsFrom = facts.lets.length;
     facts.add(outline, 0);
@@ -170,9 +211,6 @@ export function diagnoseInBatches(text: string, uri: string, options: CheckOptio
     }
     finalState = again.state;
   }
-
-  // Nothing built from the tokens refers to them: the next large file can lex into the same memory.
-  buffer.release();
 
   // Names that included files define silence scope diagnostics anywhere in the file, as in `check`.
   const included = finalState.included.names.size > 0 ? finalState.included : null;

@@ -131,6 +131,34 @@ export class ScenarioRuntime {
     return { runtime: new ScenarioRuntime(program, includes, options), diagnostics: all };
   }
 
+  /**
+   * A runtime for a file read a batch of top-level statements at a time (runtime/stream-run.ts):
+   * it starts empty and runs what `feed` gives it. The file must include nothing and define every
+   * proc before its first call (the caller checks), so each step does what the whole-file run does.
+   */
+  static streaming(uri: string, options: RuntimeOptions): ScenarioRuntime {
+    const program: Program = { uri, text: '', statements: [], comments: [], diagnostics: [], lineStarts: [0] };
+    const includes: IncludeGraph = { programs: new Map([[uri, program]]), targets: new Map(), diagnostics: [] };
+    return new ScenarioRuntime(program, includes, { ...options, snapshotEvery: 0 });
+  }
+
+  /**
+   * Continues the top-level frame with the next batch of the file, once the previous one ran to its
+   * end; the top-level names (lets) carry over. Returns false (and runs nothing) if it has not.
+   */
+  feed(statements: readonly Stmt[]): boolean {
+    if (!this.done || this.frames.length !== 1) return false;
+    for (const s of statements) if (s.kind === 'proc') this.procs.set(s.name.name, { stmt: s, uri: this.uri });
+    this.frames[0] = { ...this.frames[0], body: statements, index: 0 };
+    this.settle();
+    return true;
+  }
+
+  /** Takes the results and log entries produced since the last call (a streamed run keeps none). */
+  takeOutput(): { results: ExpectationResult[]; log: LogEntry[] } {
+    return { results: this.resultList.splice(0), log: this.logList.splice(0) };
+  }
+
   get vm(): VmState {
     return this.vmState;
   }
