@@ -16,6 +16,9 @@ const MARK = 'irqlab-bench-maxrss:';
 /** Preloaded into the child: writes its peak RSS (KiB) to stderr as it exits. */
 const PRELOAD = `process.on('exit', () => process.stderr.write('\\n${MARK}' + process.resourceUsage().maxRSS + '\\n'));\n`;
 
+/** A 100 MB file holds about 1.3 million statements, more than the default step limit. */
+const MAX_STEPS = 100_000_000;
+
 interface ChildFigures {
   peakMiB: number;
   wallMs: number;
@@ -23,7 +26,7 @@ interface ChildFigures {
 
 function runChild(preload: string, command: 'run' | 'check', file: string): ChildFigures {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--require', preload, join(ROOT, 'bin', 'irqlab.js'), command, file], {
+  const r = spawnSync(process.execPath, ['--require', preload, join(ROOT, 'bin', 'irqlab.js'), command, ...(command === 'run' ? ['--max-steps', String(MAX_STEPS)] : []), file], {
     stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
   });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
