@@ -130,39 +130,42 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const diagnostics: Record<string, unknown>[] = [];
   const out: string[] = [];
   const includes = includeReader(io);
+  // A long scenario streams: its lines are printed as they come, not held (the JSON output is printed whole).
+  const flush = (): void => {
+    if (!opts.json && out.length) io.stdout(out.join('\n') + '\n');
+    out.length = 0;
+  };
+  let resultsOmitted = 0;
   for (const [file, text] of texts) {
-    // Streamed (src/dsl/runtime/stream-run.ts): lines are printed as the run makes them, and only --json keeps the results.
-    const flush = (): void => {
-      if (!opts.json && out.length > 0) io.stdout(out.join('\n') + '\n');
-      if (!opts.json) out.length = 0;
-    };
-    const run = runScenarioStreamed(file, text, { readFile: includes.readFile, resolveInclude: resolveRelative, maxSteps: opts.maxSteps }, {
-      diagnostics: (ds) => {
-        for (const d of ds) {
+    const run = runScenarioText(file, text, { readFile: includes.readFile, resolveInclude: resolveRelative, maxSteps: opts.maxSteps }, {
+      diagnostics: (found) => {
+        for (const d of found) {
           out.push(diagnosticLine(file, d, includes));
           diagnostics.push(diagnosticJson(file, d, includes));
         }
       },
-      // The log holds every expectation result and every `log` line, in execution order.
-      entry: (entry) => {
-        if (opts.quiet && (entry.kind === 'log' || entry.kind === 'expect-pass')) return;
-        const where = `${escapeControlBytes(entry.location.uri)}:${entry.location.line + 1}:${entry.location.col + 1}`;
-        const word = entry.kind === 'log' ? 'log' : entry.kind === 'expect-pass' ? 'ok' : 'FAIL';
-        out.push(`${where}: ${word} ${escapeControlBytes(entry.text)}`);
-        if (out.length >= 4096) flush();
-      },
-      result: (r) => {
-        if (!opts.json) return;
-        results.push({
-          file: r.uri, line: r.line + 1, col: r.col + 1, ok: r.ok, message: r.message,
-          ...(r.expected !== undefined ? { expected: r.expected } : {}),
-          ...(r.actual !== undefined ? { actual: r.actual } : {}),
-        });
+      // Every expectation result and every `log` line, in execution order.
+      log: (entries) => {
+        for (const entry of entries) {
+          if (opts.quiet && (entry.kind === 'log' || entry.kind === 'expect-pass')) continue;
+          const where = `${escapeControlBytes(entry.location.uri)}:${entry.location.line + 1}:${entry.location.col + 1}`;
+          const word = entry.kind === 'log' ? 'log' : entry.kind === 'expect-pass' ? 'ok' : 'FAIL';
+          out.push(`${where}: ${word} ${escapeControlBytes(entry.text)}`);
+        }
+        flush();
       },
     });
-    if (run.hasErrors) {
+    if (run.diagnostics.some((d) => d.severity === 'error')) {
       broken = true;
       continue;
+    }
+    resultsOmitted += run.resultsOmitted ?? 0;
+    for (const r of run.results) {
+      results.push({
+        file: r.uri, line: r.line + 1, col: r.col + 1, ok: r.ok, message: r.message,
+        ...(r.expected !== undefined ? { expected: r.expected } : {}),
+        ...(r.actual !== undefined ? { actual: r.actual } : {}),
+      });
     }
     passed += run.passed;
     failed += run.failed;
@@ -174,9 +177,9 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     }
   }
   if (opts.json) {
-    io.stdout(JSON.stringify({ passed, failed, results, ...(diagnostics.length ? { diagnostics } : {}) }, null, 2) + '\n');
+    io.stdout(JSON.stringify({ passed, failed, results, ...(resultsOmitted ? { resultsOmitted } : {}), ...(diagnostics.length ? { diagnostics } : {}) }, null, 2) + '\n');
   } else {
-    if (out.length) io.stdout(out.join('\n') + '\n');
+    flush();
     io.stdout(broken ? `${passed} passed, ${failed} failed; errors in scenario files (not run)\n` : `${passed} passed, ${failed} failed\n`);
   }
   if (broken) return EXIT_USAGE;

@@ -123,32 +123,13 @@ export function diagnose(text: string, uri = 'untitled.irq', options: CheckOptio
  * `diagnose` without the fallback (exported for tests: a bug here must fail them, not hide behind the
  * whole-file path); tests also pass small batches, so that short files are read in many.
  */
-export function diagnoseInBatches(text: string, uri: string, options: CheckOptions, batchStatements = BATCH_STATEMENTS): Diagnostic[] {
-  return diagnoseThen(text, uri, options, (diagnostics) => diagnostics, batchStatements);
-}
-
-/**
- * The diagnostics of `text` (as `diagnoseInBatches`), handed to `then` with the file's statements
- * read again from the start in batches from the same tokens (the file is lexed once); the
- * tokens are released when `then` returns. `then` must not keep a batch it is done with.
- */
-export function diagnoseThen<T>(
-  text: string, uri: string, options: CheckOptions,
-  then: (diagnostics: Diagnostic[], batches: () => Iterable<StatementBatch>) => T,
-  batchStatements = BATCH_STATEMENTS,
-): T {
-  const { buffer, lineStarts } = lexBuffer(text);
-  try {
-    return then(diagnoseTokens(buffer, lineStarts, text, uri, options, batchStatements), () => statementBatches(new Parser(buffer), batchStatements));
-  } finally {
-    // Nothing built from the tokens refers to them: the next large file can lex into the same memory.
-    buffer.release();
-  }
-}
-
-function diagnoseTokens(
-  buffer: TokenBuffer, lineStarts: number[], text: string, uri: string, options: CheckOptions, batchStatements: number,
+export function diagnoseInBatches(
+  text: string, uri: string, options: CheckOptions, batchStatements = BATCH_STATEMENTS,
+  /** The text already lexed (without comments) by a caller that reads the tokens again afterwards: it keeps them. */
+  lexed?: { readonly buffer: TokenBuffer; readonly lineStarts: number[] },
 ): Diagnostic[] {
+  // The checker reads no comment: none is collected.
+  const { buffer, lineStarts } = lexed ?? lexBuffer(text, false);
   const facts = new FileFactsBuilder();
   const emptyProgram: Program = { uri, text, statements: [], comments: [], diagnostics: [], lineStarts };
 
@@ -211,6 +192,9 @@ function diagnoseTokens(
     }
     finalState = again.state;
   }
+
+  // Nothing built from the tokens refers to them: the next large file can lex into the same memory.
+  if (!lexed) buffer.release();
 
   // Names that included files define silence scope diagnostics anywhere in the file, as in `check`.
   const included = finalState.included.names.size > 0 ? finalState.included : null;

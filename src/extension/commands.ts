@@ -7,7 +7,8 @@ import { TOGGLE_HEX_REQUEST, ToggleHexResponseBody } from '../protocol';
 import type { Ctx } from './context';
 import { CommandId, DEBUG_TYPE, LANGUAGE_ID } from './command-ids';
 import { decodeWordCommand } from './decode';
-import { debugConfigurationFor } from './debug';
+import { debugConfigurationFor, isDebuggable } from './debug';
+import { explainAtLineCommand } from './explain';
 
 type Command = (...args: unknown[]) => unknown;
 type CommandFactory = (ctx: Ctx) => Command;
@@ -18,6 +19,13 @@ function scenarioDocument(arg: unknown): Thenable<vscode.TextDocument> | undefin
   const editor = vscode.window.activeTextEditor;
   if (editor && editor.document.languageId === LANGUAGE_ID) return Promise.resolve(editor.document);
   return undefined;
+}
+
+/** What Debug acts on: a scenario or a QEMU trace log. */
+function debuggableDocument(arg: unknown): Thenable<vscode.TextDocument> | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!(arg instanceof vscode.Uri) && editor && isDebuggable(editor.document)) return Promise.resolve(editor.document);
+  return scenarioDocument(arg);
 }
 
 function requireTrust(what: string): boolean {
@@ -67,9 +75,9 @@ const runScenario: CommandFactory = (ctx) => async (arg) => {
 
 const debugScenario: CommandFactory = () => async (arg) => {
   if (!requireTrust('Debug Scenario')) return false;
-  const pending = scenarioDocument(arg);
+  const pending = debuggableDocument(arg);
   if (!pending) {
-    void vscode.window.showWarningMessage('IRQ Lab: open an .irq scenario to debug it.');
+    void vscode.window.showWarningMessage('IRQ Lab: open an .irq scenario or a QEMU trace log to debug it.');
     return false;
   }
   const doc = await pending;
@@ -100,4 +108,5 @@ export const COMMANDS: Readonly<Record<CommandId, CommandFactory>> = {
   'irqlab.decodeWord': (ctx) => (word, layout) => decodeWordCommand(ctx, word, layout),
   'irqlab.toggleHex': toggleHex,
   'irqlab.showInterruptMap': showInterruptMap,
+  'irqlab.explainAtLine': (ctx) => (arg) => explainAtLineCommand(ctx, arg),
 };

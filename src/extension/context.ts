@@ -72,9 +72,23 @@ export class Ctx {
     return runScenarioInWorker(worker, { file, text, maxSteps: this.settings().maxSteps }, signal);
   }
 
+  /** Replays a QEMU trace in a worker thread; undefined if aborted. */
+  runTrace(file: string, signal?: AbortSignal): Promise<ScenarioRunSummary | undefined> {
+    const worker = vscode.Uri.joinPath(this.extension.extensionUri, 'dist', 'scenario-worker.js').fsPath;
+    return runScenarioInWorker(worker, { file, text: '', maxSteps: 0, trace: true }, signal);
+  }
+
   settings(): IrqLabSettings {
     const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
     return readSettings((key) => config.get(key));
+  }
+
+  /** A custom request to the language server, once it runs (started now if no scenario opened it yet). */
+  async serverRequest<R>(method: string, params: unknown): Promise<R> {
+    if (!this.client) this.timed('language client start', () => this.startLanguageClient());
+    await this.clientStart;
+    if (!this.client) throw new Error('the language server is not running');
+    return this.client.sendRequest<R>(method, params);
   }
 
   /** Logs the error and tells the user what failed and why, with a way to the log. */

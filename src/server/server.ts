@@ -8,7 +8,8 @@ import {
   CodeActionKind, CompletionTriggerKind, Connection, DiagnosticSeverity, DidChangeConfigurationNotification, ErrorCodes, InitializeError, InitializeParams, InitializeResult,
   ResponseError, TextDocumentSyncKind,
 } from 'vscode-languageserver';
-import { DECODE_WORD_REQUEST, DecodeWordParams, DecodeWordResult } from '../protocol';
+import { DECODE_WORD_REQUEST, DecodeWordParams, DecodeWordResult, EXPLAIN_AT_LINE_REQUEST, ExplainAtLineParams, ExplainAtLineResult } from '../protocol';
+import { EXPLAIN_ACTION_KIND, explainActions, explainAtLine } from './explain';
 import { codeActions, CONVERT_TO_FIELDS, CONVERT_TO_WORD } from './code-actions';
 import { complete, warmCompletion } from './completion';
 import { decodeWordRequest } from './decode-word';
@@ -170,7 +171,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         documentSymbolProvider: true,
         foldingRangeProvider: true,
         documentFormattingProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CONVERT_TO_FIELDS, CONVERT_TO_WORD] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CONVERT_TO_FIELDS, CONVERT_TO_WORD, EXPLAIN_ACTION_KIND] },
         inlayHintProvider: true,
         semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true, range: true },
       },
@@ -225,10 +226,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onDocumentSymbol(onDocument('documentSymbol', [], (a) => documentSymbols(a)));
   connection.onFoldingRanges(onDocument('foldingRange', [], (a) => foldingRanges(a)));
   connection.onDocumentFormatting(onDocument('formatting', [], (a) => formatDocument(a, (m) => connection.console.warn(m))));
-  connection.onCodeAction(onDocument('codeAction', [], (a, p) => codeActions(a, p.range, p.context.only), ['range', 'context']));
+  connection.onCodeAction(onDocument('codeAction', [], (a, p) => [...codeActions(a, p.range, p.context.only), ...explainActions(a, p.range, p.context.only)], ['range', 'context']));
   connection.languages.inlayHint.on(onDocument('inlayHint', [], (a, p) => inlayHints(a, p.range), ['range']));
   connection.languages.semanticTokens.on(onDocument('semanticTokens', { data: [] }, (a) => semanticTokens(a)));
   connection.languages.semanticTokens.onRange(onDocument('semanticTokensRange', { data: [] }, (a, p) => semanticTokensInRange(a, p.range), ['range']));
+  connection.onRequest(EXPLAIN_AT_LINE_REQUEST, guard('explainAtLine', (p: ExplainAtLineParams): ExplainAtLineResult => explainAtLine(store, p)));
   connection.onRequest(DECODE_WORD_REQUEST, guard('decodeWord', (p: DecodeWordParams): DecodeWordResult => decodeWordRequest(p, settings.bitNumbering)));
 
   store.documents.listen(connection);

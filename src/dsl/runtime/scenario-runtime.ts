@@ -7,11 +7,12 @@
  * keyed by step number, so re-execution reproduces them too.
  */
 import type { Diagnostic, Program, Stmt } from '../ast';
-import { analyze, parse, parseExpression } from '../index';
+import { analyze, parse } from '../index';
 import type { CheckOptions } from '../index';
 import type { VmState } from '../../model/state';
 import { createVm, snapshotVm } from '../../model';
 import { evaluate, evaluateValue, EvaluationError, Scope } from './evaluate';
+import { evaluateExpressionText, ExpressionResult } from './expression-text';
 import { checkExpectation, Verdict } from './expectations';
 import { describeWord, hex } from './format';
 import { cloneFrame, FrameState, frameName, hasExecutable, isExecutable } from './frames';
@@ -132,29 +133,27 @@ export class ScenarioRuntime {
   }
 
   /**
-   * A runtime for a file read a batch of top-level statements at a time (runtime/stream-run.ts):
-   * it starts empty and runs what `feed` gives it. The file must include nothing and define every
-   * proc before its first call (the caller checks), so each step does what the whole-file run does.
+   * A runtime fed its top-level statements a batch at a time (`appendTopLevel`), for a long file
+   * that is not held whole (stream-run.ts). It starts with nothing to run; the caller checked the file.
    */
-  static streaming(uri: string, options: RuntimeOptions): ScenarioRuntime {
-    const program: Program = { uri, text: '', statements: [], comments: [], diagnostics: [], lineStarts: [0] };
+  static forBatches(uri: string, text: string, lineStarts: number[], options: RuntimeOptions): ScenarioRuntime {
+    const program: Program = { uri, text, statements: [], comments: [], diagnostics: [], lineStarts };
     const includes: IncludeGraph = { programs: new Map([[uri, program]]), targets: new Map(), diagnostics: [] };
-    return new ScenarioRuntime(program, includes, { ...options, snapshotEvery: 0 });
+    return new ScenarioRuntime(program, includes, { snapshotEvery: 0, ...options });
   }
 
   /**
-   * Continues the top-level frame with the next batch of the file, once the previous one ran to its
-   * end; the top-level names (lets) carry over. Returns false (and runs nothing) if it has not.
+   * The next top-level statements of a `forBatches` runtime, once every earlier one has run:
+   * they replace the finished ones (which can then be collected); their procs become callable.
    */
-  feed(statements: readonly Stmt[]): boolean {
-    if (!this.done || this.frames.length !== 1) return false;
+  appendTopLevel(statements: readonly Stmt[]): void {
+    if (this.frames.length !== 1 || !this.done) throw new Error('appendTopLevel: the previous statements have not all run');
     for (const s of statements) if (s.kind === 'proc') this.procs.set(s.name.name, { stmt: s, uri: this.uri });
     this.frames[0] = { ...this.frames[0], body: statements, index: 0 };
     this.settle();
-    return true;
   }
 
-  /** Takes the results and log entries produced since the last call (a streamed run keeps none). */
+  /** Hands over the results and log entries produced so far and forgets them (a streamed run keeps none). */
   takeOutput(): { results: ExpectationResult[]; log: LogEntry[] } {
     return { results: this.resultList.splice(0), log: this.logList.splice(0) };
   }
@@ -295,26 +294,8 @@ export class ScenarioRuntime {
     return outcome.result;
   }
 
-  evaluateExpression(text: string): { ok: true; value: bigint | boolean; display: string } | { ok: false; error: string } {
-    let parsed: ReturnType<typeof parseExpression>;
-    try {
-      parsed = parseExpression(text.trim());
-    } catch (e) {
-      return { ok: false, error: `internal error in the expression parser: ${e instanceof Error ? e.message : String(e)}` };
-    }
-    if (!parsed.expr) return { ok: false, error: parsed.diagnostics.map((d) => d.message).join('; ') || 'not an expression' };
-    try {
-      const v = evaluateValue(parsed.expr, this.scope);
-      if (typeof v === 'boolean') return { ok: true, value: v, display: String(v) };
-      if (typeof v === 'bigint') return { ok: true, value: v, display: v >= 0n && v < 10n ? String(v) : `${hex(v)} (${v})` };
-      if (v.word === null) {
-        return { ok: true, value: 0n, display: `${v.description} { ${Object.entries(v.fields).map(([k, x]) => `${k} ${hex(x)}`).join(', ')} }` };
-      }
-      return { ok: true, value: v.word, display: describeWord(v.layout, v.word) };
-    } catch (e) {
-      if (e instanceof EvaluationError) return { ok: false, error: e.message };
-      return { ok: false, error: `internal error: ${e instanceof Error ? e.message : String(e)}` };
-    }
+  evaluateExpression(text: string): ExpressionResult {
+    return evaluateExpressionText(text, this.scope);
   }
 
   // ------------------------------------------------------------------ stepping

@@ -1,120 +1,155 @@
 /**
- * `irqlab run` of a long straight-line scenario without holding it whole.
+ * `irqlab run` of a long straight-line scenario without holding it whole
+ * (a trace import is a million statements). Two passes over the text:
  *
- * The file is lexed once and checked a batch of top-level statements at a time
- * (diagnose.ts); if nothing is an error, the same tokens are parsed again from
- * the start, a batch at a time, and each batch is run by the one interpreter
- * (ScenarioRuntime: the same executor and expectation checker as the whole-file
- * run) and dropped. Results and log entries go to the caller as they are made,
- * so memory does not grow with the file.
+ * 1. `diagnose`, the batched checker `irqlab check` uses: exactly the
+ *    diagnostics of the whole-file check, so the same files are refused, and
+ *    nothing is printed before a late error could refuse the file.
+ * 2. The text is lexed once more and parsed a batch of top-level statements
+ *    at a time; each batch runs on one ScenarioRuntime (the same statement
+ *    executor, expectation checker, step limit), its results and log lines go
+ *    to the caller as they come, and the batch is dropped.
  *
- * A file streams when running it in batches gives the whole-file answer: it
- * includes nothing (includes are loaded and checked as a whole) and defines
- * every proc before its first call (the whole-file run knows all procs before
- * the first step). Any other file runs whole (runScenarioText) and its
- * summary is handed to the caller in the same order.
+ * A file streams when what it runs is known by the time it runs: no include
+ * (an included file is loaded whole, with its own diagnostics), and every
+ * `call` comes after its proc's definition in the text. Other files take the
+ * whole-file path (run-scenario.ts), which gives the same answers.
  */
-import type { Diagnostic } from '../ast';
-import { diagnoseThen } from '../diagnose';
+import type { Diagnostic, Stmt } from '../ast';
+import { diagnoseInBatches } from '../diagnose';
+import { K_NAME, lexBuffer, TokenBuffer } from '../lexer';
+import { Parser } from '../parser';
 import { resolveRelative } from './includes';
-import { runScenarioText } from './run-scenario';
 import { ScenarioRuntime } from './scenario-runtime';
 import type { ExpectationResult, LogEntry, RuntimeOptions } from './types';
 
-/** Where a run's output goes, in this order: the diagnostics once, then log entries and results as they happen. */
+/** Top-level statements parsed and run at a time (as `diagnose` checks them). */
+export const STREAM_BATCH_STATEMENTS = 256;
+/**
+ * Results a streamed run hands back in its summary (`--json`): every one up to this many, then only
+ * failures up to this many; the counts always cover all. The text output gets every line as it comes.
+ */
+export const MAX_KEPT_RESULTS = 10_000;
+
+/** Where a run's output goes as it is produced: the diagnostics first, then log entries in execution order. */
 export interface RunSink {
   diagnostics(diagnostics: readonly Diagnostic[]): void;
-  /** Every expectation result and `log` line, in execution order (the whole-file summary's `log`). */
-  entry(entry: LogEntry): void;
-  /** Every expectation result, in execution order (the whole-file summary's `results`). */
-  result(result: ExpectationResult): void;
+  log(entries: readonly LogEntry[]): void;
 }
 
-export interface StreamedRunSummary {
-  passed: number;
-  failed: number;
-  /** An error diagnostic: nothing ran. */
-  hasErrors: boolean;
-  stepLimitHit: boolean;
-  stepLimitMessage?: string;
-  /** Whether the file was run in batches (false: whole, see streams()). */
-  streamed: boolean;
-  /** The most top-level statements held at once (a streamed run: one batch; whole: the file's). */
-  mostStatementsAlive: number;
+/** What a streamed run held at once (tests assert the file was not held whole). */
+export interface StreamStatistics {
+  readonly batches: number;
+  /** The most top-level statements parsed and alive at one time. */
+  readonly maxStatementsHeld: number;
 }
 
-/** Any `include` word at all (a comment or a string too): such a file runs whole. */
-const INCLUDE_WORD = /\binclude\b/;
+export interface StreamedRun {
+  readonly passed: number;
+  readonly failed: number;
+  /** Bounded: see MAX_KEPT_RESULTS. */
+  readonly results: ExpectationResult[];
+  /** Results counted but not kept in `results`. */
+  readonly resultsOmitted: number;
+  readonly diagnostics: Diagnostic[];
+  readonly stepLimitHit: boolean;
+  readonly stepLimitMessage?: string;
+  readonly statistics: StreamStatistics;
+}
+
+/** Any `include` word at all (a comment or a string too): then the file runs whole, includes loaded with it. */
+export const MAY_INCLUDE = /\binclude\b/;
 
 /**
- * Whether a batched run gives the whole-file answer: no include, and no `proc` word after the
- * first `call` word (a word in a comment or string counts too, which only costs streaming).
+ * Whether every `call NAME` in the tokens comes after a `proc NAME`: then, run a batch at a time, each
+ * call finds its proc already defined (procs are top-level, so a definition is in its own or an earlier batch).
  */
-export function streams(text: string): boolean {
-  if (INCLUDE_WORD.test(text)) return false;
-  const firstCall = text.search(/\bcall\b/);
-  if (firstCall < 0) return true;
-  return !/\bproc\b/.test(text.slice(firstCall));
-}
-
-export function runScenarioStreamed(uri: string, text: string, options: RuntimeOptions, sink: RunSink, batchStatements?: number): StreamedRunSummary {
-  if (!streams(text)) return runWhole(uri, text, options, sink);
-  const resolve = options.resolveInclude ?? resolveRelative;
-  let started = false;
-  try {
-    return streamRun(uri, text, options, sink, resolve, () => (started = true), batchStatements);
-  } catch (e) {
-    // A front-end bug must not cost the user the run: before any output, the whole-file path reports it as a diagnostic.
-    if (started) throw e;
-    return runWhole(uri, text, options, sink);
+export function callsFollowDefinitions(tokens: TokenBuffer): boolean {
+  const defined = new Set<string>();
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    if (tokens.kindCodeOf(i) !== K_NAME || tokens.kindCodeOf(i + 1) !== K_NAME) continue;
+    const word = tokens.nameOf(i);
+    if (word === 'proc') defined.add(tokens.nameOf(i + 1));
+    else if (word === 'call' && !defined.has(tokens.nameOf(i + 1))) return false;
   }
+  return true;
 }
 
-function streamRun(
-  uri: string, text: string, options: RuntimeOptions, sink: RunSink, resolve: (fromUri: string, path: string) => string,
-  start: () => void, batchStatements: number | undefined,
-): StreamedRunSummary {
-  return diagnoseThen(text, uri, { readFile: options.readFile, resolveInclude: resolve }, (diagnostics, batches) => {
-    start();
-    sink.diagnostics(diagnostics);
-    const summary: StreamedRunSummary = {
-      passed: 0, failed: 0, hasErrors: diagnostics.some((d) => d.severity === 'error'), stepLimitHit: false, streamed: true, mostStatementsAlive: 0,
-    };
-    if (summary.hasErrors) return summary;
-    const runtime = ScenarioRuntime.streaming(uri, options);
-    const drain = (): void => {
-      const { results, log } = runtime.takeOutput();
-      for (const e of log) sink.entry(e);
-      for (const r of results) {
-        if (r.ok) summary.passed++;
-        else summary.failed++;
-        sink.result(r);
-      }
-    };
-    for (const batch of batches()) {
-      summary.mostStatementsAlive = Math.max(summary.mostStatementsAlive, batch.statements.length);
-      if (!runtime.feed(batch.statements)) throw new Error('streamed run: a batch was fed before the last one ended');
-      const end = runtime.runToEnd();
-      drain();
-      if (end.kind === 'step-limit') {
-        summary.stepLimitHit = true;
-        summary.stepLimitMessage = end.message;
-        break;
+/** Whether a diagnostic keeps the scenario from running (both paths ask this one question). */
+export function blocksRun(d: Diagnostic): boolean {
+  return d.severity === 'error';
+}
+
+function byStart(a: Diagnostic, b: Diagnostic): number {
+  return a.span.start - b.span.start;
+}
+
+/**
+ * Runs `text` a batch at a time, or answers null (having output nothing) when the file does not stream:
+ * the caller then runs it whole. Diagnostics and log entries go to `sink` as they are produced.
+ */
+export function runScenarioStreamed(uri: string, text: string, options: RuntimeOptions, sink: RunSink, batchStatements = STREAM_BATCH_STATEMENTS): StreamedRun | null {
+  if (MAY_INCLUDE.test(text)) return null;
+  // Lexed once, for the check and then the run: two token buffers of a large file would be alive together.
+  const lexed = lexBuffer(text, false);
+  const { buffer, lineStarts } = lexed;
+  if (!callsFollowDefinitions(buffer)) {
+    buffer.release();
+    return null;
+  }
+  let diagnostics: Diagnostic[];
+  try {
+    // The same diagnostics, in the same order, as ScenarioRuntime.create gives the whole-file run.
+    diagnostics = diagnoseInBatches(text, uri, { readFile: options.readFile, resolveInclude: options.resolveInclude ?? resolveRelative }, STREAM_BATCH_STATEMENTS, lexed)
+      .sort(byStart);
+  } catch {
+    // A bug in the batched checker: the whole-file path runs the file and reports what it finds.
+    buffer.release();
+    return null;
+  }
+  sink.diagnostics(diagnostics);
+  const statistics = { batches: 0, maxStatementsHeld: 0 };
+  const kept: ExpectationResult[] = [];
+  let passed = 0;
+  let failed = 0;
+  let keptFailures = 0;
+  if (diagnostics.some(blocksRun)) {
+    buffer.release();
+    return { passed, failed, results: kept, resultsOmitted: 0, diagnostics, stepLimitHit: false, statistics };
+  }
+  const runtime = ScenarioRuntime.forBatches(uri, text, lineStarts, options);
+  const parser = new Parser(buffer);
+  let stepLimitMessage: string | undefined;
+  for (;;) {
+    let batch: Stmt[] | null = parser.parseTopLevel(batchStatements);
+    if (batch.length === 0) break;
+    statistics.batches++;
+    statistics.maxStatementsHeld = Math.max(statistics.maxStatementsHeld, batch.length);
+    runtime.appendTopLevel(batch);
+    batch = null;
+    const end = runtime.runToEnd();
+    const { results, log } = runtime.takeOutput();
+    for (const r of results) {
+      if (r.ok) passed++;
+      else failed++;
+      // Everything while there is room, then failures only (a failure is what a user looks for).
+      if (passed + failed <= MAX_KEPT_RESULTS) {
+        kept.push(r);
+        if (!r.ok) keptFailures++;
+      } else if (!r.ok && keptFailures < MAX_KEPT_RESULTS) {
+        kept.push(r);
+        keptFailures++;
       }
     }
-    return summary;
-  }, batchStatements);
-}
-
-/** The whole-file run, its summary handed to the sink as a streamed run would hand it. */
-function runWhole(uri: string, text: string, options: RuntimeOptions, sink: RunSink): StreamedRunSummary {
-  const run = runScenarioText(uri, text, options);
-  sink.diagnostics(run.diagnostics);
-  for (const e of run.log) sink.entry(e);
-  for (const r of run.results) sink.result(r);
+    if (log.length > 0) sink.log(log);
+    if (end.kind === 'step-limit') {
+      stepLimitMessage = end.message;
+      break;
+    }
+  }
+  buffer.release();
   return {
-    passed: run.passed, failed: run.failed, hasErrors: run.diagnostics.some((d) => d.severity === 'error'),
-    stepLimitHit: run.stepLimitHit, ...(run.stepLimitMessage !== undefined ? { stepLimitMessage: run.stepLimitMessage } : {}),
-    streamed: false, mostStatementsAlive: Number.POSITIVE_INFINITY,
+    passed, failed, results: kept, resultsOmitted: passed + failed - kept.length, diagnostics,
+    stepLimitHit: stepLimitMessage !== undefined, ...(stepLimitMessage !== undefined ? { stepLimitMessage } : {}), statistics,
   };
 }

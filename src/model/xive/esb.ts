@@ -12,11 +12,11 @@ import { KVM_INTERRUPT_SET_LEVEL, KVM_INTERRUPT_UNSET } from '../attr';
 import { fail, OK_VOID, ok, Result, Success } from '../result';
 import type { VmState } from '../state';
 import {
-  MASKED, PQ_PENDING, PQ_QUEUED, PQ_RESET, SOURCE_FLAG_ASSERTED, SOURCE_FLAG_LSI, SOURCES_PER_BLOCK,
+  MASKED, PQ_OFF, PQ_PENDING, PQ_QUEUED, PQ_RESET, SOURCE_FLAG_ASSERTED, SOURCE_FLAG_LSI, SOURCES_PER_BLOCK,
 } from './constants';
 import { notifyVp } from './presenter';
-import { enqueue } from './queues';
-import { validSourceBlock, vcpuForServer } from './sources';
+import { enqueue, SET_QUEUE_CONFIG_RULE } from './queues';
+import { SET_SOURCE_CONFIG_RULE, validSourceBlock, vcpuForServer } from './sources';
 import type { XiveDeviceState, XiveSourceBlock } from './state';
 
 export type EsbPage = 'trigger' | 'management';
@@ -26,14 +26,21 @@ const LOAD_RESULTS: readonly Success<bigint>[] = [ok(0n), ok(1n), ok(2n), ok(3n)
 /** QEMU answers an invalid ESB load with all-ones. */
 const INVALID_LOAD: Success<bigint> = ok(0xffffffffffffffffn);
 
+/** Rule names of the ESB state machine, cited by reasons and by the routing explanation. */
+export const ESB_TRIGGER_RULE = 'xive_esb_trigger';
+export const ESB_EOI_RULE = 'xive_esb_eoi';
+
+/**
+ * PQ after a trigger, by PQ before it (xive_esb_trigger): only 00 forwards
+ * (to 10); 10 and 11 coalesce into Q (11); 01 (off) drops the event.
+ */
+export const PQ_AFTER_TRIGGER: readonly number[] = [PQ_PENDING, PQ_OFF, PQ_QUEUED, PQ_QUEUED];
+
 /** xive_esb_trigger: returns true when the event must be forwarded. */
 function esbTrigger(sb: XiveSourceBlock, i: number): boolean {
   const pq = sb.pq[i];
-  switch (pq) {
-    case PQ_RESET: sb.pq[i] = PQ_PENDING; return true;
-    case PQ_PENDING: case PQ_QUEUED: sb.pq[i] = PQ_QUEUED; return false;
-    default: return false; // OFF: dropped
-  }
+  sb.pq[i] = PQ_AFTER_TRIGGER[pq];
+  return pq === PQ_RESET;
 }
 
 /** xive_esb_eoi: returns true when a queued event is re-forwarded. */
@@ -61,7 +68,26 @@ function sourceEoi(sb: XiveSourceBlock, i: number): boolean {
   return forward;
 }
 
-/** Hands a forwarded event to routing: EAS → END (queue) → VP. */
+/**
+ * Why routeEvent drops a forwarded event, by the counter it bumps: the rule
+ * and its reason, written once here for the routing explanation.
+ */
+export const ROUTE_DROP_RULES = {
+  droppedMasked: {
+    rule: SET_SOURCE_CONFIG_RULE,
+    reason: 'the source is masked (act_priority 0xff: never configured, configured masked, or masked by RESET): a forwarded event is dropped at its EAS',
+  },
+  droppedNoVp: {
+    rule: 'kvmppc_xive_find_server',
+    reason: 'no connected vCPU has the source\'s target server: a forwarded event is dropped',
+  },
+  droppedQueueOff: {
+    rule: SET_QUEUE_CONFIG_RULE,
+    reason: 'the target event queue (END) is disabled (never configured, RESET, or torn down by a refused restore): a forwarded event is dropped',
+  },
+} as const;
+
+/** Hands a forwarded event to routing: EAS → END (queue) → VP. Drops follow ROUTE_DROP_RULES. */
 export function routeEvent(vm: VmState, dev: XiveDeviceState, sb: XiveSourceBlock, i: number): void {
   const prio = sb.actPriority[i];
   if (prio === MASKED) {
@@ -89,8 +115,10 @@ export function triggerSource(vm: VmState, dev: XiveDeviceState, sb: XiveSourceB
   if (esbTrigger(sb, i)) routeEvent(vm, dev, sb, i);
 }
 
+export const ESB_FAULT_RULE = 'xive_native_esb_fault';
+
 function sigbus(irq: number, what: string): Result<never> {
-  return fail('SIGBUS', `${what} of source 0x${irq.toString(16)}: the ESB page is not mapped (no such valid source) (xive_native_esb_fault)`);
+  return fail('SIGBUS', `${what} of source 0x${irq.toString(16)}: the ESB page is not mapped (no such valid source) (${ESB_FAULT_RULE})`);
 }
 
 /** Guest 8-byte ESB load. */

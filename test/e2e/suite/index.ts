@@ -11,8 +11,10 @@ import { format } from 'node:util';
 import { defineActivationTests } from './activation.e2e';
 import { defineDebugTests } from './debug.e2e';
 import { defineEditorTests } from './editor.e2e';
+import { defineExplainTests } from './explain.e2e';
 import { writeFixtures } from './fixtures';
 import { defineTestingTests } from './testing.e2e';
+import { defineTraceDebugTests } from './trace-debug.e2e';
 
 export function run(): Promise<void> {
   // The extension host forwards console output argument by argument; format mocha's
@@ -24,6 +26,8 @@ export function run(): Promise<void> {
   defineActivationTests();
   defineEditorTests();
   defineDebugTests();
+  defineTraceDebugTests();
+  defineExplainTests();
   defineTestingTests();
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} end-to-end test(s) failed`)) : resolve()));
