@@ -5,7 +5,7 @@
  */
 import type { Diagnostic } from '../dsl/ast';
 import { resolveRelative } from '../dsl/runtime/includes';
-import { checkScenarioText, runScenarioStreamed, DEFAULT_MAX_STEPS } from '../dsl/runtime';
+import { checkScenarioText, runScenarioText, DEFAULT_MAX_STEPS } from '../dsl/runtime';
 import { includeReader as boundedIncludeReader, IncludeReader } from '../edge/include-reader';
 import { CliIo, escapeControlBytes, EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatByteSize, MAX_SCENARIO_BYTES, readTextVia } from './io';
 
