@@ -7,15 +7,17 @@ import type { Diagnostic } from '../dsl/ast';
 import { resolveRelative } from '../dsl/runtime/includes';
 import { checkScenarioText, runScenarioText, DEFAULT_MAX_STEPS } from '../dsl/runtime';
 import { includeReader as boundedIncludeReader, IncludeReader } from '../edge/include-reader';
+import { formatModelInfoPic } from '../model/info-pic';
 import { CliIo, escapeControlBytes, EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatByteSize, MAX_SCENARIO_BYTES, readTextVia } from './io';
 
-export const RUN_HELP = `usage: irqlab run [--json] [--quiet] [--max-steps N] [--] FILE...
+export const RUN_HELP = `usage: irqlab run [--json] [--quiet] [--max-steps N] [--info-pic] [--] FILE...
 
 Runs each scenario and prints one line per expectation, 'file:line:col: ok|FAIL message',
 the scenario's log lines, then a summary 'N passed, N failed'.
   --json          print { "passed", "failed", "results": [ { "file", "line", "col", "ok", "message" } ] }
   --quiet, -q     print only failures, diagnostics and the summary
   --max-steps N   stop a scenario after N statements (default ${DEFAULT_MAX_STEPS}); reaching it fails the run
+  --info-pic      at the end of each scenario, print the model's state in QEMU's "info pic" layout
   --              end of options: every later argument is a FILE
 FILE: UTF-8, a regular file or a pipe (e.g. <(...)), at most ${formatByteSize(MAX_SCENARIO_BYTES)}; includes likewise.
 
@@ -38,6 +40,7 @@ interface Options {
   quiet: boolean;
   maxSteps: number;
   files: string[];
+  infoPic?: boolean;
 }
 
 function parseOptions(command: 'run' | 'check', args: readonly string[], io: CliIo): Options | null {
@@ -52,6 +55,7 @@ function parseOptions(command: 'run' | 'check', args: readonly string[], io: Cli
     }
     if (a === '--json') out.json = true;
     else if (command === 'run' && (a === '--quiet' || a === '-q')) out.quiet = true;
+    else if (command === 'run' && a === '--info-pic') out.infoPic = true;
     else if (command === 'run' && (a === '--max-steps' || a.startsWith('--max-steps='))) {
       const text = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
       const n = text !== undefined && /^[0-9][0-9_]*$/.test(text) ? Number(text.replace(/_/g, '')) : NaN;
@@ -129,6 +133,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const results: JsonResult[] = [];
   const diagnostics: Record<string, unknown>[] = [];
   const out: string[] = [];
+  const infoPics: string[] = [];
   const includes = includeReader(io);
   // A long scenario streams: its lines are printed as they come, not held (the JSON output is printed whole).
   const flush = (): void => {
@@ -167,6 +172,8 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
         ...(r.actual !== undefined ? { actual: r.actual } : {}),
       });
     }
+    // QEMU's `info pic` layout of the machine where the run ended (src/model/info-pic.ts).
+    if (opts.infoPic && run.vm) infoPics.push(`${escapeControlBytes(file)}: info pic\n${formatModelInfoPic(run.vm)}`);
     passed += run.passed;
     failed += run.failed;
     if (run.stepLimitHit) {
@@ -177,9 +184,10 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     }
   }
   if (opts.json) {
-    io.stdout(JSON.stringify({ passed, failed, results, ...(resultsOmitted ? { resultsOmitted } : {}), ...(diagnostics.length ? { diagnostics } : {}) }, null, 2) + '\n');
+    io.stdout(JSON.stringify({ passed, failed, results, ...(resultsOmitted ? { resultsOmitted } : {}), ...(diagnostics.length ? { diagnostics } : {}), ...(opts.infoPic ? { infoPic: infoPics } : {}) }, null, 2) + '\n');
   } else {
     flush();
+    for (const p of infoPics) io.stdout(p);
     io.stdout(broken ? `${passed} passed, ${failed} failed; errors in scenario files (not run)\n` : `${passed} passed, ${failed} failed\n`);
   }
   if (broken) return EXIT_USAGE;

@@ -17,6 +17,7 @@ import type { OperationResult } from '../dsl/runtime';
 import type { LayoutName } from '../model/layouts/table';
 import { INTERRUPT_MAP_REQUEST, InterruptMapArguments, TOGGLE_HEX_REQUEST, ToggleHexResponseBody } from '../protocol';
 import { parseHitCondition } from './breakpoints';
+import { formatModelInfoPic } from '../model/info-pic';
 import { classifyConsoleInput, consoleCompletions, decodeText, parseQueueEntryExpression, registerLayout } from './console';
 import { ExecutionController, RunMode, StopInfo, TRACE_DIVERGENCE_FILTER } from './execution/controller';
 import type { SteppableProgram } from './execution/program';
@@ -639,6 +640,11 @@ export class IrqDebugSession extends LoggingDebugSession {
       const context = args.context ?? 'repl';
       const input = classifyConsoleInput(expression);
       if (input.kind === 'decode-error' || input.kind === 'explain-error') return this.fail(response, input.error);
+      if (input.kind === 'info-pic') {
+        // QEMU's `info pic` of the state where the session stands; read-only, so any context may ask.
+        response.body = { result: formatModelInfoPic(rt.vm).trimEnd(), variablesReference: 0 };
+        return this.sendResponse(response);
+      }
       if (input.kind === 'explain') {
         if (this.exec.running) return this.fail(response, `the ${rt.kind} is running (pause first)`);
         const r = explainTarget(programHistory(rt), input.target);
