@@ -41,6 +41,7 @@ interface Snapshot {
   readonly results: number;
   readonly log: number;
   readonly lastOutcome: StepOutcome | null;
+  readonly nestedSteps: number;
 }
 
 interface ProcDef {
@@ -87,6 +88,12 @@ export class ScenarioRuntime {
   private readonly lineCache = new Map<string, readonly number[]>();
   private readonly scope: Scope;
   private limitHit = false;
+  /**
+   * Steps run inside repeat, proc and include bodies: what the step limit counts. A top-level
+   * statement of the scenario runs once, so a long straight-line file (an imported trace of
+   * millions of operations) is bounded by its length, not by the limit meant for runaway loops.
+   */
+  private nestedSteps = 0;
   /** Spacing grows with the measured cost of a snapshot unless the caller fixed it. */
   private readonly adaptiveSpacing: boolean;
   private lastSnapshotEnd = 0;
@@ -304,11 +311,12 @@ export class ScenarioRuntime {
     const injected = this.injections.get(this.steps);
     // At the end nothing runs: lastOutcome stays the last statement's.
     if (!injected && this.done) return END;
-    if (!fromConsole && this.steps >= this.maxSteps) {
+    const nested = !injected && this.frames.length > 1;
+    if (!fromConsole && nested && this.nestedSteps >= this.maxSteps) {
       this.limitHit = true;
       return (this.outcome = {
         kind: 'step-limit',
-        message: `step limit reached: ${this.maxSteps} statements executed without reaching the end (raise it with --max-steps / maxSteps)`,
+        message: `step limit reached: ${this.maxSteps} statements executed in repeat, proc and include bodies without reaching the end (raise it with --max-steps / maxSteps)`,
       });
     }
     this.maybeSnapshot();
@@ -323,6 +331,7 @@ export class ScenarioRuntime {
       uri = top.uri;
     }
     this.steps++;
+    if (nested) this.nestedSteps++;
     const outcome = this.execute(stmt, uri);
     this.settle();
     this.outcome = outcome;
@@ -528,6 +537,7 @@ export class ScenarioRuntime {
       results: this.resultList.length,
       log: this.logList.length,
       lastOutcome: this.outcome,
+      nestedSteps: this.nestedSteps,
     };
   }
 
@@ -540,6 +550,7 @@ export class ScenarioRuntime {
     this.resultList.length = s.results;
     this.logList.length = s.log;
     this.outcome = s.lastOutcome;
+    this.nestedSteps = s.nestedSteps;
     this.limitHit = false;
   }
 
