@@ -225,9 +225,48 @@ export function parseTraceLine(text: string): ParsedLine {
   if (first !== 115 && first !== 120 && first !== 112) return NOISE;
   while (i < n && isNameChar(text.charCodeAt(i))) i++;
   if (i < n && text.charCodeAt(i) !== 32) return NOISE;
-  const name = text.slice(nameStart, i);
-  if (!interesting(name)) return foreign(name) ? { kind: 'foreign', name } : NOISE;
+  let name = seenName(text, nameStart, i);
+  if (name === undefined) {
+    name = text.slice(nameStart, i);
+    if (!interesting(name)) return foreign(name) ? { kind: 'foreign', name } : NOISE;
+    name = rememberName(name);
+  }
   return { kind: 'event', event: new LazyEvent(tid, epochEnd, name, i < n ? text.slice(i + 1) : '', text) };
+}
+
+/**
+ * Event names already seen, by length: a line's name is matched in place and
+ * the one shared string is reused, so a long trace neither slices nor hashes a
+ * new name per line (and the translator's lookups hit a string whose hash is
+ * cached). Bounded: a trace of made-up names stops being remembered.
+ */
+const namesByLength: string[][] = [];
+let rememberedNames = 0;
+const MAX_REMEMBERED_NAMES = 256;
+
+function seenName(text: string, start: number, end: number): string | undefined {
+  const same = namesByLength[end - start];
+  if (same === undefined) return undefined;
+  for (let k = 0; k < same.length; k++) {
+    const candidate = same[k]!;
+    if (sameChars(text, start, candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** `candidate` is at `start` of `text`; compared from its end, where names of one family differ. */
+function sameChars(text: string, start: number, candidate: string): boolean {
+  for (let j = candidate.length - 1; j >= 0; j--) if (text.charCodeAt(start + j) !== candidate.charCodeAt(j)) return false;
+  return true;
+}
+
+function rememberName(name: string): string {
+  if (rememberedNames >= MAX_REMEMBERED_NAMES) return name;
+  rememberedNames++;
+  // A copy of its own: the slice would keep the whole chunk it was cut from alive.
+  const own = name.split('').join('');
+  (namesByLength[own.length] ??= []).push(own);
+  return own;
 }
 
 const NOISE: ParsedLine = { kind: 'noise' };
