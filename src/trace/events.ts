@@ -223,10 +223,16 @@ export function parseTraceLine(text: string): ParsedLine {
   // Fast refusal: every known or foreign event starts with 's', 'x' or 'p'.
   const first = text.charCodeAt(i);
   if (first !== 115 && first !== 120 && first !== 112) return NOISE;
-  while (i < n && isNameChar(text.charCodeAt(i))) i++;
-  if (i < n && text.charCodeAt(i) !== 32) return NOISE;
-  let name = seenName(text, nameStart, i);
-  if (name === undefined) {
+  // A name seen before, up to the first space (found by the builtin, not a loop here):
+  // remembered names are all name characters, so a match is the whole name run.
+  const space = text.indexOf(' ', nameStart);
+  const nameEnd = space < 0 ? n : space;
+  let name = seenName(text, nameStart, nameEnd);
+  if (name !== undefined) {
+    i = nameEnd;
+  } else {
+    while (i < n && isNameChar(text.charCodeAt(i))) i++;
+    if (i < n && text.charCodeAt(i) !== 32) return NOISE;
     name = text.slice(nameStart, i);
     if (!interesting(name)) return foreign(name) ? { kind: 'foreign', name } : NOISE;
     name = rememberName(name);

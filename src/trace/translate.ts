@@ -134,6 +134,8 @@ export function createTranslator(): Translator {
 
   /** Release the queue's head while its thread's vCPU is known (or the window is exceeded). */
   function drain(force: boolean): TraceStep[] {
+    // Most lines release nothing (or only what the head waited for): no array until a step is ready.
+    if (queue.length === 0) return [];
     const out: TraceStep[] = [];
     while (queue.length > 0) {
       const head = queue[0]!;
