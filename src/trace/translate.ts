@@ -238,7 +238,7 @@ export function createTranslator(): Translator {
         const addr = argNumber(e, 'addr');
         const size = argNumber(e, 'sz');
         const val = argBig(e, 'val');
-        if (addr === null || size === null || val === null || ![1, 2, 4, 8].includes(size)) { skip(at, `${name}: address, size or value missing`); return; }
+        if (addr === null || size === null || val === null || !(size === 1 || size === 2 || size === 4 || size === 8)) { skip(at, `${name}: address, size or value missing`); return; }
         if (addr < TIMA_OS_PAGE || addr >= TIMA_OS_PAGE + 0x10000) { skip(at, `${name}: not the OS page of the TIMA (only the OS ring is modelled)`); return; }
         const target = argNumber(e, 'target');
         if (target !== null) tidVcpu.set(tid, target);
