@@ -125,6 +125,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
       const where = `${entry.location.uri}:${entry.location.line + 1}:${entry.location.col + 1}`;
       const word = entry.kind === 'log' ? 'log' : entry.kind === 'expect-pass' ? 'ok' : 'FAIL';
       out.push(`${where}: ${word} ${entry.text}`);
+      for (const n of entry.notes ?? []) out.push(`  note: ${n}`);
     }
     for (const r of run.results) {
       results.push({

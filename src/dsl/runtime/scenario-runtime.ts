@@ -440,7 +440,8 @@ export class ScenarioRuntime {
       };
       this.resultList.push(expectation);
       const kind: LogEntry['kind'] = verdict.ok ? 'expect-pass' : stmt.expect ? 'expect-fail' : 'error';
-      this.logList.push({ step: this.steps, location, text: verdict.message, kind });
+      const notes = !verdict.ok && result.notes?.length ? { notes: result.notes } : {};
+      this.logList.push({ step: this.steps, location, text: verdict.message, kind, ...notes });
     }
     return { kind: 'executed', stmt, location, result, expectation };
   }

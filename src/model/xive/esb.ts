@@ -9,6 +9,7 @@
  * 4 KiB pattern repeats across the 64 KiB page.
  */
 import { KVM_INTERRUPT_SET_LEVEL, KVM_INTERRUPT_UNSET } from '../attr';
+import { collectingEffects, noteEffect } from '../effects';
 import { fail, OK_VOID, ok, Result, Success } from '../result';
 import type { VmState } from '../state';
 import {
@@ -26,13 +27,27 @@ const LOAD_RESULTS: readonly Success<bigint>[] = [ok(0n), ok(1n), ok(2n), ok(3n)
 /** QEMU answers an invalid ESB load with all-ones. */
 const INVALID_LOAD: Success<bigint> = ok(0xffffffffffffffffn);
 
+function sourceName(sb: XiveSourceBlock, i: number): string {
+  return `0x${((sb.id << 10) | i).toString(16)}`;
+}
+
 /** xive_esb_trigger: returns true when the event must be forwarded. */
 function esbTrigger(sb: XiveSourceBlock, i: number): boolean {
   const pq = sb.pq[i];
   switch (pq) {
     case PQ_RESET: sb.pq[i] = PQ_PENDING; return true;
-    case PQ_PENDING: case PQ_QUEUED: sb.pq[i] = PQ_QUEUED; return false;
-    default: return false; // OFF: dropped
+    case PQ_PENDING: case PQ_QUEUED:
+      sb.pq[i] = PQ_QUEUED;
+      if (collectingEffects()) {
+        noteEffect('coalesced', `trigger of ${sourceName(sb, i)} coalesced: PQ was ${pq === PQ_PENDING ? 'P-' : 'PQ'}, now PQ; no new event until the EOI re-forwards it (xive_esb_trigger)`);
+      }
+      return false;
+    default:
+      // OFF: dropped
+      if (collectingEffects()) {
+        noteEffect('droppedPqOff', `trigger of ${sourceName(sb, i)} dropped: PQ is -Q (01, off), nothing is forwarded and PQ stays -Q (xive_esb_trigger)`);
+      }
+      return false;
   }
 }
 
@@ -66,17 +81,20 @@ export function routeEvent(vm: VmState, dev: XiveDeviceState, sb: XiveSourceBloc
   const prio = sb.actPriority[i];
   if (prio === MASKED) {
     dev.counters.droppedMasked++;
+    if (collectingEffects()) noteEffect('droppedMasked', `event of ${sourceName(sb, i)} dropped: the source is masked (no target), PQ stays P- until an EOI (xive_source_notify → masked EAS)`);
     return;
   }
   const vcpu = vcpuForServer(vm, dev, sb.actServer[i]);
   const vp = vcpu?.vp;
   if (!vcpu || !vp) {
     dev.counters.droppedNoVp++;
+    if (collectingEffects()) noteEffect('droppedNoVp', `event of ${sourceName(sb, i)} dropped: no connected vCPU has server ${sb.actServer[i]} (its VP is gone)`);
     return;
   }
   const q = vp.queues[prio];
   if (q.mode === 'off') {
     dev.counters.droppedQueueOff++;
+    if (collectingEffects()) noteEffect('droppedQueueOff', `event of ${sourceName(sb, i)} dropped: server ${vp.server}'s priority-${prio} queue is disabled (END not valid)`);
     return;
   }
   if (q.mode === 'enqueue') enqueue(vm, q, sb.eisn[i]);

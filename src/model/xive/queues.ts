@@ -71,10 +71,28 @@ export function setQueueConfig(vm: VmState, dev: XiveDeviceState, attr: bigint, 
   q.toggle = restoring ? eq.qtoggle : 1;
   q.index = restoring ? eq.qindex : 0;
   q.dirty = false;
-  // The guest reader is taken to be caught up with the hardware position.
-  q.readerIndex = q.index;
-  q.readerToggle = q.toggle ^ 1;
+  setGuestReader(q, eq.qindex);
   return OK_VOID;
+}
+
+/**
+ * Where the guest's reader starts, set the way a Linux guest sets it. A guest
+ * sets up a new queue over a zeroed page with idx 0 and toggle 0
+ * (xive_spapr_configure_queue), and xive_read_eq takes an entry as new while
+ * its generation bit differs from its toggle: with the hardware writing
+ * generation 1 (qtoggle 1, as QEMU configures a fresh queue) the entries show
+ * and the zeroed slots stop the scan. A restored queue (qindex ≠ 0) comes back
+ * with the guest's own migrated reader, taken to be caught up with the
+ * restored position (README, "The guest's queue reader").
+ */
+function setGuestReader(q: XiveQueueState, qindex: number): void {
+  if (qindex === 0) {
+    q.readerIndex = 0;
+    q.readerToggle = 0;
+  } else {
+    q.readerIndex = q.index;
+    q.readerToggle = q.toggle ^ 1;
+  }
 }
 
 /** KVM_DEV_XIVE_GRP_EQ_CONFIG get (kvmppc_xive_native_get_queue_config). */
@@ -153,7 +171,12 @@ export function enqueue(vm: VmState, q: XiveQueueState, eisn: number): void {
   }
 }
 
-/** The guest's scan: entries whose generation differs from the reader's toggle, consumed in order. */
+/**
+ * The guest's scan, as Linux's xive_read_eq: the word at the reader's index is
+ * a new entry while its generation bit (31) differs from the reader's toggle;
+ * each one read advances the index, and the toggle flips at the wrap. At most
+ * one lap is read per scan.
+ */
 export function scanQueue(vm: VmState, q: XiveQueueState): number[] {
   const out: number[] = [];
   const entries = queueEntries(q);
