@@ -26,7 +26,8 @@ import type { XiveDeviceState } from './state';
 
 export type { XiveDeviceState, VpState, XiveQueueState, XiveSourceBlock, QemuEnd, XiveCounters, QueueMode } from './state';
 export type { EsbPage } from './esb';
-export { isValidXivePriority, prioFromGuest, eqConfigProblems } from './priority';
+export { isValidXivePriority, prioFromGuest } from './priority';
+export { checkQueueConfig, freshQueueToggleProblem } from './queue-config-rules';
 export { describeEsbStore } from './esb';
 export { ipbToPipr, priorityToIpb } from './presenter';
 export * as XIVE_CONSTANTS from './constants';
