@@ -662,7 +662,7 @@ class Checker {
       this.report(t.at, 'reserved-priority', `priority ${p} names no event queue: only 0..6 do (xive_prio_from_guest(${p}) != ${p}); the guest's scan reads nothing`, 'warning');
       return;
     }
-    this.predict(t.at, 'reserved-priority', 'EINVAL', `only 0..6 name an event queue (xive_prio_from_guest(${p}) != ${p}) (kvmppc_xive_native_get_queue_config)`,
+    this.predict(t.at, 'reserved-priority', 'EINVAL', `priority ${p} is reserved: only 0..6 name an event queue (xive_prio_from_guest(${p}) != ${p}) (kvmppc_xive_native_get_queue_config)`,
       [`server ${t.server} has a connected vCPU (else ENOENT)`]);
   }
 
