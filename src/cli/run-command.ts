@@ -6,14 +6,19 @@
 import type { Diagnostic } from '../dsl/ast';
 import { resolveRelative } from '../dsl/runtime/includes';
 import { checkScenarioText, runScenarioText, DEFAULT_MAX_STEPS } from '../dsl/runtime';
+import type { StepOutcome } from '../dsl/runtime';
 import { CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io';
+import { verboseStepLines } from './verbose-run';
 
-export const RUN_HELP = `usage: irqlab run [--json] [--quiet] [--max-steps N] FILE...
+export const RUN_HELP = `usage: irqlab run [--json] [--quiet] [--verbose] [--max-steps N] FILE...
 
 Runs each scenario and prints one line per expectation, 'file:line:col: ok|FAIL message',
 the scenario's log lines, then a summary 'N passed, N failed'.
   --json          print { "passed", "failed", "results": [ { "file", "line", "col", "ok", "message" } ] }
   --quiet, -q     print only failures, diagnostics and the summary
+  --verbose, -v   print every statement with its result, and a 'note:' line for each silent
+                  effect (a trigger dropped by PQ 01, a silent retarget, an event left in IPB
+                  without NSR, ...) naming the event and the kernel rule
   --max-steps N   stop a scenario after N statements (default ${DEFAULT_MAX_STEPS}); reaching it fails the run
 
 Exit codes: 0 every expectation held, 1 one failed (or the step limit was reached),
@@ -31,17 +36,19 @@ Exit codes: 0 no errors, 1 a file has errors, 2 a file is missing or the usage i
 interface Options {
   json: boolean;
   quiet: boolean;
+  verbose: boolean;
   maxSteps: number;
   files: string[];
 }
 
 function parseOptions(command: 'run' | 'check', args: readonly string[], io: CliIo): Options | null {
   const help = command === 'run' ? RUN_HELP : CHECK_HELP;
-  const out: Options = { json: false, quiet: false, maxSteps: DEFAULT_MAX_STEPS, files: [] };
+  const out: Options = { json: false, quiet: false, verbose: false, maxSteps: DEFAULT_MAX_STEPS, files: [] };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--json') out.json = true;
     else if (command === 'run' && (a === '--quiet' || a === '-q')) out.quiet = true;
+    else if (command === 'run' && (a === '--verbose' || a === '-v')) out.verbose = true;
     else if (command === 'run' && (a === '--max-steps' || a.startsWith('--max-steps='))) {
       const text = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
       const n = text !== undefined && /^[0-9][0-9_]*$/.test(text) ? Number(text.replace(/_/g, '')) : NaN;
@@ -94,6 +101,22 @@ interface JsonResult {
   actual?: string;
 }
 
+/** --verbose: each step printed as it runs, with its verdict or log line after it. */
+function verboseStepPrinter(file: string, text: string, io: CliIo, out: string[]): (o: StepOutcome) => void {
+  const texts = new Map<string, string | undefined>([[file, text]]);
+  const readText = (uri: string): string | undefined => {
+    if (!texts.has(uri)) texts.set(uri, io.readFile(uri));
+    return texts.get(uri);
+  };
+  return (o) => {
+    if (o.kind !== 'executed') return;
+    const where = `${o.location.uri}:${o.location.line + 1}:${o.location.col + 1}`;
+    if (o.stmt.kind === 'log') out.push(`${where}: log ${o.result.display}`);
+    else out.push(...verboseStepLines(o, readText));
+    if (o.expectation) out.push(`${where}: ${o.expectation.ok ? 'ok' : 'FAIL'} ${o.expectation.message}`);
+  };
+}
+
 export async function runCommand(args: string[], io: CliIo): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     io.stdout(RUN_HELP);
@@ -110,7 +133,9 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const diagnostics: Record<string, unknown>[] = [];
   const out: string[] = [];
   for (const [file, text] of texts) {
-    const run = runScenarioText(file, text, { readFile: io.readFile, resolveInclude: resolveRelative, maxSteps: opts.maxSteps });
+    const stepLines: string[] = [];
+    const verbose = opts.verbose && !opts.json ? verboseStepPrinter(file, text, io, stepLines) : undefined;
+    const run = runScenarioText(file, text, { readFile: io.readFile, resolveInclude: resolveRelative, maxSteps: opts.maxSteps }, verbose);
     for (const d of run.diagnostics) {
       out.push(diagnosticLine(file, d));
       diagnostics.push(diagnosticJson(file, d));
@@ -119,8 +144,9 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
       broken = true;
       continue;
     }
+    out.push(...stepLines);
     // The log holds every expectation result and every `log` line, in execution order.
-    for (const entry of run.log) {
+    for (const entry of verbose ? [] : run.log) {
       if (opts.quiet && (entry.kind === 'log' || entry.kind === 'expect-pass')) continue;
       const where = `${entry.location.uri}:${entry.location.line + 1}:${entry.location.col + 1}`;
       const word = entry.kind === 'log' ? 'log' : entry.kind === 'expect-pass' ? 'ok' : 'FAIL';

@@ -33,3 +33,9 @@ export function describeEntries(entries: readonly number[], limit = ENTRIES_SHOW
   if (entries.length > shown.length) words.push(`… ${(entries.length - shown.length).toLocaleString('en-US')} more`);
   return '[' + words.join(', ') + ']';
 }
+
+/** An ESB PQ pair as the Variables pane shows it: `--`, `-Q`, `P-`, `PQ` (P = 2, Q = 1). */
+export function pqText(pq: number | bigint): string {
+  const n = Number(pq);
+  return (n & 2 ? 'P' : '-') + (n & 1 ? 'Q' : '-');
+}

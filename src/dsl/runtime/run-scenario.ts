@@ -3,7 +3,7 @@ import type { Diagnostic } from '../ast';
 import { diagnose } from '../diagnose';
 import { resolveRelative } from './includes';
 import { ScenarioRuntime } from './scenario-runtime';
-import type { ExpectationResult, LogEntry, RuntimeOptions } from './types';
+import type { ExpectationResult, LogEntry, RuntimeOptions, StepOutcome } from './types';
 
 export interface ScenarioRunSummary {
   passed: number;
@@ -16,13 +16,21 @@ export interface ScenarioRunSummary {
   stepLimitMessage?: string;
 }
 
-export function runScenarioText(uri: string, text: string, options: RuntimeOptions): ScenarioRunSummary {
+/** `onStep` sees every step's outcome as it happens (irqlab run --verbose). */
+export function runScenarioText(uri: string, text: string, options: RuntimeOptions, onStep?: (outcome: StepOutcome) => void): ScenarioRunSummary {
   // Nobody steps back here: one initial snapshot is enough.
   const { runtime, diagnostics } = ScenarioRuntime.create(uri, text, { snapshotEvery: 0, ...options });
   if (diagnostics.some((d) => d.severity === 'error')) {
     return { passed: 0, failed: 0, results: [], diagnostics, log: [], stepLimitHit: false };
   }
-  const end = runtime.runToEnd();
+  let end: StepOutcome;
+  if (onStep === undefined) end = runtime.runToEnd();
+  else {
+    do {
+      end = runtime.step();
+      onStep(end);
+    } while (end.kind === 'executed');
+  }
   const results = [...runtime.results];
   const passed = results.filter((r) => r.ok).length;
   return {

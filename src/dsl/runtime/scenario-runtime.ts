@@ -13,7 +13,7 @@ import type { VmState } from '../../model/state';
 import { createVm, snapshotVm } from '../../model';
 import { evaluate, evaluateValue, EvaluationError, Scope } from './evaluate';
 import { checkExpectation, Verdict } from './expectations';
-import { describeWord, hex } from './format';
+import { describeWord, hex, pqText } from './format';
 import { cloneFrame, FrameState, frameName, hasExecutable, isExecutable } from './frames';
 import { IncludeGraph, loadIncludes, resolveRelative } from './includes';
 import { executeOperation, OperationStmt, runtimeError } from './operations';
@@ -485,6 +485,8 @@ export class ScenarioRuntime {
       }
       const v = evaluateValue(part.expr, this.scope);
       if (typeof v === 'boolean') out += String(v);
+      // A PQ field prints as the Variables pane shows it (-Q, not 1).
+      else if (typeof v === 'bigint' && part.expr.kind === 'member' && part.expr.member.name === 'pq' && v >= 0n && v <= 3n) out += pqText(v);
       else if (typeof v === 'bigint') out += v >= 0n && v < 10n ? String(v) : hex(v);
       else if (v.word !== null) out += describeWord(v.layout, v.word);
       else out += `{ ${Object.entries(v.fields).map(([k, x]) => `${k} ${hex(x)}`).join(', ')} }`;
