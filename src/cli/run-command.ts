@@ -147,7 +147,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     out.push(...stepLines);
     // The log holds every expectation result and every `log` line, in execution order.
     for (const entry of verbose ? [] : run.log) {
-      if (opts.quiet && (entry.kind === 'log' || entry.kind === 'expect-pass')) continue;
+      if (entry.kind === 'step' || (opts.quiet && (entry.kind === 'log' || entry.kind === 'expect-pass'))) continue;
       const where = `${entry.location.uri}:${entry.location.line + 1}:${entry.location.col + 1}`;
       const word = entry.kind === 'log' ? 'log' : entry.kind === 'expect-pass' ? 'ok' : 'FAIL';
       out.push(`${where}: ${word} ${entry.text}`);

@@ -13,7 +13,7 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Stmt } from '../dsl/ast';
 import { parse, wordSites } from '../dsl';
-import { ScenarioRuntime } from '../dsl/runtime';
+import { CONSOLE_URI, ScenarioRuntime } from '../dsl/runtime';
 import type { OperationResult, StepOutcome } from '../dsl/runtime';
 import type { LayoutName } from '../model/layouts/table';
 import { readGuestMemory } from '../model/views';
@@ -27,6 +27,7 @@ import { IrqLaunchArguments, validateLaunchArguments, ValidLaunch } from './laun
 import { readMemory } from './memory';
 import { matchesOperation, statementsByOffset } from './operations';
 import { VariableReferences } from './references';
+import { sessionSummary } from './session-summary';
 import { childrenOf, constantWordPath, findChild, LastOperationInfo, scopeRoots, TreeContext, VariableNode, wordToWrite } from './variables-tree';
 
 const THREAD_ID = 1;
@@ -609,9 +610,7 @@ export class IrqDebugSession extends LoggingDebugSession {
 
   private reachEnd(): void {
     const rt = this.runtime!;
-    const results = rt.results;
-    const failed = results.filter((r) => !r.ok).length;
-    const summary = `${results.length - failed} passed, ${failed} failed`;
+    const { text: summary, failed } = sessionSummary(rt.results);
     if (!this.finishedReported) {
       this.finishedReported = true;
       this.sendEvent(new OutputEvent(`${basename(rt.uri)}: ${summary}\n`, failed ? 'stderr' : 'console'));
@@ -667,7 +666,8 @@ export class IrqDebugSession extends LoggingDebugSession {
     for (; this.logIndex < log.length; this.logIndex++) {
       const l = log[this.logIndex];
       if (l.kind === 'expect-pass') continue;
-      const ev = new OutputEvent(`${l.text}\n`, l.kind === 'log' ? 'stdout' : 'stderr') as DebugProtocol.OutputEvent;
+      const notes = (l.notes ?? []).map((n) => `  note: ${n}\n`).join('');
+      const ev = new OutputEvent(`${l.text}\n${notes}`, l.kind === 'log' ? 'stdout' : l.kind === 'step' ? 'console' : 'stderr') as DebugProtocol.OutputEvent;
       ev.body.source = new Source(basename(l.location.uri), l.location.uri);
       ev.body.line = this.convertDebuggerLineToClient(l.location.line);
       this.sendEvent(ev);
@@ -848,7 +848,7 @@ export class IrqDebugSession extends LoggingDebugSession {
     const text = o.location.uri === rt.uri ? rt.program.text.slice(o.stmt.span.start, o.stmt.span.end) : o.stmt.kind;
     return {
       statement: text.split('\n')[0].trim(),
-      location: `${basename(o.location.uri)}:${o.location.line + 1}:${o.location.col + 1}`,
+      location: o.location.uri === CONSOLE_URI ? 'typed in the Debug Console (or a Set Value edit)' : `${basename(o.location.uri)}:${o.location.line + 1}:${o.location.col + 1}`,
       step: rt.stepCount,
       ok: o.result.ok,
       display: o.result.display,
@@ -860,6 +860,7 @@ export class IrqDebugSession extends LoggingDebugSession {
       entries: o.result.entries,
       layout: layoutOfResult(o.stmt, rt.vm.device?.kind ?? null),
       expectation: o.expectation,
+      ...(o.result.notes?.length ? { notes: o.result.notes } : {}),
     };
   }
 
@@ -987,6 +988,11 @@ export class IrqDebugSession extends LoggingDebugSession {
       const context = args.context ?? 'repl';
       const input = classifyConsoleInput(expression);
       if (input.kind === 'decode-error') return this.fail(response, input.error);
+      if (input.kind === 'verbose') {
+        rt.verbose = input.on;
+        response.body = { result: input.on ? 'verbose on: every statement prints its result and notes of silent effects' : 'verbose off', variablesReference: 0 };
+        return this.sendResponse(response);
+      }
       if (input.kind === 'decode') {
         response.body = { result: formatWord(input.layout, input.word), variablesReference: this.refs.idFor(constantWordPath(input.layout, input.word)), type: input.layout };
         if (context === 'repl') this.sendEvent(new OutputEvent(`${decodeText(input.layout, input.word, this.launch?.bitNumbering ?? 'lsb0')}\n`, 'console'));
@@ -998,6 +1004,8 @@ export class IrqDebugSession extends LoggingDebugSession {
         const result = this.executeRecorded(input.text);
         if ('error' in result) return this.fail(response, result.error);
         const layout = result.value !== undefined ? layoutOfStatementText(input.text, rt.vm.device?.kind ?? null) : null;
+        // An experiment's silent effects are always shown (unless verbose already logged them).
+        if (result.notes?.length && !rt.verbose) this.sendEvent(new OutputEvent(result.notes.map((n) => `  note: ${n}\n`).join(''), 'console'));
         response.body = {
           result: result.display,
           variablesReference: layout && result.value !== undefined ? this.refs.idFor(constantWordPath(layout, result.value)) : 0,

@@ -56,6 +56,8 @@ export interface LastOperationInfo {
   readonly value?: bigint;
   /** Named output registers (hcall r4, r5 …; RTAS status and rets). */
   readonly values?: Readonly<Record<string, bigint>>;
+  /** Silent effects of the operation (OperationResult.notes): the vCPU left the guest, a trigger was dropped, … */
+  readonly notes?: readonly string[];
   /** Queue entries a scan read. */
   readonly entries?: readonly number[];
   readonly layout?: LayoutName | null;
@@ -410,6 +412,7 @@ function lastNodes(ctx: TreeContext): VariableNode[] {
       name: 'entries', value: `[${l.entries.map((e) => hexWord(BigInt(e), 32)).join(', ')}]`, type: 'xive-eq-entry[]', readOnly: true,
     });
   }
+  (l.notes ?? []).forEach((n, i) => nodes.push({ name: l.notes!.length === 1 ? 'note' : `note ${i + 1}`, value: n, readOnly: true }));
   if (l.expectation) {
     const e = l.expectation;
     nodes.push({ name: 'expectation', value: `${e.ok ? 'passed' : 'FAILED'}: ${e.message}`, readOnly: true });

@@ -74,6 +74,8 @@ export class ScenarioRuntime {
   private outcome: StepOutcome | null = null;
   private readonly resultList: ExpectationResult[] = [];
   private readonly logList: LogEntry[] = [];
+  /** Record every statement's result and notes in the log ('step' entries): the Debug Console's `verbose on`. */
+  verbose = false;
   private readonly maxSteps: number;
   private snapshotEvery: number;
   private snapshots: Snapshot[] = [];
@@ -429,6 +431,10 @@ export class ScenarioRuntime {
       const message = e instanceof EvaluationError ? e.message : `internal error: ${e instanceof Error ? e.message : String(e)}`;
       result = runtimeError(message);
       verdict = { ok: false, message: `error: ${message}` };
+    }
+    if (this.verbose && stmt.kind !== 'log' && stmt.kind !== 'scenario' && stmt.kind !== 'proc') {
+      const text = result.display.startsWith('-> ') ? result.display.slice(3) : result.display;
+      this.logList.push({ step: this.steps, location, text: `=> ${text}`, kind: 'step', ...(result.notes?.length ? { notes: result.notes } : {}) });
     }
     let expectation: ExpectationResult | null = null;
     if (verdict) {

@@ -68,7 +68,8 @@ export interface LogEntry {
   readonly step: number;
   readonly location: SourceLocation;
   readonly text: string;
-  readonly kind: 'log' | 'expect-pass' | 'expect-fail' | 'error';
-  /** A failure's silent effects (OperationResult.notes): they often say why it failed. */
+  /** 'step': a statement's result, recorded only while ScenarioRuntime.verbose is on (the Debug Console's `verbose on`). */
+  readonly kind: 'log' | 'expect-pass' | 'expect-fail' | 'error' | 'step';
+  /** A failure's (or, verbose, a step's) silent effects (OperationResult.notes): they often say why it failed. */
   readonly notes?: readonly string[];
 }
