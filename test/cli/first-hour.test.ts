@@ -36,3 +36,17 @@ test('a predicted kernel rejection is a warning; the statement runs and its errn
   const check = await cli('check', FILE);
   assert.equal(check.code, 0, check.out);
 });
+
+test('decode flags an ICP word kvmppc_xics_set_icp refuses (XISR 0 with PPRI 5) and passes a consistent one', async () => {
+  const bad = await cli('decode', 'xics-icp', '0xff00000000050000');
+  assert.match(bad.out, /warning: the kernel refuses this word with EINVAL: XISR 0 \(nothing pending\) requires PPRI 0xff, not 0x05 \(kvmppc_xics_set_icp\)/);
+  const ipi = await cli('decode', 'xics-icp', '0xff00000205050000');
+  assert.doesNotMatch(ipi.out, /warning/, ipi.out);
+  const good = await cli('decode', 'xics-icp', '0x00000000ffff0000');
+  assert.doesNotMatch(good.out, /warning/, good.out);
+});
+
+test('decode xive-vp-state documents both 64-bit words of the 128-bit KVM_REG_PPC_VP_STATE', async () => {
+  const r = await cli('decode', 'xive-vp-state', '0x0005000000ff00ff');
+  assert.match(r.out, /note: KVM_REG_PPC_VP_STATE is 128 bits, two 64-bit words .*element 1 is not used/);
+});
