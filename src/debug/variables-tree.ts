@@ -312,12 +312,19 @@ function findQueue(vm: VmState, server: number, priority: number): QueueView | u
   return inspectQueues(vm).find((q) => q.server === server && q.priority === priority);
 }
 
-/** Slots that hold something: the whole ring once it has wrapped, else those written this lap. */
-function writtenSlots(vm: VmState, q: QueueView): number {
-  if (q.entries === 0) return 0;
+/**
+ * Slots that hold something: the whole ring once it has wrapped, else those
+ * written this lap — from the first non-zero slot, so a queue restored at
+ * qindex 3 shows no entries until the hardware writes one.
+ */
+function writtenSlots(vm: VmState, q: QueueView): { start: number; count: number } {
+  if (q.entries === 0) return { start: 0, count: 0 };
   const atIndex = readGuestMemory(vm, q.qaddr + BigInt(q.index * 4), 4);
-  const wrapped = atIndex.some((b) => b !== 0);
-  return wrapped ? q.entries : q.index;
+  if (atIndex.some((b) => b !== 0)) return { start: 0, count: q.entries };
+  const below = readGuestMemory(vm, q.qaddr, q.index * 4);
+  let first = 0;
+  while (first < q.index && below[4 * first] === 0 && below[4 * first + 1] === 0 && below[4 * first + 2] === 0 && below[4 * first + 3] === 0) first++;
+  return { start: first, count: q.index - first };
 }
 
 function queueChildren(ctx: TreeContext, server: number, priority: number, p: Page): ChildrenResult {
@@ -331,14 +338,14 @@ function queueChildren(ctx: TreeContext, server: number, priority: number, p: Pa
     { name: 'qshift', value: n(q.qshift), evaluateName: `${owner}.qshift`, readOnly: true },
     { name: 'index', value: n(q.index), evaluateName: `${owner}.index`, readOnly: true },
     { name: 'generation', value: n(q.toggle), evaluateName: `${owner}.generation`, readOnly: true },
-    { name: 'count', value: n(q.count), evaluateName: `${owner}.count`, readOnly: true },
+    { name: 'count', value: `${n(q.count)} sources targeted here (KVM q->count)`, evaluateName: `${owner}.count`, readOnly: true },
     { name: 'size', value: `${n(q.entries)} entries`, evaluateName: `${owner}.entries`, readOnly: true },
     { name: 'dirty', value: String(q.dirty), evaluateName: `${owner}.dirty`, readOnly: true },
     { name: 'reader_index', value: n(q.readerIndex), evaluateName: `${owner}.reader_index`, readOnly: true },
-    { name: 'reader_generation', value: n(q.readerToggle), evaluateName: `${owner}.reader_toggle`, readOnly: true },
+    { name: 'reader_generation', value: n(q.readerToggle), evaluateName: `${owner}.reader_generation`, readOnly: true },
     {
-      name: 'entries', value: `${slots} written`, type: 'xive-eq-entry[]',
-      children: `queue/${server}/${priority}/entries`, indexedVariables: slots,
+      name: 'entries', value: `${slots.count} written${slots.count > 0 && slots.start > 0 ? ` (from index ${slots.start})` : ''}`, type: 'xive-eq-entry[]',
+      children: `queue/${server}/${priority}/entries`, indexedVariables: slots.count,
       memoryReference: q.entries > 0 ? hex(q.qaddr) : undefined, readOnly: true,
     },
   ];
@@ -348,12 +355,13 @@ function queueChildren(ctx: TreeContext, server: number, priority: number, p: Pa
 function queueEntries(ctx: TreeContext, server: number, priority: number, p: Page): ChildrenResult {
   const q = findQueue(ctx.vm, server, priority);
   if (!q) return { ok: false, error: `event queue (server ${server}, priority ${priority}) does not exist (any more)` };
-  const w = indexedWindow(writtenSlots(ctx.vm, q), p);
-  const bytes = readGuestMemory(ctx.vm, q.qaddr + BigInt(w.start * 4), w.count * 4);
+  const slots = writtenSlots(ctx.vm, q);
+  const w = indexedWindow(slots.count, p);
+  const bytes = readGuestMemory(ctx.vm, q.qaddr + BigInt((slots.start + w.start) * 4), w.count * 4);
   const nodes: VariableNode[] = [];
   for (let i = 0; i < w.count; i++) {
     const word = BigInt(((bytes[4 * i] << 24) | (bytes[4 * i + 1] << 16) | (bytes[4 * i + 2] << 8) | bytes[4 * i + 3]) >>> 0);
-    const index = w.start + i;
+    const index = slots.start + w.start + i;
     nodes.push(wordNode(`[${index}]`, 'xive-eq-entry', word, `eq(${server},${priority}).entries[${index}]`, constantWordPath('xive-eq-entry', word), index === q.index ? 'next write' : undefined));
   }
   return ok(nodes);
