@@ -9,6 +9,8 @@
   const statusEl = /** @type {HTMLElement} */ (document.getElementById('status'));
   /** @type {any} */
   let current = null;
+  /** "fromKey>toKey" → tooltip of a link drawn in red. @type {Map<string, string>} */
+  let blockedEdges = new Map();
 
   const queueKey = (server, priority) => `q:${server}:${priority}`;
   const presenterKey = (server) => `p:${server}`;
@@ -60,18 +62,32 @@
     statusEl.textContent = `${map.device ?? 'no device'} · step ${map.step} · ${where}`;
     const queueKeys = new Set(map.queues.map((q) => queueKey(q.server, q.priority)));
 
+    // Blocked routes (the explanation's stopping link): red edges keyed "from>to", with the reason as tooltip.
+    blockedEdges = new Map();
+    const blockedPresenterEdge = (key, text) => blockedEdges.set(key, blockedEdges.has(key) ? `${blockedEdges.get(key)}\n${text}` : text);
     const sources = map.sources.map((s) => {
       const target = queueKey(s.server, s.priority);
       const links = s.routed && queueKeys.has(target) ? [target] : [];
       const routing = s.routed ? `→ server ${s.server} prio ${s.priority}` : 'not routed';
-      return node(
+      const b = s.blocked && typeof s.blocked.reason === 'string' ? s.blocked : null;
+      const tip = b ? `${hex(s.irq, 4)} blocked: ${b.short}\n${b.reason}` : '';
+      if (b && links.length > 0 && (b.at === 'source' || b.at === 'queue')) blockedEdges.set(`s:${s.irq}>${target}`, tip);
+      if (b && links.length > 0 && b.at === 'presenter') blockedPresenterEdge(`${target}>${presenterKey(s.server)}`, tip);
+      const lines = [[`pq pq-${s.pq.replace(/[^PQ-]/g, '')}`, `PQ ${s.pq}${s.asserted ? ' · asserted' : ''}`], ['', routing], ['summary', s.summary]];
+      if (typeof s.route === 'string') lines.push([b ? 'route blocked' : 'route', s.route]);
+      const n = node(
         `s:${s.irq}`,
         links,
         `${hex(s.irq, 4)} ${s.type}`,
-        [[`pq pq-${s.pq.replace(/[^PQ-]/g, '')}`, `PQ ${s.pq}${s.asserted ? ' · asserted' : ''}`], ['', routing], ['summary', s.summary]],
-        `source ${hex(s.irq, 4)}, ${s.type}, PQ ${s.pq}, ${routing}${s.line ? `, configured on line ${s.line}` : ''}`,
+        lines,
+        `source ${hex(s.irq, 4)}, ${s.type}, PQ ${s.pq}, ${routing}${s.route ? `, ${s.route}` : ''}${s.line ? `, configured on line ${s.line}` : ''}`,
         () => (s.line ? vscode.postMessage({ type: 'reveal-line', line: s.line }) : vscode.postMessage({ type: 'reveal-variable', path: `Sources/${hex(s.irq, 4)}` })),
       );
+      if (b) {
+        n.classList.add('blocked');
+        n.title = tip;
+      }
+      return n;
     });
 
     const queues = map.queues.map((q) => {
@@ -121,6 +137,8 @@
     svg.setAttribute('width', String(mapEl.scrollWidth));
     svg.setAttribute('height', String(mapEl.scrollHeight));
     svg.replaceChildren();
+    /** @type {string[]} */
+    const drawnBlocked = [];
     for (const from of mapEl.querySelectorAll('button.node')) {
       for (const key of (from.getAttribute('data-links') || '').split(' ').filter(Boolean)) {
         const to = mapEl.querySelector(`button.node[data-key="${key}"]`);
@@ -134,9 +152,22 @@
         line.setAttribute('y2', String(b.top + b.height / 2 - box.top + mapEl.scrollTop));
         line.dataset.from = from.getAttribute('data-key') || '';
         line.dataset.to = key;
+        const tip = blockedEdges.get(`${line.dataset.from}>${key}`);
+        if (tip !== undefined) {
+          line.classList.add('blocked');
+          const title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+          title.textContent = tip;
+          line.appendChild(title);
+          drawnBlocked.push(tip);
+        }
         svg.appendChild(line);
       }
     }
+    // Unrouted blocked sources (masked, not declared) have no link: their node carries the red mark.
+    for (const n of mapEl.querySelectorAll('button.node.blocked')) {
+      if (!(n.getAttribute('data-links') || '')) drawnBlocked.push(n.title);
+    }
+    if (current) vscode.postMessage({ type: 'drawn', step: current.step, blocked: drawnBlocked });
   }
 
   /** Marks the focused node and everything it routes from or to. */

@@ -1,10 +1,25 @@
+import type { ReadTextResult } from '../edge/read-text-file';
+
+export { readTextFileBounded, MAX_SCENARIO_BYTES, formatByteSize } from '../edge/read-text-file';
+export type { ReadTextResult, ReadTextOptions } from '../edge/read-text-file';
+export { escapeControlBytes } from '../edge/escape-text';
+
 /** What a CLI command may touch, injected so commands are testable in-process. */
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   /** Reads a UTF-8 file; undefined when it cannot be read. */
   readonly readFile: (path: string) => string | undefined;
+  /** Reads a UTF-8 file, bounded, saying why not (`readTextFileBounded`); commands fall back to readFile without it. */
+  readonly readText?: (path: string) => ReadTextResult;
   readonly cwd: string;
+}
+
+/** `io.readText`, or `io.readFile` with a generic reason when the io has no readText. */
+export function readTextVia(io: CliIo, path: string): ReadTextResult {
+  if (io.readText) return io.readText(path);
+  const text = io.readFile(path);
+  return text === undefined ? { ok: false, message: `cannot read '${path}' (no such file, or not readable)` } : { ok: true, text };
 }
 
 /** Exit codes: 0 success, 1 a check/expectation failed, 2 usage or input error. */

@@ -2,8 +2,7 @@
  * `irqlab`: one engine, every door. Subcommands load lazily so that
  * `irqlab decode` does not pay for the language server or the debug adapter.
  */
-import { readFileSync } from 'node:fs';
-import { CliIo, EXIT_OK, EXIT_USAGE } from './io';
+import { CliIo, escapeControlBytes, EXIT_OK, EXIT_USAGE, readTextFileBounded } from './io';
 import { decodeCommand, encodeCommand } from './word-commands';
 
 export const MAIN_HELP = `usage: irqlab <command> [options]
@@ -13,6 +12,7 @@ Commands:
   check FILE...          parse and check scenarios; diagnostics only
   decode LAYOUT WORD...  decode 64-bit words field by field
   encode LAYOUT f=v...   encode fields into a word
+  explain FILE WHAT      why a source's interrupt is (not) delivered; a vCPU; a queue entry
   lsp --stdio            serve the language server on stdin/stdout
   dap                    serve the debug adapter (DAP) on stdin/stdout
 
@@ -25,12 +25,10 @@ export function nodeIo(): CliIo {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     readFile: (p) => {
-      try {
-        return readFileSync(p, 'utf8');
-      } catch {
-        return undefined;
-      }
+      const r = readTextFileBounded(p);
+      return r.ok ? r.text : undefined;
     },
+    readText: (p) => readTextFileBounded(p),
     cwd: process.cwd(),
   };
 }
@@ -60,6 +58,10 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo()): Promi
       const { checkCommand } = await import('./run-command');
       return checkCommand(args, io);
     }
+    case 'explain': {
+      const { explainCommand } = await import('./explain-command');
+      return explainCommand(args, io);
+    }
     case 'lsp': {
       const { runLanguageServerStdio } = await import('../server/main');
       return runLanguageServerStdio(args);
@@ -69,7 +71,7 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo()): Promi
       return runDebugAdapterStdio(args);
     }
     default:
-      io.stderr(`irqlab: unknown command '${command}'\n\n${MAIN_HELP}`);
+      io.stderr(`irqlab: unknown command '${escapeControlBytes(command)}'\n\n${MAIN_HELP}`);
       return EXIT_USAGE;
   }
 }

@@ -7,10 +7,11 @@ import type { Diagnostic } from '../dsl/ast';
 import { resolveRelative } from '../dsl/runtime/includes';
 import { checkScenarioText, runScenarioText, DEFAULT_MAX_STEPS } from '../dsl/runtime';
 import type { StepOutcome } from '../dsl/runtime';
-import { CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io';
+import { includeReader as boundedIncludeReader, IncludeReader } from '../edge/include-reader';
+import { CliIo, escapeControlBytes, EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatByteSize, MAX_SCENARIO_BYTES, readTextVia } from './io';
 import { verboseStepLines } from './verbose-run';
 
-export const RUN_HELP = `usage: irqlab run [--json] [--quiet] [--verbose] [--max-steps N] FILE...
+export const RUN_HELP = `usage: irqlab run [--json] [--quiet] [--verbose] [--max-steps N] [--] FILE...
 
 Runs each scenario and prints one line per expectation, 'file:line:col: ok|FAIL message',
 the scenario's log lines, then a summary 'N passed, N failed'.
@@ -20,15 +21,19 @@ the scenario's log lines, then a summary 'N passed, N failed'.
                   effect (a trigger dropped by PQ 01, a silent retarget, an event left in IPB
                   without NSR, ...) naming the event and the kernel rule
   --max-steps N   stop a scenario after N statements (default ${DEFAULT_MAX_STEPS}); reaching it fails the run
+  --              end of options: every later argument is a FILE
+FILE: UTF-8, a regular file or a pipe (e.g. <(...)), at most ${formatByteSize(MAX_SCENARIO_BYTES)}; includes likewise.
 
 Exit codes: 0 every expectation held, 1 one failed (or the step limit was reached),
 2 a file is missing, does not parse or does not check (errors printed like a compiler's).
 `;
 
-export const CHECK_HELP = `usage: irqlab check [--json] FILE...
+export const CHECK_HELP = `usage: irqlab check [--json] [--] FILE...
 
 Parses and checks each scenario without running it; prints 'file:line:col: error|warning: message [code]'.
   --json   print { "errors", "warnings", "diagnostics": [ { "file", "line", "col", "severity", "message", "code" } ] }
+  --       end of options: every later argument is a FILE
+FILE: UTF-8, a regular file or a pipe (e.g. <(...)), at most ${formatByteSize(MAX_SCENARIO_BYTES)}; includes likewise.
 
 Exit codes: 0 no errors, 1 a file has errors, 2 a file is missing or the usage is wrong.
 `;
@@ -46,6 +51,11 @@ function parseOptions(command: 'run' | 'check', args: readonly string[], io: Cli
   const out: Options = { json: false, quiet: false, verbose: false, maxSteps: DEFAULT_MAX_STEPS, files: [] };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
+    // `--` ends the options: every later argument is a FILE, even one that starts with '-'.
+    if (a === '--') {
+      out.files.push(...args.slice(i + 1));
+      break;
+    }
     if (a === '--json') out.json = true;
     else if (command === 'run' && (a === '--quiet' || a === '-q')) out.quiet = true;
     else if (command === 'run' && (a === '--verbose' || a === '-v')) out.verbose = true;
@@ -53,12 +63,12 @@ function parseOptions(command: 'run' | 'check', args: readonly string[], io: Cli
       const text = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
       const n = text !== undefined && /^[0-9][0-9_]*$/.test(text) ? Number(text.replace(/_/g, '')) : NaN;
       if (!Number.isSafeInteger(n) || n < 1) {
-        io.stderr(`irqlab run: --max-steps needs a positive integer${text === undefined ? '' : `, not '${text}'`}\n`);
+        io.stderr(`irqlab run: --max-steps needs a positive integer${text === undefined ? '' : `, not '${escapeControlBytes(text)}'`}\n`);
         return null;
       }
       out.maxSteps = n;
     } else if (a.startsWith('-') && a !== '-') {
-      io.stderr(`irqlab ${command}: unknown option ${a}\n\n${help}`);
+      io.stderr(`irqlab ${command}: unknown option ${escapeControlBytes(a)}\n\n${help}`);
       return null;
     } else out.files.push(a);
   }
@@ -69,24 +79,34 @@ function parseOptions(command: 'run' | 'check', args: readonly string[], io: Cli
   return out;
 }
 
-function diagnosticLine(file: string, d: Diagnostic): string {
-  return `${file}:${d.span.line + 1}:${d.span.col + 1}: ${d.severity}: ${d.message} [${d.code}]`;
+/** Includes are read like the scenario (bounded), once each, and a refusal says why. */
+const includeReader = (io: CliIo): IncludeReader => boundedIncludeReader((path) => readTextVia(io, path));
+
+function diagnosticLine(file: string, d: Diagnostic, includes?: IncludeReader): string {
+  return `${escapeControlBytes(file)}:${d.span.line + 1}:${d.span.col + 1}: ${d.severity}: ${escapeControlBytes(includes?.explain(d.message) ?? d.message)} [${d.code}]`;
 }
 
-function diagnosticJson(file: string, d: Diagnostic): Record<string, unknown> {
-  return { file, line: d.span.line + 1, col: d.span.col + 1, severity: d.severity, message: d.message, code: d.code };
+function diagnosticJson(file: string, d: Diagnostic, includes?: IncludeReader): Record<string, unknown> {
+  return { file, line: d.span.line + 1, col: d.span.col + 1, severity: d.severity, message: includes?.explain(d.message) ?? d.message, code: d.code };
+}
+
+/** `--help` asks for help only among the options, not as a FILE after `--`. */
+function asksForHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  const options = end < 0 ? args : args.slice(0, end);
+  return options.includes('--help') || options.includes('-h');
 }
 
 /** Reads every file first: a missing one is a usage error before anything runs. */
 function readAll(command: string, files: readonly string[], io: CliIo): Map<string, string> | null {
   const texts = new Map<string, string>();
   for (const f of files) {
-    const text = io.readFile(f);
-    if (text === undefined) {
-      io.stderr(`irqlab ${command}: cannot read '${f}' (no such file, or not readable)\n`);
+    const r = readTextVia(io, f);
+    if (!r.ok) {
+      io.stderr(`irqlab ${command}: ${r.message}\n`);
       return null;
     }
-    texts.set(f, text);
+    texts.set(f, r.text);
   }
   return texts;
 }
@@ -102,23 +122,23 @@ interface JsonResult {
 }
 
 /** --verbose: each step printed as it runs, with its verdict or log line after it. */
-function verboseStepPrinter(file: string, text: string, io: CliIo, out: string[]): (o: StepOutcome) => void {
+function verboseStepPrinter(file: string, text: string, readFile: (uri: string) => string | undefined, out: string[]): (o: StepOutcome) => void {
   const texts = new Map<string, string | undefined>([[file, text]]);
   const readText = (uri: string): string | undefined => {
-    if (!texts.has(uri)) texts.set(uri, io.readFile(uri));
+    if (!texts.has(uri)) texts.set(uri, readFile(uri));
     return texts.get(uri);
   };
   return (o) => {
     if (o.kind !== 'executed') return;
     const where = `${o.location.uri}:${o.location.line + 1}:${o.location.col + 1}`;
-    if (o.stmt.kind === 'log') out.push(`${where}: log ${o.result.display}`);
-    else out.push(...verboseStepLines(o, readText));
-    if (o.expectation) out.push(`${where}: ${o.expectation.ok ? 'ok' : 'FAIL'} ${o.expectation.message}`);
+    const lines = o.stmt.kind === 'log' ? [`${where}: log ${o.result.display}`] : verboseStepLines(o, readText);
+    if (o.expectation) lines.push(`${where}: ${o.expectation.ok ? 'ok' : 'FAIL'} ${o.expectation.message}`);
+    for (const l of lines) out.push(escapeControlBytes(l));
   };
 }
 
 export async function runCommand(args: string[], io: CliIo): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
+  if (asksForHelp(args)) {
     io.stdout(RUN_HELP);
     return EXIT_OK;
   }
@@ -132,13 +152,14 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const results: JsonResult[] = [];
   const diagnostics: Record<string, unknown>[] = [];
   const out: string[] = [];
+  const includes = includeReader(io);
   for (const [file, text] of texts) {
     const stepLines: string[] = [];
-    const verbose = opts.verbose && !opts.json ? verboseStepPrinter(file, text, io, stepLines) : undefined;
-    const run = runScenarioText(file, text, { readFile: io.readFile, resolveInclude: resolveRelative, maxSteps: opts.maxSteps }, verbose);
+    const verbose = opts.verbose && !opts.json ? verboseStepPrinter(file, text, includes.readFile, stepLines) : undefined;
+    const run = runScenarioText(file, text, { readFile: includes.readFile, resolveInclude: resolveRelative, maxSteps: opts.maxSteps }, verbose);
     for (const d of run.diagnostics) {
-      out.push(diagnosticLine(file, d));
-      diagnostics.push(diagnosticJson(file, d));
+      out.push(diagnosticLine(file, d, includes));
+      diagnostics.push(diagnosticJson(file, d, includes));
     }
     if (run.diagnostics.some((d) => d.severity === 'error')) {
       broken = true;
@@ -148,10 +169,10 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     // The log holds every expectation result and every `log` line, in execution order.
     for (const entry of verbose ? [] : run.log) {
       if (entry.kind === 'step' || (opts.quiet && (entry.kind === 'log' || entry.kind === 'expect-pass'))) continue;
-      const where = `${entry.location.uri}:${entry.location.line + 1}:${entry.location.col + 1}`;
+      const where = `${escapeControlBytes(entry.location.uri)}:${entry.location.line + 1}:${entry.location.col + 1}`;
       const word = entry.kind === 'log' ? 'log' : entry.kind === 'expect-pass' ? 'ok' : 'FAIL';
-      out.push(`${where}: ${word} ${entry.text}`);
-      for (const n of entry.notes ?? []) out.push(`  note: ${n}`);
+      out.push(`${where}: ${word} ${escapeControlBytes(entry.text)}`);
+      for (const n of entry.notes ?? []) out.push(`  note: ${escapeControlBytes(n)}`);
     }
     for (const r of run.results) {
       results.push({
@@ -165,7 +186,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     if (run.stepLimitHit) {
       failed++;
       const message = run.stepLimitMessage ?? 'step limit reached';
-      out.push(`${file}: FAIL ${message}`);
+      out.push(`${escapeControlBytes(file)}: FAIL ${escapeControlBytes(message)}`);
       results.push({ file, line: 0, col: 0, ok: false, message });
     }
   }
@@ -180,7 +201,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 export async function checkCommand(args: string[], io: CliIo): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
+  if (asksForHelp(args)) {
     io.stdout(CHECK_HELP);
     return EXIT_OK;
   }
@@ -192,13 +213,14 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
   let warnings = 0;
   const lines: string[] = [];
   const json: Record<string, unknown>[] = [];
+  const includes = includeReader(io);
   for (const [file, text] of texts) {
-    const diagnostics = checkScenarioText(file, text, { readFile: io.readFile, resolveInclude: resolveRelative });
+    const diagnostics = checkScenarioText(file, text, { readFile: includes.readFile, resolveInclude: resolveRelative });
     for (const d of diagnostics) {
       if (d.severity === 'error') errors++;
       else if (d.severity === 'warning') warnings++;
-      lines.push(diagnosticLine(file, d));
-      json.push(diagnosticJson(file, d));
+      lines.push(diagnosticLine(file, d, includes));
+      json.push(diagnosticJson(file, d, includes));
     }
   }
   if (opts.json) {

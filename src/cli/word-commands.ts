@@ -3,13 +3,20 @@ import {
   decodeWord, describeEncodeError, encodeWord, hexWord, isLayoutName, LayoutName, LAYOUT_NAMES, LAYOUTS,
   renderText, toJson, BitNumbering,
 } from '../model/layouts';
-import { CliIo, EXIT_OK, EXIT_USAGE } from './io';
+import { parseNumberText } from '../dsl/lexer';
+import { CliIo, escapeControlBytes, EXIT_OK, EXIT_USAGE } from './io';
 
-/** Parses 0x / 0b / decimal with `_` separators, as in `.irq` files. */
+/** A number exactly as `.irq` files write it (the lexer's own rule): the value, or why not. */
 export function parseCliNumber(text: string): bigint | undefined {
-  const t = text.replace(/_/g, '').toLowerCase();
-  if (!/^(0x[0-9a-f]+|0b[01]+|[0-9]+)$/.test(t)) return undefined;
-  return BigInt(t);
+  return parseNumberText(text).value ?? undefined;
+}
+
+const NUMBER_SYNTAX = "numbers as in .irq files: decimal, 0x..., 0b..., '_' only between two digits";
+
+/** Why `text` is not a number, as one escaped line. */
+function notANumber(text: string): string {
+  const problem = parseNumberText(text).problem ?? `malformed number '${text}'`;
+  return `${escapeControlBytes(problem)} (${NUMBER_SYNTAX})`;
 }
 
 function layoutList(): string {
@@ -41,7 +48,7 @@ function checkLayout(name: string | undefined, io: CliIo, help: string): LayoutN
     return undefined;
   }
   if (!isLayoutName(name)) {
-    io.stderr(`irqlab: unknown layout '${name}'; known layouts: ${LAYOUT_NAMES.join(', ')}\n`);
+    io.stderr(`irqlab: unknown layout '${escapeControlBytes(name)}'; known layouts: ${LAYOUT_NAMES.join(', ')}\n`);
     return undefined;
   }
   return name;
@@ -56,7 +63,7 @@ export function decodeCommand(args: readonly string[], io: CliIo): number {
   const numbering: BitNumbering = args.includes('--msb0') ? 'msb0' : 'lsb0';
   const unknownFlag = args.find((a) => a.startsWith('--') && a !== '--json' && a !== '--msb0');
   if (unknownFlag) {
-    io.stderr(`irqlab decode: unknown option ${unknownFlag}\n\n${DECODE_HELP}`);
+    io.stderr(`irqlab decode: unknown option ${escapeControlBytes(unknownFlag)}\n\n${DECODE_HELP}`);
     return EXIT_USAGE;
   }
   const positional = args.filter((a) => !a.startsWith('--'));
@@ -72,11 +79,11 @@ export function decodeCommand(args: readonly string[], io: CliIo): number {
   for (const text of words) {
     const w = parseCliNumber(text);
     if (w === undefined) {
-      io.stderr(`irqlab decode: '${text}' is not a number (use 0x..., 0b... or decimal; '_' separators allowed)\n`);
+      io.stderr(`irqlab decode: ${notANumber(text)}\n`);
       return EXIT_USAGE;
     }
     if (w >= 1n << BigInt(width)) {
-      io.stderr(`irqlab decode: ${text} does not fit in a ${width}-bit ${layout} word\n`);
+      io.stderr(`irqlab decode: ${escapeControlBytes(text)} does not fit in a ${width}-bit ${layout} word\n`);
       return EXIT_USAGE;
     }
     decoded.push(decodeWord(layout, w));
@@ -94,21 +101,33 @@ export function encodeCommand(args: readonly string[], io: CliIo): number {
   const json = args.includes('--json');
   const unknownFlag = args.find((a) => a.startsWith('--') && a !== '--json');
   if (unknownFlag) {
-    io.stderr(`irqlab encode: unknown option ${unknownFlag}\n\n${ENCODE_HELP}`);
+    io.stderr(`irqlab encode: unknown option ${escapeControlBytes(unknownFlag)}\n\n${ENCODE_HELP}`);
     return EXIT_USAGE;
   }
   const positional = args.filter((a) => !a.startsWith('--'));
   const layout = checkLayout(positional[0], io, ENCODE_HELP);
   if (!layout) return EXIT_USAGE;
   const values: Record<string, bigint> = {};
+  const givenAs = new Map<string, string>();
   for (const assignment of positional.slice(1)) {
-    const m = /^([a-z_#]+)=(.+)$/i.exec(assignment);
-    const v = m ? parseCliNumber(m[2]) : undefined;
-    if (!m || v === undefined) {
-      io.stderr(`irqlab encode: '${assignment}' is not name=value (value: 0x..., 0b... or decimal)\n`);
+    const m = /^([a-z_#]+)=(.*)$/is.exec(assignment);
+    if (!m) {
+      io.stderr(`irqlab encode: '${escapeControlBytes(assignment)}' is not name=value\n`);
       return EXIT_USAGE;
     }
-    values[m[1].toLowerCase()] = v;
+    const v = parseCliNumber(m[2]);
+    if (v === undefined) {
+      io.stderr(`irqlab encode: ${m[1]}: ${notANumber(m[2])}\n`);
+      return EXIT_USAGE;
+    }
+    const name = m[1].toLowerCase();
+    const earlier = givenAs.get(name);
+    if (earlier !== undefined) {
+      io.stderr(`irqlab encode: field '${name}' is given twice ('${escapeControlBytes(earlier)}' and '${escapeControlBytes(assignment)}'): give each field once\n`);
+      return EXIT_USAGE;
+    }
+    givenAs.set(name, assignment);
+    values[name] = v;
   }
   const r = encodeWord(layout, values);
   if (!r.ok) {

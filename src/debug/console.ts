@@ -9,6 +9,8 @@ import { decodeWord } from '../model/layouts/codec';
 import { renderText } from '../model/layouts/render';
 import { isLayoutName, LAYOUT_NAMES, LayoutName, LAYOUTS } from '../model/layouts/table';
 import { parseNumberLiteral } from './format';
+import { parseExplainTarget } from '../dsl/runtime/explain-at';
+import type { ExplainTarget } from '../dsl/runtime/explain-at';
 
 export type ConsoleInput =
   | { readonly kind: 'statement'; readonly text: string }
@@ -16,7 +18,9 @@ export type ConsoleInput =
   | { readonly kind: 'decode-error'; readonly error: string }
   /** `verbose on|off`: print every statement's result and its notes of silent effects as the scenario runs. */
   | { readonly kind: 'verbose'; readonly on: boolean }
-  | { readonly kind: 'expression'; readonly text: string };
+  | { readonly kind: 'expression'; readonly text: string }
+  | { readonly kind: 'explain'; readonly target: ExplainTarget }
+  | { readonly kind: 'explain-error'; readonly error: string };
 
 const STATEMENT_WORDS = new Set(KEYWORDS.filter((k) => k.kind === 'statement').map((k) => k.name));
 
@@ -35,6 +39,10 @@ export function classifyConsoleInput(raw: string): ConsoleInput {
   }
   const verbose = /^verbose\s+(on|off)$/.exec(text);
   if (verbose) return { kind: 'verbose', on: verbose[1] === 'on' };
+  if (m && m[1] === 'explain' && m[2] !== '(' && m[2] !== '.') {
+    const target = parseExplainTarget(text.split(/\s+/).slice(1));
+    return 'error' in target ? { kind: 'explain-error', error: target.error } : { kind: 'explain', target };
+  }
   if (m && STATEMENT_WORDS.has(m[1]) && m[2] !== '(' && m[2] !== '.') return { kind: 'statement', text };
   return { kind: 'expression', text };
 }
@@ -85,6 +93,7 @@ const REGISTER_FUNCTIONS: readonly CompletionCandidate[] = [
   { label: 'device.nr_servers', type: 'property', detail: 'device' },
   { label: 'device.source_count', type: 'property', detail: 'device' },
   { label: 'decode', type: 'keyword', detail: 'decode LAYOUT WORD' },
+  { label: 'explain', type: 'keyword', detail: 'explain source IRQ | vcpu N | eq SERVER PRIO INDEX: why an interrupt is (not) delivered' },
 ];
 
 const MEMBERS: Readonly<Record<string, readonly string[]>> = {

@@ -1,6 +1,7 @@
 /** Number formatting for the Variables pane, the console and hovers: hex or decimal on request. */
 import { hexWord, summarizeWord } from '../model/layouts/render';
 import { LayoutName, LAYOUTS } from '../model/layouts/table';
+import { parseNumberText } from '../dsl/lexer';
 
 export interface DisplayOptions {
   readonly hex: boolean;
@@ -26,7 +27,6 @@ export { pqText } from '../dsl/runtime/format';
 
 /** Parses a number the way `.irq` writes it: decimal, 0x, 0b, with `_` separators. Null when it is not one. */
 export function parseNumberLiteral(text: string): bigint | null {
-  const t = text.trim().replace(/_/g, '');
-  if (!/^(0x[0-9a-f]+|0b[01]+|[0-9]+)$/i.test(t)) return null;
-  return BigInt(t.toLowerCase());
+  // The lexer's rule, so the console accepts exactly the numbers a scenario does.
+  return parseNumberText(text.trim()).value;
 }

@@ -3,7 +3,9 @@ import { decodeToRecord } from '../model/layouts/codec';
 import { hexWord, summarizeWord } from '../model/layouts/render';
 import type { VmState } from '../model/state';
 import { inspectDevice, inspectPresenters, inspectQueues, inspectSources } from '../model/views';
-import type { InterruptMapPresenter, InterruptMapQueue, InterruptMapResponseBody, InterruptMapSource } from '../protocol';
+import { explainSource } from '../model/explain';
+import { unreadEntries } from '../model/xive/queues';
+import type { InterruptMapBlock, InterruptMapPresenter, InterruptMapQueue, InterruptMapResponseBody, InterruptMapSource } from '../protocol';
 import { constantEnv, evaluateConstant, forEachStatement } from '../dsl';
 import type { Program } from '../dsl/ast';
 import { pqText } from './format';
@@ -27,16 +29,14 @@ export function configurationLines(program: Program): Map<number, number> {
 
 export const DEFAULT_MAP_SOURCES = 1000;
 
-/**
- * Entries written and not yet scanned. The writer's generation bit starts at
- * the configured qtoggle (1 in every QEMU sequence) and the reader's at 0, so
- * they are on the same lap when the bits differ.
- */
-function unreadEntries(q: { index: number; toggle: number; readerIndex: number; readerToggle: number; entries: number }): number {
-  if (q.entries === 0) return 0;
-  const sameLap = q.toggle !== q.readerToggle;
-  const n = sameLap ? q.index - q.readerIndex : q.entries - q.readerIndex + q.index;
-  return Math.max(0, Math.min(q.entries, n));
+/** Which part of the map a stopping link belongs to. */
+function blockOf(vm: VmState, irq: number): { route: string; blocked?: InterruptMapBlock } {
+  const e = explainSource(vm, irq, { findEntry: false });
+  if (e.stoppedAt === null) return { route: e.summary };
+  const stop = e.chain[e.stoppedAt];
+  const at: InterruptMapBlock['at'] = stop.link === 'target' || stop.link === 'eq' ? 'queue'
+    : stop.link === 'vcpu' || stop.link === 'cppr' || stop.link === 'icp' ? 'presenter' : 'source';
+  return { route: e.summary, blocked: { at, link: stop.link, short: stop.short, reason: stop.rule ? `${stop.reason} (${stop.rule})` : stop.reason } };
 }
 
 export function buildInterruptMap(vm: VmState, step: number, line: number | null, maxSources = DEFAULT_MAP_SOURCES, configuredAt?: ReadonlyMap<number, number>): InterruptMapResponseBody {
@@ -46,10 +46,11 @@ export function buildInterruptMap(vm: VmState, step: number, line: number | null
     irq: s.irq, type: s.type, pq: pqText(s.pq), asserted: s.asserted, routed: s.routed,
     server: s.server, priority: s.priority, summary: summarizeWord(s.layout, s.word),
     ...(configuredAt?.has(s.irq) ? { line: configuredAt.get(s.irq) } : {}),
+    ...blockOf(vm, s.irq),
   }));
   const queues: InterruptMapQueue[] = inspectQueues(vm).map((q) => ({
     server: q.server, priority: q.priority, vcpu: q.vcpu, index: q.index, entries: q.entries,
-    generation: q.toggle, unread: unreadEntries(q), count: q.count,
+    generation: q.toggle, unread: unreadEntries(q, q.entries), count: q.count,
   }));
   const presenters: InterruptMapPresenter[] = inspectPresenters(vm).map((p) => {
     const f = decodeToRecord(p.layout, p.word);

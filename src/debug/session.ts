@@ -4,8 +4,8 @@
  * knows nothing of DAP; everything DAP-shaped happens here or in the small
  * helpers next to this file (breakpoints, history, variables tree, console).
  */
-import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve as resolvePath } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import {
   Breakpoint, BreakpointEvent, InitializedEvent, InvalidatedEvent, Logger, logger, LoggingDebugSession, OutputEvent, Scope, Source,
   StackFrame, StoppedEvent, TerminatedEvent, Thread,
@@ -22,7 +22,14 @@ import { Evaluate, LineBreakpoints, parseHitCondition, truthy } from './breakpoi
 import { classifyConsoleInput, consoleCompletions, decodeText, parseQueueEntryExpression, registerLayout } from './console';
 import { formatNumber, formatWord, parseNumberLiteral } from './format';
 import { HistoryEntry, StepHistory } from './history';
+import { escapeExcerpt } from '../edge/escape-text';
+import { includeReader, IncludeReader } from '../edge/include-reader';
+import { readTextFileBounded } from '../edge/read-text-file';
+import { checkRequestEnvelope, withDefaultPathFormat } from './envelope';
+import { FRAMING_FATAL_EVENT, readDapFrames } from './framing';
 import { buildInterruptMap, configurationLines } from './interrupt-map';
+import { explainTarget, scenarioHistory } from '../dsl/runtime/explain-at';
+import { renderExplanation } from '../model/explain';
 import { IrqLaunchArguments, validateLaunchArguments, ValidLaunch } from './launch-arguments';
 import { readMemory } from './memory';
 import { matchesOperation, statementsByOffset } from './operations';
@@ -80,12 +87,10 @@ interface DataBreakpoint {
 /** Requests that need no launched scenario. */
 const NO_RUNTIME_NEEDED = new Set(['initialize', 'launch', 'attach', 'disconnect', 'terminate', 'threads', 'setExceptionBreakpoints', 'configurationDone', 'setBreakpoints', 'setFunctionBreakpoints', 'setDataBreakpoints', TOGGLE_HEX_REQUEST]);
 
+/** Scenarios and includes are read bounded, like every door does (src/edge/read-text-file). */
 function defaultReadFile(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const r = readTextFileBounded(path);
+  return r.ok ? r.text : undefined;
 }
 
 function message(e: unknown): string {
@@ -94,6 +99,8 @@ function message(e: unknown): string {
 
 export class IrqDebugSession extends LoggingDebugSession {
   private readonly readFile: (path: string) => string | undefined;
+  /** The files of the current launch, read once each (see createRuntime). */
+  private sourceFiles: IncludeReader | null = null;
   private runtime: ScenarioRuntime | null = null;
   private launch: ValidLaunch | null = null;
   private readonly refs = new VariableReferences();
@@ -128,8 +135,35 @@ export class IrqDebugSession extends LoggingDebugSession {
 
   // ------------------------------------------------------------------ dispatch and robustness
 
+  /**
+   * Reads the client's bytes with our own framing (src/debug/framing.ts) instead of the library's,
+   * which stays deaf after one bad header; the rest of the library (responses, events) is kept.
+   */
+  override start(inStream: NodeJS.ReadableStream, outStream: NodeJS.WritableStream): void {
+    super.start(new PassThrough(), outStream);
+    readDapFrames(inStream, {
+      message: (m) => {
+        if (m.type === 'request' || m.type === 'response') this.handleMessage(m as unknown as DebugProtocol.ProtocolMessage);
+        else process.stderr.write(`irqlab dap: a message of type ${escapeExcerpt(JSON.stringify(m.type) ?? 'none', 40)} was ignored (a client sends requests and responses): ${escapeExcerpt(JSON.stringify(m))}\n`);
+      },
+      problem: (text) => process.stderr.write(`irqlab dap: ${text}\n`),
+      fatal: (text) => {
+        process.stderr.write(`irqlab dap: ${text}\n`);
+        this.emit(FRAMING_FATAL_EVENT, text);
+        // Hang up, so a client on a socket learns it too (`irqlab dap` also exits).
+        (inStream as Partial<Readable>).destroy?.();
+      },
+    }, () => this.emit('close'));
+  }
+
   /** Every request goes through here: unknown or premature requests get an error response, never a crash. */
   protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const envelope = checkRequestEnvelope(request);
+    if (envelope) {
+      this.sendErrorResponse(envelope.response, 1014, envelope.message.replace(/[{}]/g, ''));
+      return;
+    }
+    if (request.command === 'initialize') request = withDefaultPathFormat(request);
     if (!NO_RUNTIME_NEEDED.has(request.command) && !this.runtime && request.command !== 'initialize') {
       const response: DebugProtocol.Response = { type: 'response', seq: 0, request_seq: request.seq, command: request.command, success: false };
       this.sendErrorResponse(response, 2001, `'${request.command}' needs a launched scenario (send 'launch' first)`);
@@ -214,16 +248,22 @@ export class IrqDebugSession extends LoggingDebugSession {
   /** Reads the program and builds a runtime; a string is what to tell the user. */
   private createRuntime(launch: ValidLaunch): string | null {
     const path = resolvePath(launch.program);
-    const text = this.readFile(path);
-    if (text === undefined) return `cannot read program '${launch.program}'`;
+    // The default reader says why a file is refused (its size, a device); an injected one may not.
+    const files = this.sourceFiles = includeReader((p) => {
+      if (this.readFile === defaultReadFile) return readTextFileBounded(p);
+      const text = this.readFile(p);
+      return text === undefined ? { ok: false, message: `cannot read '${p}'` } : { ok: true, text };
+    });
+    const text = files.readFile(path);
+    if (text === undefined) return files.explain(`cannot read program '${launch.program}' (${path})`);
     const { runtime, diagnostics } = ScenarioRuntime.create(path, text, {
       maxSteps: launch.maxSteps,
-      readFile: (uri) => this.readFile(uri),
+      readFile: files.readFile,
       resolveInclude: (from, p) => resolvePath(dirname(from), p),
     });
     const errors = diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0) {
-      const lines = errors.slice(0, 20).map((d) => `${path}:${d.span.line + 1}:${d.span.col + 1}: ${d.message}`);
+      const lines = errors.slice(0, 20).map((d) => `${path}:${d.span.line + 1}:${d.span.col + 1}: ${files.explain(d.message)}`);
       if (errors.length > 20) lines.push(`… and ${errors.length - 20} more`);
       return `${basename(path)} has ${errors.length} error${errors.length === 1 ? '' : 's'}:\n${lines.join('\n')}`;
     }
@@ -678,7 +718,8 @@ export class IrqDebugSession extends LoggingDebugSession {
   private statementAt(uri: string, offset: number): Stmt | undefined {
     let index = this.statementIndex.get(uri);
     if (!index) {
-      const text = this.readFile(uri);
+      // The launch's reader: each file read once (an include may be a pipe), bounded.
+      const text = this.sourceFiles ? this.sourceFiles.readFile(uri) : this.readFile(uri);
       index = text === undefined ? new Map() : statementsByOffset(parse(text, uri));
       this.statementIndex.set(uri, index);
     }
@@ -987,10 +1028,18 @@ export class IrqDebugSession extends LoggingDebugSession {
       const rt = this.runtime!;
       const context = args.context ?? 'repl';
       const input = classifyConsoleInput(expression);
-      if (input.kind === 'decode-error') return this.fail(response, input.error);
+      if (input.kind === 'decode-error' || input.kind === 'explain-error') return this.fail(response, input.error);
       if (input.kind === 'verbose') {
         rt.verbose = input.on;
         response.body = { result: input.on ? 'verbose on: every statement prints its result and notes of silent effects' : 'verbose off', variablesReference: 0 };
+        return this.sendResponse(response);
+      }
+      if (input.kind === 'explain') {
+        if (this.running) return this.fail(response, 'the scenario is running (pause first)');
+        const r = explainTarget(scenarioHistory(rt), input.target);
+        if (!r.ok) return this.fail(response, r.error);
+        response.body = { result: r.value.summary, variablesReference: 0 };
+        if (context === 'repl') this.sendEvent(new OutputEvent(`${renderExplanation(r.value)}\n`, 'console'));
         return this.sendResponse(response);
       }
       if (input.kind === 'decode') {

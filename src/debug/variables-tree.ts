@@ -13,6 +13,7 @@ import { FieldDef, isLayoutName, LayoutName, LAYOUTS } from '../model/layouts/ta
 import type { VmState } from '../model/state';
 import { inspectDevice, inspectPresenters, inspectQueues, inspectSources, readGuestMemory } from '../model/views';
 import { DisplayOptions, formatNumber, formatWord, pqText } from './format';
+import { explainSource, explainVcpu } from '../model/explain';
 
 /** Sources and queue entries are served in pages of this many. */
 export const PAGE_SIZE = 1000;
@@ -252,7 +253,9 @@ function writeSource(vm: VmState, irq: number): (w: bigint) => string {
 }
 
 function sourceNode(ctx: TreeContext, s: SourceView): VariableNode {
-  return wordNode(hex(s.irq), s.layout, s.word, `source(${hex(s.irq)})`, `source/${s.irq}`, `${s.type} PQ=${pqText(s.pq)}${s.asserted ? ' asserted' : ''}`, writeSource(ctx.vm, s.irq));
+  // The routing explanation's one line ("pending at vCPU 1", "blocked: EQ 1/6 not configured"); no queue scan per row.
+  const route = explainSource(ctx.vm, s.irq, { findEntry: false }).summary;
+  return wordNode(hex(s.irq), s.layout, s.word, `source(${hex(s.irq)})`, `source/${s.irq}`, `${s.type} PQ=${pqText(s.pq)}${s.asserted ? ' asserted' : ''} · ${route}`, writeSource(ctx.vm, s.irq));
 }
 
 /** One source by IRQ number; the view pages by position, so find it through its block. */
@@ -380,7 +383,9 @@ function writePresenter(v: PresenterView): (w: bigint) => string {
 
 function presenterNode(ctx: TreeContext, v: PresenterView): VariableNode {
   const name = v.layout === 'xics-icp' ? `ICP server ${v.server} (vCPU ${v.vcpu})` : `VP vCPU ${v.vcpu} (server ${v.server})`;
-  return wordNode(name, v.layout, v.word, presenterOwner(v), `presenter/${v.vcpu}`, v.running ? 'running' : 'stopped', writePresenter(v));
+  const e = explainVcpu(ctx.vm, v.vcpu);
+  const route = e.ok && e.value.status !== 'stopped' ? ` · ${e.value.summary}` : '';
+  return wordNode(name, v.layout, v.word, presenterOwner(v), `presenter/${v.vcpu}`, `${v.running ? 'running' : 'stopped'}${route}`, writePresenter(v));
 }
 
 function presenterChildren(ctx: TreeContext, vcpu: number, p: Page): ChildrenResult {

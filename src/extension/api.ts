@@ -34,5 +34,9 @@ export interface IrqLabApi {
   /** Ids of the test items the controller knows (files and, once resolved, expectations). */
   testItemIds(): readonly string[];
   /** The last routing picture sent to the interrupt map, and whether the panel is open. */
-  interruptMap(): { readonly open: boolean; readonly webviewReady: boolean; readonly map: InterruptMapResponseBody | null; readonly updates: number };
+  interruptMap(): {
+    readonly open: boolean; readonly webviewReady: boolean; readonly map: InterruptMapResponseBody | null; readonly updates: number;
+    /** What the page last reported drawing: the step, and the tooltips of the links it drew in red (blocked routes). */
+    readonly drawn: { readonly step: number; readonly blocked: readonly string[] } | null;
+  };
 }

@@ -10,6 +10,7 @@ export const COMMAND_IDS = [
   'irqlab.decodeWord',
   'irqlab.toggleHex',
   'irqlab.showInterruptMap',
+  'irqlab.explainAtLine',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

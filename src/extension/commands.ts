@@ -8,6 +8,7 @@ import type { Ctx } from './context';
 import { CommandId, DEBUG_TYPE, LANGUAGE_ID } from './command-ids';
 import { decodeWordCommand } from './decode';
 import { debugConfigurationFor } from './debug';
+import { explainAtLineCommand } from './explain';
 
 type Command = (...args: unknown[]) => unknown;
 type CommandFactory = (ctx: Ctx) => Command;
@@ -100,4 +101,5 @@ export const COMMANDS: Readonly<Record<CommandId, CommandFactory>> = {
   'irqlab.decodeWord': (ctx) => (word, layout) => decodeWordCommand(ctx, word, layout),
   'irqlab.toggleHex': toggleHex,
   'irqlab.showInterruptMap': showInterruptMap,
+  'irqlab.explainAtLine': (ctx) => (arg) => explainAtLineCommand(ctx, arg),
 };

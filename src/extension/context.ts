@@ -77,6 +77,14 @@ export class Ctx {
     return readSettings((key) => config.get(key));
   }
 
+  /** A custom request to the language server, once it runs (started now if no scenario opened it yet). */
+  async serverRequest<R>(method: string, params: unknown): Promise<R> {
+    if (!this.client) this.timed('language client start', () => this.startLanguageClient());
+    await this.clientStart;
+    if (!this.client) throw new Error('the language server is not running');
+    return this.client.sendRequest<R>(method, params);
+  }
+
   /** Logs the error and tells the user what failed and why, with a way to the log. */
   reportError(what: string, cause: unknown): void {
     const reason = cause instanceof Error ? cause.message : String(cause);

@@ -25,8 +25,11 @@ export class InterruptMap implements vscode.Disposable {
 
   constructor(private readonly ctx: Ctx) {}
 
-  state(): { open: boolean; webviewReady: boolean; map: InterruptMapResponseBody | null; updates: number } {
-    return { open: this.panel !== undefined, webviewReady: this.webviewReady, map: this.map, updates: this.updates };
+  /** What the page reported it drew last (the red links' tooltips). */
+  private drawn: { step: number; blocked: readonly string[] } | null = null;
+
+  state(): { open: boolean; webviewReady: boolean; map: InterruptMapResponseBody | null; updates: number; drawn: { step: number; blocked: readonly string[] } | null } {
+    return { open: this.panel !== undefined, webviewReady: this.webviewReady, map: this.map, updates: this.updates, drawn: this.drawn };
   }
 
   async show(): Promise<void> {
@@ -105,6 +108,9 @@ export class InterruptMap implements vscode.Disposable {
         return;
       case 'reveal-variable':
         void vscode.commands.executeCommand('workbench.debug.action.focusVariablesView');
+        return;
+      case 'drawn':
+        this.drawn = { step: message.step, blocked: message.blocked };
         return;
     }
   }

@@ -6,6 +6,8 @@
 import type { MapWebviewMessage } from '../protocol';
 
 const MAX_LINE = 10_000_000;
+const MAX_BLOCKED = 10_000;
+const MAX_TOOLTIP = 2_000;
 const VARIABLE_PATH = /^[A-Za-z0-9 _.:\-()[\]/#]{1,200}$/;
 
 export function parseMapMessage(raw: unknown): MapWebviewMessage | undefined {
@@ -20,6 +22,10 @@ export function parseMapMessage(raw: unknown): MapWebviewMessage | undefined {
         : undefined;
     case 'reveal-variable':
       return typeof m.path === 'string' && VARIABLE_PATH.test(m.path) ? { type: 'reveal-variable', path: m.path } : undefined;
+    case 'drawn': {
+      const blocked = Array.isArray(m.blocked) && m.blocked.length <= MAX_BLOCKED && m.blocked.every((b) => typeof b === 'string' && b.length <= MAX_TOOLTIP) ? (m.blocked as string[]) : null;
+      return Number.isInteger(m.step) && (m.step as number) >= 0 && blocked ? { type: 'drawn', step: m.step as number, blocked: [...blocked] } : undefined;
+    }
     default:
       return undefined;
   }

@@ -3,18 +3,15 @@
  * expectations (test items). Node-only, no `vscode`: includes are read from disk,
  * relative to the including file.
  */
-import { readFileSync } from 'node:fs';
+import { readTextOrUndefined } from '../edge/read-text-file';
 import { dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parse, Stmt } from '../dsl';
 import { runScenarioText, ScenarioRunSummary } from '../dsl/runtime';
 
+/** Scenarios and includes, bounded like every door reads them (src/edge/read-text-file). */
 export function readFileOrUndefined(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+  return readTextOrUndefined(path);
 }
 
 export function runScenarioFile(path: string, text: string, maxSteps: number): ScenarioRunSummary {

@@ -28,6 +28,23 @@ export interface InterruptMapSource {
   readonly summary: string;
   /** Where this source was last configured in the scenario (1-based line), if known. */
   readonly line?: number;
+  /** The routing explanation's one line: "pending at vCPU 1", "blocked: EQ 1/6 not configured". */
+  readonly route?: string;
+  /** The link where the source's events stop, when one does: the map draws it in red with the reason as its tooltip. */
+  readonly blocked?: InterruptMapBlock;
+}
+/**
+ * Where on the map a source's route stops: at the source itself (not declared,
+ * PQ, masked), on its edge to the event queue (no target vCPU, queue off or
+ * full), or on the queue's edge to the presenter (vCPU stopped, CPPR).
+ */
+export interface InterruptMapBlock {
+  readonly at: 'source' | 'queue' | 'presenter';
+  /** The explanation's link kind (`pq`, `eq`, `cppr`, `icp`, ...). */
+  readonly link: string;
+  readonly short: string;
+  /** The reason with its kernel rule, for the tooltip. */
+  readonly reason: string;
 }
 export interface InterruptMapQueue {
   readonly server: number;
@@ -65,7 +82,9 @@ export interface InterruptMapResponseBody {
 export type MapWebviewMessage =
   | { readonly type: 'reveal-line'; readonly line: number }
   | { readonly type: 'reveal-variable'; readonly path: string }
-  | { readonly type: 'ready' };
+  | { readonly type: 'ready' }
+  /** The page drew the map of `step`; `blocked` are the tooltips of the links it drew in red. */
+  | { readonly type: 'drawn'; readonly step: number; readonly blocked: readonly string[] };
 
 /** Messages from the extension to the webview. */
 export type MapHostMessage =
@@ -108,4 +127,32 @@ export interface DecodedWordLayout {
 }
 export type DecodeWordResult =
   | { readonly ok: true; readonly word: string; readonly markdown: string; readonly decodes: readonly DecodedWordLayout[] }
+  | { readonly ok: false; readonly message: string };
+
+/**
+ * "Explain at this line": the language server runs the scenario to a line and
+ * explains a source's route (or a vCPU's presenter, or a queue entry) there.
+ * The server offers it as a code action on a source or vCPU number (command
+ * EXPLAIN_AT_LINE_COMMAND, whose argument is the params); the client command
+ * sends this request (it runs the scenario, so only in a trusted workspace).
+ */
+export const EXPLAIN_AT_LINE_REQUEST = 'irqlab/explainAtLine';
+export const EXPLAIN_AT_LINE_COMMAND = 'irqlab.explainAtLine';
+export interface ExplainAtLineParams {
+  readonly uri: string;
+  /** 0-based line: the top-level statement on it runs, then the state is explained. */
+  readonly line: number;
+  readonly target: import('../dsl/runtime/explain-at').ExplainTarget;
+}
+export type ExplainAtLineResult =
+  | {
+    readonly ok: true;
+    /** 1-based line and the step count where the state was taken. */
+    readonly line: number;
+    readonly step: number;
+    readonly summary: string;
+    /** The rendered explanation (plain text). */
+    readonly text: string;
+    readonly explanation: import('../model/explain').Explanation;
+  }
   | { readonly ok: false; readonly message: string };

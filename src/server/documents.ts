@@ -4,7 +4,7 @@
  * environment, word sites, statement index) are computed at most once per
  * version, so hovers, hints and completion never re-parse the file.
  */
-import { readFileSync } from 'node:fs';
+import { readTextOrUndefined } from '../edge/read-text-file';
 import { fileURLToPath } from 'node:url';
 import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -261,10 +261,13 @@ export class DocumentStore {
   readInclude(uri: string): string | undefined {
     const open = this.documents.get(uri);
     if (open) return open.getText();
+    let path: string;
     try {
-      return readFileSync(uri.startsWith('file:') ? fileURLToPath(uri) : uri, 'utf8');
+      path = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
     } catch {
       return undefined;
     }
+    // Bounded, never a device, never blocked on a FIFO: the same reader as the CLI's.
+    return readTextOrUndefined(path);
   }
 }

@@ -4,6 +4,8 @@
  * session (exit code 0 after shutdown, 1 without).
  */
 import { createConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { escapeControlBytes } from '../edge/escape-text';
+import { rejectMalformedParams } from './params-guard';
 import { startServer } from './server';
 
 export const LSP_USAGE = `usage: irqlab lsp --stdio
@@ -21,11 +23,14 @@ export function runLanguageServerStdio(args: readonly string[]): Promise<number>
   const unknown = args.filter((a) => a !== '--stdio' && !a.startsWith('--clientProcessId'));
   if (!args.includes('--stdio') || unknown.length > 0) {
     process.stderr.write(
-      `irqlab lsp: ${unknown.length ? `unknown option '${unknown[0]}'` : 'missing --stdio'}; the server speaks LSP on stdin/stdout only\n\n${LSP_USAGE}`,
+      `irqlab lsp: ${unknown.length ? `unknown option '${escapeControlBytes(unknown[0])}'` : 'missing --stdio'}; the server speaks LSP on stdin/stdout only\n\n${LSP_USAGE}`,
     );
     return Promise.resolve(2);
   }
-  const connection = createConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
+  const writer = new StreamMessageWriter(process.stdout);
+  // Params that are not an object get -32602 before the library reads a field of them.
+  const reader = rejectMalformedParams(new StreamMessageReader(process.stdin), writer, (t) => process.stderr.write(`irqlab lsp: ${t}\n`));
+  const connection = createConnection(reader, writer);
   // stdout carries the protocol: route stray console output to stderr.
   console.log = (...xs: unknown[]) => process.stderr.write(xs.map(String).join(' ') + '\n');
   console.info = console.log;

@@ -5,10 +5,11 @@
  * Requests for documents that are not open answer null/empty.
  */
 import {
-  CodeActionKind, CompletionTriggerKind, Connection, DiagnosticSeverity, DidChangeConfigurationNotification, ErrorCodes, InitializeParams, InitializeResult,
+  CodeActionKind, CompletionTriggerKind, Connection, DiagnosticSeverity, DidChangeConfigurationNotification, ErrorCodes, InitializeError, InitializeParams, InitializeResult,
   ResponseError, TextDocumentSyncKind,
 } from 'vscode-languageserver';
-import { DECODE_WORD_REQUEST, DecodeWordParams, DecodeWordResult } from '../protocol';
+import { DECODE_WORD_REQUEST, DecodeWordParams, DecodeWordResult, EXPLAIN_AT_LINE_REQUEST, ExplainAtLineParams, ExplainAtLineResult } from '../protocol';
+import { EXPLAIN_ACTION_KIND, explainActions, explainAtLine } from './explain';
 import { codeActions, CONVERT_TO_FIELDS, CONVERT_TO_WORD } from './code-actions';
 import { complete, warmCompletion } from './completion';
 import { decodeWordRequest } from './decode-word';
@@ -19,6 +20,7 @@ import { foldingRanges } from './folding';
 import { formatDocument } from './formatting';
 import { hover } from './hover';
 import { inlayHints } from './inlay-hints';
+import { invalidInitializeParams, invalidParams, ParamPart } from './params';
 import { DEFAULT_SETTINGS, ServerSettings, settingsFrom } from './settings';
 import { SEMANTIC_LEGEND, semanticTokens, semanticTokensInRange } from './semantic-tokens';
 import { signatureHelp } from './signature-help';
@@ -71,8 +73,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     name: string,
     empty: R,
     fn: (a: DocumentAnalysis, params: P) => R,
+    parts: readonly ParamPart[] = [],
   ): (params: P) => R | ResponseError<void> {
     return guard(name, (params: P) => {
+      const invalid = invalidParams(`textDocument/${name}`, params, parts);
+      if (invalid) return new ResponseError(ErrorCodes.InvalidParams, invalid);
       const a = store.get(params.textDocument.uri);
       return a ? fn(a, params) : empty;
     });
@@ -148,7 +153,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
   }
 
-  connection.onInitialize((params: InitializeParams): InitializeResult => {
+  connection.onInitialize((params: InitializeParams): InitializeResult | ResponseError<InitializeError> => {
+    const invalid = invalidInitializeParams(params);
+    if (invalid) return new ResponseError(ErrorCodes.InvalidParams, invalid, { retry: false });
     settings = settingsFrom(params.initializationOptions, DEFAULT_SETTINGS);
     pullConfiguration = params.capabilities.workspace?.configuration === true;
     registerConfigurationChange = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
@@ -164,7 +171,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         documentSymbolProvider: true,
         foldingRangeProvider: true,
         documentFormattingProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CONVERT_TO_FIELDS, CONVERT_TO_WORD] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CONVERT_TO_FIELDS, CONVERT_TO_WORD, EXPLAIN_ACTION_KIND] },
         inlayHintProvider: true,
         semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true, range: true },
       },
@@ -204,25 +211,26 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
-  connection.onHover(onDocument('hover', null, (a, p) => hover(a, offsetOf(a, p), settings)));
+  connection.onHover(onDocument('hover', null, (a, p) => hover(a, offsetOf(a, p), settings), ['position']));
   connection.onCompletion(onDocument('completion', [], (a, p) =>
-    complete(a, offsetOf(a, p), p.context?.triggerKind === CompletionTriggerKind.TriggerCharacter ? p.context.triggerCharacter : undefined)));
-  connection.onSignatureHelp(onDocument('signatureHelp', null, (a, p) => signatureHelp(a, offsetOf(a, p))));
-  connection.onDefinition(onDocument('definition', null, (a, p) => definition(a, offsetOf(a, p))));
-  connection.onReferences(onDocument('references', [], (a, p) => references(a, offsetOf(a, p), p.context.includeDeclaration)));
-  connection.onPrepareRename(onDocument('prepareRename', null, (a, p) => prepareRename(a, offsetOf(a, p))));
+    complete(a, offsetOf(a, p), p.context?.triggerKind === CompletionTriggerKind.TriggerCharacter ? p.context.triggerCharacter : undefined), ['position']));
+  connection.onSignatureHelp(onDocument('signatureHelp', null, (a, p) => signatureHelp(a, offsetOf(a, p)), ['position']));
+  connection.onDefinition(onDocument('definition', null, (a, p) => definition(a, offsetOf(a, p)), ['position']));
+  connection.onReferences(onDocument('references', [], (a, p) => references(a, offsetOf(a, p), p.context.includeDeclaration), ['position', 'context']));
+  connection.onPrepareRename(onDocument('prepareRename', null, (a, p) => prepareRename(a, offsetOf(a, p)), ['position']));
   connection.onRenameRequest(onDocument('rename', null, (a, p) => {
     const r = rename(a, offsetOf(a, p), p.newName);
     if (r && 'error' in r) return new ResponseError(ErrorCodes.InvalidParams, r.error);
     return r;
-  }));
+  }, ['position', 'newName']));
   connection.onDocumentSymbol(onDocument('documentSymbol', [], (a) => documentSymbols(a)));
   connection.onFoldingRanges(onDocument('foldingRange', [], (a) => foldingRanges(a)));
   connection.onDocumentFormatting(onDocument('formatting', [], (a) => formatDocument(a, (m) => connection.console.warn(m))));
-  connection.onCodeAction(onDocument('codeAction', [], (a, p) => codeActions(a, p.range, p.context.only)));
-  connection.languages.inlayHint.on(onDocument('inlayHint', [], (a, p) => inlayHints(a, p.range)));
+  connection.onCodeAction(onDocument('codeAction', [], (a, p) => [...codeActions(a, p.range, p.context.only), ...explainActions(a, p.range, p.context.only)], ['range', 'context']));
+  connection.languages.inlayHint.on(onDocument('inlayHint', [], (a, p) => inlayHints(a, p.range), ['range']));
   connection.languages.semanticTokens.on(onDocument('semanticTokens', { data: [] }, (a) => semanticTokens(a)));
-  connection.languages.semanticTokens.onRange(onDocument('semanticTokensRange', { data: [] }, (a, p) => semanticTokensInRange(a, p.range)));
+  connection.languages.semanticTokens.onRange(onDocument('semanticTokensRange', { data: [] }, (a, p) => semanticTokensInRange(a, p.range), ['range']));
+  connection.onRequest(EXPLAIN_AT_LINE_REQUEST, guard('explainAtLine', (p: ExplainAtLineParams): ExplainAtLineResult => explainAtLine(store, p)));
   connection.onRequest(DECODE_WORD_REQUEST, guard('decodeWord', (p: DecodeWordParams): DecodeWordResult => decodeWordRequest(p, settings.bitNumbering)));
 
   store.documents.listen(connection);

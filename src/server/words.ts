@@ -3,6 +3,8 @@
  * wordPattern: identifiers, numbers with `_`, `ibm,int-off`, `xics-on-xive`.
  * Scans outwards from the offset only, so a 1 MB line costs the word's length.
  */
+import { parseNumberText } from '../dsl/lexer';
+
 export interface WordAt {
   readonly text: string;
   readonly start: number;
@@ -61,8 +63,9 @@ const MAX64 = (1n << 64n) - 1n;
 
 /** Parses `0x0000_0026_0000_000e`, `0b101`, `4864`; null when it is not a 64-bit unsigned number. */
 export function parseWordText(text: string): bigint | null {
-  const t = text.trim().replace(/_/g, '');
-  if (!/^(0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)$/.test(t) || t.length > 70) return null;
-  const v = BigInt(t);
-  return v <= MAX64 ? v : null;
+  const t = text.trim();
+  if (t.length > 100) return null;
+  // The language's number rule: hovers and Decode accept exactly what a scenario does.
+  const v = parseNumberText(t).value;
+  return v !== null && v <= MAX64 ? v : null;
 }

@@ -158,7 +158,7 @@ test('irqlab/interruptMap returns the routing picture', async () => {
   assert.equal(map.line, 19);
   assert.equal(map.totalSources, 1);
   // Line 12 (`set source uart`): the proc's `set source_config irq` has no constant source number.
-  assert.deepEqual(map.sources[0], { irq: 0x1300, type: 'MSI', pq: 'P-', asserted: false, routed: true, server: 1, priority: 6, summary: 'prio=6 server=1 eisn=0x1300', line: 12 });
+  assert.deepEqual(map.sources[0], { irq: 0x1300, type: 'MSI', pq: 'P-', asserted: false, routed: true, server: 1, priority: 6, summary: 'prio=6 server=1 eisn=0x1300', line: 12, route: 'pending at vCPU 1' });
   assert.deepEqual(map.queues[0], { server: 1, priority: 6, vcpu: 1, index: 1, entries: 16384, generation: 1, unread: 1, count: 1 });
   assert.deepEqual(map.presenters[0].pending, [6]);
   assert.equal(map.presenters[0].kind, 'vp');

@@ -34,7 +34,12 @@ test('webview messages: well-formed ones pass, anything else is dropped', () => 
     { type: 'reveal-line', line: 0 }, { type: 'reveal-line', line: 1.5 }, { type: 'reveal-line', line: '3' },
     { type: 'reveal-line', line: 1e12 }, { type: 'reveal-variable', path: 42 },
     { type: 'reveal-variable', path: '<script>' }, { type: 'reveal-variable', path: 'x'.repeat(201) },
+    { type: 'drawn', step: -1, blocked: [] }, { type: 'drawn', step: 3, blocked: [1] }, { type: 'drawn', step: 3 },
+    { type: 'drawn', step: 3, blocked: ['x'.repeat(2001)] },
   ];
+  assert.deepEqual(parseMapMessage({ type: 'drawn', step: 7, blocked: ['0x1300 blocked: EQ 1/6 not configured'] }), {
+    type: 'drawn', step: 7, blocked: ['0x1300 blocked: EQ 1/6 not configured'],
+  });
   for (const m of rejected) assert.equal(parseMapMessage(m), undefined, JSON.stringify(m));
 });
 

@@ -110,15 +110,15 @@ test('unknown documents, positions past the end and requests racing a change are
   await client.stop();
 });
 
-test('an internal error is logged and answered with an LSP error; the server keeps serving', async () => {
+test('a request missing a part of its params is Invalid params with a sentence, not an internal error; the server keeps serving', async () => {
   const client = await LspTestClient.start();
   const uri = 'file:///errors.irq';
   await client.open(uri, 'device xive\nset source_config 1 = 0x0000_2600_0000_000e\n');
   await assert.rejects(
     client.request('textDocument/hover', { textDocument: { uri }, position: null }),
-    (e: unknown) => e instanceof ResponseError && e.code === ErrorCodes.InternalError && /hover failed/.test(e.message),
+    (e: unknown) => e instanceof ResponseError && e.code === ErrorCodes.InvalidParams && /needs params\.position/.test(e.message),
   );
-  assert.ok(client.logs.some((l) => /hover failed/.test(l)), 'the error is logged');
+  assert.ok(!client.logs.some((l) => /hover failed/.test(l)), 'not an internal error');
   const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 30 } });
   assert.ok(hover);
   await client.stop();
@@ -138,8 +138,9 @@ test('a failing analysis is reported as a diagnostic and an LSP error, and other
   assert.match(published.diagnostics[0].message, /front end exploded/);
   await assert.rejects(
     client.request('textDocument/hover', { textDocument: { uri: 'file:///boom.irq' }, position: { line: 0, character: 1 } }),
-    (e: unknown) => e instanceof ResponseError && e.code === ErrorCodes.InternalError,
+    (e: unknown) => e instanceof ResponseError && e.code === ErrorCodes.InternalError && /hover failed/.test(e.message),
   );
+  assert.ok(client.logs.some((l) => /hover failed/.test(l)), 'the internal error is logged');
   const fine = await client.open('file:///fine.irq', 'device xive\nset source_config 1 = 0x0000_2600_0000_000e\n');
   assert.deepEqual(fine.diagnostics, []);
   assert.ok(await client.request('textDocument/hover', { textDocument: { uri: 'file:///fine.irq' }, position: { line: 1, character: 30 } }));

@@ -15,7 +15,8 @@ import { finishUnmaskOnXive } from './trigger';
 
 const hex = (n: number | bigint): string => '0x' + n.toString(16);
 
-function setFunction(dev: XicsDeviceState): string {
+/** The SET rule name of this device flavour (also cited by the routing explanation). */
+export function setFunction(dev: XicsDeviceState): string {
   return dev.kind === 'xics-on-xive' ? 'kvmppc_xive_set_source' : 'xics_set_source';
 }
 function getFunction(dev: XicsDeviceState): string {

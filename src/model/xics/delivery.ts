@@ -12,7 +12,7 @@ import type { VmState } from '../state';
 import { MASKED, XICS_IPI } from './constants';
 import { prioFromGuest } from './priority';
 import { findSource, sourceNumber } from './sources';
-import { IcpState, XicsDeviceState } from './state';
+import { IcpState, XicsDeviceState, XicsSourceBlock } from './state';
 
 /** kvmppc_xics_find_server: the ICP whose server number is `server`. */
 export function findIcp(vm: VmState, server: number): IcpState | null {
@@ -36,9 +36,26 @@ function count(dev: XicsDeviceState, name: string): void {
   dev.counters[name] = (dev.counters[name] ?? 0) + 1;
 }
 
+/** Rule names of delivery, cited by the routing explanation. */
+export const DELIVER_RULE = 'icp_try_to_deliver';
+export const RESEND_RULE = 'icp_check_resend';
+export const FIND_SERVER_RULE = 'kvmppc_xics_find_server';
+export const MASKED_PENDING_RULE = 'icp_deliver_irq';
+
+/** What refuses a delivery at this priority: the CPPR, a more favoured IPI (MFRR) or the latched interrupt (PPRI). */
+export type DeliveryObstacle = 'cppr' | 'mfrr' | 'ppri';
+
+/** icp_try_to_deliver's test: prio must be strictly more favoured than CPPR, MFRR and PPRI (checked in that order here). */
+export function deliveryObstacle(icp: IcpState, prio: number): DeliveryObstacle | null {
+  if (icp.cppr <= prio) return 'cppr';
+  if (icp.mfrr <= prio) return 'mfrr';
+  if (icp.ppri <= prio) return 'ppri';
+  return null;
+}
+
 /** icp_try_to_deliver: succeeds iff prio is strictly more favoured than CPPR, MFRR and PPRI. */
 function tryToDeliver(icp: IcpState, irq: number, prio: number): { delivered: boolean; reject: number } {
-  if (icp.cppr > prio && icp.mfrr > prio && icp.ppri > prio) {
+  if (deliveryObstacle(icp, prio) === null) {
     const reject = icp.xisr;
     icp.xisr = irq;
     icp.ppri = prio;
@@ -48,6 +65,16 @@ function tryToDeliver(icp: IcpState, irq: number, prio: number): { delivered: bo
   icp.needResend = true;
   updateOutput(icp);
   return { delivered: false, reject: 0 };
+}
+
+/**
+ * The priority icp_deliver_irq presents a source at, or null when it is held
+ * in masked_pending instead: masked, or (XICS-on-XIVE) without a hardware target.
+ */
+export function presentedPriority(dev: XicsDeviceState, block: XicsSourceBlock, index: number): number | null {
+  const prio = block.priority[index];
+  if (prio === MASKED || (dev.kind === 'xics-on-xive' && !block.targeted[index])) return null;
+  return dev.kind === 'xics-on-xive' ? prioFromGuest(prio) : prio;
 }
 
 /**
@@ -72,14 +99,12 @@ export function deliverIrq(vm: VmState, dev: XicsDeviceState, irq: number, check
     }
     if (check && !block.resend[index]) return;
     block.resend[index] = 0;
-    const prio = block.priority[index];
-    const untargeted = dev.kind === 'xics-on-xive' && !block.targeted[index];
-    if (prio === MASKED || untargeted) {
+    const effective = presentedPriority(dev, block, index);
+    if (effective === null) {
       // Kept even for resends: the kernel deliberately deviates from PAPR so nothing is lost.
       block.maskedPending[index] = 1;
       return;
     }
-    const effective = dev.kind === 'xics-on-xive' ? prioFromGuest(prio) : prio;
     const { delivered, reject } = tryToDeliver(icp, number, effective);
     if (delivered) {
       count(dev, 'delivered');

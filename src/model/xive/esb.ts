@@ -13,11 +13,11 @@ import { collectingEffects, noteEffect } from '../effects';
 import { fail, OK_VOID, ok, Result, Success } from '../result';
 import type { VmState } from '../state';
 import {
-  MASKED, PQ_PENDING, PQ_QUEUED, PQ_RESET, SOURCE_FLAG_ASSERTED, SOURCE_FLAG_LSI, SOURCES_PER_BLOCK,
+  MASKED, PQ_OFF, PQ_PENDING, PQ_QUEUED, PQ_RESET, SOURCE_FLAG_ASSERTED, SOURCE_FLAG_LSI, SOURCES_PER_BLOCK,
 } from './constants';
 import { notifyVp } from './presenter';
-import { enqueue } from './queues';
-import { validSourceBlock, vcpuForServer } from './sources';
+import { enqueue, SET_QUEUE_CONFIG_RULE } from './queues';
+import { SET_SOURCE_CONFIG_RULE, validSourceBlock, vcpuForServer } from './sources';
 import type { XiveDeviceState, XiveSourceBlock } from './state';
 
 export type EsbPage = 'trigger' | 'management';
@@ -31,24 +31,28 @@ function sourceName(sb: XiveSourceBlock, i: number): string {
   return `0x${((sb.id << 10) | i).toString(16)}`;
 }
 
+/** Rule names of the ESB state machine, cited by reasons and by the routing explanation. */
+export const ESB_TRIGGER_RULE = 'xive_esb_trigger';
+export const ESB_EOI_RULE = 'xive_esb_eoi';
+
+/**
+ * PQ after a trigger, by PQ before it (xive_esb_trigger): only 00 forwards
+ * (to 10); 10 and 11 coalesce into Q (11); 01 (off) drops the event.
+ */
+export const PQ_AFTER_TRIGGER: readonly number[] = [PQ_PENDING, PQ_OFF, PQ_QUEUED, PQ_QUEUED];
+
 /** xive_esb_trigger: returns true when the event must be forwarded. */
 function esbTrigger(sb: XiveSourceBlock, i: number): boolean {
   const pq = sb.pq[i];
-  switch (pq) {
-    case PQ_RESET: sb.pq[i] = PQ_PENDING; return true;
-    case PQ_PENDING: case PQ_QUEUED:
-      sb.pq[i] = PQ_QUEUED;
-      if (collectingEffects()) {
-        noteEffect('coalesced', `trigger of ${sourceName(sb, i)} coalesced: PQ was ${pq === PQ_PENDING ? 'P-' : 'PQ'}, now PQ; no new event until the EOI re-forwards it (xive_esb_trigger)`);
-      }
-      return false;
-    default:
-      // OFF: dropped
-      if (collectingEffects()) {
-        noteEffect('droppedPqOff', `trigger of ${sourceName(sb, i)} dropped: PQ is -Q (01, off), nothing is forwarded and PQ stays -Q (xive_esb_trigger)`);
-      }
-      return false;
+  sb.pq[i] = PQ_AFTER_TRIGGER[pq];
+  if (pq !== PQ_RESET && collectingEffects()) {
+    if (pq === PQ_OFF) {
+      noteEffect('droppedPqOff', `trigger of ${sourceName(sb, i)} dropped: PQ is -Q (01, off), nothing is forwarded and PQ stays -Q (${ESB_TRIGGER_RULE})`);
+    } else {
+      noteEffect('coalesced', `trigger of ${sourceName(sb, i)} coalesced: PQ was ${pq === PQ_PENDING ? 'P-' : 'PQ'}, now PQ; no new event until the EOI re-forwards it (${ESB_TRIGGER_RULE})`);
+    }
   }
+  return pq === PQ_RESET;
 }
 
 /** xive_esb_eoi: returns true when a queued event is re-forwarded. */
@@ -76,7 +80,26 @@ function sourceEoi(sb: XiveSourceBlock, i: number): boolean {
   return forward;
 }
 
-/** Hands a forwarded event to routing: EAS → END (queue) → VP. */
+/**
+ * Why routeEvent drops a forwarded event, by the counter it bumps: the rule
+ * and its reason, written once here for the routing explanation.
+ */
+export const ROUTE_DROP_RULES = {
+  droppedMasked: {
+    rule: SET_SOURCE_CONFIG_RULE,
+    reason: 'the source is masked (act_priority 0xff: never configured, configured masked, or masked by RESET): a forwarded event is dropped at its EAS',
+  },
+  droppedNoVp: {
+    rule: 'kvmppc_xive_find_server',
+    reason: 'no connected vCPU has the source\'s target server: a forwarded event is dropped',
+  },
+  droppedQueueOff: {
+    rule: SET_QUEUE_CONFIG_RULE,
+    reason: 'the target event queue (END) is disabled (never configured, RESET, or torn down by a refused restore): a forwarded event is dropped',
+  },
+} as const;
+
+/** Hands a forwarded event to routing: EAS → END (queue) → VP. Drops follow ROUTE_DROP_RULES. */
 export function routeEvent(vm: VmState, dev: XiveDeviceState, sb: XiveSourceBlock, i: number): void {
   const prio = sb.actPriority[i];
   if (prio === MASKED) {
@@ -107,8 +130,10 @@ export function triggerSource(vm: VmState, dev: XiveDeviceState, sb: XiveSourceB
   if (esbTrigger(sb, i)) routeEvent(vm, dev, sb, i);
 }
 
+export const ESB_FAULT_RULE = 'xive_native_esb_fault';
+
 function sigbus(irq: number, what: string): Result<never> {
-  return fail('SIGBUS', `${what} of source 0x${irq.toString(16)}: the ESB page is not mapped (no such valid source) (xive_native_esb_fault)`);
+  return fail('SIGBUS', `${what} of source 0x${irq.toString(16)}: the ESB page is not mapped (no such valid source) (${ESB_FAULT_RULE})`);
 }
 
 /** Guest 8-byte ESB load. */

@@ -35,10 +35,20 @@ export function priorityToIpb(prio: number): number {
   return prio > 7 ? 0 : 0x80 >> prio;
 }
 
+/** Rule names of the presenter, cited by the routing explanation. */
+export const NOTIFY_RULE = 'xive_tctx_notify';
+export const ACCEPT_RULE = 'xive_tctx_accept';
+export const PULL_RULE = 'kvmppc_xive_pull_vcpu';
+
+/** The CPPR gate of xive_tctx_notify: a priority is signalled only when strictly more favoured than CPPR. */
+export function cpprAdmits(cppr: number, priority: number): boolean {
+  return priority < cppr;
+}
+
 /** xive_tctx_notify: signal the OS (NSR.EO) when the pending priority beats CPPR. */
 function signal(vp: VpState): void {
   vp.pipr = ipbToPipr(vp.ipb);
-  if (vp.pipr < vp.cppr) vp.nsr |= NSR_EO;
+  if (cpprAdmits(vp.cppr, vp.pipr)) vp.nsr |= NSR_EO;
 }
 
 /** An END notification for `prio`: into the live ring when running, else the NVT backlog. */

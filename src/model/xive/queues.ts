@@ -15,6 +15,9 @@ import type { VpState, XiveDeviceState, XiveQueueState } from './state';
 
 const WORDS_PER_PAGE = 16384;
 
+/** Rule name of EQ configuration, cited by its reasons and by the routing explanation. */
+export const SET_QUEUE_CONFIG_RULE = 'kvmppc_xive_native_set_queue_config';
+
 /** The EQ identifier (attr) → server and priority; bits 63..32 are masked off. */
 export function decodeEqId(attr: bigint): { server: number; priority: number } {
   const f = decodeToRecord('xive-eq-id', attr & 0xffffffffn);
@@ -159,6 +162,21 @@ export function enqueue(vm: VmState, q: XiveQueueState, eisn: number): void {
     q.index = 0;
     q.toggle ^= 1;
   }
+}
+
+/**
+ * Entries written and not yet scanned by the guest. The writer's generation
+ * bit starts at the configured qtoggle (1 in every QEMU sequence) and the
+ * reader's at 0, so they are on the same lap when the bits differ. When it
+ * equals the queue size, the next event overwrites an unread entry (XIVE
+ * queues have no overflow check: KVM relies on q->count ≤ entries − 2 and on
+ * each source's P bit).
+ */
+export function unreadEntries(q: { index: number; toggle: number; readerIndex: number; readerToggle: number }, entries: number): number {
+  if (entries === 0) return 0;
+  const sameLap = q.toggle !== q.readerToggle;
+  const n = sameLap ? q.index - q.readerIndex : entries - q.readerIndex + q.index;
+  return Math.max(0, Math.min(entries, n));
 }
 
 /**

@@ -13,6 +13,11 @@ import {
 import { prioFromGuest } from './priority';
 import type { XiveDeviceState, XiveSourceBlock } from './state';
 
+/** Rule names of the source operations, cited by their reasons and by the routing explanation. */
+export const SET_SOURCE_RULE = 'kvmppc_xive_native_set_source';
+export const SET_SOURCE_CONFIG_RULE = 'kvmppc_xive_native_set_source_config';
+export const SELECT_TARGET_RULE = 'kvmppc_xive_select_target';
+
 /** Bytes of one block's per-source arrays, which share one buffer (byte arrays first, then the 32-bit ones). */
 const BLOCK_BYTES = SOURCES_PER_BLOCK * (1 + 1 + 1 + 4 + 4);
 
@@ -61,13 +66,13 @@ function createBlock(dev: XiveDeviceState, id: number): XiveSourceBlock {
 /** KVM_DEV_XIVE_GRP_SOURCE set (kvmppc_xive_native_set_source), checks in kernel order. */
 export function setSource(dev: XiveDeviceState, attr: bigint, word: bigint | null): Result<void> {
   if (attr < 0n || attr >= BigInt(XIVE_NR_IRQS) || BigInt.asIntN(64, attr) < 0n) {
-    return fail('E2BIG', `source 0x${attr.toString(16)} is outside 0..0xfffff (kvmppc_xive_native_set_source)`);
+    return fail('E2BIG', `source 0x${attr.toString(16)} is outside 0..0xfffff (${SET_SOURCE_RULE})`);
   }
   const irq = Number(attr);
   const id = irq >>> BLOCK_SHIFT;
   // The block is created before the value is read and stays when the read fails (errata 12).
   const sb = dev.blocks[id] ?? createBlock(dev, id);
-  if (word === null) return fail('EFAULT', 'cannot read the source word at addr (get_user in kvmppc_xive_native_set_source)');
+  if (word === null) return fail('EFAULT', `cannot read the source word at addr (get_user in ${SET_SOURCE_RULE})`);
   const i = irq & (SOURCES_PER_BLOCK - 1);
   const v = decodeToRecord('xive-source', word);
   let flags = sb.flags[i];
@@ -117,7 +122,7 @@ function tryPickQueue(vcpu: VcpuState, prio: number): boolean {
 export function selectTarget(vm: VmState, dev: XiveDeviceState, server: number, prio: number): Result<number> {
   const wanted = vcpuForServer(vm, dev, server);
   if (!wanted) {
-    return fail('EINVAL', `no connected vCPU has server ${server} (kvmppc_xive_select_target)`);
+    return fail('EINVAL', `no connected vCPU has server ${server} (${SELECT_TARGET_RULE})`);
   }
   if (tryPickQueue(wanted, prio)) return { ok: true, value: server };
   for (const v of vm.vcpus) {
@@ -129,19 +134,19 @@ export function selectTarget(vm: VmState, dev: XiveDeviceState, server: number, 
       return { ok: true, value: v.vp.server };
     }
   }
-  return fail('EBUSY', `no vCPU has a configured priority-${prio} queue with a free slot (server ${server}'s queue is unconfigured or full: ${KVM_QUEUE_ENTRIES - XIVE_Q_GAP} sources max) (kvmppc_xive_select_target)`);
+  return fail('EBUSY', `no vCPU has a configured priority-${prio} queue with a free slot (server ${server}'s queue is unconfigured or full: ${KVM_QUEUE_ENTRIES - XIVE_Q_GAP} sources max) (${SELECT_TARGET_RULE})`);
 }
 
 /** KVM_DEV_XIVE_GRP_SOURCE_CONFIG set (kvmppc_xive_native_set_source_config → update_source_config). */
 export function setSourceConfig(vm: VmState, dev: XiveDeviceState, attr: bigint, word: bigint | null): Result<void> {
   const irq = Number(attr & 0xffffffffn);
   const sb = findBlock(dev, irq);
-  if (!sb) return fail('ENOENT', `no source block holds 0x${irq.toString(16)}: declare the source first (kvmppc_xive_native_set_source_config)`);
+  if (!sb) return fail('ENOENT', `no source block holds 0x${irq.toString(16)}: declare the source first (${SET_SOURCE_CONFIG_RULE})`);
   const i = irq & (SOURCES_PER_BLOCK - 1);
   if ((sb.flags[i] & SOURCE_FLAG_VALID) === 0) {
-    return fail('EINVAL', `source 0x${irq.toString(16)} was never declared with GRP_SOURCE (kvmppc_xive_native_set_source_config)`);
+    return fail('EINVAL', `source 0x${irq.toString(16)} was never declared with GRP_SOURCE (${SET_SOURCE_CONFIG_RULE})`);
   }
-  if (word === null) return fail('EFAULT', 'cannot read the configuration word at addr (kvmppc_xive_native_set_source_config)');
+  if (word === null) return fail('EFAULT', `cannot read the configuration word at addr (${SET_SOURCE_CONFIG_RULE})`);
   const cfg = decodeToRecord('xive-source-config', word);
   const priority = cfg.priority;
   if (prioFromGuest(priority) !== priority) {

@@ -11,6 +11,7 @@ import { format } from 'node:util';
 import { defineActivationTests } from './activation.e2e';
 import { defineDebugTests } from './debug.e2e';
 import { defineEditorTests } from './editor.e2e';
+import { defineExplainTests } from './explain.e2e';
 import { writeFixtures } from './fixtures';
 import { defineTestingTests } from './testing.e2e';
 
@@ -24,6 +25,7 @@ export function run(): Promise<void> {
   defineActivationTests();
   defineEditorTests();
   defineDebugTests();
+  defineExplainTests();
   defineTestingTests();
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} end-to-end test(s) failed`)) : resolve()));
