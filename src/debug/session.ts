@@ -737,11 +737,16 @@ export class IrqDebugSession extends LoggingDebugSession {
         return this.stopWith({ reason: 'entry', description: 'already at the first statement' });
       }
       const depth = rt.depth;
+      const before = rt.stepCount;
       const target = this.history.findBack(rt.stepCount, (e) => e.depth <= depth);
       if (target === undefined) {
         if (!rt.stepBack()) return this.fail(response, 'cannot step back from here');
       } else {
         rt.restoreTo(target);
+      }
+      // A console statement leaves the frame on its line: say what the step back undid.
+      for (const undone of rt.consoleStatementsBetween(rt.stepCount, before)) {
+        this.sendEvent(new OutputEvent(`step back undid a Debug Console statement: ${undone}\n`, 'console'));
       }
       this.afterTravel();
       this.sendResponse(response);

@@ -40,3 +40,12 @@ test('a console statement\'s location reads as the Debug Console, not irqlab-con
   const last = await children(dc, await scopeRef(dc, 'Last operation'));
   assert.match(last.find((n) => n.name === 'location')?.value ?? '', /Debug Console/);
 });
+
+test('stepping back over a console statement says what was undone', async () => {
+  const { dc } = await client();
+  const out = collectOutput(dc);
+  await launch(dc, DELIVER);
+  await dc.evaluateRequest({ expression: 'vcpu 1 connect', context: 'repl', frameId: 0 });
+  await step(dc, 'stepBack');
+  assert.ok(out.some((o) => o === 'step back undid a Debug Console statement: vcpu 1 connect\n'), out.join(''));
+});

@@ -81,6 +81,8 @@ export class ScenarioRuntime {
   private snapshots: Snapshot[] = [];
   /** Console statements by the step number at which they ran. */
   private readonly injections = new Map<number, Stmt>();
+  /** The text typed for each injection (same keys), to say what a step back undid. */
+  private readonly injectedText = new Map<number, string>();
   private readonly includes: IncludeGraph;
   private readonly procs = new Map<string, ProcDef>();
   private readonly locations = new WeakMap<Stmt, SourceLocation>();
@@ -245,6 +247,13 @@ export class ScenarioRuntime {
     return null;
   }
 
+  /** Statements typed in the Debug Console (or Set Value edits) among steps from+1..to, in order: what travelling from `to` back to `from` undoes. */
+  consoleStatementsBetween(from: number, to: number): string[] {
+    const out: string[] = [];
+    for (const [k, text] of this.injectedText) if (k >= from && k < to) out.push(text);
+    return out;
+  }
+
   runToEnd(): StepOutcome {
     for (;;) {
       const o = this.advance(false);
@@ -261,9 +270,10 @@ export class ScenarioRuntime {
     const stmt = stmts[0];
     if (stmt.kind === 'include') return { error: 'include is not available in the console' };
     // A new statement starts a new history from here: later injections and snapshots no longer hold.
-    for (const k of [...this.injections.keys()]) if (k >= this.steps) this.injections.delete(k);
+    for (const k of [...this.injections.keys()]) if (k >= this.steps) { this.injections.delete(k); this.injectedText.delete(k); }
     this.snapshots = this.snapshots.filter((s) => s.step <= this.steps);
     this.injections.set(this.steps, stmt);
+    this.injectedText.set(this.steps, text.trim());
     const outcome = this.advance(true);
     if (outcome.kind !== 'executed') return { error: outcome.kind === 'step-limit' ? outcome.message : 'the scenario has ended' };
     return outcome.result;
