@@ -122,7 +122,7 @@ interface JsonResult {
 }
 
 /** --verbose: each step printed as it runs, with its verdict or log line after it. */
-function verboseStepPrinter(file: string, text: string, readFile: (uri: string) => string | undefined, out: string[]): (o: StepOutcome) => void {
+function verboseStepPrinter(file: string, text: string, readFile: (uri: string) => string | undefined, out: string[], flush: () => void): (o: StepOutcome) => void {
   const texts = new Map<string, string | undefined>([[file, text]]);
   const readText = (uri: string): string | undefined => {
     if (!texts.has(uri)) texts.set(uri, readFile(uri));
@@ -134,6 +134,7 @@ function verboseStepPrinter(file: string, text: string, readFile: (uri: string) 
     const lines = o.stmt.kind === 'log' ? [`${where}: log ${o.result.display}`] : verboseStepLines(o, readText);
     if (o.expectation) lines.push(`${where}: ${o.expectation.ok ? 'ok' : 'FAIL'} ${o.expectation.message}`);
     for (const l of lines) out.push(escapeControlBytes(l));
+    if (out.length >= 256) flush();
   };
 }
 
@@ -153,27 +154,39 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const diagnostics: Record<string, unknown>[] = [];
   const out: string[] = [];
   const includes = includeReader(io);
+  // A long scenario streams: its lines are printed as they come, not held (the JSON output is printed whole).
+  const flush = (): void => {
+    if (!opts.json && out.length) io.stdout(out.join('\n') + '\n');
+    out.length = 0;
+  };
+  let resultsOmitted = 0;
   for (const [file, text] of texts) {
-    const stepLines: string[] = [];
-    const verbose = opts.verbose && !opts.json ? verboseStepPrinter(file, text, includes.readFile, stepLines) : undefined;
-    const run = runScenarioText(file, text, { readFile: includes.readFile, resolveInclude: resolveRelative, maxSteps: opts.maxSteps }, verbose);
-    for (const d of run.diagnostics) {
-      out.push(diagnosticLine(file, d, includes));
-      diagnostics.push(diagnosticJson(file, d, includes));
-    }
+    const verbose = opts.verbose && !opts.json ? verboseStepPrinter(file, text, includes.readFile, out, flush) : undefined;
+    const run = runScenarioText(file, text, { readFile: includes.readFile, resolveInclude: resolveRelative, maxSteps: opts.maxSteps }, {
+      diagnostics: (found) => {
+        for (const d of found) {
+          out.push(diagnosticLine(file, d, includes));
+          diagnostics.push(diagnosticJson(file, d, includes));
+        }
+      },
+      // Every expectation result and every `log` line, in execution order (--verbose prints them with each step).
+      log: (entries) => {
+        for (const entry of verbose ? [] : entries) {
+          if (entry.kind === 'step' || (opts.quiet && (entry.kind === 'log' || entry.kind === 'expect-pass'))) continue;
+          const where = `${escapeControlBytes(entry.location.uri)}:${entry.location.line + 1}:${entry.location.col + 1}`;
+          const word = entry.kind === 'log' ? 'log' : entry.kind === 'expect-pass' ? 'ok' : 'FAIL';
+          out.push(`${where}: ${word} ${escapeControlBytes(entry.text)}`);
+          for (const n of entry.notes ?? []) out.push(`  note: ${escapeControlBytes(n)}`);
+        }
+        flush();
+      },
+      ...(verbose ? { step: verbose } : {}),
+    });
     if (run.diagnostics.some((d) => d.severity === 'error')) {
       broken = true;
       continue;
     }
-    out.push(...stepLines);
-    // The log holds every expectation result and every `log` line, in execution order.
-    for (const entry of verbose ? [] : run.log) {
-      if (entry.kind === 'step' || (opts.quiet && (entry.kind === 'log' || entry.kind === 'expect-pass'))) continue;
-      const where = `${escapeControlBytes(entry.location.uri)}:${entry.location.line + 1}:${entry.location.col + 1}`;
-      const word = entry.kind === 'log' ? 'log' : entry.kind === 'expect-pass' ? 'ok' : 'FAIL';
-      out.push(`${where}: ${word} ${escapeControlBytes(entry.text)}`);
-      for (const n of entry.notes ?? []) out.push(`  note: ${escapeControlBytes(n)}`);
-    }
+    resultsOmitted += run.resultsOmitted ?? 0;
     for (const r of run.results) {
       results.push({
         file: r.uri, line: r.line + 1, col: r.col + 1, ok: r.ok, message: r.message,
@@ -191,9 +204,9 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     }
   }
   if (opts.json) {
-    io.stdout(JSON.stringify({ passed, failed, results, ...(diagnostics.length ? { diagnostics } : {}) }, null, 2) + '\n');
+    io.stdout(JSON.stringify({ passed, failed, results, ...(resultsOmitted ? { resultsOmitted } : {}), ...(diagnostics.length ? { diagnostics } : {}) }, null, 2) + '\n');
   } else {
-    if (out.length) io.stdout(out.join('\n') + '\n');
+    flush();
     io.stdout(broken ? `${passed} passed, ${failed} failed; errors in scenario files (not run)\n` : `${passed} passed, ${failed} failed\n`);
   }
   if (broken) return EXIT_USAGE;

@@ -102,8 +102,13 @@ export function diagnose(text: string, uri = 'untitled.irq', options: CheckOptio
  * `diagnose` without the fallback (exported for tests: a bug here must fail them, not hide behind the
  * whole-file path); tests also pass small batches, so that short files are read in many.
  */
-export function diagnoseInBatches(text: string, uri: string, options: CheckOptions, batchStatements = BATCH_STATEMENTS): Diagnostic[] {
-  const { buffer, lineStarts } = lexBuffer(text);
+export function diagnoseInBatches(
+  text: string, uri: string, options: CheckOptions, batchStatements = BATCH_STATEMENTS,
+  /** The text already lexed (without comments) by a caller that reads the tokens again afterwards: it keeps them. */
+  lexed?: { readonly buffer: TokenBuffer; readonly lineStarts: number[] },
+): Diagnostic[] {
+  // The checker reads no comment: none is collected.
+  const { buffer, lineStarts } = lexed ?? lexBuffer(text, false);
   const facts = new FileFactsBuilder();
   const emptyProgram: Program = { uri, text, statements: [], comments: [], diagnostics: [], lineStarts };
 
@@ -172,7 +177,7 @@ export function diagnoseInBatches(text: string, uri: string, options: CheckOptio
   }
 
   // Nothing built from the tokens refers to them: the next large file can lex into the same memory.
-  buffer.release();
+  if (!lexed) buffer.release();
 
   // Names that included files define silence scope diagnostics anywhere in the file, as in `check`.
   const included = finalState.included.names.size > 0 ? finalState.included : null;

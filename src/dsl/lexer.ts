@@ -315,7 +315,7 @@ export class TokenBuffer implements TokenSource {
    * (lexBuffer's loop; internal to this module). The record array lives in a local, reloaded after a grow:
    * a `push` call per token, with its field loads, cost more than the scan itself.
    */
-  lexInto(comments: Comment[]): void {
+  lexInto(comments: Comment[] | null): void {
     const text = this.text;
     const lineStarts = this.lineStarts;
     const n = text.length;
@@ -362,7 +362,7 @@ export class TokenBuffer implements TokenSource {
           break;
         case C_HASH:
           i = lineEnd(text, i);
-          comments.push(commentAt(text, s, i, line, lineStart));
+          if (comments) comments.push(commentAt(text, s, i, line, lineStart));
           continue;
         case C_QUOTE:
           i = skipString(text, s);
@@ -564,11 +564,12 @@ function commentAt(text: string, start: number, end: number, line: number, lineS
   return { text: text.slice(start, e), span: { start, end: e, line, col: start - lineStart } };
 }
 
-export function lexBuffer(text: string): { buffer: TokenBuffer; comments: Comment[]; lineStarts: number[] } {
+/** `withComments` false: no comment is collected (a million comment objects cost more than the tokens of their lines). */
+export function lexBuffer(text: string, withComments = true): { buffer: TokenBuffer; comments: Comment[]; lineStarts: number[] } {
   const comments: Comment[] = [];
   const lineStarts: number[] = [0];
   const buffer = new TokenBuffer(text, lineStarts);
-  buffer.lexInto(comments);
+  buffer.lexInto(withComments ? comments : null);
   return { buffer, comments, lineStarts };
 }
 

@@ -3,6 +3,7 @@ import type { Diagnostic } from '../ast';
 import { diagnose } from '../diagnose';
 import { resolveRelative } from './includes';
 import { ScenarioRuntime } from './scenario-runtime';
+import { blocksRun, MAY_INCLUDE, runScenarioStreamed, RunSink, StreamStatistics } from './stream-run';
 import type { ExpectationResult, LogEntry, RuntimeOptions, StepOutcome } from './types';
 
 export interface ScenarioRunSummary {
@@ -14,13 +15,46 @@ export interface ScenarioRunSummary {
   stepLimitHit: boolean;
   /** The step-limit message when the limit stopped the run. */
   stepLimitMessage?: string;
+  /** Results counted in passed/failed but not kept in `results` (a streamed run keeps them bounded). */
+  resultsOmitted?: number;
+  /** Set when the run streamed (stream-run.ts): what it held at once. */
+  streamed?: StreamStatistics;
 }
 
-/** `onStep` sees every step's outcome as it happens (irqlab run --verbose). */
-export function runScenarioText(uri: string, text: string, options: RuntimeOptions, onStep?: (outcome: StepOutcome) => void): ScenarioRunSummary {
+/** A sink that also sees every step's outcome as it happens (irqlab run --verbose): such a run is not streamed. */
+export type StepSink = RunSink & { readonly step?: (outcome: StepOutcome) => void };
+
+/**
+ * Runs a scenario. With a `sink` (the CLI), the diagnostics and then the log entries go to it as they are
+ * produced and the summary's `log` is empty; a long straight-line file then streams (stream-run.ts), its
+ * `results` bounded. Without one, the whole file is run and everything is kept (the test explorer, tests).
+ */
+export function runScenarioText(uri: string, text: string, options: RuntimeOptions, sink?: StepSink): ScenarioRunSummary {
+  if (sink?.step) {
+    const whole = runScenarioWhole(uri, text, options, sink.step, (d) => sink.diagnostics(d));
+    if (whole.log.length > 0) sink.log(whole.log);
+    return { ...whole, log: [] };
+  }
+  if (sink) {
+    const streamed = runScenarioStreamed(uri, text, options, sink);
+    if (streamed) {
+      const { statistics, ...summary } = streamed;
+      return { ...summary, log: [], streamed: statistics };
+    }
+    const whole = runScenarioWhole(uri, text, options);
+    sink.diagnostics(whole.diagnostics);
+    if (whole.log.length > 0) sink.log(whole.log);
+    return { ...whole, log: [] };
+  }
+  return runScenarioWhole(uri, text, options);
+}
+
+function runScenarioWhole(uri: string, text: string, options: RuntimeOptions,
+  onStep?: (outcome: StepOutcome) => void, onDiagnostics?: (d: readonly Diagnostic[]) => void): ScenarioRunSummary {
   // Nobody steps back here: one initial snapshot is enough.
   const { runtime, diagnostics } = ScenarioRuntime.create(uri, text, { snapshotEvery: 0, ...options });
-  if (diagnostics.some((d) => d.severity === 'error')) {
+  onDiagnostics?.(diagnostics);
+  if (diagnostics.some(blocksRun)) {
     return { passed: 0, failed: 0, results: [], diagnostics, log: [], stepLimitHit: false };
   }
   let end: StepOutcome;
@@ -51,5 +85,3 @@ export function checkScenarioText(uri: string, text: string, options: RuntimeOpt
   return ScenarioRuntime.create(uri, text, { snapshotEvery: 0, ...options }).diagnostics;
 }
 
-/** Any `include` word at all (a comment or a string too): then the includes are loaded as a run would load them. */
-const MAY_INCLUDE = /\binclude\b/;

@@ -135,6 +135,32 @@ export class ScenarioRuntime {
     return { runtime: new ScenarioRuntime(program, includes, options), diagnostics: all };
   }
 
+  /**
+   * A runtime fed its top-level statements a batch at a time (`appendTopLevel`), for a long file
+   * that is not held whole (stream-run.ts). It starts with nothing to run; the caller checked the file.
+   */
+  static forBatches(uri: string, text: string, lineStarts: number[], options: RuntimeOptions): ScenarioRuntime {
+    const program: Program = { uri, text, statements: [], comments: [], diagnostics: [], lineStarts };
+    const includes: IncludeGraph = { programs: new Map([[uri, program]]), targets: new Map(), diagnostics: [] };
+    return new ScenarioRuntime(program, includes, { snapshotEvery: 0, ...options });
+  }
+
+  /**
+   * The next top-level statements of a `forBatches` runtime, once every earlier one has run:
+   * they replace the finished ones (which can then be collected); their procs become callable.
+   */
+  appendTopLevel(statements: readonly Stmt[]): void {
+    if (this.frames.length !== 1 || !this.done) throw new Error('appendTopLevel: the previous statements have not all run');
+    for (const s of statements) if (s.kind === 'proc') this.procs.set(s.name.name, { stmt: s, uri: this.uri });
+    this.frames[0] = { ...this.frames[0], body: statements, index: 0 };
+    this.settle();
+  }
+
+  /** Hands over the results and log entries produced so far and forgets them (a streamed run keeps none). */
+  takeOutput(): { results: ExpectationResult[]; log: LogEntry[] } {
+    return { results: this.resultList.splice(0), log: this.logList.splice(0) };
+  }
+
   get vm(): VmState {
     return this.vmState;
   }

@@ -1,0 +1,155 @@
+/**
+ * `irqlab run` of a long straight-line scenario without holding it whole
+ * (a trace import is a million statements). Two passes over the text:
+ *
+ * 1. `diagnose`, the batched checker `irqlab check` uses: exactly the
+ *    diagnostics of the whole-file check, so the same files are refused, and
+ *    nothing is printed before a late error could refuse the file.
+ * 2. The text is lexed once more and parsed a batch of top-level statements
+ *    at a time; each batch runs on one ScenarioRuntime (the same statement
+ *    executor, expectation checker, step limit), its results and log lines go
+ *    to the caller as they come, and the batch is dropped.
+ *
+ * A file streams when what it runs is known by the time it runs: no include
+ * (an included file is loaded whole, with its own diagnostics), and every
+ * `call` comes after its proc's definition in the text. Other files take the
+ * whole-file path (run-scenario.ts), which gives the same answers.
+ */
+import type { Diagnostic, Stmt } from '../ast';
+import { diagnoseInBatches } from '../diagnose';
+import { K_NAME, lexBuffer, TokenBuffer } from '../lexer';
+import { Parser } from '../parser';
+import { resolveRelative } from './includes';
+import { ScenarioRuntime } from './scenario-runtime';
+import type { ExpectationResult, LogEntry, RuntimeOptions } from './types';
+
+/** Top-level statements parsed and run at a time (as `diagnose` checks them). */
+export const STREAM_BATCH_STATEMENTS = 256;
+/**
+ * Results a streamed run hands back in its summary (`--json`): every one up to this many, then only
+ * failures up to this many; the counts always cover all. The text output gets every line as it comes.
+ */
+export const MAX_KEPT_RESULTS = 10_000;
+
+/** Where a run's output goes as it is produced: the diagnostics first, then log entries in execution order. */
+export interface RunSink {
+  diagnostics(diagnostics: readonly Diagnostic[]): void;
+  log(entries: readonly LogEntry[]): void;
+}
+
+/** What a streamed run held at once (tests assert the file was not held whole). */
+export interface StreamStatistics {
+  readonly batches: number;
+  /** The most top-level statements parsed and alive at one time. */
+  readonly maxStatementsHeld: number;
+}
+
+export interface StreamedRun {
+  readonly passed: number;
+  readonly failed: number;
+  /** Bounded: see MAX_KEPT_RESULTS. */
+  readonly results: ExpectationResult[];
+  /** Results counted but not kept in `results`. */
+  readonly resultsOmitted: number;
+  readonly diagnostics: Diagnostic[];
+  readonly stepLimitHit: boolean;
+  readonly stepLimitMessage?: string;
+  readonly statistics: StreamStatistics;
+}
+
+/** Any `include` word at all (a comment or a string too): then the file runs whole, includes loaded with it. */
+export const MAY_INCLUDE = /\binclude\b/;
+
+/**
+ * Whether every `call NAME` in the tokens comes after a `proc NAME`: then, run a batch at a time, each
+ * call finds its proc already defined (procs are top-level, so a definition is in its own or an earlier batch).
+ */
+export function callsFollowDefinitions(tokens: TokenBuffer): boolean {
+  const defined = new Set<string>();
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    if (tokens.kindCodeOf(i) !== K_NAME || tokens.kindCodeOf(i + 1) !== K_NAME) continue;
+    const word = tokens.nameOf(i);
+    if (word === 'proc') defined.add(tokens.nameOf(i + 1));
+    else if (word === 'call' && !defined.has(tokens.nameOf(i + 1))) return false;
+  }
+  return true;
+}
+
+/** Whether a diagnostic keeps the scenario from running (both paths ask this one question). */
+export function blocksRun(d: Diagnostic): boolean {
+  return d.severity === 'error';
+}
+
+function byStart(a: Diagnostic, b: Diagnostic): number {
+  return a.span.start - b.span.start;
+}
+
+/**
+ * Runs `text` a batch at a time, or answers null (having output nothing) when the file does not stream:
+ * the caller then runs it whole. Diagnostics and log entries go to `sink` as they are produced.
+ */
+export function runScenarioStreamed(uri: string, text: string, options: RuntimeOptions, sink: RunSink, batchStatements = STREAM_BATCH_STATEMENTS): StreamedRun | null {
+  if (MAY_INCLUDE.test(text)) return null;
+  // Lexed once, for the check and then the run: two token buffers of a large file would be alive together.
+  const lexed = lexBuffer(text, false);
+  const { buffer, lineStarts } = lexed;
+  if (!callsFollowDefinitions(buffer)) {
+    buffer.release();
+    return null;
+  }
+  let diagnostics: Diagnostic[];
+  try {
+    // The same diagnostics, in the same order, as ScenarioRuntime.create gives the whole-file run.
+    diagnostics = diagnoseInBatches(text, uri, { readFile: options.readFile, resolveInclude: options.resolveInclude ?? resolveRelative }, STREAM_BATCH_STATEMENTS, lexed)
+      .sort(byStart);
+  } catch {
+    // A bug in the batched checker: the whole-file path runs the file and reports what it finds.
+    buffer.release();
+    return null;
+  }
+  sink.diagnostics(diagnostics);
+  const statistics = { batches: 0, maxStatementsHeld: 0 };
+  const kept: ExpectationResult[] = [];
+  let passed = 0;
+  let failed = 0;
+  let keptFailures = 0;
+  if (diagnostics.some(blocksRun)) {
+    buffer.release();
+    return { passed, failed, results: kept, resultsOmitted: 0, diagnostics, stepLimitHit: false, statistics };
+  }
+  const runtime = ScenarioRuntime.forBatches(uri, text, lineStarts, options);
+  const parser = new Parser(buffer);
+  let stepLimitMessage: string | undefined;
+  for (;;) {
+    let batch: Stmt[] | null = parser.parseTopLevel(batchStatements);
+    if (batch.length === 0) break;
+    statistics.batches++;
+    statistics.maxStatementsHeld = Math.max(statistics.maxStatementsHeld, batch.length);
+    runtime.appendTopLevel(batch);
+    batch = null;
+    const end = runtime.runToEnd();
+    const { results, log } = runtime.takeOutput();
+    for (const r of results) {
+      if (r.ok) passed++;
+      else failed++;
+      // Everything while there is room, then failures only (a failure is what a user looks for).
+      if (passed + failed <= MAX_KEPT_RESULTS) {
+        kept.push(r);
+        if (!r.ok) keptFailures++;
+      } else if (!r.ok && keptFailures < MAX_KEPT_RESULTS) {
+        kept.push(r);
+        keptFailures++;
+      }
+    }
+    if (log.length > 0) sink.log(log);
+    if (end.kind === 'step-limit') {
+      stepLimitMessage = end.message;
+      break;
+    }
+  }
+  buffer.release();
+  return {
+    passed, failed, results: kept, resultsOmitted: passed + failed - kept.length, diagnostics,
+    stepLimitHit: stepLimitMessage !== undefined, ...(stepLimitMessage !== undefined ? { stepLimitMessage } : {}), statistics,
+  };
+}
