@@ -60,7 +60,7 @@ process.stdout.write(String(Number(process.hrtime.bigint() - t0) / 1e6));`;
 }
 
 /** What this machine charges for a million small long-lived objects (the parse builds about two million), to read the figures against. */
-function allocationCalibrationMs(): number {
+export function allocationCalibrationMs(): number {
   return timeMs(() => {
     const keep: { a: number; b: number }[] = new Array(1_000_000);
     for (let i = 0; i < keep.length; i++) keep[i] = { a: i, b: i };

@@ -10,6 +10,8 @@ export const MAIN_HELP = `usage: irqlab <command> [options]
 Commands:
   run FILE...            run scenarios; prints each expectation and "N passed, N failed"
   check FILE...          parse and check scenarios; diagnostics only
+  replay TRACE...        replay QEMU traces against the model; report divergences
+  import KIND INPUT...   write a scenario from evidence (qemu-trace)
   decode LAYOUT WORD...  decode 64-bit words field by field
   encode LAYOUT f=v...   encode fields into a word
   explain FILE WHAT      why a source's interrupt is (not) delivered; a vCPU; a queue entry
@@ -61,6 +63,14 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo()): Promi
     case 'explain': {
       const { explainCommand } = await import('./explain-command');
       return explainCommand(args, io);
+    }
+    case 'replay': {
+      const { replayCommand } = await import('./replay-command');
+      return replayCommand(args, io);
+    }
+    case 'import': {
+      const { importCommand } = await import('./import-command');
+      return importCommand(args, io);
     }
     case 'lsp': {
       const { runLanguageServerStdio } = await import('../server/main');

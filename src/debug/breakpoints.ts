@@ -76,6 +76,11 @@ export class LineBreakpoints {
     return true;
   }
 
+  /** The lines of `uri` holding a verified breakpoint (for searching backwards). */
+  lines(uri: string): { has(line: number): boolean; keys(): Iterable<number> } | undefined {
+    return this.byUri.get(uri);
+  }
+
   at(uri: string, line: number): LineBreakpoint | undefined {
     return this.byUri.get(uri)?.get(line);
   }

@@ -4,16 +4,18 @@
  * back (it re-executes the same steps); only a console statement, which
  * records a new step, makes the steps after it a different future.
  */
+import type { LineSet, Timeline } from './execution/timeline';
+
 export interface HistoryEntry {
   readonly uri: string;
   /** 0-based. */
   readonly line: number;
-  /** Span start of the statement about to run (for function breakpoints backwards). */
+  /** Which statement is about to run, for function breakpoints backwards: a scenario's span start, a trace's step. */
   readonly offset: number;
   readonly depth: number;
 }
 
-export class StepHistory {
+export class StepHistory implements Timeline {
   private readonly entries: (HistoryEntry | null)[] = [];
 
   /** The position at `step` (statements executed so far); null at the end of the scenario. */
@@ -42,6 +44,11 @@ export class StepHistory {
       if (e && test(e, k)) return k;
     }
     return undefined;
+  }
+
+  /** Latest step before `from` on one of `lines` or passing `test` (the Timeline's search). */
+  searchBack(from: number, lines: LineSet | null, test: ((e: HistoryEntry, step: number) => boolean) | null): number | undefined {
+    return this.findBack(from, (e, k) => (lines?.(e.uri)?.has(e.line) ?? false) || (test !== null && test(e, k)));
   }
 
   /** The recorded step nearest `from` at this line (earlier wins a tie). */

@@ -7,8 +7,10 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { BitNumbering } from '../model/layouts/render';
 
 export interface IrqLaunchArguments extends DebugProtocol.LaunchRequestArguments {
-  /** Absolute path of the `.irq` scenario to run. */
+  /** Absolute path of the `.irq` scenario to run, or of a QEMU trace log (plain or .gz). */
   program: string;
+  /** More per-thread logs of the same QEMU run, merged with `program` in time order. */
+  traces?: string[];
   /** Stop before the first statement instead of running to the first breakpoint. */
   stopOnEntry?: boolean;
   /** Statements executed before the run stops with a step-limit message (default 1,000,000). */
@@ -22,12 +24,13 @@ export interface IrqLaunchArguments extends DebugProtocol.LaunchRequestArguments
 }
 
 /** Every property of IrqLaunchArguments (beyond DAP's own `noDebug`/`__restart`), checked against package.json. */
-export const LAUNCH_ARGUMENT_NAMES = ['program', 'stopOnEntry', 'maxSteps', 'noDebug', 'hex', 'bitNumbering', 'trace'] as const;
+export const LAUNCH_ARGUMENT_NAMES = ['program', 'traces', 'stopOnEntry', 'maxSteps', 'noDebug', 'hex', 'bitNumbering', 'trace'] as const;
 
 export const DEFAULT_MAX_STEPS = 1_000_000;
 
 export interface ValidLaunch {
   readonly program: string;
+  readonly traces: readonly string[];
   readonly stopOnEntry: boolean;
   readonly maxSteps: number;
   readonly noDebug: boolean;
@@ -41,8 +44,10 @@ export function validateLaunchArguments(raw: unknown): ValidLaunch | string {
   if (raw !== undefined && raw !== null && typeof raw !== 'object') return 'launch arguments must be an object';
   const a = (raw ?? {}) as Record<string, unknown>;
   if (typeof a.program !== 'string' || a.program.trim() === '') {
-    return "missing 'program': the path of the .irq scenario to debug";
+    return "missing 'program': the path of the .irq scenario or QEMU trace to debug";
   }
+  const traces = a.traces ?? [];
+  if (!Array.isArray(traces) || traces.some((t) => typeof t !== 'string' || t.trim() === '')) return "'traces' must be a list of trace file paths";
   const bool = (name: string, dflt: boolean): boolean | string => {
     const v = a[name];
     if (v === undefined) return dflt;
@@ -64,6 +69,7 @@ export function validateLaunchArguments(raw: unknown): ValidLaunch | string {
   if (bitNumbering !== 'lsb0' && bitNumbering !== 'msb0') return "'bitNumbering' must be \"lsb0\" or \"msb0\"";
   return {
     program: a.program,
+    traces: traces as string[],
     stopOnEntry: stopOnEntry as boolean,
     maxSteps,
     noDebug: noDebug as boolean,

@@ -11,7 +11,8 @@ import { IrqDebugSession } from './session';
 export const DAP_HELP = `usage: irqlab dap
 
 Serves the IRQ Lab debug adapter (Debug Adapter Protocol, debug type "irq")
-on stdin/stdout. Launch arguments: program, stopOnEntry, maxSteps, noDebug,
+on stdin/stdout. Launch arguments: program (a .irq scenario or a QEMU trace log, plain or
+.gz), traces (more per-thread logs), stopOnEntry, maxSteps, noDebug,
 hex, bitNumbering ("lsb0" | "msb0"), trace.
 
 Framing: Content-Length in decimal (header names in any case, CRLF or LF lines);

@@ -54,8 +54,13 @@ export function normalizeOperationName(name: string): string {
 
 /** Whether a function breakpoint named `wanted` stops before `stmt`. */
 export function matchesOperation(stmt: Stmt, wanted: string): boolean {
+  return namesMatch(operationNames(stmt), wanted);
+}
+
+/** Whether a function breakpoint named `wanted` stops before an operation with these names. */
+export function namesMatch(names: readonly string[], wanted: string): boolean {
   const w = normalizeOperationName(wanted);
-  return operationNames(stmt).some((n) => normalizeOperationName(n) === w);
+  return names.some((n) => normalizeOperationName(n) === w);
 }
 
 /** Statements of a program by start offset, nested bodies included (locations point at statements). */

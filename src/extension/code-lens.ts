@@ -1,6 +1,6 @@
-/** "Run | Debug" above each `scenario` statement of an `.irq` file. */
+/** "Run | Debug" above each `scenario` statement of an `.irq` file, and "Debug" on the first line of a QEMU trace. */
 import * as vscode from 'vscode';
-import { LANGUAGE_ID } from './command-ids';
+import { LANGUAGE_ID, TRACE_LANGUAGE_ID } from './command-ids';
 import { outlineScenario } from './scenario-files';
 
 class ScenarioCodeLens implements vscode.CodeLensProvider {
@@ -18,6 +18,17 @@ class ScenarioCodeLens implements vscode.CodeLensProvider {
   }
 }
 
+class TraceCodeLens implements vscode.CodeLensProvider {
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    if (!vscode.workspace.isTrusted || document.lineCount === 0) return [];
+    const range = new vscode.Range(0, 0, 0, 0);
+    return [new vscode.CodeLens(range, { title: '$(debug-alt) Debug against the model', command: 'irqlab.debugScenario', arguments: [document.uri], tooltip: 'Step through this QEMU trace, checked against the model' })];
+  }
+}
+
 export function registerScenarioCodeLens(): vscode.Disposable {
-  return vscode.languages.registerCodeLensProvider({ language: LANGUAGE_ID }, new ScenarioCodeLens());
+  return vscode.Disposable.from(
+    vscode.languages.registerCodeLensProvider({ language: LANGUAGE_ID }, new ScenarioCodeLens()),
+    vscode.languages.registerCodeLensProvider({ language: TRACE_LANGUAGE_ID }, new TraceCodeLens()),
+  );
 }

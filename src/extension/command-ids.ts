@@ -18,4 +18,6 @@ export type CommandId = (typeof COMMAND_IDS)[number];
 /** Debug type of the adapter; also the language id of scenarios. */
 export const DEBUG_TYPE = 'irq';
 export const LANGUAGE_ID = 'irq';
+/** Language id of QEMU trace logs (trace.log, *.trace, log-<tid>.txt; users add more with files.associations). */
+export const TRACE_LANGUAGE_ID = 'qemu-trace';
 export const EXTENSION_ID = 'irqlab.irqlab';

@@ -7,7 +7,7 @@ import { TOGGLE_HEX_REQUEST, ToggleHexResponseBody } from '../protocol';
 import type { Ctx } from './context';
 import { CommandId, DEBUG_TYPE, LANGUAGE_ID } from './command-ids';
 import { decodeWordCommand } from './decode';
-import { debugConfigurationFor } from './debug';
+import { debugConfigurationFor, isDebuggable } from './debug';
 import { explainAtLineCommand } from './explain';
 
 type Command = (...args: unknown[]) => unknown;
@@ -19,6 +19,13 @@ function scenarioDocument(arg: unknown): Thenable<vscode.TextDocument> | undefin
   const editor = vscode.window.activeTextEditor;
   if (editor && editor.document.languageId === LANGUAGE_ID) return Promise.resolve(editor.document);
   return undefined;
+}
+
+/** What Debug acts on: a scenario or a QEMU trace log. */
+function debuggableDocument(arg: unknown): Thenable<vscode.TextDocument> | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!(arg instanceof vscode.Uri) && editor && isDebuggable(editor.document)) return Promise.resolve(editor.document);
+  return scenarioDocument(arg);
 }
 
 function requireTrust(what: string): boolean {
@@ -68,9 +75,9 @@ const runScenario: CommandFactory = (ctx) => async (arg) => {
 
 const debugScenario: CommandFactory = () => async (arg) => {
   if (!requireTrust('Debug Scenario')) return false;
-  const pending = scenarioDocument(arg);
+  const pending = debuggableDocument(arg);
   if (!pending) {
-    void vscode.window.showWarningMessage('IRQ Lab: open an .irq scenario to debug it.');
+    void vscode.window.showWarningMessage('IRQ Lab: open an .irq scenario or a QEMU trace log to debug it.');
     return false;
   }
   const doc = await pending;

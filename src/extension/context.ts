@@ -72,6 +72,12 @@ export class Ctx {
     return runScenarioInWorker(worker, { file, text, maxSteps: this.settings().maxSteps }, signal);
   }
 
+  /** Replays a QEMU trace in a worker thread; undefined if aborted. */
+  runTrace(file: string, signal?: AbortSignal): Promise<ScenarioRunSummary | undefined> {
+    const worker = vscode.Uri.joinPath(this.extension.extensionUri, 'dist', 'scenario-worker.js').fsPath;
+    return runScenarioInWorker(worker, { file, text: '', maxSteps: 0, trace: true }, signal);
+  }
+
   settings(): IrqLabSettings {
     const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
     return readSettings((key) => config.get(key));

@@ -5,12 +5,18 @@
  */
 import * as vscode from 'vscode';
 import { IrqDebugSession } from '../debug/session';
-import { DEBUG_TYPE, LANGUAGE_ID } from './command-ids';
+import { DEBUG_TYPE, LANGUAGE_ID, TRACE_LANGUAGE_ID } from './command-ids';
 import type { Ctx } from './context';
 import { readFileOrUndefined } from './scenario-files';
 
 export function debugConfigurationFor(program: string, extra: Partial<vscode.DebugConfiguration> = {}): vscode.DebugConfiguration {
-  return { type: DEBUG_TYPE, request: 'launch', name: 'Debug scenario', program, stopOnEntry: true, ...extra };
+  const name = program.endsWith('.irq') || program === '${file}' ? 'Debug scenario' : 'Debug trace';
+  return { type: DEBUG_TYPE, request: 'launch', name, program, stopOnEntry: true, ...extra };
+}
+
+/** Documents the debugger runs: scenarios and QEMU trace logs. */
+export function isDebuggable(document: vscode.TextDocument): boolean {
+  return document.languageId === LANGUAGE_ID || document.languageId === TRACE_LANGUAGE_ID;
 }
 
 class ConfigurationProvider implements vscode.DebugConfigurationProvider {
@@ -24,8 +30,8 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
   resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
     if (!config.type && !config.request && !config.name) {
       const editor = vscode.window.activeTextEditor;
-      if (!editor || editor.document.languageId !== LANGUAGE_ID) {
-        void vscode.window.showInformationMessage('IRQ Lab: open an .irq scenario, then press F5 to debug it.');
+      if (!editor || !isDebuggable(editor.document)) {
+        void vscode.window.showInformationMessage('IRQ Lab: open an .irq scenario or a QEMU trace log, then press F5 to debug it.');
         return undefined;
       }
       config = debugConfigurationFor(editor.document.uri.fsPath);
@@ -43,11 +49,11 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
   }
 }
 
-/** One launch configuration per `.irq` file in the workspace, for the Run and Debug view's dropdown. */
+/** One launch configuration per `.irq` file and QEMU trace in the workspace, for the Run and Debug view's dropdown. */
 class DynamicConfigurations implements vscode.DebugConfigurationProvider {
   async provideDebugConfigurations(folder: vscode.WorkspaceFolder | undefined): Promise<vscode.DebugConfiguration[]> {
-    const pattern = folder ? new vscode.RelativePattern(folder, '**/*.irq') : '**/*.irq';
-    const files = await vscode.workspace.findFiles(pattern, '**/node_modules/**', 200);
+    const find = (glob: string) => vscode.workspace.findFiles(folder ? new vscode.RelativePattern(folder, glob) : glob, '**/node_modules/**', 200);
+    const files = [...(await find('**/*.irq')), ...(await find('**/{trace.log,*.trace}'))];
     return files
       .map((uri) => debugConfigurationFor(uri.fsPath, { name: `Debug ${vscode.workspace.asRelativePath(uri)}` }))
       .sort((a, b) => a.name.localeCompare(b.name));

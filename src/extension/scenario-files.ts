@@ -8,6 +8,9 @@ import { dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parse, Stmt } from '../dsl';
 import { runScenarioText, ScenarioRunSummary } from '../dsl/runtime';
+import { TraceProgram } from '../debug/execution/trace-program';
+import { createTraceReplayCore } from '../debug/trace-core';
+import { readTraceFile } from '../debug/trace-launch';
 
 /** Scenarios and includes, bounded like every door reads them (src/edge/read-text-file). */
 export function readFileOrUndefined(path: string): string | undefined {
@@ -22,13 +25,38 @@ export function runScenarioFile(path: string, text: string, maxSteps: number): S
   });
 }
 
+/** Divergences a trace run reports at most (a trace that disagrees everywhere says so in its count). */
+const MAX_TRACE_FAILURES = 200;
+
+/**
+ * A QEMU trace replayed against the model to its end, as a test: each
+ * divergence is a failed result at its trace line (QEMU's value expected, the
+ * model's actual); an unreadable trace is an error diagnostic.
+ */
+export function runTraceFile(path: string): ScenarioRunSummary {
+  const span = { start: 0, end: 0, line: 0, col: 0 };
+  const unusable = (message: string): ScenarioRunSummary => ({
+    passed: 0, failed: 0, results: [], log: [], stepLimitHit: false,
+    diagnostics: [{ span, severity: 'error', code: 'trace-unreadable', message }],
+  });
+  const text = readTraceFile(path);
+  if (typeof text === 'string') return unusable(text);
+  const core = createTraceReplayCore();
+  if (typeof core === 'string') return unusable(core);
+  // Nobody travels back here: the initial checkpoint is enough.
+  const trace = new TraceProgram([text], core, { checkpointEvery: Number.MAX_SAFE_INTEGER });
+  while (trace.step().kind === 'executed');
+  const { passed, failed } = trace.checkCounts();
+  return { passed, failed, results: trace.results.slice(0, MAX_TRACE_FAILURES), diagnostics: [], log: [], stepLimitHit: false };
+}
+
 /**
  * The same run in a worker thread (`workerScript` is dist/scenario-worker.js). Resolves to
  * undefined when `signal` aborts it; rejects if the worker itself fails.
  */
 export function runScenarioInWorker(
   workerScript: string,
-  job: { file: string; text: string; maxSteps: number },
+  job: { file: string; text: string; maxSteps: number; trace?: boolean },
   signal?: AbortSignal,
 ): Promise<ScenarioRunSummary | undefined> {
   return new Promise((resolvePromise, reject) => {

@@ -2,6 +2,8 @@
  * Test Explorer: every `.irq` file of the workspace is a test item, each statement with
  * an expectation a child at its line. Run executes the scenario in-process through the
  * interpreter; Debug starts a debug session on the file. Failures carry expected/actual.
+ * A QEMU trace (`trace.log`, `*.trace`) is a test too: it passes when the model agrees
+ * with every value in it; each divergence is a failure at its trace line.
  */
 import * as vscode from 'vscode';
 import type { TestRunRecord } from './api';
@@ -11,6 +13,12 @@ import { debugConfigurationFor } from './debug';
 import { outlineScenario } from './scenario-files';
 
 const IRQ_GLOB = '**/*.irq';
+/** Whole-run traces (per-thread `log-<tid>.txt` files are parts of a run, not tests alone). */
+const TRACE_GLOB = '**/{trace.log,*.trace}';
+
+function isTraceFile(uri: vscode.Uri): boolean {
+  return /(^|[\\/])trace\.log$|\.trace$/.test(uri.fsPath);
+}
 const EXCLUDE = '**/node_modules/**';
 
 export class ScenarioTests implements vscode.Disposable {
@@ -30,9 +38,13 @@ export class ScenarioTests implements vscode.Disposable {
     this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true);
     this.controller.createRunProfile('Debug', vscode.TestRunProfileKind.Debug, (request, token) => this.debug(request, token), true);
     const watcher = vscode.workspace.createFileSystemWatcher(IRQ_GLOB);
+    const traceWatcher = vscode.workspace.createFileSystemWatcher(TRACE_GLOB);
     this.disposables.push(
       this.controller,
       watcher,
+      traceWatcher,
+      traceWatcher.onDidCreate((uri) => this.fileItem(uri)),
+      traceWatcher.onDidDelete((uri) => this.controller.items.delete(uri.toString())),
       watcher.onDidCreate((uri) => this.fileItem(uri)),
       watcher.onDidChange((uri) => this.resolveFile(this.fileItem(uri))),
       watcher.onDidDelete((uri) => this.controller.items.delete(uri.toString())),
@@ -62,13 +74,16 @@ export class ScenarioTests implements vscode.Disposable {
   private async discover(): Promise<void> {
     if (!vscode.workspace.isTrusted) return;
     for (const uri of await vscode.workspace.findFiles(IRQ_GLOB, EXCLUDE)) this.resolveFile(this.fileItem(uri));
+    for (const uri of await vscode.workspace.findFiles(TRACE_GLOB, EXCLUDE)) this.fileItem(uri);
   }
 
   private fileItem(uri: vscode.Uri): vscode.TestItem {
     const existing = this.controller.items.get(uri.toString());
     if (existing) return existing;
     const item = this.controller.createTestItem(uri.toString(), vscode.workspace.asRelativePath(uri), uri);
-    item.canResolveChildren = true;
+    const trace = isTraceFile(uri);
+    item.canResolveChildren = !trace;
+    if (trace) item.description = 'QEMU trace against the model';
     this.controller.items.add(item);
     return item;
   }
@@ -87,7 +102,7 @@ export class ScenarioTests implements vscode.Disposable {
 
   /** Children = expectations, from the open document's text when there is one. */
   private resolveFile(item: vscode.TestItem, text?: string): void {
-    if (!item.uri) return;
+    if (!item.uri || isTraceFile(item.uri)) return;
     const uri = item.uri;
     const source = text ?? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.getText();
     const load = source !== undefined ? Promise.resolve(source) : vscode.workspace.fs.readFile(uri).then((b) => new TextDecoder().decode(b));
@@ -138,6 +153,7 @@ export class ScenarioTests implements vscode.Disposable {
   private async runFile(file: vscode.TestItem, run: vscode.TestRun, records: TestRunRecord[], token?: vscode.CancellationToken): Promise<void> {
     const uri = file.uri;
     if (!uri) return;
+    if (isTraceFile(uri)) return this.runTraceFile(file, uri, run, records, token);
     const doc = await vscode.workspace.openTextDocument(uri);
     const text = doc.getText();
     this.resolveFile(file, text);
@@ -199,6 +215,43 @@ export class ScenarioTests implements vscode.Disposable {
     if (failures.length > 0) run.failed(file, failures, duration);
     else run.passed(file, duration);
     run.appendOutput(`${vscode.workspace.asRelativePath(uri)}: ${summary.passed} passed, ${summary.failed} failed\r\n`);
+  }
+
+  /** A trace passes when nothing diverges; each divergence fails at its line with QEMU's value against the model's. */
+  private async runTraceFile(file: vscode.TestItem, uri: vscode.Uri, run: vscode.TestRun, records: TestRunRecord[], token?: vscode.CancellationToken): Promise<void> {
+    run.started(file);
+    const t0 = Date.now();
+    const abort = new AbortController();
+    const cancelled = token?.onCancellationRequested(() => abort.abort());
+    let summary;
+    try {
+      summary = await this.ctx.runTrace(uri.fsPath, abort.signal);
+    } catch (e) {
+      run.errored(file, new vscode.TestMessage(`the trace could not be replayed: ${e instanceof Error ? e.message : String(e)}`));
+      records.push({ file: uri.fsPath, line: 1, state: 'errored', message: String(e) });
+      return;
+    } finally {
+      cancelled?.dispose();
+    }
+    if (!summary) return run.skipped(file);
+    const unusable = summary.diagnostics.find((d) => d.severity === 'error');
+    if (unusable) {
+      run.errored(file, new vscode.TestMessage(unusable.message));
+      records.push({ file: uri.fsPath, line: 1, state: 'errored', message: unusable.message });
+      return;
+    }
+    const failures = summary.results.map((r) => {
+      const m = r.expected !== undefined && r.actual !== undefined ? vscode.TestMessage.diff(r.message, r.expected, r.actual) : new vscode.TestMessage(r.message);
+      m.location = new vscode.Location(uri, new vscode.Range(r.line, 0, r.line, 0));
+      records.push({ file: uri.fsPath, line: r.line + 1, state: 'failed', message: r.message, expected: r.expected, actual: r.actual });
+      return m;
+    });
+    if (failures.length > 0) run.failed(file, failures, Date.now() - t0);
+    else {
+      run.passed(file, Date.now() - t0);
+      records.push({ file: uri.fsPath, line: 1, state: 'passed', message: `${summary.passed} checks agree` });
+    }
+    run.appendOutput(`${vscode.workspace.asRelativePath(uri)}: ${summary.passed} checks agree with the model, ${summary.failed} diverge\r\n`);
   }
 
   /**

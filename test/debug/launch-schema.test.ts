@@ -14,8 +14,8 @@ function launchSchema(): { required: string[]; properties: Record<string, Schema
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   const dbg = pkg.contributes.debuggers.find((d: { type: string }) => d.type === 'irq');
   assert.ok(dbg, 'package.json contributes a debugger of type irq');
-  assert.deepEqual(dbg.languages, ['irq']);
-  assert.deepEqual(pkg.contributes.breakpoints, [{ language: 'irq' }]);
+  assert.deepEqual(dbg.languages, ['irq', 'qemu-trace']);
+  assert.deepEqual(pkg.contributes.breakpoints, [{ language: 'irq' }, { language: 'qemu-trace' }]);
   return dbg.configurationAttributes.launch;
 }
 
@@ -36,7 +36,7 @@ function declaredProperties(): Map<string, string> {
   return out;
 }
 
-const SCHEMA_TYPE: Record<string, string> = { string: 'string', boolean: 'boolean', number: 'integer', BitNumbering: 'string' };
+const SCHEMA_TYPE: Record<string, string> = { string: 'string', 'string[]': 'array', boolean: 'boolean', number: 'integer', BitNumbering: 'string' };
 
 test('every IrqLaunchArguments property is in the schema with a matching type, and nothing else is', () => {
   const declared = declaredProperties();
@@ -73,7 +73,8 @@ test('validator: wrong types are messages, defaults fill in', () => {
   assert.match(String(validateLaunchArguments({ program: 'a.irq', stopOnEntry: 'yes' })), /stopOnEntry/);
   assert.match(String(validateLaunchArguments({ program: 'a.irq', maxSteps: 1.5 })), /maxSteps/);
   assert.match(String(validateLaunchArguments(42)), /object/);
+  assert.match(String(validateLaunchArguments({ program: 'trace.log', traces: ['a', 3] })), /traces/);
   assert.deepEqual(validateLaunchArguments({ program: 'a.irq' }), {
-    program: 'a.irq', stopOnEntry: false, maxSteps: 1_000_000, noDebug: false, hex: true, bitNumbering: 'lsb0', trace: false,
+    program: 'a.irq', traces: [], stopOnEntry: false, maxSteps: 1_000_000, noDebug: false, hex: true, bitNumbering: 'lsb0', trace: false,
   });
 });

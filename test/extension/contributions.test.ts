@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMMAND_IDS, DEBUG_TYPE, LANGUAGE_ID } from '../../src/extension/command-ids';
+import { COMMAND_IDS, DEBUG_TYPE, LANGUAGE_ID, TRACE_LANGUAGE_ID } from '../../src/extension/command-ids';
 import { SETTINGS_SECTION, SETTING_DEFAULTS, SETTING_KEYS, readSettings } from '../../src/extension/settings';
 
 interface Manifest {
@@ -20,7 +20,8 @@ interface Manifest {
     debuggers?: { type: string; languages?: string[] }[];
     grammars?: { path: string }[];
     snippets?: { path: string }[];
-    languages?: { id: string; configuration?: string }[];
+    languages?: { id: string; configuration?: string; extensions?: string[]; filenames?: string[]; filenamePatterns?: string[] }[];
+    breakpoints?: { language: string }[];
   };
 }
 
@@ -101,6 +102,18 @@ test('the debugger contribution is for the type and language the extension regis
   assert.equal(debuggers.length, 1, 'one debugger contribution');
   assert.equal(debuggers[0].type, DEBUG_TYPE);
   assert.ok(debuggers[0].languages?.includes(LANGUAGE_ID));
+});
+
+test('QEMU trace logs: a language the debugger accepts, with breakpoints and activation, that does not claim every .log file', () => {
+  const trace = (manifest.contributes.languages ?? []).find((l) => l.id === TRACE_LANGUAGE_ID);
+  assert.ok(trace, `language ${TRACE_LANGUAGE_ID} contributed`);
+  assert.ok(!(trace.extensions ?? []).includes('.log') && !(trace.extensions ?? []).includes('.txt'), 'no blanket .log / .txt association');
+  assert.ok((trace.filenames ?? []).includes('trace.log'));
+  assert.ok((trace.filenamePatterns ?? []).every((p) => p !== '*.log' && p !== '*.txt'));
+  assert.ok(manifest.contributes.debuggers?.[0].languages?.includes(TRACE_LANGUAGE_ID), 'the irq debugger accepts traces');
+  assert.ok((manifest.contributes.breakpoints ?? []).some((b) => b.language === TRACE_LANGUAGE_ID), 'breakpoints in traces');
+  assert.ok(manifest.activationEvents.includes(`onLanguage:${TRACE_LANGUAGE_ID}`));
+  assert.match(sources.get('debug.ts') ?? '', /TRACE_LANGUAGE_ID/, 'F5 without launch.json accepts a trace');
 });
 
 test('capabilities are declared (restricted mode is limited: no running or debugging)', () => {

@@ -7,11 +7,12 @@
  * keyed by step number, so re-execution reproduces them too.
  */
 import type { Diagnostic, Program, Stmt } from '../ast';
-import { analyze, parse, parseExpression } from '../index';
+import { analyze, parse } from '../index';
 import type { CheckOptions } from '../index';
 import type { VmState } from '../../model/state';
 import { createVm, snapshotVm } from '../../model';
 import { evaluate, evaluateValue, EvaluationError, Scope } from './evaluate';
+import { evaluateExpressionText, ExpressionResult } from './expression-text';
 import { checkExpectation, Verdict } from './expectations';
 import { describeWord, hex, pqText } from './format';
 import { cloneFrame, FrameState, frameName, hasExecutable, isExecutable } from './frames';
@@ -305,26 +306,8 @@ export class ScenarioRuntime {
     return outcome.result;
   }
 
-  evaluateExpression(text: string): { ok: true; value: bigint | boolean; display: string } | { ok: false; error: string } {
-    let parsed: ReturnType<typeof parseExpression>;
-    try {
-      parsed = parseExpression(text.trim());
-    } catch (e) {
-      return { ok: false, error: `internal error in the expression parser: ${e instanceof Error ? e.message : String(e)}` };
-    }
-    if (!parsed.expr) return { ok: false, error: parsed.diagnostics.map((d) => d.message).join('; ') || 'not an expression' };
-    try {
-      const v = evaluateValue(parsed.expr, this.scope);
-      if (typeof v === 'boolean') return { ok: true, value: v, display: String(v) };
-      if (typeof v === 'bigint') return { ok: true, value: v, display: v >= 0n && v < 10n ? String(v) : `${hex(v)} (${v})` };
-      if (v.word === null) {
-        return { ok: true, value: 0n, display: `${v.description} { ${Object.entries(v.fields).map(([k, x]) => `${k} ${hex(x)}`).join(', ')} }` };
-      }
-      return { ok: true, value: v.word, display: describeWord(v.layout, v.word) };
-    } catch (e) {
-      if (e instanceof EvaluationError) return { ok: false, error: e.message };
-      return { ok: false, error: `internal error: ${e instanceof Error ? e.message : String(e)}` };
-    }
+  evaluateExpression(text: string): ExpressionResult {
+    return evaluateExpressionText(text, this.scope);
   }
 
   // ------------------------------------------------------------------ stepping

@@ -14,6 +14,7 @@ import { defineEditorTests } from './editor.e2e';
 import { defineExplainTests } from './explain.e2e';
 import { writeFixtures } from './fixtures';
 import { defineTestingTests } from './testing.e2e';
+import { defineTraceDebugTests } from './trace-debug.e2e';
 
 export function run(): Promise<void> {
   // The extension host forwards console output argument by argument; format mocha's
@@ -25,6 +26,7 @@ export function run(): Promise<void> {
   defineActivationTests();
   defineEditorTests();
   defineDebugTests();
+  defineTraceDebugTests();
   defineExplainTests();
   defineTestingTests();
   return new Promise((resolve, reject) => {

@@ -1,0 +1,73 @@
+/**
+ * `irqlab replay` at scale: the 1.36M-line sample (../shared/traces) and a
+ * trace ten times as long made by repeating its steady state, each against a
+ * plain read-gunzip-split floor, with peak RSS. Each run is a fresh process.
+ */
+import { spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createGunzip, createGzip } from 'node:zlib';
+import { allocationCalibrationMs } from './dsl-parse.bench';
+import { median, Report } from './run';
+
+const SAMPLE = join(process.env.IRQLAB_SHARED_TRACES ?? '../shared/traces', 'qemu-7.2-xive-4cpu-load/trace.log.gz');
+/** The guest has booted by then: the rest is the steady state that is repeated. */
+const STEADY_FROM_LINE = 100_000;
+
+interface ChildFigures { ms: number; lines: number; divergences: number; maxRssMiB: number }
+
+function child(mode: 'replay' | 'floor', file: string): ChildFigures {
+  const r = spawnSync(process.execPath, [join(__dirname, 'trace-replay-child.js'), mode, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`trace-replay-child ${mode} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as ChildFigures;
+}
+
+/** The sample followed by nine more copies of its steady state, gzip-compressed (streamed, never held). */
+async function writeTenfold(out: string): Promise<void> {
+  const gz = createGzip({ level: 1 });
+  const sink = createWriteStream(out);
+  gz.pipe(sink);
+  for (let copy = 0; copy < 10; copy++) {
+    let carry = '';
+    let line = 0;
+    for await (const chunk of createReadStream(SAMPLE).pipe(createGunzip()) as AsyncIterable<Buffer>) {
+      const parts = (carry + chunk.toString('latin1')).split('\n');
+      carry = parts.pop() ?? '';
+      const keep = copy === 0 ? parts : parts.filter(() => ++line > STEADY_FROM_LINE);
+      if (copy === 0) line += parts.length;
+      if (keep.length > 0 && !gz.write(`${keep.join('\n')}\n`)) await new Promise((r) => gz.once('drain', r));
+    }
+  }
+  gz.end();
+  await new Promise<void>((resolve) => sink.on('finish', () => resolve()));
+}
+
+export default async function bench(report: Report): Promise<void> {
+  if (!existsSync(SAMPLE)) {
+    console.log(`trace-replay: skipped (${SAMPLE} not found)`);
+    return;
+  }
+  report('trace-calibration-1M-objects', await median(5, allocationCalibrationMs), 'ms');
+  const replay = [child('replay', SAMPLE), child('replay', SAMPLE), child('replay', SAMPLE)].sort((a, b) => a.ms - b.ms)[1]!;
+  const floor = [child('floor', SAMPLE), child('floor', SAMPLE), child('floor', SAMPLE)].sort((a, b) => a.ms - b.ms)[1]!;
+  report('trace-replay-1.36M-lines-per-s', Math.round(replay.lines / (replay.ms / 1000)), 'lines/s');
+  report('trace-replay-1.36M-peak-rss', Math.round(replay.maxRssMiB), 'MiB');
+  report('trace-floor-read-split-1.36M-lines-per-s', Math.round(floor.lines / (floor.ms / 1000)), 'lines/s');
+  report('trace-replay-over-floor', replay.ms / floor.ms, 'x');
+  const dir = mkdtempSync(join(tmpdir(), 'irqlab-bench-trace-'));
+  try {
+    const big = join(dir, 'trace-10x.log.gz');
+    await writeTenfold(big);
+    const r10 = child('replay', big);
+    const f10 = child('floor', big);
+    report('trace-replay-10x-lines', r10.lines, 'lines');
+    report('trace-replay-10x-lines-per-s', Math.round(r10.lines / (r10.ms / 1000)), 'lines/s');
+    report('trace-replay-10x-peak-rss', Math.round(r10.maxRssMiB), 'MiB');
+    report('trace-replay-10x-over-floor', r10.ms / f10.ms, 'x');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export const run = bench;

@@ -1,0 +1,140 @@
+/**
+ * One step against the model: the operation on the model facade (the same call
+ * the equivalent scenario statement makes) and the comparison of what QEMU
+ * returned or stated with what the model gives. Pure; used by replay, by the
+ * debugger's re-execution from checkpoints and by `explain`.
+ */
+import { XIVE_GRP } from '../model/attr';
+import { HCALLS } from '../model/hcalls';
+import type { VmState } from '../model/state';
+import * as model from '../model/vm';
+import type { PresenterFacts, TraceStep } from './steps';
+
+/** One value QEMU showed that the model does not reproduce. */
+export interface Divergence {
+  readonly file: number;
+  readonly line: number;
+  /** The operation, as a scenario statement would read. */
+  readonly operation: string;
+  /** What is compared (`value`, `NSR`, `r4`, ...). */
+  readonly what: string;
+  readonly qemu: string;
+  readonly model: string;
+  /** The model's reason where it has one (the kernel rule), else ''. */
+  readonly reason: string;
+  /** The state that matters there, one short line. */
+  readonly state: string;
+}
+
+export interface StepOutcome {
+  /** Values compared (0 for a plain operation). */
+  readonly checks: number;
+  readonly divergences: readonly Divergence[];
+}
+
+const NONE: StepOutcome = { checks: 0, divergences: [] };
+const ONE_OK: StepOutcome = { checks: 1, divergences: [] };
+
+function hex(v: bigint | number, width = 0): string {
+  return `0x${v.toString(16).padStart(width, '0')}`;
+}
+
+/** The scenario statement a step performs (also what `irqlab import` writes). */
+export function describeStep(s: TraceStep): string {
+  switch (s.op) {
+    case 'device': return `device ${s.kind}`;
+    case 'connect': return `vcpu ${s.vcpu} connect`;
+    case 'set-source': return `set source ${hex(s.irq)} = { ${s.lsi ? 'level_sensitive' : ''} }`.replace('{  }', '0');
+    case 'hcall': {
+      const names = HCALLS[s.name].args;
+      return `hcall vcpu ${s.vcpu} ${s.name} ${s.args.map((a, i) => `${names[i] ?? `r${i + 4}`} ${hex(a)}`).join(', ')}`;
+    }
+    case 'esb-load': return `esb ${hex(s.irq)} ${s.page} load ${hex(s.offset)}`;
+    case 'esb-store': return `esb ${hex(s.irq)} ${s.page} store ${hex(s.offset)} ${hex(s.value)}`;
+    case 'tima-load': return `tima vcpu ${s.vcpu} load${s.size * 8} ${hex(s.offset)}`;
+    case 'tima-store': return `tima vcpu ${s.vcpu} store${s.size * 8} ${hex(s.offset)} ${hex(s.value)}`;
+    case 'line': return `line ${hex(s.irq)} level ${s.level}`;
+    case 'check-presenter': return `check vcpu ${s.vcpu} presenter after ${s.event}`;
+  }
+}
+
+function presenterState(vm: VmState, vcpu: number): string {
+  const vp = model.findVcpu(vm, vcpu)?.vp;
+  if (!vp) return `vCPU ${vcpu} has no XIVE context`;
+  return `vCPU ${vcpu} OS ring: NSR=${hex(vp.nsr, 2)} CPPR=${hex(vp.cppr, 2)} IPB=${hex(vp.ipb, 2)} PIPR=${hex(vp.pipr, 2)}`;
+}
+
+function failed(s: TraceStep, r: { errno: string; reason: string }, state: string): StepOutcome {
+  return { checks: 1, divergences: [{ file: s.file, line: s.line, operation: describeStep(s), what: 'result', qemu: 'ok', model: r.errno, reason: r.reason, state }] };
+}
+
+function compareValue(s: TraceStep, r: { ok: true; value: bigint } | { ok: false; errno: string; reason: string }, expect: bigint, state: () => string): StepOutcome {
+  if (!r.ok) return { checks: 1, divergences: [{ file: s.file, line: s.line, operation: describeStep(s), what: 'value', qemu: hex(expect), model: r.errno, reason: r.reason, state: state() }] };
+  if (r.value === expect) return ONE_OK;
+  return { checks: 1, divergences: [{ file: s.file, line: s.line, operation: describeStep(s), what: 'value', qemu: hex(expect), model: hex(r.value), reason: '', state: state() }] };
+}
+
+function checkPresenter(vm: VmState, s: Extract<TraceStep, { op: 'check-presenter' }>): StepOutcome {
+  const vp = model.findVcpu(vm, s.vcpu)?.vp;
+  const f: PresenterFacts = s.facts;
+  if (!vp) {
+    return { checks: 1, divergences: [{ file: s.file, line: s.line, operation: describeStep(s), what: 'presenter', qemu: 'exists', model: 'none', reason: `vCPU ${s.vcpu} has no XIVE context`, state: '' }] };
+  }
+  let checks = 0;
+  let out: Divergence[] | null = null;
+  const cmp = (what: string, q: number | null, m: number): void => {
+    if (q === null) return;
+    checks++;
+    if (q !== m) (out ??= []).push({ file: s.file, line: s.line, operation: describeStep(s), what, qemu: hex(q, 2), model: hex(m, 2), reason: '', state: presenterState(vm, s.vcpu) });
+  };
+  cmp('NSR', f.nsr, vp.nsr);
+  cmp('CPPR', f.cppr, vp.cppr);
+  cmp('IPB', f.ipb, vp.ipb);
+  cmp('PIPR', f.pipr, vp.pipr);
+  return out === null ? { checks, divergences: [] } : { checks, divergences: out };
+}
+
+/** Apply one step to `vm`; the outcome lists what QEMU showed and the model does not reproduce. */
+export function applyStep(vm: VmState, s: TraceStep): StepOutcome {
+  switch (s.op) {
+    case 'device': {
+      const r = model.createDevice(vm, s.kind);
+      return r.ok ? NONE : failed(s, r, '');
+    }
+    case 'connect': {
+      const r = model.enableCap(vm, s.vcpu);
+      return r.ok ? NONE : failed(s, r, '');
+    }
+    case 'set-source': {
+      const r = model.setAttr(vm, XIVE_GRP.SOURCE, BigInt(s.irq), { kind: 'word', word: s.lsi ? 1n : 0n });
+      return r.ok ? NONE : failed(s, r, '');
+    }
+    case 'hcall': {
+      const r = model.hcall(vm, s.vcpu, s.name, s.args);
+      if (r.ret !== 'H_SUCCESS') {
+        return { checks: 1, divergences: [{ file: s.file, line: s.line, operation: describeStep(s), what: 'return', qemu: 'H_SUCCESS', model: r.ret, reason: r.reason ?? '', state: '' }] };
+      }
+      if (s.expect === null) return NONE;
+      const r4 = r.r[0] ?? 0n;
+      return compareValue(s, { ok: true, value: r4 }, s.expect, () => '');
+    }
+    case 'esb-load':
+      return compareValue(s, model.esbLoad(vm, s.irq, s.offset, s.page), s.expect, () => '');
+    case 'esb-store': {
+      const r = model.esbStore(vm, s.irq, s.offset, s.value, s.page);
+      return r.ok ? NONE : failed(s, r, '');
+    }
+    case 'tima-load':
+      return compareValue(s, model.timaLoad(vm, s.vcpu, s.size, s.offset), s.expect, () => presenterState(vm, s.vcpu));
+    case 'tima-store': {
+      const r = model.timaStore(vm, s.vcpu, s.size, s.offset, s.value);
+      return r.ok ? NONE : failed(s, r, presenterState(vm, s.vcpu));
+    }
+    case 'line': {
+      const r = model.irqLine(vm, s.irq, s.level);
+      return r.ok ? NONE : failed(s, r, '');
+    }
+    case 'check-presenter':
+      return checkPresenter(vm, s);
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * src/trace — QEMU traces of real guests, read and replayed against the model.
+ * A pure layer: no vscode, no Node API; callers feed bytes or lines.
+ *
+ * API (stable; other layers import only from here):
+ * - `createLineSplitter(maxLineBytes?)` → `{ push(chunk: Uint8Array, emit), end(emit) }`:
+ *   bytes → `SplitLine { line, text, overlong, unterminated }`, bounded per line.
+ * - `parseTraceLine(text)` → `ParsedLine`: `{ kind:'event', event: TraceEvent }` |
+ *   `{ kind:'noise' }` | `{ kind:'foreign', name }` (PowerNV/XIVE2). QEMU 7.2 and current formats.
+ * - `createTranslator()` → `{ push(LocatedEvent) → TraceStep[], finish() → TraceStep[], skipped, skippedByReason }`:
+ *   events → steps; infers the device and vCPUs (see translate.ts).
+ * - `TraceStep` (steps.ts): one model operation or one state check, with `file` (index) and `line`.
+ * - `applyStep(vm, step)` → `StepOutcome { checks, divergences: Divergence[] }`: the operation on
+ *   the model facade (src/model/vm.ts) and the comparison with QEMU's value. Re-executable from any
+ *   VM snapshot (the debugger's checkpoints).
+ * - `describeStep(step)` → the scenario statement text of the step (what `irqlab import` writes).
+ * - `Divergence { file, line, operation, what, qemu, model, reason, state }`.
+ * - `createReplay(files, { maxDivergences?, onStep?, vm? })` → `{ pushLine(file, SplitLine) → bool,
+ *   addProblem, end() → ReplaySummary, vm }`. `onStep` returning false stops there: replay up to
+ *   a line (explain) or collect steps (debugger).
+ * - `ReplaySummary { lines, events, steps, checks, divergenceCount, divergences, nonTraceLines,
+ *   skipped, problems: InputProblem[], unusable, unusableReason, vm }`; `describeSkips(summary)`.
+ * - `writeScenarioHeader/stepToScenarioLines` (scenario-writer.ts): steps → `.irq` text.
+ * The Node edge (files, gzip, per-thread merge) is src/cli/trace-input.ts.
+ */
+export { createLineSplitter, DEFAULT_MAX_LINE_BYTES } from './line-splitter';
+export type { LineSplitter, SplitLine } from './line-splitter';
+export { parseTraceLine, parseArgs, KNOWN_EVENT_PREFIXES, FOREIGN_EVENT_PREFIXES } from './events';
+export type { ParsedLine, TraceEvent } from './events';
+export { createTranslator } from './translate';
+export type { LocatedEvent, Skipped, Translator } from './translate';
+export type { TraceStep, StepOp, StepSource, PresenterFacts } from './steps';
+export { isOperation } from './steps';
+export { applyStep, describeStep } from './apply';
+export type { Divergence, StepOutcome } from './apply';
+export { createReplay, describeSkips, escapeForMessage } from './replay';
+export type { InputProblem, Replay, ReplayOptions, ReplaySummary } from './replay';
+export { scenarioHeader, stepToScenarioLines } from './scenario-writer';
