@@ -11,6 +11,7 @@ import { readTraceFiles } from './trace-input';
 export type ImportHandler = (args: readonly string[], io: CliIo) => Promise<number>;
 
 export const IMPORT_HELP = `Usage: irqlab import qemu-trace TRACE... [-o OUT.irq]
+       irqlab import info-pic DUMP [-o OUT.irq]   (irqlab import info-pic --help)
 
   qemu-trace   a scenario with one statement per traced operation, QEMU's values as
                expectations and a '# file:line' comment back to the trace
@@ -62,9 +63,13 @@ async function importQemuTrace(args: readonly string[], io: CliIo): Promise<numb
   return EXIT_OK;
 }
 
-/** The import kinds. h-infopic: add `'info-pic': importInfoPic` here. */
+/** `import info-pic DUMP [-o OUT.irq]`: src/cli/import-info-pic-command.ts. */
+const importInfoPic: ImportHandler = async (args, io) => (await import('./import-info-pic-command')).importInfoPicCommand(args, io);
+
+/** The import kinds. */
 export const IMPORT_KINDS: Record<string, ImportHandler> = {
   'qemu-trace': importQemuTrace,
+  'info-pic': importInfoPic,
 };
 
 export async function importCommand(args: readonly string[], io: CliIo): Promise<number> {

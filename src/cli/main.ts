@@ -11,7 +11,7 @@ Commands:
   run FILE...            run scenarios; prints each expectation and "N passed, N failed"
   check FILE...          parse and check scenarios; diagnostics only
   replay TRACE...        replay QEMU traces against the model; report divergences
-  import KIND INPUT...   write a scenario from evidence (qemu-trace)
+  import KIND INPUT...   write a scenario from evidence (qemu-trace, info-pic)
   decode LAYOUT WORD...  decode 64-bit words field by field
   encode LAYOUT f=v...   encode fields into a word
   explain FILE WHAT      why a source's interrupt is (not) delivered; a vCPU; a queue entry

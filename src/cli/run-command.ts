@@ -8,10 +8,11 @@ import { resolveRelative } from '../dsl/runtime/includes';
 import { checkScenarioText, runScenarioText, DEFAULT_MAX_STEPS } from '../dsl/runtime';
 import type { StepOutcome } from '../dsl/runtime';
 import { includeReader as boundedIncludeReader, IncludeReader } from '../edge/include-reader';
+import { formatModelInfoPic } from '../model/info-pic';
 import { CliIo, escapeControlBytes, EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatByteSize, MAX_SCENARIO_BYTES, readTextVia } from './io';
 import { verboseStepLines } from './verbose-run';
 
-export const RUN_HELP = `usage: irqlab run [--json] [--quiet] [--verbose] [--max-steps N] [--] FILE...
+export const RUN_HELP = `usage: irqlab run [--json] [--quiet] [--verbose] [--max-steps N] [--info-pic] [--] FILE...
 
 Runs each scenario and prints one line per expectation, 'file:line:col: ok|FAIL message',
 the scenario's log lines, then a summary 'N passed, N failed'.
@@ -21,6 +22,7 @@ the scenario's log lines, then a summary 'N passed, N failed'.
                   effect (a trigger dropped by PQ 01, a silent retarget, an event left in IPB
                   without NSR, ...) naming the event and the kernel rule
   --max-steps N   stop a scenario after N statements (default ${DEFAULT_MAX_STEPS}); reaching it fails the run
+  --info-pic      at the end of each scenario, print the model's state in QEMU's "info pic" layout
   --              end of options: every later argument is a FILE
 FILE: UTF-8, a regular file or a pipe (e.g. <(...)), at most ${formatByteSize(MAX_SCENARIO_BYTES)}; includes likewise.
 
@@ -44,6 +46,7 @@ interface Options {
   verbose: boolean;
   maxSteps: number;
   files: string[];
+  infoPic?: boolean;
 }
 
 function parseOptions(command: 'run' | 'check', args: readonly string[], io: CliIo): Options | null {
@@ -59,6 +62,7 @@ function parseOptions(command: 'run' | 'check', args: readonly string[], io: Cli
     if (a === '--json') out.json = true;
     else if (command === 'run' && (a === '--quiet' || a === '-q')) out.quiet = true;
     else if (command === 'run' && (a === '--verbose' || a === '-v')) out.verbose = true;
+    else if (command === 'run' && a === '--info-pic') out.infoPic = true;
     else if (command === 'run' && (a === '--max-steps' || a.startsWith('--max-steps='))) {
       const text = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
       const n = text !== undefined && /^[0-9][0-9_]*$/.test(text) ? Number(text.replace(/_/g, '')) : NaN;
@@ -153,6 +157,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const results: JsonResult[] = [];
   const diagnostics: Record<string, unknown>[] = [];
   const out: string[] = [];
+  const infoPics: string[] = [];
   const includes = includeReader(io);
   // A long scenario streams: its lines are printed as they come, not held (the JSON output is printed whole).
   const flush = (): void => {
@@ -194,6 +199,8 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
         ...(r.actual !== undefined ? { actual: r.actual } : {}),
       });
     }
+    // QEMU's `info pic` layout of the machine where the run ended (src/model/info-pic.ts).
+    if (opts.infoPic && run.vm) infoPics.push(`${escapeControlBytes(file)}: info pic\n${formatModelInfoPic(run.vm)}`);
     passed += run.passed;
     failed += run.failed;
     if (run.stepLimitHit) {
@@ -204,9 +211,10 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     }
   }
   if (opts.json) {
-    io.stdout(JSON.stringify({ passed, failed, results, ...(resultsOmitted ? { resultsOmitted } : {}), ...(diagnostics.length ? { diagnostics } : {}) }, null, 2) + '\n');
+    io.stdout(JSON.stringify({ passed, failed, results, ...(resultsOmitted ? { resultsOmitted } : {}), ...(diagnostics.length ? { diagnostics } : {}), ...(opts.infoPic ? { infoPic: infoPics } : {}) }, null, 2) + '\n');
   } else {
     flush();
+    for (const p of infoPics) io.stdout(p);
     io.stdout(broken ? `${passed} passed, ${failed} failed; errors in scenario files (not run)\n` : `${passed} passed, ${failed} failed\n`);
   }
   if (broken) return EXIT_USAGE;

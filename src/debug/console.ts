@@ -20,13 +20,16 @@ export type ConsoleInput =
   | { readonly kind: 'verbose'; readonly on: boolean }
   | { readonly kind: 'expression'; readonly text: string }
   | { readonly kind: 'explain'; readonly target: ExplainTarget }
-  | { readonly kind: 'explain-error'; readonly error: string };
+  | { readonly kind: 'explain-error'; readonly error: string }
+  /** `info pic`: the model's state in QEMU's monitor layout (src/model/info-pic.ts). */
+  | { readonly kind: 'info-pic' };
 
 const STATEMENT_WORDS = new Set(KEYWORDS.filter((k) => k.kind === 'statement').map((k) => k.name));
 
 /** `eq(1,6).index` is an expression, `eq server 1 priority 6` a statement: a keyword followed by `(` or `.` is not a statement. */
 export function classifyConsoleInput(raw: string): ConsoleInput {
   const text = raw.trim();
+  if (/^info\s+pic$/.test(text)) return { kind: 'info-pic' };
   const m = /^([a-z_]+)\b\s*(.?)/i.exec(text);
   if (m && m[1] === 'decode') {
     const parts = text.split(/\s+/);

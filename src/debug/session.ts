@@ -17,6 +17,7 @@ import type { OperationResult } from '../dsl/runtime';
 import type { LayoutName } from '../model/layouts/table';
 import { INTERRUPT_MAP_REQUEST, InterruptMapArguments, TOGGLE_HEX_REQUEST, ToggleHexResponseBody } from '../protocol';
 import { parseHitCondition } from './breakpoints';
+import { formatModelInfoPic } from '../model/info-pic';
 import { classifyConsoleInput, consoleCompletions, decodeText, parseQueueEntryExpression, registerLayout } from './console';
 import { ExecutionController, RunMode, StopInfo, TRACE_DIVERGENCE_FILTER } from './execution/controller';
 import type { SteppableProgram } from './execution/program';
@@ -642,6 +643,11 @@ export class IrqDebugSession extends LoggingDebugSession {
       if (input.kind === 'verbose') {
         rt.verbose = input.on;
         response.body = { result: input.on ? 'verbose on: every statement prints its result and notes of silent effects' : 'verbose off', variablesReference: 0 };
+        return this.sendResponse(response);
+      }
+      if (input.kind === 'info-pic') {
+        // QEMU's `info pic` of the state where the session stands; read-only, so any context may ask.
+        response.body = { result: formatModelInfoPic(rt.vm).trimEnd(), variablesReference: 0 };
         return this.sendResponse(response);
       }
       if (input.kind === 'explain') {

@@ -4,11 +4,12 @@
  * returned or stated with what the model gives. Pure; used by replay, by the
  * debugger's re-execution from checkpoints and by `explain`.
  */
-import { XIVE_GRP } from '../model/attr';
+import { XICS_GRP, XIVE_GRP } from '../model/attr';
+import { IRQ_LEVELS } from '../model/vm';
 import { HCALLS } from '../model/hcalls';
 import type { VmState } from '../model/state';
 import * as model from '../model/vm';
-import type { PresenterFacts, TraceStep } from './steps';
+import type { IcpFacts, PresenterFacts, TraceStep } from './steps';
 
 /** One value QEMU showed that the model does not reproduce. */
 export interface Divergence {
@@ -55,7 +56,37 @@ export function describeStep(s: TraceStep): string {
     case 'tima-store': return `tima vcpu ${s.vcpu} store${s.size * 8} ${hex(s.offset)} ${hex(s.value)}`;
     case 'line': return `line ${hex(s.irq)} level ${s.level}`;
     case 'check-presenter': return `check vcpu ${s.vcpu} presenter after ${s.event}`;
+    case 'xics-source': return `set source ${hex(s.irq)} = { priority 0xff, masked 1${s.lsi ? ', level_sensitive 1' : ''} }`;
+    case 'rtas': return `rtas ${s.name} ${s.args.map((a, i) => (i === 1 ? String(a) : hex(a))).join(', ')}`;
+    case 'xics-line': return `line ${hex(s.irq)} ${s.how}`;
+    case 'check-icp': return `check vcpu ${s.vcpu} ICP after ${s.event}`;
   }
+}
+
+function icpState(vm: VmState, vcpu: number): string {
+  const icp = model.findVcpu(vm, vcpu)?.icp;
+  if (!icp) return `vCPU ${vcpu} has no ICP`;
+  return `vCPU ${vcpu} ICP: CPPR=${hex(icp.cppr, 2)} XISR=${hex(icp.xisr)} MFRR=${hex(icp.mfrr, 2)} PPRI=${hex(icp.ppri, 2)}`;
+}
+
+function checkIcp(vm: VmState, s: Extract<TraceStep, { op: 'check-icp' }>): StepOutcome {
+  const icp = model.findVcpu(vm, s.vcpu)?.icp;
+  const f: IcpFacts = s.facts;
+  if (!icp) {
+    return { checks: 1, divergences: [{ file: s.file, line: s.line, operation: describeStep(s), what: 'ICP', qemu: 'exists', model: 'none', reason: `vCPU ${s.vcpu} has no ICP`, state: '' }] };
+  }
+  let checks = 0;
+  let out: Divergence[] | null = null;
+  const cmp = (what: string, q: number | null, m: number): void => {
+    if (q === null) return;
+    checks++;
+    if (q !== m) (out ??= []).push({ file: s.file, line: s.line, operation: describeStep(s), what, qemu: hex(q, 2), model: hex(m, 2), reason: '', state: icpState(vm, s.vcpu) });
+  };
+  cmp('CPPR', f.cppr, icp.cppr);
+  cmp('XISR', f.xisr, icp.xisr);
+  cmp('PPRI', f.ppri, icp.ppri);
+  cmp('MFRR', f.mfrr, icp.mfrr);
+  return out === null ? { checks, divergences: [] } : { checks, divergences: out };
 }
 
 function presenterState(vm: VmState, vcpu: number): string {
@@ -136,5 +167,21 @@ export function applyStep(vm: VmState, s: TraceStep): StepOutcome {
     }
     case 'check-presenter':
       return checkPresenter(vm, s);
+    case 'xics-source': {
+      const word = (0xffn << 32n) | (s.lsi ? 1n << 40n : 0n) | (1n << 41n);
+      const r = model.setAttr(vm, XICS_GRP.SOURCES, BigInt(s.irq), { kind: 'word', word });
+      return r.ok ? NONE : failed(s, r, '');
+    }
+    case 'rtas': {
+      const r = model.rtas(vm, s.name, s.args);
+      if (r.status === 0) return ONE_OK;
+      return { checks: 1, divergences: [{ file: s.file, line: s.line, operation: describeStep(s), what: 'status', qemu: '0 (QEMU did it)', model: String(r.status), reason: r.reason ?? '', state: '' }] };
+    }
+    case 'xics-line': {
+      const r = model.irqLine(vm, s.irq, IRQ_LEVELS[s.how]);
+      return r.ok ? NONE : failed(s, r, '');
+    }
+    case 'check-icp':
+      return checkIcp(vm, s);
   }
 }

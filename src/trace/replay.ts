@@ -146,7 +146,7 @@ export function createReplay(files: readonly string[], opts: ReplayOptions = {})
       else if (steps === 0) {
         const xics = [...tr.skippedByReason].filter(([r]) => r.startsWith('xics_')).reduce((n, [, c]) => n + c, 0);
         unusableReason = xics > 0
-          ? `a XICS trace (${xics} xics_* events): XICS replay is not implemented yet, only sPAPR XIVE`
+          ? `a XICS trace whose ${xics} xics_* events give no operation`
           : 'no event could be replayed';
       }
       return {

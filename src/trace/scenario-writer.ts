@@ -41,6 +41,17 @@ export function stepToScenarioLines(s: TraceStep, files: readonly string[]): str
       if (f.pipr !== null) parts.push(`PIPR=${hex(f.pipr)}`);
       return `# ${files[s.file] ?? '?'}:${s.line} ${s.event}: vCPU ${s.vcpu} ${parts.join(' ')} (checked by irqlab replay)`;
     }
+    case 'check-icp': {
+      const f = s.facts;
+      const parts: string[] = [];
+      if (f.cppr !== null) parts.push(`CPPR=${hex(f.cppr)}`);
+      if (f.xisr !== null) parts.push(`XISR=${hex(f.xisr)}`);
+      if (f.ppri !== null) parts.push(`PPRI=${hex(f.ppri)}`);
+      if (f.mfrr !== null) parts.push(`MFRR=${hex(f.mfrr)}`);
+      return `# ${files[s.file] ?? '?'}:${s.line} ${s.event}: vCPU ${s.vcpu} ${parts.join(' ')} (checked by irqlab replay)`;
+    }
+    case 'rtas':
+      return `${describeStep(s)} -> 0  ${where}`;
     case 'set-source':
       return `set source ${hex(s.irq)} = ${s.lsi ? '{ level_sensitive }' : '0'}  ${where}`;
     default:

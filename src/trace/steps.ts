@@ -38,11 +38,27 @@ export type TraceStep = StepSource & (
   | { readonly op: 'line'; readonly irq: number; readonly level: number }
   /** A presenter event (xive_tctx_notify/accept/set_cppr): QEMU's state after it. */
   | { readonly op: 'check-presenter'; readonly vcpu: number; readonly event: string; readonly facts: PresenterFacts }
+  /** XICS: a source QEMU created at reset (not traced): KVM_DEV_XICS_GRP_SOURCES, masked. */
+  | { readonly op: 'xics-source'; readonly irq: number; readonly lsi: boolean }
+  /** XICS: ibm,set-xive (QEMU's ics_write_xive). */
+  | { readonly op: 'rtas'; readonly name: 'ibm,set-xive'; readonly args: readonly number[] }
+  /** XICS: KVM_IRQ_LINE as QEMU's KVM backend issues it for an MSI pulse or an LSI level. */
+  | { readonly op: 'xics-line'; readonly irq: number; readonly how: 'set' | 'unset' | 'set_level' }
+  /** XICS: the ICP state QEMU printed (null = not printed). */
+  | { readonly op: 'check-icp'; readonly vcpu: number; readonly event: string; readonly facts: IcpFacts }
 );
+
+/** ICP registers (XICS) a trace line states; null = not stated. */
+export interface IcpFacts {
+  readonly cppr: number | null;
+  readonly xisr: number | null;
+  readonly ppri: number | null;
+  readonly mfrr: number | null;
+}
 
 export type StepOp = TraceStep['op'];
 
 /** True for the steps that change the model (not pure checks). */
 export function isOperation(s: TraceStep): boolean {
-  return s.op !== 'check-presenter';
+  return s.op !== 'check-presenter' && s.op !== 'check-icp';
 }

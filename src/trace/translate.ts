@@ -14,6 +14,7 @@
  */
 import { argBig, argNumber, TraceEvent } from './events';
 import type { PresenterFacts, TraceStep } from './steps';
+import { createXicsState, xicsEvent } from './translate-xics';
 import type { AccessSize, EsbPage } from '../model/vm';
 import type { HcallName } from '../model/hcalls';
 
@@ -93,7 +94,10 @@ export interface Translator {
 export function createTranslator(): Translator {
   const tidVcpu = new Map<number, number>();
   const connected = new Set<number>();
-  let device: 'xive' | null = null;
+  let device: 'xive' | 'xics' | null = null;
+  /** Which controller the trace's first controller event belongs to. */
+  let family: 'xive' | 'xics' | null = null;
+  const xics = createXicsState();
   /** Steps waiting, in trace order; the head may wait for its vCPU. */
   const queue: Pending[] = [];
   /** Per thread: an H_INT_ESB waiting for its ESB access. */
@@ -132,13 +136,17 @@ export function createTranslator(): Translator {
       }
       queue.shift();
       if (device === null) {
-        device = 'xive';
-        out.push({ op: 'device', kind: 'xive', file: step.file, line: step.line });
+        device = family ?? 'xive';
+        out.push({ op: 'device', kind: device, file: step.file, line: step.line });
       }
       if (step.vcpu !== undefined) connect(out, step.vcpu, step.file, step.line);
       connect(out, head.target, step.file, step.line);
       out.push(step as TraceStep);
-      if (head.after) out.push(head.after);
+      if (head.after) {
+        // An XICS check that follows its hcall is on the same vCPU, known only now.
+        const after = head.after;
+        out.push(after.op === 'check-icp' && after.vcpu === -1 ? { ...after, vcpu: step.vcpu ?? 0 } : after);
+      }
     }
     return out;
   }
@@ -162,6 +170,12 @@ export function createTranslator(): Translator {
     const e = at.event;
     const tid = e.tid;
     const name = e.name;
+    if (family === null && (name.startsWith('xics_') || name.startsWith('xive_') || name.startsWith('spapr_xive_'))) family = name.startsWith('xics_') ? 'xics' : 'xive';
+    if (name.startsWith('xics_')) {
+      const r = xicsEvent(xics, at, tidVcpu, enqueue);
+      if (r !== null) skip(at, r);
+      return;
+    }
     const hc = name.startsWith('spapr_xive_') ? HCALL_EVENTS.get(name) : undefined;
     if (hc) {
       const args: bigint[] = [];
@@ -247,7 +261,6 @@ export function createTranslator(): Translator {
       default: {
         const info = INFORMATIONAL_REASONS.get(name);
         if (info) { skip(at, info); return; }
-        if (name.startsWith('xics_')) { skip(at, `${name}: XICS traces are read but not replayed yet`); return; }
         skip(at, `${name}: unknown event`);
       }
     }

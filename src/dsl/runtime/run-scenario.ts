@@ -5,6 +5,7 @@ import { resolveRelative } from './includes';
 import { ScenarioRuntime } from './scenario-runtime';
 import { blocksRun, MAY_INCLUDE, runScenarioStreamed, RunSink, StreamStatistics } from './stream-run';
 import type { ExpectationResult, LogEntry, RuntimeOptions, StepOutcome } from './types';
+import type { VmState } from '../../model/state';
 
 export interface ScenarioRunSummary {
   passed: number;
@@ -15,6 +16,8 @@ export interface ScenarioRunSummary {
   stepLimitHit: boolean;
   /** The step-limit message when the limit stopped the run. */
   stepLimitMessage?: string;
+  /** The machine at the end of the run (for `irqlab run --info-pic`); absent when the file did not run. */
+  vm?: VmState;
   /** Results counted in passed/failed but not kept in `results` (a streamed run keeps them bounded). */
   resultsOmitted?: number;
   /** Set when the run streamed (stream-run.ts): what it held at once. */
@@ -75,6 +78,7 @@ function runScenarioWhole(uri: string, text: string, options: RuntimeOptions,
     log: [...runtime.log],
     stepLimitHit: end.kind === 'step-limit',
     ...(end.kind === 'step-limit' ? { stepLimitMessage: end.message } : {}),
+    vm: runtime.vm,
   };
 }
 

@@ -22,6 +22,7 @@ import { Parser } from '../parser';
 import { resolveRelative } from './includes';
 import { ScenarioRuntime } from './scenario-runtime';
 import type { ExpectationResult, LogEntry, RuntimeOptions } from './types';
+import type { VmState } from '../../model/state';
 
 /** Top-level statements parsed and run at a time (as `diagnose` checks them). */
 export const STREAM_BATCH_STATEMENTS = 256;
@@ -55,6 +56,8 @@ export interface StreamedRun {
   readonly stepLimitHit: boolean;
   readonly stepLimitMessage?: string;
   readonly statistics: StreamStatistics;
+  /** The machine at the end (for `irqlab run --info-pic`). */
+  readonly vm?: VmState;
 }
 
 /** Any `include` word at all (a comment or a string too): then the file runs whole, includes loaded with it. */
@@ -151,5 +154,6 @@ export function runScenarioStreamed(uri: string, text: string, options: RuntimeO
   return {
     passed, failed, results: kept, resultsOmitted: passed + failed - kept.length, diagnostics,
     stepLimitHit: stepLimitMessage !== undefined, ...(stepLimitMessage !== undefined ? { stepLimitMessage } : {}), statistics,
+    vm: runtime.vm,
   };
 }
