@@ -14,6 +14,7 @@ import type { VmState } from '../model/state';
 import { inspectDevice, inspectPresenters, inspectQueues, inspectSources, readGuestMemory } from '../model/views';
 import { DisplayOptions, formatNumber, formatWord, pqText } from './format';
 import { explainSource, explainVcpu } from '../model/explain';
+import type { OperationResult } from '../dsl/runtime';
 
 /** Sources and queue entries are served in pages of this many. */
 export const PAGE_SIZE = 1000;
@@ -63,6 +64,21 @@ export interface LastOperationInfo {
   readonly entries?: readonly number[];
   readonly layout?: LayoutName | null;
   readonly expectation?: { readonly ok: boolean; readonly message: string; readonly expected?: string; readonly actual?: string } | null;
+}
+
+/** The part of LastOperationInfo every program kind takes from the operation's result as it is. */
+export function operationResultFields(r: OperationResult): Pick<LastOperationInfo, 'ok' | 'display' | 'errno' | 'hret' | 'reason' | 'value' | 'values' | 'entries' | 'notes'> {
+  return {
+    ok: r.ok,
+    display: r.display,
+    errno: r.errno,
+    hret: r.hret,
+    reason: r.reason,
+    value: r.value,
+    values: r.values,
+    entries: r.entries,
+    ...(r.notes?.length ? { notes: r.notes } : {}),
+  };
 }
 
 export interface TreeContext {

@@ -13,7 +13,7 @@ import type { LayoutName } from '../../model/layouts/table';
 import { StepHistory } from '../history';
 import { configurationLines } from '../interrupt-map';
 import { operationNames, statementsByOffset } from '../operations';
-import type { LastOperationInfo } from '../variables-tree';
+import { LastOperationInfo, operationResultFields } from '../variables-tree';
 import type { SteppableProgram } from './program';
 
 export class ScenarioProgram implements SteppableProgram {
@@ -93,17 +93,9 @@ export class ScenarioProgram implements SteppableProgram {
       statement: text.split('\n')[0].trim(),
       location: o.location.uri === CONSOLE_URI ? 'typed in the Debug Console (or a Set Value edit)' : `${basename(o.location.uri)}:${o.location.line + 1}:${o.location.col + 1}`,
       step: rt.stepCount,
-      ok: o.result.ok,
-      display: o.result.display,
-      errno: o.result.errno,
-      hret: o.result.hret,
-      reason: o.result.reason,
-      value: o.result.value,
-      values: o.result.values,
-      entries: o.result.entries,
+      ...operationResultFields(o.result),
       layout: layoutOfResult(o.stmt, rt.vm.device?.kind ?? null),
       expectation: o.expectation,
-      ...(o.result.notes?.length ? { notes: o.result.notes } : {}),
     };
   }
 
