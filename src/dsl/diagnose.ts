@@ -16,7 +16,7 @@
  * (see staleBatches) are parsed and checked again with the final facts, and
  * so are any whose running state then differs from the first pass's.
  */
-import type { DeviceName, Diagnostic, Program } from './ast';
+import type { DeviceName, Diagnostic, Program, Stmt } from './ast';
 import { check, CheckOptions, CheckState, checkSlice, initialCheckState, silencedByIncludes } from './checker';
 import { K_NAME, K_STRING, lexBuffer, TokenBuffer } from './lexer';
 import { FileFactsBuilder, outlineOf } from './outline';
@@ -83,6 +83,27 @@ function mentionsAny(tokens: TokenBuffer, from: number, to: number, names: Reado
   return false;
 }
 
+/** One batch of top-level statements as the parser read it, and where it starts. */
+export interface StatementBatch {
+  readonly position: number;
+  readonly deviceBefore: DeviceName | null;
+  readonly statements: Stmt[];
+}
+
+/**
+ * The file's top-level statements, `batchStatements` at a time, parsed from the parser's position on.
+ * The one iterator of batches: the check below and the streaming run (runtime/stream-run.ts) both read it.
+ */
+export function* statementBatches(parser: Parser, batchStatements = BATCH_STATEMENTS): Generator<StatementBatch> {
+  for (;;) {
+    const position = parser.position;
+    const deviceBefore = parser.deviceAfter;
+    const statements = parser.parseTopLevel(batchStatements);
+    if (statements.length === 0) return;
+    yield { position, deviceBefore, statements };
+  }
+}
+
 function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.span.start - b.span.start || a.span.end - b.span.end;
 }
@@ -136,11 +157,7 @@ export function diagnoseInBatches(
   const parser = new Parser(buffer);
   const batches: CheckedBatch[] = [];
   const first = newPass();
-  for (;;) {
-    const position = parser.position;
-    const deviceBefore = parser.deviceAfter;
-    const statements = parser.parseTopLevel(batchStatements);
-    if (statements.length === 0) break;
+  for (const { position, deviceBefore, statements } of statementBatches(parser, batchStatements)) {
     const outline = outlineOf(statements, text);
     const letsFrom = facts.lets.length;
     facts.add(outline, 0);

@@ -6,6 +6,7 @@
  * with every value in it; each divergence is a failure at its trace line.
  */
 import * as vscode from 'vscode';
+import { readBoundedScenario } from './bounded-workspace-read';
 import type { TestRunRecord } from './api';
 import { LANGUAGE_ID } from './command-ids';
 import type { Ctx } from './context';
@@ -105,7 +106,7 @@ export class ScenarioTests implements vscode.Disposable {
     if (!item.uri || isTraceFile(item.uri)) return;
     const uri = item.uri;
     const source = text ?? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.getText();
-    const load = source !== undefined ? Promise.resolve(source) : vscode.workspace.fs.readFile(uri).then((b) => new TextDecoder().decode(b));
+    const load = source !== undefined ? Promise.resolve(source) : readBoundedScenario(vscode.workspace.fs, uri, vscode.FileType.File);
     void load.then(
       (content) => {
         const outline = outlineScenario(content, uri.fsPath);
@@ -310,3 +311,4 @@ export class ScenarioTests implements vscode.Disposable {
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
+

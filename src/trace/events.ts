@@ -238,6 +238,9 @@ export function argNumber(e: TraceEvent, key: string): number | null {
 }
 
 export function argBig(e: TraceEvent, key: string): bigint | null {
+  // Most values are small: BigInt of a number is much cheaper than parsing the text again.
+  const n = e.num(key);
+  if (n !== null && n <= Number.MAX_SAFE_INTEGER) return BigInt(n);
   const v = e.arg(key);
   if (v === undefined) return null;
   try { return BigInt.asUintN(64, BigInt(v)); } catch { return null; }

@@ -55,6 +55,15 @@ const HCALL_EVENT_TABLE: Readonly<Record<string, { name: HcallName; args: readon
 
 const HCALL_EVENTS = new Map(Object.entries(HCALL_EVENT_TABLE));
 
+/** Every event name handled below, mapped to its literal (interned) spelling. */
+const INTERNED = new Map<string, string>([
+  ...Object.keys(HCALL_EVENT_TABLE),
+  'spapr_xive_claim_irq', 'spapr_xive_set_irq', 'xive_source_esb_read', 'xive_source_esb_write',
+  'xive_tctx_tm_read', 'xive_tctx_tm_write', 'xive_tctx_accept', 'xive_tctx_notify', 'xive_tctx_set_cppr',
+  'xive_presenter_notify', 'spapr_pci_lsi_set', 'spapr_pci_msi_write', 'spapr_pci_msi_setup', 'spapr_pci_msi',
+  'spapr_pci_rtas_ibm_change_msi', 'spapr_pci_msi_retry', 'spapr_xive_end_to_nvt',
+].map((n) => [n, n]));
+
 /** Events read but not turned into steps: said why, once, in the summary. */
 const INFORMATIONAL: Readonly<Record<string, string>> = {
   xive_presenter_notify: 'routing detail: its effect is checked by the xive_tctx_notify that follows',
@@ -169,7 +178,8 @@ export function createTranslator(): Translator {
   function handle(at: LocatedEvent): void {
     const e = at.event;
     const tid = e.tid;
-    const name = e.name;
+    // The interned spelling: the switch below then compares pointers, not characters.
+    const name = INTERNED.get(e.name) ?? e.name;
     if (family === null && (name.startsWith('xics_') || name.startsWith('xive_') || name.startsWith('spapr_xive_'))) family = name.startsWith('xics_') ? 'xics' : 'xive';
     if (name.startsWith('xics_')) {
       const r = xicsEvent(xics, at, tidVcpu, enqueue);

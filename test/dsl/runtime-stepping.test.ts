@@ -191,10 +191,26 @@ describe('step limit', () => {
     const end = rt.runToEnd();
     assert.equal(end.kind, 'step-limit');
     assert.ok(end.kind === 'step-limit' && /step limit reached: 1000 statements/.test(end.message));
-    assert.equal(rt.stepCount, 1000);
+    // `device` and `repeat` are top-level statements: the limit counts the 1000 in the body.
+    assert.equal(rt.stepCount, 1002);
     assert.equal(rt.finished, false);
     const r = runScenarioText('t.irq', 'repeat 100000000 {\n  log "x"\n}\n', { ...files(), maxSteps: 500 });
     assert.equal(r.stepLimitHit, true);
+  });
+
+  test('top-level statements run once and do not count: a straight-line file longer than the limit runs to its end', () => {
+    const lines = ['device xics'];
+    for (let i = 0; i < 3000; i++) lines.push(`log "line ${i}"`);
+    const straight = runScenarioText('long.irq', `${lines.join('\n')}\n`, { ...files(), maxSteps: 1000 });
+    assert.equal(straight.stepLimitHit, false);
+    const looped = runScenarioText('loop.irq', 'repeat 3000 {\n  log "x"\n}\n', { ...files(), maxSteps: 1000 });
+    assert.equal(looped.stepLimitHit, true);
+    // Stepping back before the limit and forwards again reaches the same limit (the count is restored).
+    const rt = runtimeOf('device xics\nrepeat 5000 {\n  line 0x1000 pulse\n}\n', { maxSteps: 1000, snapshotEvery: 16 });
+    rt.runToEnd();
+    rt.restoreTo(500);
+    assert.equal(rt.runToEnd().kind, 'step-limit');
+    assert.equal(rt.stepCount, 1002);
   });
 
   test('the default limit is 1,000,000 steps', () => {

@@ -7,6 +7,7 @@
 import { basename } from 'node:path';
 import { parse, wordSites } from '../../dsl';
 import type { Program, Stmt } from '../../dsl/ast';
+import { CONSOLE_URI } from '../../dsl/runtime';
 import type { ScenarioRuntime } from '../../dsl/runtime';
 import type { LayoutName } from '../../model/layouts/table';
 import { StepHistory } from '../history';
@@ -40,9 +41,19 @@ export class ScenarioProgram implements SteppableProgram {
   stepLines(uri: string): readonly number[] { return this.runtime.statementLines(uri); }
   virtualSource(): undefined { return undefined; }
   checkCounts(): { passed: number; failed: number } {
-    const failed = this.runtime.results.filter((r) => !r.ok).length;
-    return { passed: this.runtime.results.length - failed, failed };
+    const own = this.runtime.results.filter((r) => r.uri !== CONSOLE_URI);
+    const failed = own.filter((r) => !r.ok).length;
+    return { passed: own.length - failed, failed };
   }
+  /** Console statements and Set Value edits are the user's experiments: counted apart. */
+  experimentCounts(): { passed: number; failed: number } {
+    const mine = this.runtime.results.filter((r) => r.uri === CONSOLE_URI);
+    const failed = mine.filter((r) => !r.ok).length;
+    return { passed: mine.length - failed, failed };
+  }
+  consoleStatementsBetween(from: number, to: number): string[] { return this.runtime.consoleStatementsBetween(from, to); }
+  get verbose(): boolean { return this.runtime.verbose; }
+  set verbose(on: boolean) { this.runtime.verbose = on; }
   step() { return this.runtime.step(); }
   stepBack(): boolean { return this.runtime.stepBack(); }
   restoreTo(stepCount: number): void { this.runtime.restoreTo(stepCount); }
@@ -80,7 +91,7 @@ export class ScenarioProgram implements SteppableProgram {
     const text = o.location.uri === rt.uri ? rt.program.text.slice(o.stmt.span.start, o.stmt.span.end) : o.stmt.kind;
     return {
       statement: text.split('\n')[0].trim(),
-      location: `${basename(o.location.uri)}:${o.location.line + 1}:${o.location.col + 1}`,
+      location: o.location.uri === CONSOLE_URI ? 'typed in the Debug Console (or a Set Value edit)' : `${basename(o.location.uri)}:${o.location.line + 1}:${o.location.col + 1}`,
       step: rt.stepCount,
       ok: o.result.ok,
       display: o.result.display,
@@ -92,6 +103,7 @@ export class ScenarioProgram implements SteppableProgram {
       entries: o.result.entries,
       layout: layoutOfResult(o.stmt, rt.vm.device?.kind ?? null),
       expectation: o.expectation,
+      ...(o.result.notes?.length ? { notes: o.result.notes } : {}),
     };
   }
 

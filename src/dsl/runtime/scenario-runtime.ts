@@ -14,7 +14,7 @@ import { createVm, snapshotVm } from '../../model';
 import { evaluate, evaluateValue, EvaluationError, Scope } from './evaluate';
 import { evaluateExpressionText, ExpressionResult } from './expression-text';
 import { checkExpectation, Verdict } from './expectations';
-import { describeWord, hex } from './format';
+import { describeWord, hex, pqText } from './format';
 import { cloneFrame, FrameState, frameName, hasExecutable, isExecutable } from './frames';
 import { IncludeGraph, loadIncludes, resolveRelative } from './includes';
 import { executeOperation, OperationStmt, runtimeError } from './operations';
@@ -41,6 +41,7 @@ interface Snapshot {
   readonly results: number;
   readonly log: number;
   readonly lastOutcome: StepOutcome | null;
+  readonly nestedSteps: number;
 }
 
 interface ProcDef {
@@ -75,11 +76,15 @@ export class ScenarioRuntime {
   private outcome: StepOutcome | null = null;
   private readonly resultList: ExpectationResult[] = [];
   private readonly logList: LogEntry[] = [];
+  /** Record every statement's result and notes in the log ('step' entries): the Debug Console's `verbose on`. */
+  verbose = false;
   private readonly maxSteps: number;
   private snapshotEvery: number;
   private snapshots: Snapshot[] = [];
   /** Console statements by the step number at which they ran. */
   private readonly injections = new Map<number, Stmt>();
+  /** The text typed for each injection (same keys), to say what a step back undid. */
+  private readonly injectedText = new Map<number, string>();
   private readonly includes: IncludeGraph;
   private readonly procs = new Map<string, ProcDef>();
   private readonly locations = new WeakMap<Stmt, SourceLocation>();
@@ -87,6 +92,12 @@ export class ScenarioRuntime {
   private readonly lineCache = new Map<string, readonly number[]>();
   private readonly scope: Scope;
   private limitHit = false;
+  /**
+   * Steps run inside repeat, proc and include bodies: what the step limit counts. A top-level
+   * statement of the scenario runs once, so a long straight-line file (an imported trace of
+   * millions of operations) is bounded by its length, not by the limit meant for runaway loops.
+   */
+  private nestedSteps = 0;
   /** Spacing grows with the measured cost of a snapshot unless the caller fixed it. */
   private readonly adaptiveSpacing: boolean;
   private lastSnapshotEnd = 0;
@@ -270,6 +281,13 @@ export class ScenarioRuntime {
     return null;
   }
 
+  /** Statements typed in the Debug Console (or Set Value edits) among steps from+1..to, in order: what travelling from `to` back to `from` undoes. */
+  consoleStatementsBetween(from: number, to: number): string[] {
+    const out: string[] = [];
+    for (const [k, text] of this.injectedText) if (k >= from && k < to) out.push(text);
+    return out;
+  }
+
   runToEnd(): StepOutcome {
     for (;;) {
       const o = this.advance(false);
@@ -286,9 +304,10 @@ export class ScenarioRuntime {
     const stmt = stmts[0];
     if (stmt.kind === 'include') return { error: 'include is not available in the console' };
     // A new statement starts a new history from here: later injections and snapshots no longer hold.
-    for (const k of [...this.injections.keys()]) if (k >= this.steps) this.injections.delete(k);
+    for (const k of [...this.injections.keys()]) if (k >= this.steps) { this.injections.delete(k); this.injectedText.delete(k); }
     this.snapshots = this.snapshots.filter((s) => s.step <= this.steps);
     this.injections.set(this.steps, stmt);
+    this.injectedText.set(this.steps, text.trim());
     const outcome = this.advance(true);
     if (outcome.kind !== 'executed') return { error: outcome.kind === 'step-limit' ? outcome.message : 'the scenario has ended' };
     return outcome.result;
@@ -304,11 +323,12 @@ export class ScenarioRuntime {
     const injected = this.injections.get(this.steps);
     // At the end nothing runs: lastOutcome stays the last statement's.
     if (!injected && this.done) return END;
-    if (!fromConsole && this.steps >= this.maxSteps) {
+    const nested = !injected && this.frames.length > 1;
+    if (!fromConsole && nested && this.nestedSteps >= this.maxSteps) {
       this.limitHit = true;
       return (this.outcome = {
         kind: 'step-limit',
-        message: `step limit reached: ${this.maxSteps} statements executed without reaching the end (raise it with --max-steps / maxSteps)`,
+        message: `step limit reached: ${this.maxSteps} statements executed in repeat, proc and include bodies without reaching the end (raise it with --max-steps / maxSteps)`,
       });
     }
     this.maybeSnapshot();
@@ -323,6 +343,7 @@ export class ScenarioRuntime {
       uri = top.uri;
     }
     this.steps++;
+    if (nested) this.nestedSteps++;
     const outcome = this.execute(stmt, uri);
     this.settle();
     this.outcome = outcome;
@@ -439,6 +460,10 @@ export class ScenarioRuntime {
       result = runtimeError(message);
       verdict = { ok: false, message: `error: ${message}` };
     }
+    if (this.verbose && stmt.kind !== 'log' && stmt.kind !== 'scenario' && stmt.kind !== 'proc') {
+      const text = result.display.startsWith('-> ') ? result.display.slice(3) : result.display;
+      this.logList.push({ step: this.steps, location, text: `=> ${text}`, kind: 'step', ...(result.notes?.length ? { notes: result.notes } : {}) });
+    }
     let expectation: ExpectationResult | null = null;
     if (verdict) {
       expectation = {
@@ -449,7 +474,8 @@ export class ScenarioRuntime {
       };
       this.resultList.push(expectation);
       const kind: LogEntry['kind'] = verdict.ok ? 'expect-pass' : stmt.expect ? 'expect-fail' : 'error';
-      this.logList.push({ step: this.steps, location, text: verdict.message, kind });
+      const notes = !verdict.ok && result.notes?.length ? { notes: result.notes } : {};
+      this.logList.push({ step: this.steps, location, text: verdict.message, kind, ...notes });
     }
     return { kind: 'executed', stmt, location, result, expectation };
   }
@@ -493,6 +519,8 @@ export class ScenarioRuntime {
       }
       const v = evaluateValue(part.expr, this.scope);
       if (typeof v === 'boolean') out += String(v);
+      // A PQ field prints as the Variables pane shows it (-Q, not 1).
+      else if (typeof v === 'bigint' && part.expr.kind === 'member' && part.expr.member.name === 'pq' && v >= 0n && v <= 3n) out += pqText(v);
       else if (typeof v === 'bigint') out += v >= 0n && v < 10n ? String(v) : hex(v);
       else if (v.word !== null) out += describeWord(v.layout, v.word);
       else out += `{ ${Object.entries(v.fields).map(([k, x]) => `${k} ${hex(x)}`).join(', ')} }`;
@@ -528,6 +556,7 @@ export class ScenarioRuntime {
       results: this.resultList.length,
       log: this.logList.length,
       lastOutcome: this.outcome,
+      nestedSteps: this.nestedSteps,
     };
   }
 
@@ -540,6 +569,7 @@ export class ScenarioRuntime {
     this.resultList.length = s.results;
     this.logList.length = s.log;
     this.outcome = s.lastOutcome;
+    this.nestedSteps = s.nestedSteps;
     this.limitHit = false;
   }
 

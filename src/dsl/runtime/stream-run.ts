@@ -15,8 +15,8 @@
  * `call` comes after its proc's definition in the text. Other files take the
  * whole-file path (run-scenario.ts), which gives the same answers.
  */
-import type { Diagnostic, Stmt } from '../ast';
-import { diagnoseInBatches } from '../diagnose';
+import type { Diagnostic } from '../ast';
+import { diagnoseInBatches, statementBatches } from '../diagnose';
 import { K_NAME, lexBuffer, TokenBuffer } from '../lexer';
 import { Parser } from '../parser';
 import { resolveRelative } from './includes';
@@ -121,15 +121,12 @@ export function runScenarioStreamed(uri: string, text: string, options: RuntimeO
     return { passed, failed, results: kept, resultsOmitted: 0, diagnostics, stepLimitHit: false, statistics };
   }
   const runtime = ScenarioRuntime.forBatches(uri, text, lineStarts, options);
-  const parser = new Parser(buffer);
   let stepLimitMessage: string | undefined;
-  for (;;) {
-    let batch: Stmt[] | null = parser.parseTopLevel(batchStatements);
-    if (batch.length === 0) break;
+  // The batches `diagnose` checked, read by its iterator again from the same tokens.
+  for (const { statements } of statementBatches(new Parser(buffer), batchStatements)) {
     statistics.batches++;
-    statistics.maxStatementsHeld = Math.max(statistics.maxStatementsHeld, batch.length);
-    runtime.appendTopLevel(batch);
-    batch = null;
+    statistics.maxStatementsHeld = Math.max(statistics.maxStatementsHeld, statements.length);
+    runtime.appendTopLevel(statements);
     const end = runtime.runToEnd();
     const { results, log } = runtime.takeOutput();
     for (const r of results) {
