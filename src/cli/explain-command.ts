@@ -10,6 +10,7 @@ import { DEFAULT_MAX_STEPS, ScenarioRuntime } from '../dsl/runtime';
 import { explainTarget, ExplainTarget, parseExplainTarget, runToLine, scenarioHistory } from '../dsl/runtime/explain-at';
 import { renderExplanation } from '../model/explain';
 import { includeReader } from '../edge/include-reader';
+import { explainTraceFile } from './explain-trace';
 import { CliIo, escapeControlBytes, EXIT_OK, EXIT_USAGE, formatByteSize, MAX_SCENARIO_BYTES, readTextVia } from './io';
 
 export const EXPLAIN_HELP = `usage: irqlab explain [--json] [--at LINE] FILE (source IRQ | vcpu N | eq SERVER PRIORITY INDEX)
@@ -27,7 +28,8 @@ and explains:
   --          ends the options (a FILE may then start with '-')
 
 FILE: UTF-8, a regular file or a pipe, at most ${formatByteSize(MAX_SCENARIO_BYTES)}; includes likewise.
-Trace files (QEMU trace logs) are explained once the trace replay (src/trace) is part of irqlab.
+A QEMU trace (log backend, plain or .gz) is replayed against the model up to LINE (--at: the
+trace lines up to and including it; default: the whole trace), then explained the same way.
 Exit codes: 0 explained, 2 usage or input error (missing file, errors in the scenario, LINE outside it).
 `;
 
@@ -78,9 +80,25 @@ function parse(args: readonly string[], io: CliIo): Options | null {
 
 const escapeText = escapeControlBytes;
 
-/** Hook for trace files: when src/trace offers a replay, it becomes an ExplainHistory here. */
+/** A QEMU trace (explained through its replay) rather than a scenario. */
 function isTraceFile(file: string, text: string): boolean {
-  return !/\.irq$/i.test(file) && /^\d+@\d+\.\d+:\w+/m.test(text.slice(0, 4096));
+  return !/\.irq$/i.test(file) && (/\.gz$/i.test(file) || /^\d+@\d+\.\d+:\w+/m.test(text.slice(0, 4096)));
+}
+
+function explainTrace(opts: Options, io: CliIo): number {
+  const r = explainTraceFile(opts.file, opts.at, opts.target);
+  if (!r.ok) {
+    io.stderr(`irqlab explain: ${escapeText(r.error)}\n`);
+    return EXIT_USAGE;
+  }
+  const { line, step, explanation } = r.value;
+  if (opts.json) {
+    io.stdout(JSON.stringify({ file: opts.file, at: { line: opts.at ?? line, step }, explanation }, null, 2) + '\n');
+  } else {
+    const where = opts.at !== null ? `after trace line ${opts.at}` : 'at the end of the trace';
+    io.stdout(`${escapeText(opts.file)}: ${where} (${step} trace events replayed${line !== null ? `, the last on line ${line}` : ''})\n${renderExplanation(explanation)}\n`);
+  }
+  return EXIT_OK;
 }
 
 export async function explainCommand(args: string[], io: CliIo): Promise<number> {
@@ -90,16 +108,15 @@ export async function explainCommand(args: string[], io: CliIo): Promise<number>
   }
   const opts = parse(args, io);
   if (!opts) return EXIT_USAGE;
+  // A .gz trace is not text: decompressed by the trace reader.
+  if (/\.gz$/i.test(opts.file)) return explainTrace(opts, io);
   const read = readTextVia(io, opts.file);
   if (!read.ok) {
     io.stderr(`irqlab explain: ${escapeText(read.message)}\n`);
     return EXIT_USAGE;
   }
   const text = read.text;
-  if (isTraceFile(opts.file, text)) {
-    io.stderr(`irqlab explain: ${escapeText(opts.file)} looks like a QEMU trace; explaining traces needs the trace replay (src/trace), which this build does not have yet\n`);
-    return EXIT_USAGE;
-  }
+  if (isTraceFile(opts.file, text)) return explainTrace(opts, io);
   const includes = includeReader((path) => readTextVia(io, path));
   const { runtime, diagnostics } = ScenarioRuntime.create(opts.file, text, { readFile: includes.readFile, resolveInclude: resolveRelative, maxSteps: DEFAULT_MAX_STEPS });
   const errors = diagnostics.filter((d) => d.severity === 'error');

@@ -5,26 +5,42 @@
 import { createWriteStream } from 'node:fs';
 import { basename } from 'node:path';
 import { createReplay, describeSkips, scenarioHeader, stepToScenarioLines } from '../trace';
-import { CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io';
+import { infoPicExpectations } from '../trace/info-pic-expectations';
+import { checkReplayInfoPic } from '../trace/info-pic-check';
+import { parseInfoPic } from '../model/info-pic-parse';
+import { CliIo, escapeControlBytes, EXIT_FAILED, EXIT_OK, EXIT_USAGE, readTextVia } from './io';
 import { readTraceFiles } from './trace-input';
 
 export type ImportHandler = (args: readonly string[], io: CliIo) => Promise<number>;
 
-export const IMPORT_HELP = `Usage: irqlab import qemu-trace TRACE... [-o OUT.irq]
+export const IMPORT_HELP = `Usage: irqlab import qemu-trace TRACE... [-o OUT.irq] [--info-pic DUMP [--at-epoch SECONDS]]
        irqlab import info-pic DUMP [-o OUT.irq]   (irqlab import info-pic --help)
 
   qemu-trace   a scenario with one statement per traced operation, QEMU's values as
                expectations and a '# file:line' comment back to the trace
   -o OUT.irq   write there (default: stdout)
+  --info-pic DUMP   QEMU's dumped final state becomes the scenario's last expectations
+               (ONE_REG VP / ICP state, END configuration, ESB PQ loads, XICS source priorities)
+  --at-epoch SECONDS  stop before the first line stamped later (the moment of the dump)
 Exit: 0 written, 1 written but the model diverged on some line, 2 unusable input or usage error.
 `;
 
 async function importQemuTrace(args: readonly string[], io: CliIo): Promise<number> {
   const files: string[] = [];
   let out: string | null = null;
+  let dumpPath: string | null = null;
+  let atEpoch: number | null = null;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === '-o' || a === '--output') {
+    if (a === '--info-pic') {
+      const v = args[++i];
+      if (v === undefined) { io.stderr('irqlab import: --info-pic needs an info pic dump file\n'); return EXIT_USAGE; }
+      dumpPath = v;
+    } else if (a === '--at-epoch') {
+      const v = args[++i];
+      if (v === undefined || !/^\d+(\.\d+)?$/.test(v)) { io.stderr('irqlab import: --at-epoch needs seconds since the epoch, as the trace prints them\n'); return EXIT_USAGE; }
+      atEpoch = Number(v);
+    } else if (a === '-o' || a === '--output') {
       const v = args[++i];
       if (v === undefined) { io.stderr('irqlab import: -o needs a file name\n'); return EXIT_USAGE; }
       out = v;
@@ -32,6 +48,15 @@ async function importQemuTrace(args: readonly string[], io: CliIo): Promise<numb
     else files.push(a);
   }
   if (files.length === 0) { io.stderr(`irqlab import: give at least one trace file\n\n${IMPORT_HELP}`); return EXIT_USAGE; }
+  let dump: ReturnType<typeof parseInfoPic> | null = null;
+  let dumpText = '';
+  if (dumpPath !== null) {
+    const r = readTextVia(io, dumpPath);
+    if (!r.ok) { io.stderr(`irqlab import: ${escapeControlBytes(r.message)}\n`); return EXIT_USAGE; }
+    dumpText = r.text;
+    dump = parseInfoPic(r.text);
+    if (!dump.ok) { io.stderr(`irqlab import: ${escapeControlBytes(dumpPath)}:${dump.line}: ${escapeControlBytes(dump.reason)}\n`); return EXIT_USAGE; }
+  }
   const names = files.map((f) => basename(f));
   const sink = out === null ? null : createWriteStream(out);
   let buf: string[] = [];
@@ -48,8 +73,20 @@ async function importQemuTrace(args: readonly string[], io: CliIo): Promise<numb
       if (buf.length >= 4096) flush();
     },
   });
-  await readTraceFiles(files, (f, l) => replay.pushLine(f, l), (file, line, message) => replay.addProblem({ file, line, message }));
+  const stamp = /^\d+@(\d+(?:\.\d+)?):/;
+  await readTraceFiles(files, (f, l) => {
+    if (atEpoch !== null) {
+      const m = stamp.exec(l.text);
+      if (m && Number(m[1]) > atEpoch) return false;
+    }
+    return replay.pushLine(f, l);
+  }, (file, line, message) => replay.addProblem({ file, line, message }));
   const s = replay.end();
+  let dumpDiffers = 0;
+  if (dump !== null && dump.ok && dumpPath !== null && !s.unusable) {
+    buf.push(infoPicExpectations(dump.dump, s.vm, basename(dumpPath)));
+    dumpDiffers = checkReplayInfoPic(dumpText, s.vm).differences.length;
+  }
   flush();
   if (sink) await new Promise<void>((resolve, reject) => { sink.end(() => resolve()); sink.on('error', reject); });
   for (const p of s.problems) io.stderr(`${files[p.file] ?? '?'}:${p.line}: ${p.message}\n`);
@@ -58,6 +95,10 @@ async function importQemuTrace(args: readonly string[], io: CliIo): Promise<numb
   for (const l of describeSkips(s)) io.stderr(`  skipped: ${l}\n`);
   if (s.divergenceCount > 0) {
     io.stderr(`irqlab import: the model diverges from QEMU on ${s.divergenceCount} check(s) (see irqlab replay): those expectations will fail\n`);
+    return EXIT_FAILED;
+  }
+  if (dumpDiffers > 0) {
+    io.stderr(`irqlab import: the model's info pic differs from ${escapeControlBytes(dumpPath ?? '')} on ${dumpDiffers} field(s) (irqlab replay --compare-info-pic shows them; --at-epoch stops at the dump's moment): some final expectations will fail\n`);
     return EXIT_FAILED;
   }
   return EXIT_OK;

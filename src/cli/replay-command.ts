@@ -1,20 +1,33 @@
 /**
- * `irqlab replay TRACE... [--json] [--max-divergences N]`: streams QEMU trace
+ * `irqlab replay TRACE... [--json] [--max-divergences N] [--info-pic] [--compare-info-pic DUMP]
+ * [--at-epoch SECONDS]`: streams QEMU trace
  * files through the model and reports where they part ways. Exit 0 agree,
  * 1 divergence, 2 unusable input or usage error.
  */
 import { basename } from 'node:path';
 import { createReplay, describeSkips, Divergence, ReplaySummary } from '../trace';
-import { CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io';
+import { checkReplayInfoPic, REPLAY_INFO_PIC_IGNORED, ReplayInfoPicCheck } from '../trace/info-pic-check';
+import { formatModelInfoPic } from '../model/info-pic';
+import { CliIo, escapeControlBytes, EXIT_FAILED, EXIT_OK, EXIT_USAGE, readTextVia } from './io';
 import { readTraceFiles } from './trace-input';
 
 export const REPLAY_HELP = `Usage: irqlab replay TRACE... [--json] [--max-divergences N]
+                           [--info-pic] [--compare-info-pic DUMP] [--at-epoch SECONDS]
 
 Replays QEMU trace logs (log backend, plain or gzip; per-thread logs of one run
 are merged by time) against the model and reports each divergence: the trace
 line, the operation, QEMU's value, the model's value and reason, and the state.
   --json                 one JSON object on stdout
   --max-divergences N    show at most N divergences (default 20; all are counted)
+  --info-pic             print the model's state after the replay in QEMU's \`info pic\` layout
+  --compare-info-pic DUMP  (also --info-pic=DUMP) compare QEMU's \`info pic\` DUMP with the
+                         model's after the replay; each differing field is a divergence.
+                         Set aside, and counted: QEMU's pointers and irqchip line, the OS ring's
+                         LSMFB and AGE (ff after QEMU's TCG reset, 0 in a KVM VP), and sources
+                         the trace never mentions that the dump shows at their reset state.
+  --at-epoch SECONDS     stop before the first line stamped after SECONDS (the trace's
+                         TID@SECONDS: prefix): the moment the dump was taken. QEMU keeps
+                         tracing after a dump; without it the replay runs to the trace's end.
 Exit: 0 the model agrees, 1 divergence, 2 unusable input or usage error.
 `;
 
@@ -22,15 +35,31 @@ export interface ReplayArgs {
   readonly files: string[];
   readonly json: boolean;
   readonly max: number;
+  readonly printInfoPic: boolean;
+  readonly compareInfoPic: string | null;
+  readonly atEpoch: number | null;
 }
 
 export function parseReplayArgs(args: readonly string[]): ReplayArgs | string {
   const files: string[] = [];
   let json = false;
   let max = 20;
+  let printInfoPic = false;
+  let compareInfoPic: string | null = null;
+  let atEpoch: number | null = null;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--json') json = true;
+    else if (a === '--info-pic') printInfoPic = true;
+    else if (a === '--compare-info-pic' || a.startsWith('--info-pic=')) {
+      const v = a.startsWith('--info-pic=') ? a.slice('--info-pic='.length) : args[++i];
+      if (v === undefined || v === '') return `${a.startsWith('--info-pic=') ? '--info-pic=' : '--compare-info-pic'} needs an info pic dump file`;
+      compareInfoPic = v;
+    } else if (a === '--at-epoch') {
+      const v = args[++i];
+      if (v === undefined || !/^\d+(\.\d+)?$/.test(v)) return '--at-epoch needs seconds since the epoch, as the trace prints them (e.g. 1795346595.359016)';
+      atEpoch = Number(v);
+    }
     else if (a === '--max-divergences') {
       const v = args[++i];
       if (v === undefined || !/^\d+$/.test(v)) return '--max-divergences needs a number';
@@ -39,15 +68,36 @@ export function parseReplayArgs(args: readonly string[]): ReplayArgs | string {
     else files.push(a);
   }
   if (files.length === 0) return 'give at least one trace file';
-  return { files, json, max };
+  return { files, json, max, printInfoPic, compareInfoPic, atEpoch };
 }
 
+/** Where a replay bounded by --at-epoch stopped: the first line it did not replay. */
+export interface EpochStop { readonly file: number; readonly line: number; readonly epoch: number }
+
+const STAMP = /^\d+@(\d+(?:\.\d+)?):/;
+
 /** Replays the files; the summary, with edge problems (unreadable files) included. */
-export async function replayFiles(files: readonly string[], max: number): Promise<ReplaySummary> {
+export async function replayFiles(files: readonly string[], max: number, atEpoch: number | null = null): Promise<ReplaySummary & { stoppedAt: EpochStop | null }> {
   const names = files.map((f) => f);
   const replay = createReplay(names, { maxDivergences: max });
-  await readTraceFiles(files, (f, l) => replay.pushLine(f, l), (file, line, message) => replay.addProblem({ file, line, message }));
-  return replay.end();
+  let stoppedAt: EpochStop | null = null;
+  await readTraceFiles(files, (f, l) => {
+    if (atEpoch !== null) {
+      const m = STAMP.exec(l.text);
+      if (m && Number(m[1]) > atEpoch) { stoppedAt = { file: f, line: l.line, epoch: Number(m[1]) }; return false; }
+    }
+    return replay.pushLine(f, l);
+  }, (file, line, message) => replay.addProblem({ file, line, message }));
+  return { ...replay.end(), stoppedAt };
+}
+
+function formatInfoPicCheck(c: ReplayInfoPicCheck, dump: string): string[] {
+  const out = c.differences.map((d) => `${dump}:${d.line}: info pic differs on ${d.field}\n  QEMU:  ${d.expected}\n  model: ${d.actual}`);
+  for (const [field, n] of c.ignored) {
+    const why = REPLAY_INFO_PIC_IGNORED.find((r) => r.field === field)?.why ?? '';
+    out.push(`  info pic: ${n} difference(s) set aside: ${field} (${why})`);
+  }
+  return out;
 }
 
 function formatDivergence(d: Divergence, files: readonly string[]): string {
@@ -77,9 +127,32 @@ export async function replayCommand(args: readonly string[], io: CliIo): Promise
   if (args.includes('--help') || args.includes('-h')) { io.stdout(REPLAY_HELP); return EXIT_OK; }
   const parsed = parseReplayArgs(args);
   if (typeof parsed === 'string') { io.stderr(`irqlab replay: ${parsed}\n\n${REPLAY_HELP}`); return EXIT_USAGE; }
-  const s = await replayFiles(parsed.files, parsed.max);
-  const code = s.unusable ? EXIT_USAGE : s.divergenceCount > 0 ? EXIT_FAILED : EXIT_OK;
-  if (parsed.json) { io.stdout(`${JSON.stringify(toJson(s), null, 2)}\n`); return code; }
+  let dumpText: string | null = null;
+  if (parsed.compareInfoPic !== null) {
+    const r = readTextVia(io, parsed.compareInfoPic);
+    if (!r.ok) { io.stderr(`irqlab replay: ${escapeControlBytes(r.message)}\n`); return EXIT_USAGE; }
+    dumpText = r.text;
+  }
+  const s = await replayFiles(parsed.files, parsed.max, parsed.atEpoch);
+  const check = dumpText !== null && !s.unusable ? checkReplayInfoPic(dumpText, s.vm) : null;
+  const diverged = s.divergenceCount > 0 || (check !== null && check.differences.length > 0);
+  const code = s.unusable ? EXIT_USAGE : diverged ? EXIT_FAILED : EXIT_OK;
+  const stop = s.stoppedAt;
+  if (parsed.json) {
+    const extra = {
+      stoppedAt: stop === null ? null : { file: s.files[stop.file] ?? '?', line: stop.line, epoch: stop.epoch },
+      ...(parsed.printInfoPic ? { infoPic: formatModelInfoPic(s.vm) } : {}),
+      ...(check === null ? {} : {
+        infoPicComparison: {
+          dump: parsed.compareInfoPic,
+          differences: check.differences.map((d) => ({ line: d.line, field: d.field, qemu: d.expected, model: d.actual })),
+          ignored: Object.fromEntries(check.ignored),
+        },
+      }),
+    };
+    io.stdout(`${JSON.stringify({ ...(toJson(s) as object), ...extra }, null, 2)}\n`);
+    return code;
+  }
   for (const p of s.problems) io.stderr(`${s.files[p.file] ?? '?'}:${p.line}: ${p.message}\n`);
   if (s.unusable) {
     io.stderr(`irqlab replay: unusable input: ${s.unusableReason}\n`);
@@ -91,5 +164,15 @@ export async function replayCommand(args: readonly string[], io: CliIo): Promise
   const what = s.files.map((f) => basename(f)).join(', ');
   io.stdout(`${what}: ${s.lines} lines, ${s.events} events, ${s.steps} steps, ${s.checks} checks: ${s.divergenceCount === 0 ? 'the model agrees with QEMU' : `${s.divergenceCount} divergence(s)`}\n`);
   for (const l of describeSkips(s)) io.stdout(`  skipped: ${l}\n`);
+  if (stop !== null) io.stdout(`  stopped at --at-epoch ${parsed.atEpoch}: ${s.files[stop.file] ?? '?'}:${stop.line} (stamped ${stop.epoch}) and later lines were not replayed\n`);
+  else if (parsed.atEpoch !== null) io.stdout(`  --at-epoch ${parsed.atEpoch}: no line is stamped later; the whole trace was replayed\n`);
+  if (check !== null && parsed.compareInfoPic !== null) {
+    const dump = escapeControlBytes(parsed.compareInfoPic);
+    for (const l of formatInfoPicCheck(check, dump)) io.stdout(`${l}\n`);
+    const when = stop !== null ? `at --at-epoch ${parsed.atEpoch}` : 'at the end of the trace';
+    io.stdout(`${dump}: ${check.differences.length === 0 ? `the model's info pic ${when} equals QEMU's` : `${check.differences.length} info pic difference(s) ${when}`}\n`);
+    if (check.differences.length > 0 && parsed.atEpoch === null) io.stdout('  (QEMU keeps tracing after a dump: --at-epoch SECONDS stops the replay at the moment the dump was taken)\n');
+  }
+  if (parsed.printInfoPic) io.stdout(formatModelInfoPic(s.vm));
   return code;
 }

@@ -6,16 +6,21 @@
 import type { Diagnostic } from '../dsl/ast';
 import { resolveRelative } from '../dsl/runtime/includes';
 import { checkScenarioText, runScenarioText, DEFAULT_MAX_STEPS } from '../dsl/runtime';
+import type { StepOutcome } from '../dsl/runtime';
 import { includeReader as boundedIncludeReader, IncludeReader } from '../edge/include-reader';
 import { formatModelInfoPic } from '../model/info-pic';
 import { CliIo, escapeControlBytes, EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatByteSize, MAX_SCENARIO_BYTES, readTextVia } from './io';
+import { verboseStepLines } from './verbose-run';
 
-export const RUN_HELP = `usage: irqlab run [--json] [--quiet] [--max-steps N] [--info-pic] [--] FILE...
+export const RUN_HELP = `usage: irqlab run [--json] [--quiet] [--verbose] [--max-steps N] [--info-pic] [--] FILE...
 
 Runs each scenario and prints one line per expectation, 'file:line:col: ok|FAIL message',
 the scenario's log lines, then a summary 'N passed, N failed'.
   --json          print { "passed", "failed", "results": [ { "file", "line", "col", "ok", "message" } ] }
   --quiet, -q     print only failures, diagnostics and the summary
+  --verbose, -v   print every statement with its result, and a 'note:' line for each silent
+                  effect (a trigger dropped by PQ 01, a silent retarget, an event left in IPB
+                  without NSR, ...) naming the event and the kernel rule
   --max-steps N   stop a scenario after N statements (default ${DEFAULT_MAX_STEPS}); reaching it fails the run
   --info-pic      at the end of each scenario, print the model's state in QEMU's "info pic" layout
   --              end of options: every later argument is a FILE
@@ -38,6 +43,7 @@ Exit codes: 0 no errors, 1 a file has errors, 2 a file is missing or the usage i
 interface Options {
   json: boolean;
   quiet: boolean;
+  verbose: boolean;
   maxSteps: number;
   files: string[];
   infoPic?: boolean;
@@ -45,7 +51,7 @@ interface Options {
 
 function parseOptions(command: 'run' | 'check', args: readonly string[], io: CliIo): Options | null {
   const help = command === 'run' ? RUN_HELP : CHECK_HELP;
-  const out: Options = { json: false, quiet: false, maxSteps: DEFAULT_MAX_STEPS, files: [] };
+  const out: Options = { json: false, quiet: false, verbose: false, maxSteps: DEFAULT_MAX_STEPS, files: [] };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     // `--` ends the options: every later argument is a FILE, even one that starts with '-'.
@@ -55,6 +61,7 @@ function parseOptions(command: 'run' | 'check', args: readonly string[], io: Cli
     }
     if (a === '--json') out.json = true;
     else if (command === 'run' && (a === '--quiet' || a === '-q')) out.quiet = true;
+    else if (command === 'run' && (a === '--verbose' || a === '-v')) out.verbose = true;
     else if (command === 'run' && a === '--info-pic') out.infoPic = true;
     else if (command === 'run' && (a === '--max-steps' || a.startsWith('--max-steps='))) {
       const text = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
@@ -118,6 +125,23 @@ interface JsonResult {
   actual?: string;
 }
 
+/** --verbose: each step printed as it runs, with its verdict or log line after it. */
+function verboseStepPrinter(file: string, text: string, readFile: (uri: string) => string | undefined, out: string[], flush: () => void): (o: StepOutcome) => void {
+  const texts = new Map<string, string | undefined>([[file, text]]);
+  const readText = (uri: string): string | undefined => {
+    if (!texts.has(uri)) texts.set(uri, readFile(uri));
+    return texts.get(uri);
+  };
+  return (o) => {
+    if (o.kind !== 'executed') return;
+    const where = `${o.location.uri}:${o.location.line + 1}:${o.location.col + 1}`;
+    const lines = o.stmt.kind === 'log' ? [`${where}: log ${o.result.display}`] : verboseStepLines(o, readText);
+    if (o.expectation) lines.push(`${where}: ${o.expectation.ok ? 'ok' : 'FAIL'} ${o.expectation.message}`);
+    for (const l of lines) out.push(escapeControlBytes(l));
+    if (out.length >= 256) flush();
+  };
+}
+
 export async function runCommand(args: string[], io: CliIo): Promise<number> {
   if (asksForHelp(args)) {
     io.stdout(RUN_HELP);
@@ -142,6 +166,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   };
   let resultsOmitted = 0;
   for (const [file, text] of texts) {
+    const verbose = opts.verbose && !opts.json ? verboseStepPrinter(file, text, includes.readFile, out, flush) : undefined;
     const run = runScenarioText(file, text, { readFile: includes.readFile, resolveInclude: resolveRelative, maxSteps: opts.maxSteps }, {
       diagnostics: (found) => {
         for (const d of found) {
@@ -149,16 +174,18 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
           diagnostics.push(diagnosticJson(file, d, includes));
         }
       },
-      // Every expectation result and every `log` line, in execution order.
+      // Every expectation result and every `log` line, in execution order (--verbose prints them with each step).
       log: (entries) => {
-        for (const entry of entries) {
-          if (opts.quiet && (entry.kind === 'log' || entry.kind === 'expect-pass')) continue;
+        for (const entry of verbose ? [] : entries) {
+          if (entry.kind === 'step' || (opts.quiet && (entry.kind === 'log' || entry.kind === 'expect-pass'))) continue;
           const where = `${escapeControlBytes(entry.location.uri)}:${entry.location.line + 1}:${entry.location.col + 1}`;
           const word = entry.kind === 'log' ? 'log' : entry.kind === 'expect-pass' ? 'ok' : 'FAIL';
           out.push(`${where}: ${word} ${escapeControlBytes(entry.text)}`);
+          for (const n of entry.notes ?? []) out.push(`  note: ${escapeControlBytes(n)}`);
         }
         flush();
       },
+      ...(verbose ? { step: verbose } : {}),
     });
     if (run.diagnostics.some((d) => d.severity === 'error')) {
       broken = true;

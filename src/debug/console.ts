@@ -16,6 +16,8 @@ export type ConsoleInput =
   | { readonly kind: 'statement'; readonly text: string }
   | { readonly kind: 'decode'; readonly layout: LayoutName; readonly word: bigint }
   | { readonly kind: 'decode-error'; readonly error: string }
+  /** `verbose on|off`: print every statement's result and its notes of silent effects as the scenario runs. */
+  | { readonly kind: 'verbose'; readonly on: boolean }
   | { readonly kind: 'expression'; readonly text: string }
   | { readonly kind: 'explain'; readonly target: ExplainTarget }
   | { readonly kind: 'explain-error'; readonly error: string }
@@ -38,6 +40,8 @@ export function classifyConsoleInput(raw: string): ConsoleInput {
     if (word >= 1n << BigInt(LAYOUTS[parts[1]].width)) return { kind: 'decode-error', error: `${parts[2]} is wider than the ${LAYOUTS[parts[1]].width}-bit ${parts[1]} word` };
     return { kind: 'decode', layout: parts[1], word };
   }
+  const verbose = /^verbose\s+(on|off)$/.exec(text);
+  if (verbose) return { kind: 'verbose', on: verbose[1] === 'on' };
   if (m && m[1] === 'explain' && m[2] !== '(' && m[2] !== '.') {
     const target = parseExplainTarget(text.split(/\s+/).slice(1));
     return 'error' in target ? { kind: 'explain-error', error: target.error } : { kind: 'explain', target };

@@ -23,9 +23,7 @@ export function formatWord(layout: LayoutName, word: bigint): string {
 }
 
 /** PQ in XIVE encoding (P = 2, Q = 1) as the protocol's glossary writes it: `--`, `P-`, `PQ`, `-Q`. */
-export function pqText(pq: number): string {
-  return (pq & 2 ? 'P' : '-') + (pq & 1 ? 'Q' : '-');
-}
+export { pqText } from '../dsl/runtime/format';
 
 /** Parses a number the way `.irq` writes it: decimal, 0x, 0b, with `_` separators. Null when it is not one. */
 export function parseNumberLiteral(text: string): bigint | null {

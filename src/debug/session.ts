@@ -640,6 +640,11 @@ export class IrqDebugSession extends LoggingDebugSession {
       const context = args.context ?? 'repl';
       const input = classifyConsoleInput(expression);
       if (input.kind === 'decode-error' || input.kind === 'explain-error') return this.fail(response, input.error);
+      if (input.kind === 'verbose') {
+        rt.verbose = input.on;
+        response.body = { result: input.on ? 'verbose on: every statement prints its result and notes of silent effects' : 'verbose off', variablesReference: 0 };
+        return this.sendResponse(response);
+      }
       if (input.kind === 'info-pic') {
         // QEMU's `info pic` of the state where the session stands; read-only, so any context may ask.
         response.body = { result: formatModelInfoPic(rt.vm).trimEnd(), variablesReference: 0 };
@@ -664,6 +669,8 @@ export class IrqDebugSession extends LoggingDebugSession {
         const result = this.executeRecorded(input.text);
         if ('error' in result) return this.fail(response, result.error);
         const layout = result.value !== undefined ? layoutOfStatementText(input.text, rt.vm.device?.kind ?? null) : null;
+        // An experiment's silent effects are always shown (unless verbose already logged them).
+        if (result.notes?.length && !rt.verbose) this.sendEvent(new OutputEvent(result.notes.map((n) => `  note: ${n}\n`).join(''), 'console'));
         response.body = {
           result: result.display,
           variablesReference: layout && result.value !== undefined ? this.refs.idFor(constantWordPath(layout, result.value)) : 0,

@@ -14,6 +14,7 @@ import type { VmState } from '../model/state';
 import { inspectDevice, inspectPresenters, inspectQueues, inspectSources, readGuestMemory } from '../model/views';
 import { DisplayOptions, formatNumber, formatWord, pqText } from './format';
 import { explainSource, explainVcpu } from '../model/explain';
+import type { OperationResult } from '../dsl/runtime';
 
 /** Sources and queue entries are served in pages of this many. */
 export const PAGE_SIZE = 1000;
@@ -57,10 +58,27 @@ export interface LastOperationInfo {
   readonly value?: bigint;
   /** Named output registers (hcall r4, r5 …; RTAS status and rets). */
   readonly values?: Readonly<Record<string, bigint>>;
+  /** Silent effects of the operation (OperationResult.notes): the vCPU left the guest, a trigger was dropped, … */
+  readonly notes?: readonly string[];
   /** Queue entries a scan read. */
   readonly entries?: readonly number[];
   readonly layout?: LayoutName | null;
   readonly expectation?: { readonly ok: boolean; readonly message: string; readonly expected?: string; readonly actual?: string } | null;
+}
+
+/** The part of LastOperationInfo every program kind takes from the operation's result as it is. */
+export function operationResultFields(r: OperationResult): Pick<LastOperationInfo, 'ok' | 'display' | 'errno' | 'hret' | 'reason' | 'value' | 'values' | 'entries' | 'notes'> {
+  return {
+    ok: r.ok,
+    display: r.display,
+    errno: r.errno,
+    hret: r.hret,
+    reason: r.reason,
+    value: r.value,
+    values: r.values,
+    entries: r.entries,
+    ...(r.notes?.length ? { notes: r.notes } : {}),
+  };
 }
 
 export interface TreeContext {
@@ -313,12 +331,19 @@ function findQueue(vm: VmState, server: number, priority: number): QueueView | u
   return inspectQueues(vm).find((q) => q.server === server && q.priority === priority);
 }
 
-/** Slots that hold something: the whole ring once it has wrapped, else those written this lap. */
-function writtenSlots(vm: VmState, q: QueueView): number {
-  if (q.entries === 0) return 0;
+/**
+ * Slots that hold something: the whole ring once it has wrapped, else those
+ * written this lap — from the first non-zero slot, so a queue restored at
+ * qindex 3 shows no entries until the hardware writes one.
+ */
+function writtenSlots(vm: VmState, q: QueueView): { start: number; count: number } {
+  if (q.entries === 0) return { start: 0, count: 0 };
   const atIndex = readGuestMemory(vm, q.qaddr + BigInt(q.index * 4), 4);
-  const wrapped = atIndex.some((b) => b !== 0);
-  return wrapped ? q.entries : q.index;
+  if (atIndex.some((b) => b !== 0)) return { start: 0, count: q.entries };
+  const below = readGuestMemory(vm, q.qaddr, q.index * 4);
+  let first = 0;
+  while (first < q.index && below[4 * first] === 0 && below[4 * first + 1] === 0 && below[4 * first + 2] === 0 && below[4 * first + 3] === 0) first++;
+  return { start: first, count: q.index - first };
 }
 
 function queueChildren(ctx: TreeContext, server: number, priority: number, p: Page): ChildrenResult {
@@ -332,14 +357,14 @@ function queueChildren(ctx: TreeContext, server: number, priority: number, p: Pa
     { name: 'qshift', value: n(q.qshift), evaluateName: `${owner}.qshift`, readOnly: true },
     { name: 'index', value: n(q.index), evaluateName: `${owner}.index`, readOnly: true },
     { name: 'generation', value: n(q.toggle), evaluateName: `${owner}.generation`, readOnly: true },
-    { name: 'count', value: n(q.count), evaluateName: `${owner}.count`, readOnly: true },
+    { name: 'count', value: `${n(q.count)} sources targeted here (KVM q->count)`, evaluateName: `${owner}.count`, readOnly: true },
     { name: 'size', value: `${n(q.entries)} entries`, evaluateName: `${owner}.entries`, readOnly: true },
     { name: 'dirty', value: String(q.dirty), evaluateName: `${owner}.dirty`, readOnly: true },
     { name: 'reader_index', value: n(q.readerIndex), evaluateName: `${owner}.reader_index`, readOnly: true },
-    { name: 'reader_generation', value: n(q.readerToggle), evaluateName: `${owner}.reader_toggle`, readOnly: true },
+    { name: 'reader_generation', value: n(q.readerToggle), evaluateName: `${owner}.reader_generation`, readOnly: true },
     {
-      name: 'entries', value: `${slots} written`, type: 'xive-eq-entry[]',
-      children: `queue/${server}/${priority}/entries`, indexedVariables: slots,
+      name: 'entries', value: `${slots.count} written${slots.count > 0 && slots.start > 0 ? ` (from index ${slots.start})` : ''}`, type: 'xive-eq-entry[]',
+      children: `queue/${server}/${priority}/entries`, indexedVariables: slots.count,
       memoryReference: q.entries > 0 ? hex(q.qaddr) : undefined, readOnly: true,
     },
   ];
@@ -349,12 +374,13 @@ function queueChildren(ctx: TreeContext, server: number, priority: number, p: Pa
 function queueEntries(ctx: TreeContext, server: number, priority: number, p: Page): ChildrenResult {
   const q = findQueue(ctx.vm, server, priority);
   if (!q) return { ok: false, error: `event queue (server ${server}, priority ${priority}) does not exist (any more)` };
-  const w = indexedWindow(writtenSlots(ctx.vm, q), p);
-  const bytes = readGuestMemory(ctx.vm, q.qaddr + BigInt(w.start * 4), w.count * 4);
+  const slots = writtenSlots(ctx.vm, q);
+  const w = indexedWindow(slots.count, p);
+  const bytes = readGuestMemory(ctx.vm, q.qaddr + BigInt((slots.start + w.start) * 4), w.count * 4);
   const nodes: VariableNode[] = [];
   for (let i = 0; i < w.count; i++) {
     const word = BigInt(((bytes[4 * i] << 24) | (bytes[4 * i + 1] << 16) | (bytes[4 * i + 2] << 8) | bytes[4 * i + 3]) >>> 0);
-    const index = w.start + i;
+    const index = slots.start + w.start + i;
     nodes.push(wordNode(`[${index}]`, 'xive-eq-entry', word, `eq(${server},${priority}).entries[${index}]`, constantWordPath('xive-eq-entry', word), index === q.index ? 'next write' : undefined));
   }
   return ok(nodes);
@@ -415,6 +441,7 @@ function lastNodes(ctx: TreeContext): VariableNode[] {
       name: 'entries', value: `[${l.entries.map((e) => hexWord(BigInt(e), 32)).join(', ')}]`, type: 'xive-eq-entry[]', readOnly: true,
     });
   }
+  (l.notes ?? []).forEach((n, i) => nodes.push({ name: l.notes!.length === 1 ? 'note' : `note ${i + 1}`, value: n, readOnly: true }));
   if (l.expectation) {
     const e = l.expectation;
     nodes.push({ name: 'expectation', value: `${e.ok ? 'passed' : 'FAILED'}: ${e.message}`, readOnly: true });

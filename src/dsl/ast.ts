@@ -168,6 +168,12 @@ export interface Diagnostic {
   readonly code: string;
   /** A replacement the editor can offer as a quick fix. */
   readonly fix?: { readonly title: string; readonly span: Span; readonly newText: string };
+  /**
+   * A predicted kernel rejection (a warning: the statement still runs): the errno of
+   * the first rule that fails, in the kernel's order, and the unknown earlier checks
+   * taken to pass on the way (empty when the prediction is unconditional).
+   */
+  readonly predicted?: { readonly errno: string; readonly assuming: readonly string[] };
 }
 
 export interface Program {

@@ -9,7 +9,11 @@ import type { Diagnostic, Expectation, Expr, FieldBlock, HcallArg, Program, Span
 import { ERRNO_NAMES, HCALL_RETURNS } from '../model/result';
 import { HCALLS, RTAS_CALLS, isHcallName, isRtasName } from '../model/hcalls';
 import { FieldDef, LAYOUTS, LAYOUT_NAMES, LayoutName, extractField, splitWord } from '../model/layouts';
-import { eqConfigProblems, isValidXivePriority } from '../model/xive/priority';
+import { isValidXivePriority } from '../model/xive/priority';
+import { checkQueueConfig, freshQueueToggleProblem } from '../model/xive/queue-config-rules';
+import { decodeEqId } from '../model/xive/queues';
+import { DEFAULT_VM_CONFIG } from '../model/state';
+import type { KvmPpcXiveEq } from '../model/attr';
 import { XIVE_GRP } from '../model/attr';
 import { ConstEnv, constantEnv, evaluateConstant } from './constants';
 import { CTRL_ATTRS, EQ_CONFIG_FIELDS, EQ_FLAG_NAMES } from './keywords';
@@ -43,8 +47,10 @@ export const CHECK_RULES: Readonly<Record<string, string>> = {
   'value-too-wide': 'a raw word or access value wider than its word',
   'ignored-bits': 'a raw word setting bits the kernel ignores',
   'read-only-field': 'a field block writing a field the hardware derives (e.g. pipr)',
-  'reserved-priority': 'a priority the kernel rejects (7 is reserved for escalation, xive_prio_from_guest)',
-  'eq-config-rejected': 'an EQ_CONFIG struct the kernel refuses (flags, qshift, alignment)',
+  'reserved-priority': 'a priority the kernel rejects (7 is reserved for escalation, xive_prio_from_guest): a warning with the predicted errno; the statement still runs',
+  'eq-config-rejected': 'an EQ_CONFIG struct the kernel refuses (flags, qshift, alignment, RAM, restore): a warning with the predicted errno, the first failing rule only',
+  'eq-config-restores': 'an EQ_CONFIG for a new queue (qindex 0) with qtoggle other than 1: the kernel restores queue state and the guest reader sees no entry (warning)',
+  'errno-not-possible': 'an errno expectation on a guest access that cannot return one (ESB, TIMA: only SIGBUS; a queue scan: none)',
   'eq-config-needs-struct': 'a raw word where EQ_CONFIG takes struct kvm_ppc_xive_eq (a field block)',
   'write-only-attribute': 'a get of an attribute the kernel only accepts in a set (ENXIO)',
   'unknown-errno': 'an errno name the kernel does not return',
@@ -195,6 +201,14 @@ function setEqValue(eq: EqValues, name: string, v: bigint): void {
   }
 }
 const ERRNOS: ReadonlySet<string> = new Set(ERRNO_NAMES);
+/**
+ * The checks the kernel makes before a word's field values (kernel order), which
+ * depend on state the checker does not know: a prediction from a word holds if they pass.
+ */
+const REJECTION_ASSUMES: Partial<Record<LayoutName, readonly string[]>> = {
+  // kvmppc_xive_native_set_source_config: find the block, then the source's valid flag, then the priority.
+  'xive-source-config': ["the source was declared with 'set source' (else ENOENT or EINVAL)"],
+};
 const TIMA_BITS: Readonly<Record<TimaOp, number>> = {
   load8: 8, load16: 16, load32: 32, load64: 64, store8: 8, store16: 16, store32: 32, store64: 64,
 };
@@ -429,12 +443,11 @@ class Checker {
         break;
       }
       case 'set-eq':
-        this.eqTarget(s, s.eq);
-        this.eqStruct(s, s.value);
+        this.setEqConfig(s, s.eq, s.value);
         this.expectOnlyFailure(s);
         break;
       case 'get-eq':
-        this.eqTarget(s, s.eq);
+        this.eqTarget(s, s.eq, 'get');
         if (s.expect) this.errnoName(s.expect, 'errno');
         if (s.expect?.kind === 'fields') this.eqFields(s.expect.block, null);
         else if (s.expect && s.expect.kind !== 'errno' && s.expect.kind !== 'ok') this.notApplicable(s.expect, "'get eq_config' reads a struct: expect { fields }, an errno or ok");
@@ -450,15 +463,17 @@ class Checker {
         this.expectOnlyFailure(s);
         break;
       case 'esb':
+        this.mmioErrno(s, 'an ESB access');
         if (s.op === 'store') this.expectOnlyFailure(s);
         else this.scalarExpectation(s, 64);
         break;
       case 'tima': this.tima(s); break;
       case 'eq':
-        this.eqTarget(s, s.eq);
-        if (s.expect) this.errnoName(s.expect, 'errno');
-        if (s.expect && s.expect.kind !== 'entries' && s.expect.kind !== 'errno' && s.expect.kind !== 'ok') {
-          this.notApplicable(s.expect, "'eq' reads queue entries: expect [entries], an errno or ok");
+        this.eqTarget(s, s.eq, 'scan');
+        if (s.expect?.kind === 'errno') {
+          this.report(s.expect.span, 'errno-not-possible', `a queue scan reads guest memory and makes no kernel call: it returns no errno (where there is no queue it reads nothing: expect [])`);
+        } else if (s.expect && s.expect.kind !== 'entries' && s.expect.kind !== 'ok') {
+          this.notApplicable(s.expect, "'eq' reads queue entries: expect [entries] or ok");
         }
         if (s.expect?.kind === 'entries') for (const item of s.expect.items) this.rawWidth(item, 'xive-eq-entry');
         break;
@@ -568,7 +583,7 @@ class Checker {
     for (const f of rejecting) {
       const value = extractField(hi, lo, f);
       for (const r of f.rejects!) {
-        if (r.value === value) this.report(at, 'reserved-priority', `the kernel rejects ${f.name} ${value} with EINVAL: ${r.reason}`);
+        if (r.value === value) this.predict(at, 'reserved-priority', r.errno, `${f.name} ${value}: ${r.reason}`, REJECTION_ASSUMES[layout] ?? []);
       }
     }
   }
@@ -613,25 +628,90 @@ class Checker {
       }
       if (checkRejects) {
         const r = def.rejects?.find((x) => BigInt(x.value) === v);
-        if (r) this.report(at, 'reserved-priority', `the kernel rejects ${def.name} ${v} with EINVAL: ${r.reason}`);
+        if (r) this.predict(at, 'reserved-priority', r.errno, `${def.name} ${v}: ${r.reason}`, REJECTION_ASSUMES[layout] ?? []);
       }
     }
   }
 
   // ---------------------------------------------------------------- event queues
 
-  private eqTarget(s: Stmt, eq: Extract<Stmt, { kind: 'eq' }>['eq']): void {
-    if (expectsFailure(s.expect)) return;
+  /** The constant (server, priority) of an EQ target, or null; reports an id word too wide for xive-eq-id. */
+  private eqTargetValues(eq: Extract<Stmt, { kind: 'eq' }>['eq']): { server: bigint; priority: bigint; at: Span } | null {
     if (eq.kind === 'server-priority') {
-      const p = this.constant(eq.priority);
-      if (p !== null && !(p >= 0n && p <= 0xffn && isValidXivePriority(Number(p)))) {
-        this.report(eq.priority.span, 'reserved-priority',
-          `the kernel rejects priority ${p} with EINVAL: only 0..6 name an event queue (xive_prio_from_guest(${p}) != ${p})`);
-      }
-    } else {
-      const w = this.rawWidth(eq.id, 'xive-eq-id');
-      if (w !== null) this.rejections(eq.id.span, 'xive-eq-id', w);
+      const server = this.constant(eq.server);
+      const priority = this.constant(eq.priority);
+      return server === null || priority === null ? null : { server, priority, at: eq.priority.span };
     }
+    const w = this.rawWidth(eq.id, 'xive-eq-id');
+    if (w === null) return null;
+    const { server, priority } = decodeEqId(w);
+    return { server: BigInt(server), priority: BigInt(priority), at: eq.id.span };
+  }
+
+  /**
+   * A reserved priority in a get or a scan. GET_EQ_CONFIG looks the server up
+   * first (ENOENT), then refuses the priority (EINVAL); a scan is no kernel
+   * call, it reads nothing.
+   */
+  private eqTarget(s: Stmt, eq: Extract<Stmt, { kind: 'eq' }>['eq'], op: 'get' | 'scan'): void {
+    const t = this.eqTargetValues(eq);
+    if (t === null || expectsFailure(s.expect)) return;
+    const p = t.priority;
+    if (p >= 0n && p <= 0xffn && isValidXivePriority(Number(p))) return;
+    if (op === 'scan') {
+      this.report(t.at, 'reserved-priority', `priority ${p} names no event queue: only 0..6 do (xive_prio_from_guest(${p}) != ${p}); the guest's scan reads nothing`, 'warning');
+      return;
+    }
+    this.predict(t.at, 'reserved-priority', 'EINVAL', `priority ${p} is reserved: only 0..6 name an event queue (xive_prio_from_guest(${p}) != ${p}) (kvmppc_xive_native_get_queue_config)`,
+      [`server ${t.server} has a connected vCPU (else ENOENT)`]);
+  }
+
+  /** A predicted kernel rejection: a warning naming the errno and the unknown checks taken to pass. */
+  private predict(at: Span, code: string, errno: string, reason: string, assuming: readonly string[]): void {
+    const when = assuming.length > 0 ? ` — if ${assuming.join(' and ')}` : '';
+    this.out.push({
+      span: at, severity: 'warning', code,
+      message: `the kernel rejects this with ${errno}: ${reason}${when} (predicted; the statement still runs)`,
+      predicted: { errno, assuming },
+    });
+  }
+
+  /**
+   * EQ_CONFIG set: the model's own rules (queue-config-rules.ts) in the
+   * kernel's order give the first failure, the only one the kernel returns.
+   * Whether the server has a connected vCPU is not known before running.
+   */
+  private setEqConfig(s: Stmt, target: Extract<Stmt, { kind: 'eq' }>['eq'], v: WordValue): void {
+    const t = this.eqTargetValues(target);
+    let eq: KvmPpcXiveEq | undefined;
+    if (v.kind === 'expr') {
+      this.report(v.span, 'eq-config-needs-struct', "EQ_CONFIG takes a struct, not a word: write { flags always_notify, qshift 16, qaddr A, qtoggle T, qindex I }");
+    } else if (v.kind === 'fields') {
+      const values: EqValues = { flags: 0n, qshift: 0n, qaddr: 0n, qtoggle: 0n, qindex: 0n };
+      if (this.eqFields(v, values)) {
+        eq = { flags: Number(values.flags), qshift: Number(values.qshift), qaddr: values.qaddr, qtoggle: Number(values.qtoggle), qindex: Number(values.qindex) };
+      }
+    }
+    // A bad address (EFAULT) or an expected failure is the scenario testing the kernel.
+    if (t === null || v.kind === 'badaddr' || expectsFailure(s.expect)) return;
+    const server = Number(t.server & 0xffffffffn);
+    const priority = Number(t.priority & 0xffn);
+    if (eq === undefined) {
+      // The struct is not known: only the priority, checked before it, can be predicted.
+      if (!isValidXivePriority(priority)) {
+        this.predict(t.at, 'reserved-priority', 'EINVAL', `priority ${priority} is reserved (xive_prio_from_guest(${priority}) != ${priority})`, [`server ${server} has a connected vCPU (else ENOENT)`]);
+      }
+      return;
+    }
+    const verdict = checkQueueConfig({ server, priority, eq }, { serverConnected: undefined, ramSize: DEFAULT_VM_CONFIG.ramSize });
+    const f = verdict.failure;
+    if (f) {
+      const at = f.rule === 'reserved-priority' ? t.at : v.span;
+      this.predict(at, f.rule === 'reserved-priority' ? 'reserved-priority' : 'eq-config-rejected', f.errno, f.reason, verdict.assuming);
+      return;
+    }
+    const restores = freshQueueToggleProblem(eq);
+    if (restores) this.report(v.span, 'eq-config-restores', restores, 'warning');
   }
 
   /** Checks an EQ_CONFIG field block; the values go `into` the struct when given. Whether every field is known, constant and fits. */
@@ -657,24 +737,17 @@ class Checker {
     return complete;
   }
 
-  private eqStruct(s: Stmt, v: WordValue): void {
-    if (v.kind === 'badaddr') return;
-    if (v.kind === 'expr') {
-      this.report(v.span, 'eq-config-needs-struct', "EQ_CONFIG takes a struct, not a word: write { flags always_notify, qshift 16, qaddr A, qtoggle T, qindex I }");
-      return;
-    }
-    const values: EqValues = { flags: 0n, qshift: 0n, qaddr: 0n, qtoggle: 0n, qindex: 0n };
-    if (!this.eqFields(v, values) || expectsFailure(s.expect)) return;
-    const eq = {
-      flags: Number(values.flags), qshift: Number(values.qshift), qaddr: values.qaddr,
-      qtoggle: Number(values.qtoggle), qindex: Number(values.qindex),
-    };
-    for (const p of eqConfigProblems(eq)) this.report(v.span, 'eq-config-rejected', `the kernel rejects this EQ_CONFIG with EINVAL: ${p}`);
-  }
-
   // ---------------------------------------------------------------- guest side
 
+  /** A guest MMIO access has no errno: the only failure is SIGBUS (the page is not mapped). */
+  private mmioErrno(s: Stmt, what: string): void {
+    const e = s.expect;
+    if (e?.kind !== 'errno' || e.name.name === 'SIGBUS' || !ERRNOS.has(e.name.name)) return;
+    this.report(e.span, 'errno-not-possible', `${what} is a guest MMIO access, not a kernel call: it cannot return ${e.name.name} (an unmapped page gives SIGBUS; anything else succeeds)`);
+  }
+
   private tima(s: Extract<Stmt, { kind: 'tima' }>): void {
+    this.mmioErrno(s, 'a TIMA access');
     const bits = TIMA_BITS[s.op];
     if (s.value) this.scalarWidth(s.value, bits);
     const layout = layoutOfStatement(s, this.env);
@@ -785,9 +858,10 @@ class Checker {
   private attr(s: Extract<Stmt, { kind: 'attr' }>): void {
     const layout = layoutOfStatement(s, this.env);
     const eqGroup = !isXicsFamily(deviceOf(s)) && this.constant(s.group) === BigInt(XIVE_GRP.EQ_CONFIG);
-    if (eqGroup && s.op !== 'has') this.eqTarget(s, { kind: 'id', id: s.attr, span: s.attr.span });
+    const eqId = { kind: 'id' as const, id: s.attr, span: s.attr.span };
+    if (eqGroup && s.op === 'get') this.eqTarget(s, eqId, 'get');
     if (s.op === 'set') {
-      if (eqGroup && s.value) this.eqStruct(s, s.value);
+      if (eqGroup && s.value) this.setEqConfig(s, eqId, s.value);
       else this.wordValue(s, layout, s.value);
       this.expectOnlyFailure(s);
     } else if (s.op === 'get' && eqGroup) {

@@ -9,6 +9,7 @@ import {
   AttrPayload, AttrValue, KVM_CAP_IRQ_XICS, KVM_CAP_PPC_IRQ_XIVE, KVM_INTERRUPT_SET,
   KVM_INTERRUPT_SET_LEVEL, KVM_INTERRUPT_UNSET,
 } from './attr';
+import { collectingEffects, noteEffect } from './effects';
 import { fail, Failure, HcallResult, ok, OK_VOID, Result, RtasResult } from './result';
 import { DEFAULT_VM_CONFIG, DeviceKind, VcpuState, VmConfig, VmState } from './state';
 import * as xics from './xics';
@@ -186,6 +187,28 @@ export function irqLine(vm: VmState, irq: number, level: IrqLevel): Result<void>
 
 export type OneReg = 'icp' | 'vp';
 
+/**
+ * When a vCPU is in the guest (the model's one rule, README "The controller
+ * model"): QEMU makes ONE_REG calls from the vCPU thread while it is out of
+ * the guest, so a ONE_REG access pulls a running XIVE context first; a guest
+ * access (TIMA load/store, hcall) is made by the vCPU in the guest, so it
+ * pushes a stopped context first. Each change is noted where it happens.
+ */
+function leaveGuest(vm: VmState, dev: xive.XiveDeviceState, vcpu: VcpuState, why: string): void {
+  if (!vcpu.running || !vcpu.vp) return;
+  xive.pullVcpu(vm, dev, vcpu);
+  if (collectingEffects()) noteEffect('vcpuLeftGuest', `vCPU ${vcpu.id} left the guest for ${why}: its context is pulled (running 1 → 0); events now wait in the backlog IPB without NSR (kvmppc_xive_pull_vcpu)`);
+}
+
+function enterGuest(vm: VmState, dev: xive.XiveDeviceState, vcpu: VcpuState, why: string): void {
+  if (vcpu.running || !vcpu.vp) return;
+  const backlog = vcpu.vp.backlogIpb;
+  xive.pushVcpu(vm, dev, vcpu);
+  if (!collectingEffects()) return;
+  const merged = backlog !== 0 ? `; backlog IPB 0x${backlog.toString(16).padStart(2, '0')} merged${(vcpu.vp.nsr & 0x80) !== 0 ? ', NSR set' : ''}` : '';
+  noteEffect('vcpuEnteredGuest', `vCPU ${vcpu.id} entered the guest for ${why}: its context is pushed (running 0 → 1)${merged} (kvmppc_xive_push_vcpu)`);
+}
+
 /** KVM_GET_ONE_REG. A host-side access stops (pulls) a running XIVE vCPU first. */
 export function getOneReg(vm: VmState, vcpuId: number, reg: OneReg): Result<bigint> {
   vm.ticks++;
@@ -196,7 +219,7 @@ export function getOneReg(vm: VmState, vcpuId: number, reg: OneReg): Result<bigi
     return fail('ENXIO', `vCPU ${vcpuId} has no interrupt presenter (connect it first)`);
   }
   if (dev.kind === 'xive') {
-    xive.pullVcpu(vm, dev, vcpu);
+    leaveGuest(vm, dev, vcpu, `KVM_GET_ONE_REG ${reg === 'vp' ? 'VP_STATE' : 'ICP_STATE'}`);
     return reg === 'vp' ? xive.getVpState(vm, dev, vcpu) : xive.getIcpState(vm, dev, vcpu);
   }
   if (reg === 'vp') {
@@ -216,7 +239,7 @@ export function setOneReg(vm: VmState, vcpuId: number, reg: OneReg, value: bigin
     return fail('ENXIO', `vCPU ${vcpuId} has no interrupt presenter (connect it first)`);
   }
   if (dev.kind === 'xive') {
-    xive.pullVcpu(vm, dev, vcpu);
+    leaveGuest(vm, dev, vcpu, `KVM_SET_ONE_REG ${reg === 'vp' ? 'VP_STATE' : 'ICP_STATE'}`);
     return reg === 'vp' ? xive.setVpState(vm, dev, vcpu, value) : xive.setIcpState(vm, dev, vcpu, value);
   }
   if (reg === 'vp') {
@@ -232,7 +255,7 @@ export function hcall(vm: VmState, vcpuId: number, name: HcallName, args: readon
   vm.ticks++;
   const vcpu = ensureVcpu(vm, vcpuId);
   const dev = vm.device;
-  if (dev?.kind === 'xive' && vcpu.mode === 'xive') xive.pushVcpu(vm, dev, vcpu);
+  if (dev?.kind === 'xive' && vcpu.mode === 'xive') enterGuest(vm, dev, vcpu, `the hcall ${name}`);
   if (isXiveHcall(name)) {
     if (dev?.kind !== 'xive') {
       return { ret: 'H_FUNCTION', r: [], reason: 'the guest did not negotiate XIVE exploitation at CAS (no XIVE native device)' };
@@ -285,7 +308,7 @@ export function timaLoad(vm: VmState, vcpuId: number, size: AccessSize, offset: 
   const vcpu = ensureVcpu(vm, vcpuId);
   const dev = vm.device;
   if (dev?.kind !== 'xive' || vcpu.mode !== 'xive') return fail('SIGBUS', `vCPU ${vcpuId} has no XIVE native context: the TIMA is not mapped`);
-  xive.pushVcpu(vm, dev, vcpu);
+  enterGuest(vm, dev, vcpu, 'a guest TIMA load');
   return xive.timaLoad(vm, dev, vcpu, size, offset);
 }
 
@@ -294,7 +317,7 @@ export function timaStore(vm: VmState, vcpuId: number, size: AccessSize, offset:
   const vcpu = ensureVcpu(vm, vcpuId);
   const dev = vm.device;
   if (dev?.kind !== 'xive' || vcpu.mode !== 'xive') return fail('SIGBUS', `vCPU ${vcpuId} has no XIVE native context: the TIMA is not mapped`);
-  xive.pushVcpu(vm, dev, vcpu);
+  enterGuest(vm, dev, vcpu, 'a guest TIMA store');
   return xive.timaStore(vm, dev, vcpu, size, offset, value);
 }
 
@@ -317,12 +340,17 @@ export function setVcpuRunning(vm: VmState, vcpuId: number, running: boolean): R
  * The guest's queue scan: the entries written to (server, priority)'s event
  * queue since the last scan, in order, as the raw 32-bit words the guest reads
  * (generation bit | EISN), consumed while their generation bit ≠ the reader's
- * toggle. The reader starts at index 0, toggle 0 when the queue is configured.
+ * toggle (Linux's xive_read_eq). The reader starts at index 0, toggle 0 when
+ * a new queue is configured (a restored one: caught up, see queues.ts).
  */
 export function scanEventQueue(vm: VmState, server: number, priority: number): Result<number[]> {
   vm.ticks++;
   const dev = vm.device;
-  if (dev?.kind !== 'xive') return fail('ENXIO', 'event queues exist only with a XIVE native device');
+  if (dev?.kind !== 'xive') {
+    // A read of guest memory, not a kernel call: no errno, nothing to read.
+    noteEffect('nothingToScan', 'there is no XIVE native device, so the guest has no event queue pages: nothing was read');
+    return ok([]);
+  }
   return xive.scanEventQueue(vm, dev, server, priority);
 }
 

@@ -78,7 +78,7 @@ describe('irqlab explain (spawned)', () => {
     writeFileSync(trace, '1234@1700000000.000001:xive_source_esb_write addr=0x0 val=0x0\n');
     const t = irqlab('explain', trace, 'source', '0x1300');
     assert.equal(t.code, 2);
-    assert.match(t.err, /looks like a QEMU trace; explaining traces needs the trace replay \(src\/trace\)/);
+    assert.match(t.err, /trace\.log: no QEMU trace event in it that replays as an operation/);
   });
 
   test('--help describes the command', () => {

@@ -33,7 +33,9 @@ function wholeRunOutput(file: string, text: string, quiet: boolean, maxSteps?: n
   const r = runScenarioText(file, text, { readFile: () => undefined, ...(maxSteps ? { maxSteps } : {}) });
   const lines = r.log
     .filter((e) => !quiet || (e.kind !== 'log' && e.kind !== 'expect-pass'))
-    .map((e) => `${e.location.uri}:${e.location.line + 1}:${e.location.col + 1}: ${e.kind === 'log' ? 'log' : e.kind === 'expect-pass' ? 'ok' : 'FAIL'} ${e.text}`);
+    // A failure line is followed by its notes of silent effects (issue 13).
+    .flatMap((e) => [`${e.location.uri}:${e.location.line + 1}:${e.location.col + 1}: ${e.kind === 'log' ? 'log' : e.kind === 'expect-pass' ? 'ok' : 'FAIL'} ${e.text}`,
+      ...(e.notes ?? []).map((n) => `  note: ${n}`)]);
   let failed = r.failed;
   if (r.stepLimitHit) {
     failed++;

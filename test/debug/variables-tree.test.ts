@@ -124,3 +124,30 @@ test('bad paths and pages are errors, not exceptions', () => {
     assert.equal(r.ok, false, `${path} ${start} ${count}`);
   }
 });
+
+test('issue 13: a queue restored at qindex 3 shows no phantom entries until one is written, then that one at its index', () => {
+  const vm = createVm();
+  must(createDevice(vm, 'xive'));
+  must(enableCap(vm, 1, { server: 1 }));
+  must(setAttr(vm, XIVE_GRP.SOURCE, 0x1300n, word(0n)));
+  must(setAttr(vm, XIVE_GRP.EQ_CONFIG, 1n * 8n + 6n, { kind: 'eq', eq: { flags: 1, qshift: 16, qaddr: QADDR, qtoggle: 1, qindex: 3 } }));
+  const ctx = ctxOf(vm);
+  const queue = (): VariableNode[] => nodesOf(ctx, 'queue/1/6');
+  assert.equal(queue().find((n) => n.name === 'entries')?.value, '0 written');
+  must(setAttr(vm, XIVE_GRP.SOURCE_CONFIG, 0x1300n, word((0x1300n << 33n) | (1n << 3n) | 6n)));
+  must(esbLoad(vm, 0x1300, 0xc00));
+  must(esbStore(vm, 0x1300, 0, 0n, 'trigger'));
+  assert.equal(queue().find((n) => n.name === 'entries')?.value, '1 written (from index 3)');
+  assert.deepEqual(nodesOf(ctx, 'queue/1/6/entries').map((n) => n.name), ['[3]']);
+  const byName = new Map(queue().map((n) => [n.name, n]));
+  assert.match(byName.get('count')?.value ?? '', /sources targeted here/);
+  assert.equal(byName.get('reader_generation')?.evaluateName, 'eq(1,6).reader_generation');
+});
+
+test('issue 13: a XIVE-native VP does not show the XICS-on-XIVE icp_cppr/icp_mfrr', () => {
+  const ctx = ctxOf(xiveVm());
+  const vp = nodesOf(ctx, 'presenters')[0];
+  assert.ok(vp?.children, vp?.name);
+  const names = nodesOf(ctx, vp.children).map((n) => n.name);
+  assert.ok(!names.includes('icp_cppr') && !names.includes('icp_mfrr'), names.join(','));
+});

@@ -34,9 +34,9 @@ const EXPECTED = [
   '6:74 reserved-priority H_INT_SET_SOURCE_CONFIG refuses priority 7 with an H_P* code: only 0..6 name an event queue (xive_prio_from_guest(7) != 7)',
   '7:21 ignored-bits',
   '8:28 reserved-priority',
-  '9:18 reserved-priority the kernel rejects priority 7 with EINVAL: priority 7 is reserved for escalation (xive_prio_from_guest(7) != 7)',
-  '10:37 eq-config-rejected the kernel rejects this EQ_CONFIG with EINVAL: EQ flags 0x2 refused',
-  '10:37 eq-config-rejected the kernel rejects this EQ_CONFIG with EINVAL: EQ qaddr 0x10001 is not aligned to 2^16',
+  '9:18 reserved-priority the kernel rejects this with EINVAL: priority 7 is reserved (xive_prio_from_guest) — if server 1 has a connected vCPU (else ENOENT)',
+  // Only the first failing rule: the kernel returns the flags check and never reaches the alignment.
+  '10:37 eq-config-rejected the kernel rejects this with EINVAL: EQ flags 0x2 refused',
   '11:45 field-too-wide qaddr = 0x10000000000000000 does not fit its 64 bits in struct kvm_ppc_xive_eq (max 0xffffffffffffffff)',
   '12:24 field-too-wide cppr = 0x100 does not fit its 8 bits in xive-vp-state (max 0xff)',
   '12:31 read-only-field pipr is derived by the hardware in xive-vp-state',

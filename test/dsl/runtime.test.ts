@@ -135,8 +135,9 @@ esb 0x1300 load 0
 esb 0x1300 store 0
 eq server 1 priority 6 -> [0x8000_1300, 0x8000_1300]
 eq server 1 priority 6 -> []
-eq server 0 priority 6 -> ENXIO
+eq server 0 priority 6 -> []
 `);
+    // Server 0 has no queue: the scan reads nothing (a guest read has no errno).
     assert.deepEqual(verdicts(r), [[9, true], [13, true], [14, true], [15, true]]);
   });
 
@@ -224,7 +225,7 @@ repeat 3 as i {
 
   test('log interpolates register expressions', () => {
     const r = run(`${XIVE_SETUP}esb 0x1300 store 0\nlog "pq {source(0x1300).pq} index {eq(1, 6).index} ok {source(0x1300).pq == 2}"\n`);
-    assert.deepEqual(r.log.map((l) => l.text), ['pq 2 index 1 ok true']);
+    assert.deepEqual(r.log.map((l) => l.text), ['pq P- index 1 ok true']);
   });
 
   test('include runs the included statements and makes its procs and lets available', () => {

@@ -375,7 +375,9 @@ export class ExecutionController {
   private reachEnd(): void {
     const program = this.current!;
     const { passed, failed } = program.checkCounts();
-    const summary = program.kind === 'trace' ? `${passed} checks agree, ${failed} diverge` : `${passed} passed, ${failed} failed`;
+    const experiments = program.experimentCounts?.();
+    const summary = (program.kind === 'trace' ? `${passed} checks agree, ${failed} diverge` : `${passed} passed, ${failed} failed`) +
+      (experiments && experiments.passed + experiments.failed > 0 ? `; experiments (Debug Console, Set Value): ${experimentsText(experiments)}` : '');
     if (!this.finishedReported) {
       this.finishedReported = true;
       this.events.output(`${basename(program.uri)}: ${summary}\n`, failed ? 'stderr' : 'console');
@@ -430,7 +432,8 @@ export class ExecutionController {
     for (; this.logIndex < log.length; this.logIndex++) {
       const l = log[this.logIndex];
       if (l.kind === 'expect-pass') continue;
-      this.events.output(`${l.text}\n`, l.kind === 'log' ? 'stdout' : 'stderr', { uri: l.location.uri, line: l.location.line });
+      const notes = (l.notes ?? []).map((n) => `  note: ${n}\n`).join('');
+      this.events.output(`${l.text}\n${notes}`, l.kind === 'log' ? 'stdout' : l.kind === 'step' ? 'console' : 'stderr', { uri: l.location.uri, line: l.location.line });
     }
   }
 
@@ -457,6 +460,7 @@ export class ExecutionController {
     const program = this.current!;
     if (program.stepCount === 0) return { reason: 'entry', description: 'already at the first statement' };
     const depth = program.depth;
+    const before = program.stepCount;
     const timeline = program.timeline;
     const target = depth <= 1 && program.kind === 'trace'
       ? program.stepCount - 1
@@ -465,6 +469,10 @@ export class ExecutionController {
       if (!program.stepBack()) return { error: 'cannot step back from here' };
     } else {
       program.restoreTo(target);
+    }
+    // A console statement leaves the frame on its line: say what the step back undid.
+    for (const undone of program.consoleStatementsBetween?.(program.stepCount, before) ?? []) {
+      this.events.output(`step back undid a Debug Console statement: ${undone}\n`, 'console');
     }
     this.afterTravel();
     return { reason: 'step' };
@@ -594,4 +602,11 @@ export class ExecutionController {
     const log = this.current!.log;
     if (this.logIndex > log.length) this.logIndex = log.length;
   }
+}
+
+function experimentsText(c: { passed: number; failed: number }): string {
+  const parts: string[] = [];
+  if (c.passed > 0) parts.push(`${c.passed} passed`);
+  if (c.failed > 0) parts.push(`${c.failed} failed`);
+  return parts.join(', ');
 }

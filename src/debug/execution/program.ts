@@ -74,6 +74,12 @@ export interface SteppableProgram {
   stepLines(uri: string, near: readonly number[]): readonly number[];
   /** Checks that held and failed up to here (a trace keeps only its failures in `results`). */
   checkCounts(): { passed: number; failed: number };
+  /** Results of the user's experiments (Debug Console statements, Set Value edits), counted apart from checkCounts. */
+  experimentCounts?(): { passed: number; failed: number };
+  /** The console statements among steps from+1..to: what travelling back from `to` to `from` undoes. */
+  consoleStatementsBetween?(from: number, to: number): string[];
+  /** Every statement's result and notes go to the log as it runs (the Debug Console's `verbose on`). */
+  verbose?: boolean;
   /** The text of `uri` when the editor cannot open it itself (a .gz trace), else undefined. */
   virtualSource(uri: string): string | undefined;
   /** Work done while the user looks (a trace's index and checkpoints ahead), ~budgetMs at a time; false when none is left. */

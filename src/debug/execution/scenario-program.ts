@@ -7,12 +7,13 @@
 import { basename } from 'node:path';
 import { parse, wordSites } from '../../dsl';
 import type { Program, Stmt } from '../../dsl/ast';
+import { CONSOLE_URI } from '../../dsl/runtime';
 import type { ScenarioRuntime } from '../../dsl/runtime';
 import type { LayoutName } from '../../model/layouts/table';
 import { StepHistory } from '../history';
 import { configurationLines } from '../interrupt-map';
 import { operationNames, statementsByOffset } from '../operations';
-import type { LastOperationInfo } from '../variables-tree';
+import { LastOperationInfo, operationResultFields } from '../variables-tree';
 import type { SteppableProgram } from './program';
 
 export class ScenarioProgram implements SteppableProgram {
@@ -40,9 +41,19 @@ export class ScenarioProgram implements SteppableProgram {
   stepLines(uri: string): readonly number[] { return this.runtime.statementLines(uri); }
   virtualSource(): undefined { return undefined; }
   checkCounts(): { passed: number; failed: number } {
-    const failed = this.runtime.results.filter((r) => !r.ok).length;
-    return { passed: this.runtime.results.length - failed, failed };
+    const own = this.runtime.results.filter((r) => r.uri !== CONSOLE_URI);
+    const failed = own.filter((r) => !r.ok).length;
+    return { passed: own.length - failed, failed };
   }
+  /** Console statements and Set Value edits are the user's experiments: counted apart. */
+  experimentCounts(): { passed: number; failed: number } {
+    const mine = this.runtime.results.filter((r) => r.uri === CONSOLE_URI);
+    const failed = mine.filter((r) => !r.ok).length;
+    return { passed: mine.length - failed, failed };
+  }
+  consoleStatementsBetween(from: number, to: number): string[] { return this.runtime.consoleStatementsBetween(from, to); }
+  get verbose(): boolean { return this.runtime.verbose; }
+  set verbose(on: boolean) { this.runtime.verbose = on; }
   step() { return this.runtime.step(); }
   stepBack(): boolean { return this.runtime.stepBack(); }
   restoreTo(stepCount: number): void { this.runtime.restoreTo(stepCount); }
@@ -80,16 +91,9 @@ export class ScenarioProgram implements SteppableProgram {
     const text = o.location.uri === rt.uri ? rt.program.text.slice(o.stmt.span.start, o.stmt.span.end) : o.stmt.kind;
     return {
       statement: text.split('\n')[0].trim(),
-      location: `${basename(o.location.uri)}:${o.location.line + 1}:${o.location.col + 1}`,
+      location: o.location.uri === CONSOLE_URI ? 'typed in the Debug Console (or a Set Value edit)' : `${basename(o.location.uri)}:${o.location.line + 1}:${o.location.col + 1}`,
       step: rt.stepCount,
-      ok: o.result.ok,
-      display: o.result.display,
-      errno: o.result.errno,
-      hret: o.result.hret,
-      reason: o.result.reason,
-      value: o.result.value,
-      values: o.result.values,
-      entries: o.result.entries,
+      ...operationResultFields(o.result),
       layout: layoutOfResult(o.stmt, rt.vm.device?.kind ?? null),
       expectation: o.expectation,
     };

@@ -15,7 +15,7 @@ import type { ExpectationResult, Frame, LogEntry, OperationResult, SourceLocatio
 import { evaluateExpressionText } from '../../dsl/runtime/expression-text';
 import type { LayoutName } from '../../model/layouts/table';
 import type { VmState } from '../../model/state';
-import type { LastOperationInfo } from '../variables-tree';
+import { LastOperationInfo, operationResultFields } from '../variables-tree';
 import { GrowableInt32 } from './growable';
 import type { Divergence, ExpressionValue, ProgramStep, SteppableProgram } from './program';
 import type { LineSet, Timeline } from './timeline';
@@ -610,14 +610,7 @@ export class TraceProgram<S, T extends TraceModelStep> implements SteppableProgr
       statement: eventText(text),
       location: `${baseName(o.location.uri)}:${o.location.line + 1}`,
       step: this.cursor.step,
-      ok: o.result.ok,
-      display: o.result.display,
-      errno: o.result.errno,
-      hret: o.result.hret,
-      reason: o.result.reason,
-      value: o.result.value,
-      values: o.result.values,
-      entries: o.result.entries,
+      ...operationResultFields(o.result),
       layout: this.cursorLayout,
       expectation: d ? { ok: false, message: `model disagrees with the trace: ${d.message}`, expected: d.qemu, actual: d.model } : null,
     };

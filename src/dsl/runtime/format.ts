@@ -23,6 +23,19 @@ export function describeRecord(values: Readonly<Record<string, bigint>>): string
   return '{ ' + Object.entries(values).map(([k, v]) => `${k} ${hex(v)}`).join(', ') + ' }';
 }
 
-export function describeEntries(entries: readonly number[]): string {
-  return '[' + entries.map((e) => '0x' + (e >>> 0).toString(16).padStart(8, '0')).join(', ') + ']';
+/** Queue entries shown in one line before the rest is counted ("… 16,380 more"): a lap is 16,384. */
+export const ENTRIES_SHOWN = 4;
+
+/** `[0x80001300, 0x80001301]`; more than ENTRIES_SHOWN entries end with `… N more`, so a line stays readable. */
+export function describeEntries(entries: readonly number[], limit = ENTRIES_SHOWN): string {
+  const shown = entries.length > limit ? entries.slice(0, limit) : entries;
+  const words = shown.map((e) => '0x' + (e >>> 0).toString(16).padStart(8, '0'));
+  if (entries.length > shown.length) words.push(`… ${(entries.length - shown.length).toLocaleString('en-US')} more`);
+  return '[' + words.join(', ') + ']';
+}
+
+/** An ESB PQ pair as the Variables pane shows it: `--`, `-Q`, `P-`, `PQ` (P = 2, Q = 1). */
+export function pqText(pq: number | bigint): string {
+  const n = Number(pq);
+  return (n & 2 ? 'P' : '-') + (n & 1 ? 'Q' : '-');
 }

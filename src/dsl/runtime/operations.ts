@@ -8,6 +8,7 @@ import type { EqTarget, FieldBlock, Stmt, TimaOp, WordValue } from '../ast';
 import {
   AttrPayload, AttrValue, KvmPpcXiveEq, KVM_XIVE_EQ_ALWAYS_NOTIFY, XICS_CTRL, XICS_GRP, XIVE_CTRL, XIVE_GRP,
 } from '../../model/attr';
+import { collectEffects } from '../../model/effects';
 import { HCALLS, HcallName, isHcallName } from '../../model/hcalls';
 import { describeEncodeError, encodeWord } from '../../model/layouts/codec';
 import type { LayoutName } from '../../model/layouts/table';
@@ -285,8 +286,17 @@ function attr(stmt: Extract<Stmt, { kind: 'attr' }>, vm: VmState, scope: Scope):
   }
 }
 
-/** Executes one operation statement against `vm`. Throws EvaluationError for bad operands. */
+/**
+ * Executes one operation statement against `vm`. Throws EvaluationError for
+ * bad operands. The model's notes of silent effects come back in `result.notes`.
+ */
 export function executeOperation(stmt: OperationStmt, vm: VmState, scope: Scope): Executed {
+  const { value, notes } = collectEffects(() => execute(stmt, vm, scope));
+  if (notes.length === 0) return value;
+  return { ...value, result: { ...value.result, notes: notes.map((n) => `${n.text} [${n.event}]`) } };
+}
+
+function execute(stmt: OperationStmt, vm: VmState, scope: Scope): Executed {
   switch (stmt.kind) {
     case 'device':
       if (stmt.device === 'release') return voidResult(model.releaseDevice(vm));

@@ -89,7 +89,7 @@ export function queueRegister(vm: VmState, server: number, priority: number): Re
   toFields({
     vcpu: view.vcpu, server: view.server, priority: view.priority, qaddr: view.qaddr, qshift: view.qshift,
     index: view.index, generation: view.toggle, toggle: view.toggle, count: view.count, entries: view.entries,
-    dirty: view.dirty, reader_index: view.readerIndex, reader_toggle: view.readerToggle,
+    dirty: view.dirty, reader_index: view.readerIndex, reader_toggle: view.readerToggle, reader_generation: view.readerToggle,
   }, fields);
   return { ok: true, register: { description: `eq(${server}, ${priority})`, word: null, layout: null, fields } };
 }

@@ -4,7 +4,7 @@ import { diagnose } from '../diagnose';
 import { resolveRelative } from './includes';
 import { ScenarioRuntime } from './scenario-runtime';
 import { blocksRun, MAY_INCLUDE, runScenarioStreamed, RunSink, StreamStatistics } from './stream-run';
-import type { ExpectationResult, LogEntry, RuntimeOptions } from './types';
+import type { ExpectationResult, LogEntry, RuntimeOptions, StepOutcome } from './types';
 import type { VmState } from '../../model/state';
 
 export interface ScenarioRunSummary {
@@ -24,12 +24,20 @@ export interface ScenarioRunSummary {
   streamed?: StreamStatistics;
 }
 
+/** A sink that also sees every step's outcome as it happens (irqlab run --verbose): such a run is not streamed. */
+export type StepSink = RunSink & { readonly step?: (outcome: StepOutcome) => void };
+
 /**
  * Runs a scenario. With a `sink` (the CLI), the diagnostics and then the log entries go to it as they are
  * produced and the summary's `log` is empty; a long straight-line file then streams (stream-run.ts), its
  * `results` bounded. Without one, the whole file is run and everything is kept (the test explorer, tests).
  */
-export function runScenarioText(uri: string, text: string, options: RuntimeOptions, sink?: RunSink): ScenarioRunSummary {
+export function runScenarioText(uri: string, text: string, options: RuntimeOptions, sink?: StepSink): ScenarioRunSummary {
+  if (sink?.step) {
+    const whole = runScenarioWhole(uri, text, options, sink.step, (d) => sink.diagnostics(d));
+    if (whole.log.length > 0) sink.log(whole.log);
+    return { ...whole, log: [] };
+  }
   if (sink) {
     const streamed = runScenarioStreamed(uri, text, options, sink);
     if (streamed) {
@@ -44,13 +52,22 @@ export function runScenarioText(uri: string, text: string, options: RuntimeOptio
   return runScenarioWhole(uri, text, options);
 }
 
-function runScenarioWhole(uri: string, text: string, options: RuntimeOptions): ScenarioRunSummary {
+function runScenarioWhole(uri: string, text: string, options: RuntimeOptions,
+  onStep?: (outcome: StepOutcome) => void, onDiagnostics?: (d: readonly Diagnostic[]) => void): ScenarioRunSummary {
   // Nobody steps back here: one initial snapshot is enough.
   const { runtime, diagnostics } = ScenarioRuntime.create(uri, text, { snapshotEvery: 0, ...options });
+  onDiagnostics?.(diagnostics);
   if (diagnostics.some(blocksRun)) {
     return { passed: 0, failed: 0, results: [], diagnostics, log: [], stepLimitHit: false };
   }
-  const end = runtime.runToEnd();
+  let end: StepOutcome;
+  if (onStep === undefined) end = runtime.runToEnd();
+  else {
+    do {
+      end = runtime.step();
+      onStep(end);
+    } while (end.kind === 'executed');
+  }
   const results = [...runtime.results];
   const passed = results.filter((r) => r.ok).length;
   return {

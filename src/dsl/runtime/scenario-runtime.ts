@@ -14,7 +14,7 @@ import { createVm, snapshotVm } from '../../model';
 import { evaluate, evaluateValue, EvaluationError, Scope } from './evaluate';
 import { evaluateExpressionText, ExpressionResult } from './expression-text';
 import { checkExpectation, Verdict } from './expectations';
-import { describeWord, hex } from './format';
+import { describeWord, hex, pqText } from './format';
 import { cloneFrame, FrameState, frameName, hasExecutable, isExecutable } from './frames';
 import { IncludeGraph, loadIncludes, resolveRelative } from './includes';
 import { executeOperation, OperationStmt, runtimeError } from './operations';
@@ -76,11 +76,15 @@ export class ScenarioRuntime {
   private outcome: StepOutcome | null = null;
   private readonly resultList: ExpectationResult[] = [];
   private readonly logList: LogEntry[] = [];
+  /** Record every statement's result and notes in the log ('step' entries): the Debug Console's `verbose on`. */
+  verbose = false;
   private readonly maxSteps: number;
   private snapshotEvery: number;
   private snapshots: Snapshot[] = [];
   /** Console statements by the step number at which they ran. */
   private readonly injections = new Map<number, Stmt>();
+  /** The text typed for each injection (same keys), to say what a step back undid. */
+  private readonly injectedText = new Map<number, string>();
   private readonly includes: IncludeGraph;
   private readonly procs = new Map<string, ProcDef>();
   private readonly locations = new WeakMap<Stmt, SourceLocation>();
@@ -277,6 +281,13 @@ export class ScenarioRuntime {
     return null;
   }
 
+  /** Statements typed in the Debug Console (or Set Value edits) among steps from+1..to, in order: what travelling from `to` back to `from` undoes. */
+  consoleStatementsBetween(from: number, to: number): string[] {
+    const out: string[] = [];
+    for (const [k, text] of this.injectedText) if (k >= from && k < to) out.push(text);
+    return out;
+  }
+
   runToEnd(): StepOutcome {
     for (;;) {
       const o = this.advance(false);
@@ -293,9 +304,10 @@ export class ScenarioRuntime {
     const stmt = stmts[0];
     if (stmt.kind === 'include') return { error: 'include is not available in the console' };
     // A new statement starts a new history from here: later injections and snapshots no longer hold.
-    for (const k of [...this.injections.keys()]) if (k >= this.steps) this.injections.delete(k);
+    for (const k of [...this.injections.keys()]) if (k >= this.steps) { this.injections.delete(k); this.injectedText.delete(k); }
     this.snapshots = this.snapshots.filter((s) => s.step <= this.steps);
     this.injections.set(this.steps, stmt);
+    this.injectedText.set(this.steps, text.trim());
     const outcome = this.advance(true);
     if (outcome.kind !== 'executed') return { error: outcome.kind === 'step-limit' ? outcome.message : 'the scenario has ended' };
     return outcome.result;
@@ -448,6 +460,10 @@ export class ScenarioRuntime {
       result = runtimeError(message);
       verdict = { ok: false, message: `error: ${message}` };
     }
+    if (this.verbose && stmt.kind !== 'log' && stmt.kind !== 'scenario' && stmt.kind !== 'proc') {
+      const text = result.display.startsWith('-> ') ? result.display.slice(3) : result.display;
+      this.logList.push({ step: this.steps, location, text: `=> ${text}`, kind: 'step', ...(result.notes?.length ? { notes: result.notes } : {}) });
+    }
     let expectation: ExpectationResult | null = null;
     if (verdict) {
       expectation = {
@@ -458,7 +474,8 @@ export class ScenarioRuntime {
       };
       this.resultList.push(expectation);
       const kind: LogEntry['kind'] = verdict.ok ? 'expect-pass' : stmt.expect ? 'expect-fail' : 'error';
-      this.logList.push({ step: this.steps, location, text: verdict.message, kind });
+      const notes = !verdict.ok && result.notes?.length ? { notes: result.notes } : {};
+      this.logList.push({ step: this.steps, location, text: verdict.message, kind, ...notes });
     }
     return { kind: 'executed', stmt, location, result, expectation };
   }
@@ -502,6 +519,8 @@ export class ScenarioRuntime {
       }
       const v = evaluateValue(part.expr, this.scope);
       if (typeof v === 'boolean') out += String(v);
+      // A PQ field prints as the Variables pane shows it (-Q, not 1).
+      else if (typeof v === 'bigint' && part.expr.kind === 'member' && part.expr.member.name === 'pq' && v >= 0n && v <= 3n) out += pqText(v);
       else if (typeof v === 'bigint') out += v >= 0n && v < 10n ? String(v) : hex(v);
       else if (v.word !== null) out += describeWord(v.layout, v.word);
       else out += `{ ${Object.entries(v.fields).map(([k, x]) => `${k} ${hex(x)}`).join(', ')} }`;

@@ -51,6 +51,12 @@ export interface OperationResult {
   readonly entries?: readonly number[];
   /** One line, e.g. "-> 0x0000002600000000 (prio=6 server=4)" or "EINVAL: priority 7 is reserved". */
   readonly display: string;
+  /**
+   * Silent effects of the operation, one line each, from the model (src/model/effects.ts):
+   * a trigger dropped by PQ 01, a silent retarget, an event left in IPB without NSR, …
+   * Every view prints these as they are (run --verbose, the Debug Console, Last operation).
+   */
+  readonly notes?: readonly string[];
 }
 
 export type StepOutcome =
@@ -62,5 +68,8 @@ export interface LogEntry {
   readonly step: number;
   readonly location: SourceLocation;
   readonly text: string;
-  readonly kind: 'log' | 'expect-pass' | 'expect-fail' | 'error';
+  /** 'step': a statement's result, recorded only while ScenarioRuntime.verbose is on (the Debug Console's `verbose on`). */
+  readonly kind: 'log' | 'expect-pass' | 'expect-fail' | 'error' | 'step';
+  /** A failure's (or, verbose, a step's) silent effects (OperationResult.notes): they often say why it failed. */
+  readonly notes?: readonly string[];
 }

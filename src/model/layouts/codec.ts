@@ -95,6 +95,15 @@ export function encodeWord(layout: LayoutName, values: Readonly<Record<string, b
   return { ok: true, word: word & widthMask };
 }
 
+/** The kernel's rules across fields that this word breaks (the layout's `consistency`), as reasons. */
+export function consistencyProblemsOf(decoded: DecodedWord): readonly string[] {
+  const rule = LAYOUTS[decoded.layout].consistency;
+  if (!rule) return [];
+  const f: Record<string, number> = {};
+  for (const d of decoded.fields) f[d.field.name] = d.value;
+  return rule(f);
+}
+
 /** The kernel's rejections that apply to a decoded word (e.g. priority 7). */
 export function rejectionsOf(decoded: DecodedWord): { field: FieldDef; value: number; reason: string }[] {
   const out: { field: FieldDef; value: number; reason: string }[] = [];

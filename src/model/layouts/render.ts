@@ -2,7 +2,7 @@
  * Text renderings of decoded words, shared by hovers, inlay hints, the
  * Variables pane and the CLI. All derive from the layout table.
  */
-import { decodeWord, DecodedWord, rejectionsOf } from './codec';
+import { consistencyProblemsOf, decodeWord, DecodedWord, rejectionsOf } from './codec';
 import { FieldDef, LayoutName, LAYOUTS } from './table';
 
 export type BitNumbering = 'lsb0' | 'msb0';
@@ -76,6 +76,8 @@ export function renderText(decoded: DecodedWord, numbering: BitNumbering = 'lsb0
   }
   if (decoded.ignoredBits !== 0n && def.ignored) lines.push(`  note: ${def.ignored.note}; set here: 0x${decoded.ignoredBits.toString(16)}`);
   for (const r of rejectionsOf(decoded)) lines.push(`  warning: ${r.field.name} ${r.value}: ${r.reason}`);
+  for (const p of consistencyProblemsOf(decoded)) lines.push(`  warning: the kernel refuses this word with EINVAL: ${p}`);
+  if (def.note) lines.push(`  note: ${def.note}`);
   return lines.join('\n');
 }
 
@@ -94,6 +96,8 @@ export function renderMarkdown(decoded: DecodedWord, numbering: BitNumbering = '
   out.push('');
   if (decoded.ignoredBits !== 0n && def.ignored) out.push(`⚠ ${def.ignored.note}; this word sets 0x${decoded.ignoredBits.toString(16)}.`);
   for (const r of rejectionsOf(decoded)) out.push(`⚠ **The kernel rejects this word (-EINVAL)**: ${r.field.name} ${r.value} — ${r.reason}.`);
+  for (const p of consistencyProblemsOf(decoded)) out.push(`⚠ **The kernel rejects this word (-EINVAL)**: ${p}.`);
+  if (def.note) out.push(def.note);
   out.push(`${def.where} · spec ${def.section}`);
   return out.join('\n');
 }

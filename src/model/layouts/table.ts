@@ -70,6 +70,14 @@ export interface LayoutDef {
   readonly ibmView: boolean;
   /** Bits that are not part of any field and that the kernel ignores or masks off. */
   readonly ignored?: { readonly lo: number; readonly width: number; readonly note: string };
+  /**
+   * Rules across fields the kernel enforces when the word is written (e.g.
+   * kvmppc_xics_set_icp's consistency checks): each failing rule as a reason,
+   * empty when the word passes. The model's setter and decode both use it.
+   */
+  readonly consistency?: (f: Readonly<Record<string, number>>) => readonly string[];
+  /** What else the register holds beyond this word (printed under every decode of it). */
+  readonly note?: string;
   readonly fields: readonly FieldDef[];
 }
 
@@ -78,6 +86,29 @@ const PRIO_XIVE_REJECT: readonly RejectedValue[] = [
   { value: 7, errno: 'EINVAL', reason: 'priority 7 is reserved for escalation (xive_prio_from_guest(7) != 7)' },
 ];
 const BYTE_PRIO: Readonly<Record<number, string>> = { 0xff: 'none / least favoured' };
+
+const hex2 = (n: number): string => '0x' + n.toString(16).padStart(2, '0');
+
+/**
+ * kvmppc_xics_set_icp (legacy XICS) requires an internally consistent word:
+ * XISR 0 → PPRI 0xff; XISR 2 (IPI) → PPRI = MFRR and PPRI < CPPR; any other
+ * XISR → PPRI < MFRR and PPRI < CPPR (and the source's block must exist,
+ * which needs the device). XICS-on-XIVE's kvmppc_xive_set_icp does not check these.
+ */
+function icpStateProblems(f: Readonly<Record<string, number>>): string[] {
+  const fn = '(kvmppc_xics_set_icp)';
+  const out: string[] = [];
+  if (f.xisr === 0) {
+    if (f.ppri !== 0xff) out.push(`XISR 0 (nothing pending) requires PPRI 0xff, not ${hex2(f.ppri)} ${fn}`);
+  } else if (f.xisr === 2) {
+    if (f.ppri !== f.mfrr) out.push(`XISR 2 (IPI) requires PPRI = MFRR, but PPRI ${hex2(f.ppri)} ≠ MFRR ${hex2(f.mfrr)} ${fn}`);
+    if (f.ppri >= f.cppr) out.push(`a pending IPI requires PPRI < CPPR, but PPRI ${hex2(f.ppri)} ≥ CPPR ${hex2(f.cppr)} ${fn}`);
+  } else {
+    if (f.ppri >= f.mfrr) out.push(`a pending source requires PPRI < MFRR, but PPRI ${hex2(f.ppri)} ≥ MFRR ${hex2(f.mfrr)} ${fn}`);
+    if (f.ppri >= f.cppr) out.push(`a pending source requires PPRI < CPPR, but PPRI ${hex2(f.ppri)} ≥ CPPR ${hex2(f.cppr)} ${fn}`);
+  }
+  return out;
+}
 
 export const LAYOUTS: Readonly<Record<LayoutName, LayoutDef>> = {
   'xics-source': {
@@ -124,6 +155,7 @@ export const LAYOUTS: Readonly<Record<LayoutName, LayoutDef>> = {
       { name: 'ppri', lo: 16, width: 8, summary: 'hex2', constant: 'KVM_REG_PPC_ICP_PPRI_SHIFT',
         meaning: 'priority of the pending XISR', values: { 0xff: 'nothing pending' } },
     ],
+    consistency: icpStateProblems,
   },
   'xive-source': {
     name: 'xive-source',
@@ -181,6 +213,7 @@ export const LAYOUTS: Readonly<Record<LayoutName, LayoutDef>> = {
     where: 'ONE_REG KVM_REG_PPC_VP_STATE (0x104000000000008d), element 0',
     section: '§3.12',
     ibmView: true,
+    note: 'KVM_REG_PPC_VP_STATE is 128 bits, two 64-bit words (xive_timaval[2]): element 0 is this word (the saved OS ring word 0/1, with the NVT backlog IPB OR-ed in on get); element 1 is not used: kvmppc_xive_native_get_vp leaves it as the caller zeroed it (QEMU passes a zeroed buffer) and kvmppc_xive_native_set_vp ignores it. `get/set vp` read and write element 0.',
     fields: [
       { name: 'nsr', lo: 56, width: 8, summary: 'hex2', meaning: 'notification source register; 0x80 = EO, OS exception pending',
         values: { 0: 'nothing signalled', 0x80: 'EO: exception pending' } },

@@ -8,27 +8,15 @@ import { checkResend, newIcp, presentIpi, rejectLatched, updateOutput } from './
 import { findExistingSource, findSource } from './sources';
 import { XicsDeviceState } from './state';
 import { esbTriggerOnXive } from './trigger';
-
-const hex2 = (n: number): string => '0x' + n.toString(16).padStart(2, '0');
+import { LAYOUTS } from '../layouts/table';
 
 /**
  * The consistency rules of kvmppc_xics_set_icp that depend on the word alone
- * (the "block containing XISR exists" rule needs the device). Empty = consistent.
+ * (the "block containing XISR exists" rule needs the device), from the layout
+ * table, where decode reads them too. Empty = consistent.
  */
 export function xicsIcpWordProblems(word: bigint): string[] {
-  const f = decodeToRecord('xics-icp', word);
-  const fn = '(kvmppc_xics_set_icp)';
-  const out: string[] = [];
-  if (f.xisr === 0) {
-    if (f.ppri !== MASKED) out.push(`XISR 0 (nothing pending) requires PPRI 0xff, not ${hex2(f.ppri)} ${fn}`);
-  } else if (f.xisr === XICS_IPI) {
-    if (f.ppri !== f.mfrr) out.push(`XISR 2 (IPI) requires PPRI = MFRR, but PPRI ${hex2(f.ppri)} ≠ MFRR ${hex2(f.mfrr)} ${fn}`);
-    if (f.ppri >= f.cppr) out.push(`a pending IPI requires PPRI < CPPR, but PPRI ${hex2(f.ppri)} ≥ CPPR ${hex2(f.cppr)} ${fn}`);
-  } else {
-    if (f.ppri >= f.mfrr) out.push(`a pending source requires PPRI < MFRR, but PPRI ${hex2(f.ppri)} ≥ MFRR ${hex2(f.mfrr)} ${fn}`);
-    if (f.ppri >= f.cppr) out.push(`a pending source requires PPRI < CPPR, but PPRI ${hex2(f.ppri)} ≥ CPPR ${hex2(f.cppr)} ${fn}`);
-  }
-  return out;
+  return [...(LAYOUTS['xics-icp'].consistency?.(decodeToRecord('xics-icp', word)) ?? [])];
 }
 
 /** ENABLE_CAP from row 6 of §2.4 on: 6L (legacy) or 6X (XICS-on-XIVE). */

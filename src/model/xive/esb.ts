@@ -9,6 +9,7 @@
  * 4 KiB pattern repeats across the 64 KiB page.
  */
 import { KVM_INTERRUPT_SET_LEVEL, KVM_INTERRUPT_UNSET } from '../attr';
+import { collectingEffects, noteEffect } from '../effects';
 import { fail, OK_VOID, ok, Result, Success } from '../result';
 import type { VmState } from '../state';
 import {
@@ -26,6 +27,10 @@ const LOAD_RESULTS: readonly Success<bigint>[] = [ok(0n), ok(1n), ok(2n), ok(3n)
 /** QEMU answers an invalid ESB load with all-ones. */
 const INVALID_LOAD: Success<bigint> = ok(0xffffffffffffffffn);
 
+function sourceName(sb: XiveSourceBlock, i: number): string {
+  return `0x${((sb.id << 10) | i).toString(16)}`;
+}
+
 /** Rule names of the ESB state machine, cited by reasons and by the routing explanation. */
 export const ESB_TRIGGER_RULE = 'xive_esb_trigger';
 export const ESB_EOI_RULE = 'xive_esb_eoi';
@@ -40,6 +45,13 @@ export const PQ_AFTER_TRIGGER: readonly number[] = [PQ_PENDING, PQ_OFF, PQ_QUEUE
 function esbTrigger(sb: XiveSourceBlock, i: number): boolean {
   const pq = sb.pq[i];
   sb.pq[i] = PQ_AFTER_TRIGGER[pq];
+  if (pq !== PQ_RESET && collectingEffects()) {
+    if (pq === PQ_OFF) {
+      noteEffect('droppedPqOff', `trigger of ${sourceName(sb, i)} dropped: PQ is -Q (01, off), nothing is forwarded and PQ stays -Q (${ESB_TRIGGER_RULE})`);
+    } else {
+      noteEffect('coalesced', `trigger of ${sourceName(sb, i)} coalesced: PQ was ${pq === PQ_PENDING ? 'P-' : 'PQ'}, now PQ; no new event until the EOI re-forwards it (${ESB_TRIGGER_RULE})`);
+    }
+  }
   return pq === PQ_RESET;
 }
 
@@ -92,17 +104,20 @@ export function routeEvent(vm: VmState, dev: XiveDeviceState, sb: XiveSourceBloc
   const prio = sb.actPriority[i];
   if (prio === MASKED) {
     dev.counters.droppedMasked++;
+    if (collectingEffects()) noteEffect('droppedMasked', `event of ${sourceName(sb, i)} dropped: the source is masked (no target), PQ stays P- until an EOI (xive_source_notify → masked EAS)`);
     return;
   }
   const vcpu = vcpuForServer(vm, dev, sb.actServer[i]);
   const vp = vcpu?.vp;
   if (!vcpu || !vp) {
     dev.counters.droppedNoVp++;
+    if (collectingEffects()) noteEffect('droppedNoVp', `event of ${sourceName(sb, i)} dropped: no connected vCPU has server ${sb.actServer[i]} (its VP is gone)`);
     return;
   }
   const q = vp.queues[prio];
   if (q.mode === 'off') {
     dev.counters.droppedQueueOff++;
+    if (collectingEffects()) noteEffect('droppedQueueOff', `event of ${sourceName(sb, i)} dropped: server ${vp.server}'s priority-${prio} queue is disabled (END not valid)`);
     return;
   }
   if (q.mode === 'enqueue') enqueue(vm, q, sb.eisn[i]);

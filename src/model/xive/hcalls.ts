@@ -4,13 +4,14 @@
  * attribute (spapr_xive_kvm.c); a KVM error becomes H_HARDWARE with the KVM
  * rule in `reason`. A LISN is allocated (EAS valid) once its KVM source exists.
  */
+import { noteEffect } from '../effects';
 import type { HcallName } from '../hcalls';
 import { encodeWord } from '../layouts/codec';
 import { HcallResult, HcallReturn } from '../result';
 import type { VcpuState, VmState } from '../state';
 import {
   H_INT_END_ALWAYS_NOTIFY, H_INT_END_DEBUG, H_INT_ESB_STORE, H_INT_SRC_INFO_H_INT_ESB, H_INT_SRC_INFO_LSI,
-  H_INT_SRC_MASK, H_INT_SRC_SET_EISN, SOURCE_FLAG_LSI, SOURCES_PER_BLOCK, SPAPR_END_BASE, SPAPR_ESB_SHIFT,
+  H_INT_SRC_MASK, MASKED, H_INT_SRC_SET_EISN, SOURCE_FLAG_LSI, SOURCES_PER_BLOCK, SPAPR_END_BASE, SPAPR_ESB_SHIFT,
   SPAPR_HV_PRIO, SPAPR_NR_IRQS, SPAPR_NVT_BASE, SPAPR_VC_BASE,
 } from './constants';
 import { resetDevice } from './attributes';
@@ -145,6 +146,11 @@ function getSourceConfigHcall(dev: XiveDeviceState, flags: bigint, lisn: bigint)
   const nvtIndex = end.valid ? end.target + SPAPR_NVT_BASE : 0;
   const targetOut = BigInt((nvtIndex - SPAPR_NVT_BASE) >>> 0);
   const prioOut = dev.eas.masked[n] ? 0xffn : BigInt(end.valid ? end.priority : 0);
+  const sb = validSourceBlock(dev, n);
+  const kvmPriority = sb === null ? MASKED : sb.actPriority[n & (SOURCES_PER_BLOCK - 1)];
+  if (kvmPriority !== MASKED && BigInt(kvmPriority) !== prioOut) {
+    noteEffect('qemuTableStale', `QEMU's routing table (EAS) for 0x${n.toString(16)} says ${prioOut === 0xffn ? 'masked' : `priority ${prioOut}`}, but KVM routes it at priority ${kvmPriority} to server ${sb!.actServer[n & (SOURCES_PER_BLOCK - 1)]}: a direct KVM_DEV_XIVE_GRP_SOURCE_CONFIG (set source_config) does not update QEMU's table, which this hcall reads (h_int_get_source_config)`);
+  }
   return success(targetOut, prioOut, BigInt(dev.eas.eisn[n]));
 }
 

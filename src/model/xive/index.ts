@@ -12,6 +12,7 @@ import type { HcallName } from '../hcalls';
 import type { DeviceView, PresenterView, QueueView, SourceView } from '../inspect';
 import { fail, HcallResult, OK_VOID, Result } from '../result';
 import type { VcpuState, VmState } from '../state';
+import { collectingEffects, noteEffect } from '../effects';
 import * as attributes from './attributes';
 import { SOURCES_PER_BLOCK, SPAPR_NR_IRQS, TM_CPPR_OFFSET, TM_SPC_ACK_OS_REG, TM_SPC_SET_OS_PENDING, TM_SPECIAL_OP } from './constants';
 import * as esb from './esb';
@@ -25,7 +26,8 @@ import type { XiveDeviceState } from './state';
 
 export type { XiveDeviceState, VpState, XiveQueueState, XiveSourceBlock, QemuEnd, XiveCounters, QueueMode } from './state';
 export type { EsbPage } from './esb';
-export { isValidXivePriority, prioFromGuest, eqConfigProblems } from './priority';
+export { isValidXivePriority, prioFromGuest } from './priority';
+export { checkQueueConfig, freshQueueToggleProblem } from './queue-config-rules';
 export { describeEsbStore } from './esb';
 export { ipbToPipr, priorityToIpb } from './presenter';
 export * as XIVE_CONSTANTS from './constants';
@@ -195,13 +197,32 @@ export function timaStore(_vm: VmState, _dev: XiveDeviceState, vcpu: VcpuState, 
 }
 
 /** The guest's scan of (server, priority)'s queue (see vm.ts scanEventQueue). */
+/**
+ * The guest's scan of (server, priority)'s queue (see vm.ts scanEventQueue).
+ * A scan reads guest memory and makes no kernel call, so it never fails with
+ * an errno: where there is no queue page to read, it reads nothing and a note
+ * says why, in the guest's terms.
+ */
 export function scanEventQueue(vm: VmState, dev: XiveDeviceState, server: number, priority: number): Result<number[]> {
   const vcpu = vcpuForServer(vm, dev, server);
-  if (!vcpu || !vcpu.vp) return fail('ENOENT', `no connected vCPU has server ${server}`);
-  if (priority < 0 || priority > 7 || prioFromGuest(priority) !== priority) return fail('EINVAL', `priority ${priority} is reserved (xive_prio_from_guest)`);
+  if (!vcpu || !vcpu.vp) return nothingToScan(`no connected vCPU has server ${server}, so the guest has no queue page for it: nothing was read`);
+  if (priority < 0 || priority > 7 || prioFromGuest(priority) !== priority) {
+    return nothingToScan(`priority ${priority} names no event queue (only 0..6 do, xive_prio_from_guest): nothing was read`);
+  }
   const q = vcpu.vp.queues[priority];
-  if (q.mode !== 'enqueue') return fail('ENXIO', `server ${server} has no configured priority-${priority} queue to scan`);
-  return { ok: true, value: scanQueue(vm, q) };
+  if (q.mode !== 'enqueue') {
+    return nothingToScan(`server ${server} has no configured priority-${priority} queue (no EQ_CONFIG with a page): the guest has no queue page to scan, nothing was read`);
+  }
+  const entries = scanQueue(vm, q);
+  if (entries.length === 0 && q.toggle === q.readerToggle && collectingEffects()) {
+    noteEffect('entriesLookStale', `nothing new for the guest's reader (index ${q.readerIndex}, toggle ${q.readerToggle}): the hardware writes generation ${q.toggle} (next index ${q.index}), which equals the reader's toggle, so xive_read_eq takes those entries as old. QEMU configures a new queue with qtoggle 1; qtoggle ${q.toggle} restores queue state`);
+  }
+  return { ok: true, value: entries };
+}
+
+function nothingToScan(why: string): Result<number[]> {
+  noteEffect('nothingToScan', why);
+  return { ok: true, value: [] };
 }
 
 export function inspectDevice(vm: VmState, dev: XiveDeviceState): DeviceView {

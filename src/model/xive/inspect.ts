@@ -82,7 +82,8 @@ export function inspectPresenters(vm: VmState, _dev: XiveDeviceState): Presenter
     if (v.mode !== 'xive' || !vp) continue;
     out.push({
       vcpu: v.id, server: vp.server, layout: 'xive-vp-state', word: vpWord(vp, true), running: v.running,
-      extra: { vp_id: vp.vpId, backlog_ipb: vp.backlogIpb, icp_cppr: vp.icpCppr, icp_mfrr: vp.icpMfrr },
+      // xc->cppr/mfrr (ICP_STATE's view) only mean something for XICS-on-XIVE: not shown for a native VP.
+      extra: { vp_id: vp.vpId, backlog_ipb: vp.backlogIpb },
     });
   }
   return out;

@@ -3,6 +3,7 @@
  * context (push/pull with the NVT backlog), VP_STATE and the ICP_STATE view.
  * PIPR is always derived from IPB, as hardware does (spec decision).
  */
+import { collectingEffects, noteEffect } from '../effects';
 import { fail, OK_VOID, Result } from '../result';
 import type { VcpuState } from '../state';
 import { decodeToRecord, encodeWord } from '../layouts/codec';
@@ -56,8 +57,14 @@ export function notifyVp(vcpu: VcpuState, vp: VpState, prio: number): void {
   if (vcpu.running) {
     vp.ipb |= bit;
     signal(vp);
+    if (collectingEffects() && vp.pipr >= vp.cppr) {
+      noteEffect('ipbWithoutNsr', `priority ${prio} left pending in vCPU ${vcpu.id}'s IPB without NSR: it is not more favoured than CPPR ${vp.cppr} (xive_tctx_notify: PIPR < CPPR signals)`);
+    }
   } else {
     vp.backlogIpb |= bit;
+    if (collectingEffects()) {
+      noteEffect('ipbWithoutNsr', `priority ${prio} left in vCPU ${vcpu.id}'s backlog IPB without NSR: the vCPU is out of the guest (context pulled); NSR is set when it re-enters (push) and the priority beats CPPR`);
+    }
   }
 }
 

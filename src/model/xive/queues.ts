@@ -7,8 +7,9 @@ import { KvmPpcXiveEq, KVM_XIVE_EQ_ALWAYS_NOTIFY } from '../attr';
 import { decodeToRecord } from '../layouts/codec';
 import { fail, OK_VOID, Result } from '../result';
 import type { VcpuState, VmState } from '../state';
-import { KVM_QSHIFT, KVM_QUEUE_ENTRIES } from './constants';
-import { eqConfigProblems, prioFromGuest } from './priority';
+import { KVM_QUEUE_ENTRIES } from './constants';
+import { prioFromGuest } from './priority';
+import { checkQueueConfig } from './queue-config-rules';
 import { vcpuForServer } from './sources';
 import type { VpState, XiveDeviceState, XiveQueueState } from './state';
 
@@ -34,18 +35,20 @@ export function queueEntries(q: XiveQueueState): number {
   return q.mode === 'enqueue' ? 1 << (q.qshift - 2) : 0;
 }
 
-/** KVM_DEV_XIVE_GRP_EQ_CONFIG set (kvmppc_xive_native_set_queue_config), checks in kernel order. */
+/** KVM_DEV_XIVE_GRP_EQ_CONFIG set (kvmppc_xive_native_set_queue_config): the rules of queue-config-rules.ts, then the effect. */
 export function setQueueConfig(vm: VmState, dev: XiveDeviceState, attr: bigint, eq: KvmPpcXiveEq | null): Result<void> {
-  const fn = SET_QUEUE_CONFIG_RULE;
-  // The 64-byte struct is copied before anything is looked up.
-  if (eq === null) return fail('EFAULT', `cannot read struct kvm_ppc_xive_eq at addr (copy_from_user in ${fn})`);
   const { server, priority } = decodeEqId(attr);
-  const found = findEqVcpu(vm, dev, server, fn);
-  if (!found.ok) return found;
-  if (prioFromGuest(priority) !== priority) return fail('EINVAL', `priority ${priority} is reserved (xive_prio_from_guest)`);
-  const q = found.value.vp.queues[priority];
-  if (eq.qshift === 0) {
-    // Reset: flags are not checked; the END stays enabled notify-only, without a page.
+  const vcpu = eq === null ? null : vcpuForServer(vm, dev, server);
+  const verdict = checkQueueConfig({ server, priority, eq }, { serverConnected: vcpu !== null && vcpu.vp !== null, ramSize: vm.memory.ramSize });
+  if (verdict.failure) {
+    // A refused restore tears the queue down.
+    if (verdict.restoring && vcpu?.vp) vcpu.vp.queues[priority].mode = 'off';
+    return fail(verdict.failure.errno, verdict.failure.reason);
+  }
+  if (eq === null || vcpu === null || vcpu.vp === null) return fail('EFAULT', 'unreachable');
+  const q = vcpu.vp.queues[priority];
+  if (verdict.reset) {
+    // Reset: the END stays enabled notify-only, without a page.
     q.mode = 'notify';
     q.qaddr = 0;
     q.qshift = 0;
@@ -54,30 +57,35 @@ export function setQueueConfig(vm: VmState, dev: XiveDeviceState, attr: bigint, 
     q.dirty = false;
     return OK_VOID;
   }
-  const problems = eqConfigProblems(eq);
-  if (problems.length > 0) return fail('EINVAL', problems[0]);
-  if (eq.qaddr >= vm.memory.ramSize) {
-    return fail('EINVAL', `EQ qaddr 0x${eq.qaddr.toString(16)} is outside guest RAM (0x${vm.memory.ramSize.toString(16)} bytes): gfn_to_page fails (${fn})`);
-  }
-  const entries = 1 << (KVM_QSHIFT - 2);
-  // Firmware restore of the hardware position (xive_native_set_queue_state); the
-  // values it refuses are UNCONFIRMED: the model refuses a toggle other than
-  // 0/1 and an index ≥ entries with -EIO, and tears the queue down.
-  const restoring = eq.qtoggle !== 1 || eq.qindex !== 0;
-  if (restoring && (eq.qtoggle > 1 || eq.qindex >= entries)) {
-    q.mode = 'off';
-    return fail('EIO', `queue state toggle ${eq.qtoggle} index ${eq.qindex} refused by firmware (index must be < ${entries}; UNCONFIRMED) (xive_native_set_queue_state in ${fn}); the queue is torn down`);
-  }
+  const restoring = verdict.restoring;
   q.mode = 'enqueue';
   q.qaddr = Number(eq.qaddr);
   q.qshift = eq.qshift;
   q.toggle = restoring ? eq.qtoggle : 1;
   q.index = restoring ? eq.qindex : 0;
   q.dirty = false;
-  // The guest reader is taken to be caught up with the hardware position.
-  q.readerIndex = q.index;
-  q.readerToggle = q.toggle ^ 1;
+  setGuestReader(q, eq.qindex);
   return OK_VOID;
+}
+
+/**
+ * Where the guest's reader starts, set the way a Linux guest sets it. A guest
+ * sets up a new queue over a zeroed page with idx 0 and toggle 0
+ * (xive_spapr_configure_queue), and xive_read_eq takes an entry as new while
+ * its generation bit differs from its toggle: with the hardware writing
+ * generation 1 (qtoggle 1, as QEMU configures a fresh queue) the entries show
+ * and the zeroed slots stop the scan. A restored queue (qindex ≠ 0) comes back
+ * with the guest's own migrated reader, taken to be caught up with the
+ * restored position (README, "The guest's queue reader").
+ */
+function setGuestReader(q: XiveQueueState, qindex: number): void {
+  if (qindex === 0) {
+    q.readerIndex = 0;
+    q.readerToggle = 0;
+  } else {
+    q.readerIndex = q.index;
+    q.readerToggle = q.toggle ^ 1;
+  }
 }
 
 /** KVM_DEV_XIVE_GRP_EQ_CONFIG get (kvmppc_xive_native_get_queue_config). */
@@ -171,7 +179,12 @@ export function unreadEntries(q: { index: number; toggle: number; readerIndex: n
   return Math.max(0, Math.min(entries, n));
 }
 
-/** The guest's scan: entries whose generation differs from the reader's toggle, consumed in order. */
+/**
+ * The guest's scan, as Linux's xive_read_eq: the word at the reader's index is
+ * a new entry while its generation bit (31) differs from the reader's toggle;
+ * each one read advances the index, and the toggle flips at the wrap. At most
+ * one lap is read per scan.
+ */
 export function scanQueue(vm: VmState, q: XiveQueueState): number[] {
   const out: number[] = [];
   const entries = queueEntries(q);

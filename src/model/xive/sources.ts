@@ -2,6 +2,7 @@
  * KVM source blocks and the source attribute groups: GRP_SOURCE (§3.4),
  * SOURCE_CONFIG with target selection (§3.5), SOURCE_SYNC (§3.7).
  */
+import { collectingEffects, noteEffect } from '../effects';
 import { fail, OK_VOID, Result } from '../result';
 import type { VcpuState, VmState } from '../state';
 import { decodeToRecord } from '../layouts/codec';
@@ -126,7 +127,12 @@ export function selectTarget(vm: VmState, dev: XiveDeviceState, server: number, 
   if (tryPickQueue(wanted, prio)) return { ok: true, value: server };
   for (const v of vm.vcpus) {
     if (v.mode !== 'xive' || !v.vp) continue;
-    if (tryPickQueue(v, prio)) return { ok: true, value: v.vp.server };
+    if (tryPickQueue(v, prio)) {
+      if (collectingEffects()) {
+        noteEffect('retargeted', `silently retargeted from server ${server} to server ${v.vp.server}: server ${server} has no configured priority-${prio} queue with a free slot (kvmppc_xive_select_target)`);
+      }
+      return { ok: true, value: v.vp.server };
+    }
   }
   return fail('EBUSY', `no vCPU has a configured priority-${prio} queue with a free slot (server ${server}'s queue is unconfigured or full: ${KVM_QUEUE_ENTRIES - XIVE_Q_GAP} sources max) (${SELECT_TARGET_RULE})`);
 }
@@ -147,7 +153,12 @@ export function setSourceConfig(vm: VmState, dev: XiveDeviceState, attr: bigint,
     return fail('EINVAL', `priority ${priority} is reserved (xive_prio_from_guest)`);
   }
   // No-op shortcut: the masked bit is not compared.
-  if (sb.actServer[i] === cfg.server && sb.actPriority[i] === priority && sb.eisn[i] === cfg.eisn) return OK_VOID;
+  if (sb.actServer[i] === cfg.server && sb.actPriority[i] === priority && sb.eisn[i] === cfg.eisn) {
+    if (cfg.masked === 1 && collectingEffects()) {
+      noteEffect('maskedIgnored', `masked 1 had no effect: server, priority and EISN equal the current routing, so the kernel returns early and the source stays unmasked (kvmppc_xive_native_update_source_config: no-change early-out)`);
+    }
+    return OK_VOID;
+  }
   if (cfg.masked === 0) {
     const target = selectTarget(vm, dev, cfg.server, priority);
     if (!target.ok) return target;
