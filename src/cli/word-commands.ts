@@ -19,6 +19,14 @@ function notANumber(text: string): string {
   return `${escapeControlBytes(problem)} (${NUMBER_SYNTAX})`;
 }
 
+/** Element 1 of a 128-bit VP_STATE value: what the kernel does with it. */
+function vpStateElement1Line(element1: bigint): string {
+  const what = 'unused: kvmppc_xive_native_set_vp ignores it and get_vp leaves it as the caller zeroed it';
+  return element1 === 0n
+    ? `  element 1 ${hexWord(element1, 64)}  ${what}`
+    : `  element 1 ${hexWord(element1, 64)}  warning: not zero; ${what}, so this value is lost`;
+}
+
 function layoutList(): string {
   return LAYOUT_NAMES.map((n) => `  ${n.padEnd(20)} ${LAYOUTS[n].title}`).join('\n');
 }
@@ -75,21 +83,35 @@ export function decodeCommand(args: readonly string[], io: CliIo): number {
     return EXIT_USAGE;
   }
   const width = LAYOUTS[layout].width;
-  const decoded = [];
+  // KVM_REG_PPC_VP_STATE is a 128-bit ONE_REG (xive_timaval[2]): a value wider than 64 bits is
+  // both elements, element 0 written first (high half), element 1 second.
+  const registerWidth = layout === 'xive-vp-state' ? 128 : width;
+  const texts: string[] = [];
+  const jsons: unknown[] = [];
   for (const text of words) {
     const w = parseCliNumber(text);
     if (w === undefined) {
       io.stderr(`irqlab decode: ${notANumber(text)}\n`);
       return EXIT_USAGE;
     }
-    if (w >= 1n << BigInt(width)) {
-      io.stderr(`irqlab decode: ${escapeControlBytes(text)} does not fit in a ${width}-bit ${layout} word\n`);
+    if (w >= 1n << BigInt(registerWidth)) {
+      io.stderr(`irqlab decode: ${escapeControlBytes(text)} does not fit in a ${registerWidth}-bit ${layout} ${registerWidth > width ? 'register' : 'word'}\n`);
       return EXIT_USAGE;
     }
-    decoded.push(decodeWord(layout, w));
+    if (w >= 1n << BigInt(width)) {
+      const element0 = w >> 64n;
+      const element1 = BigInt.asUintN(64, w);
+      const d = decodeWord(layout, element0);
+      texts.push(`${renderText(d, numbering)}\n${vpStateElement1Line(element1)}`);
+      jsons.push({ ...toJson(d), element1: hexWord(element1, 64), element1Used: false });
+    } else {
+      const d = decodeWord(layout, w);
+      texts.push(renderText(d, numbering));
+      jsons.push(toJson(d));
+    }
   }
-  if (json) io.stdout(JSON.stringify(decoded.map(toJson), null, 2) + '\n');
-  else io.stdout(decoded.map((d) => renderText(d, numbering)).join('\n\n') + '\n');
+  if (json) io.stdout(JSON.stringify(jsons, null, 2) + '\n');
+  else io.stdout(texts.join('\n\n') + '\n');
   return EXIT_OK;
 }
 

@@ -99,3 +99,20 @@ test('every layout round-trips: encode(decode(w)) == w on the layout\'s bits', a
     );
   }
 });
+
+test('decode xive-vp-state takes the whole 128-bit KVM_REG_PPC_VP_STATE: element 0 decoded, element 1 named unused', async () => {
+  const both = await run('decode', 'xive-vp-state', '0x00ff0000_00000000_00000000_00000000');
+  assert.equal(both.code, 0);
+  assert.match(both.out, /\[55:48\]\s+cppr\s+0xff/);
+  assert.match(both.out, /element 1 0x0000000000000000 {2}unused: kvmppc_xive_native_set_vp ignores it/);
+  const lost = await run('decode', 'xive-vp-state', '0x00ff0000_00000000_00000000_00000001');
+  assert.match(lost.out, /element 1 0x0000000000000001 {2}warning: not zero; .* so this value is lost/);
+  const asJson = JSON.parse((await run('decode', '--json', 'xive-vp-state', '0x00ff0000_00000000_00000000_00000002')).out) as { fields: Record<string, number>; element1: string }[];
+  assert.equal(asJson[0].fields.cppr, 0xff);
+  assert.equal(asJson[0].element1, '0x0000000000000002');
+  const tooWide = await run('decode', 'xive-vp-state', '0x1_00000000_00000000_00000000_00000000');
+  assert.equal(tooWide.code, 2);
+  assert.match(tooWide.err, /does not fit in a 128-bit xive-vp-state register/);
+  // Other layouts stay 64 bits wide.
+  assert.equal((await run('decode', 'xive-source-config', '0x1_00000000_00000000')).code, 2);
+});
