@@ -91,7 +91,7 @@ const MIN_CHECKPOINTS = 8;
 /** Steps replayed at a time when searching backwards for a change. */
 const CHANGE_SEARCH_SEGMENT = 1024;
 const FRAME_NAME_MAX = 100;
-/** Lines a translator may hold a step back (h-trace's window is 512). */
+/** Lines a translator may hold a step back (src/trace's translator waits at most 512). */
 const LOOKAHEAD_LINES = 600;
 
 class TraceLines {
