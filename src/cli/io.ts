@@ -1,4 +1,5 @@
 import type { ReadTextResult } from '../edge/read-text-file';
+import type { OpenedScenario } from '../edge/scenario-file-source';
 
 export { readTextFileBounded, MAX_SCENARIO_BYTES, formatByteSize } from '../edge/read-text-file';
 export type { ReadTextResult, ReadTextOptions } from '../edge/read-text-file';
@@ -12,6 +13,8 @@ export interface CliIo {
   readonly readFile: (path: string) => string | undefined;
   /** Reads a UTF-8 file, bounded, saying why not (`readTextFileBounded`); commands fall back to readFile without it. */
   readonly readText?: (path: string) => ReadTextResult;
+  /** Opens a scenario to check or run: a large file as a source read in chunks (`openScenarioFile`); without it, `readText`. */
+  readonly openScenario?: (path: string) => OpenedScenario;
   readonly cwd: string;
 }
 

@@ -4,6 +4,7 @@
  */
 import { CliIo, escapeControlBytes, EXIT_OK, EXIT_USAGE, readTextFileBounded } from './io';
 import { decodeCommand, encodeCommand } from './word-commands';
+import { openScenarioFile } from '../edge/scenario-file-source';
 
 export const MAIN_HELP = `usage: irqlab <command> [options]
 
@@ -31,6 +32,7 @@ export function nodeIo(): CliIo {
       return r.ok ? r.text : undefined;
     },
     readText: (p) => readTextFileBounded(p),
+    openScenario: (p) => openScenarioFile(p),
     cwd: process.cwd(),
   };
 }

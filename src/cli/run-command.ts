@@ -5,11 +5,12 @@
  */
 import type { Diagnostic } from '../dsl/ast';
 import { resolveRelative } from '../dsl/runtime/includes';
-import { checkScenarioText, runScenarioText, DEFAULT_MAX_STEPS } from '../dsl/runtime';
+import { DEFAULT_MAX_STEPS } from '../dsl/runtime';
 import type { StepOutcome } from '../dsl/runtime';
 import { includeReader as boundedIncludeReader, IncludeReader } from '../edge/include-reader';
 import { formatModelInfoPic } from '../model/info-pic';
 import { CliIo, escapeControlBytes, EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatByteSize, MAX_SCENARIO_BYTES, readTextVia } from './io';
+import { checkInput, openInputs, runInput, ScenarioInput, wholeText } from './scenario-input';
 import { verboseStepLines } from './verbose-run';
 
 export const RUN_HELP = `usage: irqlab run [--json] [--quiet] [--verbose] [--max-steps N] [--info-pic] [--] FILE...
@@ -101,20 +102,6 @@ function asksForHelp(args: readonly string[]): boolean {
   return options.includes('--help') || options.includes('-h');
 }
 
-/** Reads every file first: a missing one is a usage error before anything runs. */
-function readAll(command: string, files: readonly string[], io: CliIo): Map<string, string> | null {
-  const texts = new Map<string, string>();
-  for (const f of files) {
-    const r = readTextVia(io, f);
-    if (!r.ok) {
-      io.stderr(`irqlab ${command}: ${r.message}\n`);
-      return null;
-    }
-    texts.set(f, r.text);
-  }
-  return texts;
-}
-
 interface JsonResult {
   file: string;
   line: number;
@@ -149,8 +136,9 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   }
   const opts = parseOptions('run', args, io);
   if (!opts) return EXIT_USAGE;
-  const texts = readAll('run', opts.files, io);
-  if (!texts) return EXIT_USAGE;
+  // Every file opened first: a missing one is a usage error before anything runs.
+  const inputs = openInputs('run', opts.files, io);
+  if (!inputs) return EXIT_USAGE;
   let passed = 0;
   let failed = 0;
   let broken = false;
@@ -165,9 +153,21 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     out.length = 0;
   };
   let resultsOmitted = 0;
-  for (const [file, text] of texts) {
-    const verbose = opts.verbose && !opts.json ? verboseStepPrinter(file, text, includes.readFile, out, flush) : undefined;
-    const run = runScenarioText(file, text, { readFile: includes.readFile, resolveInclude: resolveRelative, maxSteps: opts.maxSteps }, {
+  for (let input of inputs) {
+    const file = input.file;
+    let verbose: ((o: StepOutcome) => void) | undefined;
+    if (opts.verbose && !opts.json) {
+      // Every step printed with its text: the file is held whole.
+      const whole = wholeText(input);
+      if (!whole.ok) {
+        flush();
+        io.stderr(`irqlab run: ${whole.message}\n`);
+        return EXIT_USAGE;
+      }
+      input = { file, text: whole.text } satisfies ScenarioInput;
+      verbose = verboseStepPrinter(file, whole.text, includes.readFile, out, flush);
+    }
+    const run = runInput(input, { readFile: includes.readFile, resolveInclude: resolveRelative, maxSteps: opts.maxSteps }, {
       diagnostics: (found) => {
         for (const d of found) {
           out.push(diagnosticLine(file, d, includes));
@@ -187,6 +187,12 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
       },
       ...(verbose ? { step: verbose } : {}),
     });
+    if ('error' in run) {
+      // A large file that could not be read through again (it changed), or must be held whole and is too large.
+      flush();
+      io.stderr(`irqlab run: ${run.error}\n`);
+      return EXIT_USAGE;
+    }
     if (run.diagnostics.some((d) => d.severity === 'error')) {
       broken = true;
       continue;
@@ -228,15 +234,20 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
   }
   const opts = parseOptions('check', args, io);
   if (!opts) return EXIT_USAGE;
-  const texts = readAll('check', opts.files, io);
-  if (!texts) return EXIT_USAGE;
+  const inputs = openInputs('check', opts.files, io);
+  if (!inputs) return EXIT_USAGE;
   let errors = 0;
   let warnings = 0;
   const lines: string[] = [];
   const json: Record<string, unknown>[] = [];
   const includes = includeReader(io);
-  for (const [file, text] of texts) {
-    const diagnostics = checkScenarioText(file, text, { readFile: includes.readFile, resolveInclude: resolveRelative });
+  for (const input of inputs) {
+    const file = input.file;
+    const diagnostics = checkInput(input, { readFile: includes.readFile, resolveInclude: resolveRelative });
+    if ('error' in diagnostics) {
+      io.stderr(`irqlab check: ${diagnostics.error}\n`);
+      return EXIT_USAGE;
+    }
     for (const d of diagnostics) {
       if (d.severity === 'error') errors++;
       else if (d.severity === 'warning') warnings++;
@@ -248,7 +259,7 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
     io.stdout(JSON.stringify({ errors, warnings, diagnostics: json }, null, 2) + '\n');
   } else {
     if (lines.length) io.stdout(lines.join('\n') + '\n');
-    io.stdout(`${texts.size} file${texts.size === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+    io.stdout(`${inputs.length} file${inputs.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
   }
   return errors > 0 ? EXIT_FAILED : EXIT_OK;
 }

@@ -1,20 +1,24 @@
 /**
  * Parse + check of a whole file for its diagnostics only (`irqlab check`, the
- * benchmark): the same diagnostics as `analyze`, without keeping the tree.
+ * benchmark, the first pass of a streamed `irqlab run`): the same diagnostics
+ * as `analyze`, without keeping the tree, and without holding the text whole
+ * when it comes from a file (text-windows.ts).
  *
  * A 100,000-line file builds about two million nodes; kept alive together
  * they cost far more in garbage collection than parsing them. So the file is
- * lexed once and parsed a batch of top-level statements at a time, each batch
- * checked and dropped while its nodes are still young.
+ * read a window of whole statements at a time, each window lexed on its own
+ * (spans local to it, shifted to file positions when reported, as the
+ * incremental analyzer does) and parsed a batch of top-level statements at a
+ * time, each batch checked and dropped while its nodes are still young.
  *
  * The checker needs whole-file facts (every top-level let and proc, whether
  * the file creates a device or connects a vCPU) before the first statement.
  * Each batch is checked against the facts known when it is read, its own
- * included, and remembers which version of the facts it saw. Facts usually
- * settle in the first lines (lets, procs, the device); of the batches checked
- * before the last change, those that could read a fact that changed later
- * (see staleBatches) are parsed and checked again with the final facts, and
- * so are any whose running state then differs from the first pass's.
+ * included, and each window remembers which version of the facts it saw.
+ * Facts usually settle in the first lines (lets, procs, the device); of the
+ * windows checked before the last change, those that could read a fact that
+ * changed later (see staleWindows) are read again and checked with the final
+ * facts, and so are any whose running state then differs from the first pass's.
  */
 import type { DeviceName, Diagnostic, Program, Stmt } from './ast';
 import { check, CheckOptions, CheckState, checkSlice, initialCheckState, silencedByIncludes } from './checker';
@@ -23,54 +27,48 @@ import { FileFactsBuilder, outlineOf } from './outline';
 import { parse, Parser } from './parser';
 import { freeze, RunState, thaw } from './run-state';
 import { Definition, resolveSlice } from './scope';
+import { ScenarioSource, TextWindow, textSource, textWindows, WINDOW_CHARS } from './text-windows';
 
 /** Top-level statements per batch: large enough to amortize the per-batch set-up, small enough to die young. */
 const BATCH_STATEMENTS = 256;
 /** The "did you mean" budget of a whole file, as the whole-file checker starts with. */
 const SUGGESTION_BUDGET = 200_000;
+/** A window that mentions more distinct names than this is taken to mention every name (bounded memory per window). */
+const MAX_MENTIONS = 4096;
+/** The codes `silencedByIncludes` may silence: their span's text (a name) is kept for it. */
+const SILENCEABLE = new Set(['undefined-name', 'used-before-definition', 'unknown-proc']);
 
-interface CheckedBatch {
-  /** Where the batch starts and ends in the token buffer, and the device in force there: enough to parse it again. */
-  readonly position: number;
-  readonly endPosition: number;
+/** A diagnostic at its file position, with the name it is about when an included file may define that name. */
+interface Reported {
+  readonly diagnostic: Diagnostic;
+  readonly name: string | null;
+}
+
+interface CheckedWindow {
+  readonly index: number;
+  /** The device in force where the window starts: enough, with its text, to parse it again. */
   readonly deviceBefore: DeviceName | null;
-  /** The facts version the batch was checked under, and the facts it added (names its lets, procs and broken lines declare). */
+  /** The facts version its first batch was checked under (the later ones saw this or newer). */
   readonly factsVersion: number;
-  readonly declares: readonly string[];
-  readonly declaresProcs: boolean;
+  /** The running state its first batch was checked from (its key) and the state it left. */
+  readonly entryKey: string;
+  readonly exit: RunState;
   /** Its top-level lets are `facts.lets[letsFrom, letsTo)`. */
   readonly letsFrom: number;
   readonly letsTo: number;
+  /** Names its lets, procs and broken lines declare; whether it declares a proc. */
+  readonly declares: readonly string[];
+  readonly declaresProcs: boolean;
+  /** A batch of it mentions a name a later batch of it declares (staleBatches' rule inside the window). */
+  readonly readsOwnLaterName: boolean;
+  /** The names it mentions; null when it may read any (a string that interpolates, or too many names to keep). */
+  readonly mentions: ReadonlySet<string> | null;
   readonly includes: boolean;
-  /** Whether the file looked like it creates a device / connects a vCPU when the batch was checked. */
-  readonly createsDevice: boolean;
-  readonly connects: boolean;
-  /** The running state the batch was checked from (its key) and left. */
-  readonly entryKey: string;
-  readonly exit: RunState;
-  /** Checker then scope diagnostics, in the order the whole-file check reports them. */
-  diagnostics: readonly Diagnostic[];
-}
-
-/**
- * Which batches may have been checked differently than the final facts would
- * have it: any that reported something (messages quote names, lines and
- * suggestions from the facts), read an include, saw other device/connect
- * flags, or mentions a name declared in a later batch (a later proc may also
- * change what any earlier `call` runs; a log message reads names inside its
- * string). The rest read only facts that were final when they were checked.
- */
-function staleBatches(batches: readonly CheckedBatch[], tokens: TokenBuffer, createsDevice: boolean, connects: boolean): boolean[] {
-  const stale: boolean[] = new Array(batches.length).fill(false);
-  const later = new Set<string>();
-  for (let i = batches.length - 1; i >= 0; i--) {
-    const b = batches[i];
-    stale[i] = b.diagnostics.length > 0 || b.includes || b.createsDevice !== createsDevice || b.connects !== connects ||
-      (later.size > 0 && mentionsAny(tokens, b.position, b.endPosition, later));
-    for (const name of b.declares) later.add(name);
-    if (b.declaresProcs) later.add('call');
-  }
-  return stale;
+  /** Whether the file looked like it creates a device / connects a vCPU when its first and its last batch were checked. */
+  readonly flagsFirst: number;
+  readonly flagsLast: number;
+  /** Checker then scope diagnostics of its batches, in the order the whole-file check reports them. */
+  reported: Reported[];
 }
 
 /** Whether tokens [from, to) hold one of `names`, or a string that may interpolate one. */
@@ -83,6 +81,46 @@ function mentionsAny(tokens: TokenBuffer, from: number, to: number, names: Reado
   return false;
 }
 
+/** The names tokens [from, to) mention, null for "any" (see CheckedWindow.mentions). */
+function mentionedNames(tokens: TokenBuffer, from: number, to: number): Set<string> | null {
+  const names = new Set<string>();
+  for (let i = from; i < to; i++) {
+    const kind = tokens.kindCodeOf(i);
+    if (kind === K_NAME) {
+      names.add(tokens.nameOf(i));
+      if (names.size > MAX_MENTIONS) return null;
+    } else if (kind === K_STRING && tokens.textOf(i).includes('{')) return null;
+  }
+  return names;
+}
+
+/**
+ * Which windows may have been checked differently than the final facts would
+ * have it: any that reported something (messages quote names, lines and
+ * suggestions from the facts), read an include, saw other device/connect
+ * flags, or mentions a name declared in a later batch (a later proc may also
+ * change what any earlier `call` runs; a log message reads names inside its
+ * string). The rest read only facts that were final when they were checked.
+ */
+function staleWindows(windows: readonly CheckedWindow[], flags: number): boolean[] {
+  const stale: boolean[] = new Array(windows.length).fill(false);
+  const later = new Set<string>();
+  for (let i = windows.length - 1; i >= 0; i--) {
+    const w = windows[i];
+    stale[i] = w.reported.length > 0 || w.includes || w.flagsFirst !== flags || w.flagsLast !== flags || w.readsOwnLaterName ||
+      (later.size > 0 && (w.mentions === null || intersects(w.mentions, later)));
+    for (const name of w.declares) later.add(name);
+    if (w.declaresProcs) later.add('call');
+  }
+  return stale;
+}
+
+function intersects(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const x of small) if (large.has(x)) return true;
+  return false;
+}
+
 /** One batch of top-level statements as the parser read it, and where it starts. */
 export interface StatementBatch {
   readonly position: number;
@@ -91,8 +129,8 @@ export interface StatementBatch {
 }
 
 /**
- * The file's top-level statements, `batchStatements` at a time, parsed from the parser's position on.
- * The one iterator of batches: the check below and the streaming run (runtime/stream-run.ts) both read it.
+ * The top-level statements of the parser's text, `batchStatements` at a time, parsed from the parser's
+ * position on. The one iterator of batches: the check below and the streaming run (runtime/stream-run.ts) both read it.
  */
 export function* statementBatches(parser: Parser, batchStatements = BATCH_STATEMENTS): Generator<StatementBatch> {
   for (;;) {
@@ -108,30 +146,66 @@ function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.span.start - b.span.start || a.span.end - b.span.end;
 }
 
+/** A window's diagnostic at its file position. */
+function shifted(d: Diagnostic, w: TextWindow): Diagnostic {
+  if (w.start === 0 && w.line === 0) return d;
+  const span = { start: d.span.start + w.start, end: d.span.end + w.start, line: d.span.line + w.line, col: d.span.col };
+  if (!d.fix) return { ...d, span };
+  const f = d.fix.span;
+  return { ...d, span, fix: { ...d.fix, span: { start: f.start + w.start, end: f.end + w.start, line: f.line + w.line, col: f.col } } };
+}
+
+/** `text.slice(from, to)` as a string of its own (a slice would keep the whole window alive). */
+function copyOf(text: string, from: number, to: number): string {
+  let out = '';
+  for (let i = from; i < to; i++) out += text[i];
+  return out;
+}
+
 /** The diagnostics of `text`, identical to `analyze(text, uri, options).diagnostics`. */
 export function diagnose(text: string, uri = 'untitled.irq', options: CheckOptions = {}): Diagnostic[] {
   try {
     return diagnoseInBatches(text, uri, options);
   } catch {
     // A front-end bug must not cost the user the diagnostics: the whole-file path reports it as a diagnostic.
-    const program = parse(text, uri);
-    return [...program.diagnostics, ...check(program, options)].sort(byPosition);
+    return diagnoseWhole(text, uri, options);
   }
+}
+
+/** What `analyze` answers, from the whole tree: the fallback when the windowed check fails. */
+export function diagnoseWhole(text: string, uri: string, options: CheckOptions): Diagnostic[] {
+  const program = parse(text, uri);
+  return [...program.diagnostics, ...check(program, options)].sort(byPosition);
 }
 
 /**
  * `diagnose` without the fallback (exported for tests: a bug here must fail them, not hide behind the
- * whole-file path); tests also pass small batches, so that short files are read in many.
+ * whole-file path); tests also pass small batches and windows, so that short files are read in many.
  */
-export function diagnoseInBatches(
-  text: string, uri: string, options: CheckOptions, batchStatements = BATCH_STATEMENTS,
-  /** The text already lexed (without comments) by a caller that reads the tokens again afterwards: it keeps them. */
-  lexed?: { readonly buffer: TokenBuffer; readonly lineStarts: number[] },
-): Diagnostic[] {
-  // The checker reads no comment: none is collected.
-  const { buffer, lineStarts } = lexed ?? lexBuffer(text, false);
+export function diagnoseInBatches(text: string, uri: string, options: CheckOptions, batchStatements = BATCH_STATEMENTS, windowChars = WINDOW_CHARS): Diagnostic[] {
+  return diagnoseSource(textSource(text), uri, options, { batchStatements, windowChars })!;
+}
+
+export interface WindowedCheck {
+  readonly batchStatements?: number;
+  readonly windowChars?: number;
+  /**
+   * Sees each window and its tokens (spans local to the window) in the first pass, before the window is
+   * checked; answering false stops the check, and `diagnoseSource` answers null.
+   */
+  readonly inspect?: (window: TextWindow, tokens: TokenBuffer) => boolean;
+}
+
+/**
+ * The diagnostics of the text `source` reads (as `diagnose` of that text), holding one window of it at a
+ * time; null when `inspect` stopped it. The source is read once, and again from the start only when
+ * the facts changed after windows that could depend on them.
+ */
+export function diagnoseSource(source: ScenarioSource, uri: string, options: CheckOptions, windowed: WindowedCheck = {}): Diagnostic[] | null {
+  const batchStatements = windowed.batchStatements ?? BATCH_STATEMENTS;
+  const windowChars = windowed.windowChars ?? WINDOW_CHARS;
   const facts = new FileFactsBuilder();
-  const emptyProgram: Program = { uri, text, statements: [], comments: [], diagnostics: [], lineStarts };
+  const flagsNow = (): number => (facts.createsDevice ? 1 : 0) | (facts.connects ? 2 : 0);
 
   /** Running state of one pass over the batches. */
   interface Pass {
@@ -141,68 +215,115 @@ export function diagnoseInBatches(
   }
   const newPass = (): Pass => ({ state: initialCheckState(facts.env), comparisonsLeft: SUGGESTION_BUDGET, topScope: new Map() });
 
-  const checkBatch = (pass: Pass, statements: Program['statements']): Diagnostic[] => {
-    const program: Program = { ...emptyProgram, statements };
+  /** Checks one batch of window `w` (statements parsed from its text alone), into `out` at file positions. */
+  const checkBatch = (pass: Pass, w: TextWindow, statements: Stmt[], out: Reported[]): void => {
+    const program: Program = { uri, text: w.text, statements, comments: [], diagnostics: [], lineStarts: [] };
     const checks = checkSlice(program, options, pass.state, facts);
     const scope = {
-      lineBase: 0, procs: facts.procs, firstLets: facts.firstLets, broken: facts.broken, topScope: pass.topScope,
+      lineBase: w.line, procs: facts.procs, firstLets: facts.firstLets, broken: facts.broken, topScope: pass.topScope,
       comparisonsLeft: pass.comparisonsLeft,
     };
-    const scopeDiagnostics = resolveSlice(statements, text, scope);
+    const scopeDiagnostics = resolveSlice(statements, w.text, scope);
     pass.comparisonsLeft = scope.comparisonsLeft;
-    return checks.length === 0 ? scopeDiagnostics : scopeDiagnostics.length === 0 ? checks : [...checks, ...scopeDiagnostics];
+    for (const list of [checks, scopeDiagnostics]) {
+      for (const d of list) {
+        const name = SILENCEABLE.has(d.code) ? copyOf(w.text, d.span.start, d.span.end) : null;
+        out.push({ diagnostic: shifted(d, w), name });
+      }
+    }
   };
 
   // First pass: read, fold the facts, check, drop.
-  const parser = new Parser(buffer);
-  const batches: CheckedBatch[] = [];
+  const parsed: Diagnostic[] = [];
+  const windows: CheckedWindow[] = [];
   const first = newPass();
-  for (const { position, deviceBefore, statements } of statementBatches(parser, batchStatements)) {
-    const outline = outlineOf(statements, text);
+  let device: DeviceName | null = null;
+  for (const w of textWindows(source, windowChars)) {
+    const { buffer } = lexBuffer(w.text, false);
+    if (windowed.inspect && !windowed.inspect(w, buffer)) {
+      buffer.release();
+      return null;
+    }
+    const parser: Parser = new Parser(buffer, device);
+    const deviceBefore = device;
+    const reported: Reported[] = [];
+    const declares: string[] = [];
+    /** Per batch: its token range and the names it declares (for readsOwnLaterName). */
+    const ranges: { from: number; to: number; declares: string[]; declaresProcs: boolean }[] = [];
+    let factsVersion = -1;
+    let entryKey = '';
+    let flagsFirst = 0;
+    let includes = false;
     const letsFrom = facts.lets.length;
-    facts.add(outline, 0);
-    const entryKey = freeze(first.state, first.comparisonsLeft, facts.env).key;
-    const diagnostics = checkBatch(first, statements);
-    batches.push({
-      position, endPosition: parser.position, deviceBefore, factsVersion: facts.version,
-      declares: [...outline.lets.map((l) => l.name), ...outline.procs.map((q) => q.name), ...outline.broken],
-      declaresProcs: outline.procs.length > 0, letsFrom, letsTo: facts.lets.length, includes: outline.includes,
-      createsDevice: facts.createsDevice, connects: facts.connects,
-      entryKey, exit: freeze(first.state, first.comparisonsLeft, facts.env), diagnostics,
-    });
+    for (const { position, statements } of statementBatches(parser, batchStatements)) {
+      const outline = outlineOf(statements, w.text);
+      facts.add(outline, w.line);
+      if (factsVersion < 0) {
+        factsVersion = facts.version;
+        entryKey = freeze(first.state, first.comparisonsLeft, facts.env).key;
+        flagsFirst = flagsNow();
+      }
+      checkBatch(first, w, statements, reported);
+      const names = [...outline.lets.map((l) => l.name), ...outline.procs.map((q) => q.name), ...outline.broken];
+      declares.push(...names);
+      ranges.push({ from: position, to: parser.position, declares: names, declaresProcs: outline.procs.length > 0 });
+      if (outline.includes) includes = true;
+    }
+    device = parser.deviceAfter;
+    for (const d of parser.diagnostics) parsed.push(shifted(d, w));
+    if (ranges.length > 0) {
+      let readsOwnLaterName = false;
+      const later = new Set<string>();
+      for (let i = ranges.length - 1; i >= 0 && !readsOwnLaterName; i--) {
+        readsOwnLaterName = later.size > 0 && mentionsAny(buffer, ranges[i].from, ranges[i].to, later);
+        for (const name of ranges[i].declares) later.add(name);
+        if (ranges[i].declaresProcs) later.add('call');
+      }
+      windows.push({
+        index: w.index, deviceBefore, factsVersion, entryKey, exit: freeze(first.state, first.comparisonsLeft, facts.env),
+        letsFrom, letsTo: facts.lets.length, declares, declaresProcs: ranges.some((r) => r.declaresProcs), readsOwnLaterName,
+        mentions: mentionedNames(buffer, 0, buffer.length), includes, flagsFirst, flagsLast: flagsNow(), reported,
+      });
+    }
+    // Nothing built from the tokens refers to them: the next window can lex into the same memory.
+    buffer.release();
   }
   let finalState = first.state;
 
-  // Batches checked under older facts that could depend on what changed: again, with the final facts.
-  if (batches.length > 0 && batches[0].factsVersion !== facts.version) {
-    const stale = staleBatches(batches, buffer, facts.createsDevice, facts.connects);
+  // Windows checked under older facts that could depend on what changed: read again, checked with the final facts.
+  if (windows.length > 0 && windows[0].factsVersion !== facts.version) {
+    const stale = staleWindows(windows, flagsNow());
     const again = newPass();
-    const reparser = new Parser(buffer);
-    for (let i = 0; i < batches.length; i++) {
-      const b = batches[i];
-      if ((!stale[i] || b.factsVersion === facts.version) && freeze(again.state, again.comparisonsLeft, facts.env).key === b.entryKey) {
+    let reread: Iterator<TextWindow> | null = null;
+    for (let i = 0; i < windows.length; i++) {
+      const cw = windows[i];
+      if ((!stale[i] || cw.factsVersion === facts.version) && freeze(again.state, again.comparisonsLeft, facts.env).key === cw.entryKey) {
         // Checked from the same state, with the final facts or reading none that changed since: the first pass's answer stands.
-        again.state = thaw(b.exit);
-        again.comparisonsLeft = b.exit.comparisonsLeft;
-        for (let l = b.letsFrom; l < b.letsTo; l++) again.topScope.set(facts.lets[l].name, facts.lets[l].def);
+        again.state = thaw(cw.exit);
+        again.comparisonsLeft = cw.exit.comparisonsLeft;
+        for (let l = cw.letsFrom; l < cw.letsTo; l++) again.topScope.set(facts.lets[l].name, facts.lets[l].def);
         continue;
       }
-      reparser.resumeAt(b.position, b.deviceBefore);
-      b.diagnostics = checkBatch(again, reparser.parseTopLevel(batchStatements));
+      reread ??= textWindows(source, windowChars)[Symbol.iterator]();
+      let w = reread.next();
+      while (!w.done && w.value.index < cw.index) w = reread.next();
+      if (w.done) throw new Error('diagnose: the text changed between two reads');
+      const { buffer } = lexBuffer(w.value.text, false);
+      const parser = new Parser(buffer, cw.deviceBefore);
+      cw.reported = [];
+      for (const { statements } of statementBatches(parser, batchStatements)) checkBatch(again, w.value, statements, cw.reported);
+      buffer.release();
     }
     finalState = again.state;
   }
 
-  // Nothing built from the tokens refers to them: the next large file can lex into the same memory.
-  if (!lexed) buffer.release();
-
   // Names that included files define silence scope diagnostics anywhere in the file, as in `check`.
   const included = finalState.included.names.size > 0 ? finalState.included : null;
-  const out: Diagnostic[] = [...parser.diagnostics];
-  for (const b of batches) {
-    for (const d of b.diagnostics) {
-      if (included && silencedByIncludes(d.code, text.slice(d.span.start, d.span.end), included)) continue;
-      out.push(d);
+  const out: Diagnostic[] = parsed;
+  for (const cw of windows) {
+    for (const r of cw.reported) {
+      if (included && r.name !== null && silencedByIncludes(r.diagnostic.code, r.name, included)) continue;
+      out.push(r.diagnostic);
     }
   }
   return out.sort(byPosition);

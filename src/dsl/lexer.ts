@@ -277,7 +277,11 @@ export class TokenBuffer implements TokenSource {
   private readonly cacheIndex = new Int32Array(16);
   private readonly cacheToken: (Token | undefined)[] = new Array(16);
 
-  constructor(readonly text: string, readonly lineStarts: number[]) {
+  /**
+   * `offset` and `lineBase`: where `text` starts in a larger file (a window of it, lexed on its own). Spans
+   * and tokens answer file positions and lines; `lineStarts` and the records stay local to `text`.
+   */
+  constructor(readonly text: string, readonly lineStarts: number[], readonly offset = 0, readonly lineBase = 0) {
     // Scenario text runs about one token per 4.5 characters: a quarter of the length rarely regrows,
     // and small slices do not pay for (and zero) room they never fill.
     this.records = tokenRecords((text.length >> 2) + 16);
@@ -485,14 +489,15 @@ export class TokenBuffer implements TokenSource {
   }
 
   endOf(index: number): number {
-    return this.endAt(index < this.length ? index : this.length - 1);
+    return this.endAt(index < this.length ? index : this.length - 1) + this.offset;
   }
 
   spanAt(index: number): Span {
     const i = index < this.length ? index : this.length - 1;
     const start = this.records[i * 3];
     const line = this.records[i * 3 + 2] >> 3;
-    return { start, end: this.endAt(i), line, col: start - this.lineStarts[line] };
+    const offset = this.offset;
+    return { start: start + offset, end: this.endAt(i) + offset, line: line + this.lineBase, col: start - this.lineStarts[line] };
   }
 
   at(index: number): Token {
@@ -519,7 +524,8 @@ export class TokenBuffer implements TokenSource {
     if (kind === K_NUMBER) ({ value, problem } = parseNumberText(text));
     else if (kind === K_STRING) ({ str, problem } = decodeString(text));
     else if (kind === K_BAD) problem = `unexpected character '${text}'`;
-    return { kind: KIND_NAMES[kind], text, start, end, line, col: start - this.lineStarts[line], value, str, problem };
+    const offset = this.offset;
+    return { kind: KIND_NAMES[kind], text, start: start + offset, end: end + offset, line: line + this.lineBase, col: start - this.lineStarts[line], value, str, problem };
   }
 
   toArray(): Token[] {
@@ -564,11 +570,14 @@ function commentAt(text: string, start: number, end: number, line: number, lineS
   return { text: text.slice(start, e), span: { start, end: e, line, col: start - lineStart } };
 }
 
-/** `withComments` false: no comment is collected (a million comment objects cost more than the tokens of their lines). */
-export function lexBuffer(text: string, withComments = true): { buffer: TokenBuffer; comments: Comment[]; lineStarts: number[] } {
+/**
+ * `withComments` false: no comment is collected (a million comment objects cost more than the tokens of their lines).
+ * `at`: `text` is a window of a larger file starting at that offset and line (see TokenBuffer); comments stay local.
+ */
+export function lexBuffer(text: string, withComments = true, at?: { readonly offset: number; readonly line: number }): { buffer: TokenBuffer; comments: Comment[]; lineStarts: number[] } {
   const comments: Comment[] = [];
   const lineStarts: number[] = [0];
-  const buffer = new TokenBuffer(text, lineStarts);
+  const buffer = new TokenBuffer(text, lineStarts, at?.offset ?? 0, at?.line ?? 0);
   buffer.lexInto(withComments ? comments : null);
   return { buffer, comments, lineStarts };
 }

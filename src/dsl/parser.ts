@@ -123,6 +123,8 @@ export class Parser {
   private lastDevice: DeviceName | null;
   /** The source text when the tokens are a TokenBuffer over it: number literals are read from it in place. */
   private readonly source: string | null;
+  /** Where the source starts in the file its spans count in (a window lexed with an offset; else 0). */
+  private readonly sourceOffset: number;
   /**
    * Recently read number literals with their values, by a slot computed from the length and end characters
    * and matched against the source in place: a repeated one costs no new string, and the tree shares one copy.
@@ -142,6 +144,7 @@ export class Parser {
   constructor(private readonly tokens: TokenSource, deviceBefore: DeviceName | null = null) {
     this.lastDevice = deviceBefore;
     this.source = tokens instanceof TokenBuffer ? tokens.text : null;
+    this.sourceOffset = tokens instanceof TokenBuffer ? tokens.offset : 0;
     this.eofIndex = tokens.length - 1;
     const cached = this.source !== null;
     this.numberTexts = cached ? new Array<string>(NUMBER_SLOTS).fill('') : NO_STRINGS;
@@ -945,8 +948,8 @@ export class Parser {
       let key = -1;
       let text: string;
       if (src !== null) {
-        const start = span.start;
-        const end = span.end;
+        const start = span.start - this.sourceOffset;
+        const end = span.end - this.sourceOffset;
         const n = end - start;
         // A plain decimal (most literals) is matched by its value, an integer compare; others by their text.
         key = plainDecimal(src, start, end);

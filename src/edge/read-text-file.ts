@@ -39,7 +39,7 @@ function kindOf(st: Stats): string {
   return 'not a regular file';
 }
 
-function openError(shown: string, e: unknown): string {
+export function openError(shown: string, e: unknown): string {
   const code = (e as { code?: string }).code;
   switch (code) {
     case 'ENOENT': return `cannot read '${shown}': no such file`;
@@ -53,7 +53,7 @@ function openError(shown: string, e: unknown): string {
 }
 
 /** Why this file type is not read, or null when it may be (regular files and pipes/FIFOs). */
-function refusal(shown: string, st: Stats, maxBytes: number): string | null {
+export function refusal(shown: string, st: Stats, maxBytes: number): string | null {
   if (st.isDirectory()) return `'${shown}' is a directory, not a scenario file`;
   if (!st.isFile() && !st.isFIFO()) return `'${shown}' is ${kindOf(st)}, not a regular file or a pipe: not read`;
   if (st.isFile() && st.size > maxBytes) {
@@ -99,7 +99,7 @@ function readBounded(fd: number, initial: number, maxBytes: number): Buffer | nu
 }
 
 /** Text of UTF-16 (a byte-order mark, or NUL bytes after most characters) is named as such. */
-function looksLikeUtf16(bytes: Buffer): boolean {
+export function looksLikeUtf16(bytes: Buffer): boolean {
   if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return true;
   const n = Math.min(bytes.length, 4096) & ~1;
   if (n < 2) return false;
@@ -116,7 +116,7 @@ function looksLikeUtf16(bytes: Buffer): boolean {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Where the first malformed UTF-8 sequence starts (for the message only; the decoder decides validity). */
-function firstBadUtf8Byte(b: Buffer): number {
+export function firstBadUtf8Byte(b: Buffer): number {
   for (let i = 0; i < b.length;) {
     const c = b[i];
     const len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
@@ -127,15 +127,23 @@ function firstBadUtf8Byte(b: Buffer): number {
   return 0;
 }
 
+/** Why text that looks like UTF-16 is refused. */
+export function utf16Message(shown: string): string {
+  return `'${shown}' looks like UTF-16 text (a byte-order mark or NUL bytes between characters); scenarios must be UTF-8 (convert it, e.g. iconv -f UTF-16 -t UTF-8)`;
+}
+
+/** Why bytes that are not UTF-8 are refused: the byte `byte` at file offset `offset` starts the first bad sequence. */
+export function notUtf8Message(shown: string, byte: number, offset: number): string {
+  return `'${shown}' is not UTF-8 text (byte 0x${byte.toString(16).padStart(2, '0')} at offset ${offset}); scenarios must be UTF-8`;
+}
+
 function decode(shown: string, bytes: Buffer): ReadTextResult {
-  if (looksLikeUtf16(bytes)) {
-    return { ok: false, message: `'${shown}' looks like UTF-16 text (a byte-order mark or NUL bytes between characters); scenarios must be UTF-8 (convert it, e.g. iconv -f UTF-16 -t UTF-8)` };
-  }
+  if (looksLikeUtf16(bytes)) return { ok: false, message: utf16Message(shown) };
   try {
     return { ok: true, text: utf8.decode(bytes) };
   } catch {
     const valid = firstBadUtf8Byte(bytes);
-    return { ok: false, message: `'${shown}' is not UTF-8 text (byte 0x${bytes[valid].toString(16).padStart(2, '0')} at offset ${valid}); scenarios must be UTF-8` };
+    return { ok: false, message: notUtf8Message(shown, bytes[valid], valid) };
   }
 }
 

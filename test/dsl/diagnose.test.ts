@@ -20,6 +20,10 @@ function same(text: string, options: CheckOptions = {}, what = ''): void {
   for (const batch of [undefined, 3]) {
     assert.deepStrictEqual(diagnoseInBatches(text, URI, options, batch), expected, `diagnose (batches of ${batch ?? 'default'}) differs from analyze ${what}\n--- text ---\n${text.slice(0, 2000)}`);
   }
+  // Read in small windows (each lexed and parsed on its own, spans shifted): a window ends at every safe line end, or every few.
+  for (const windowChars of [1, 50, 700]) {
+    assert.deepStrictEqual(diagnoseInBatches(text, URI, options, 3, windowChars), expected, `diagnose (windows of ${windowChars}) differs from analyze ${what}\n--- text ---\n${text.slice(0, 2000)}`);
+  }
   assert.deepStrictEqual(diagnose(text, URI, options), expected);
 }
 

@@ -13,6 +13,7 @@ import {
   LogEntry, MAX_KEPT_RESULTS, runScenarioStreamed, runScenarioText, RuntimeOptions, STREAM_BATCH_STATEMENTS,
 } from '../../src/dsl/runtime';
 import { generateImportedScenario } from '../../bench/imported-scenario';
+import type { ScenarioSource } from '../../src/dsl/text-windows';
 
 function irqFiles(dir: string): string[] {
   const out: string[] = [];
@@ -55,10 +56,12 @@ function collectingSink(): { diagnostics: Diagnostic[]; log: LogEntry[]; calls: 
  * Runs `text` whole and streamed (in batches of `batch` statements) and asserts they agree; answers
  * whether it streamed. A file that does not stream must leave the sink untouched (nothing printed twice).
  */
-function assertStreamsLikeWhole(uri: string, text: string, options: RuntimeOptions, batch = STREAM_BATCH_STATEMENTS): boolean {
+function assertStreamsLikeWhole(uri: string, text: string, options: RuntimeOptions, batch = STREAM_BATCH_STATEMENTS, windowChars?: number): boolean {
   const whole = runScenarioText(uri, text, options);
   const c = collectingSink();
-  const streamed = runScenarioStreamed(uri, text, options, c.sink, batch);
+  // With `windowChars`, the text is read through a source in windows of that size, as a large file is.
+  const streamed = windowChars === undefined ? runScenarioStreamed(uri, text, options, c.sink, batch)
+    : runScenarioStreamed(uri, piecewise(text), options, c.sink, batch, windowChars);
   if (streamed === null) {
     assert.deepEqual(c.calls, [], 'a file that does not stream outputs nothing from the streaming runner');
     // The CLI's entry point then runs it whole, through the same sink.
@@ -82,6 +85,18 @@ function assertStreamsLikeWhole(uri: string, text: string, options: RuntimeOptio
   return true;
 }
 
+/** `text` as a source read in uneven pieces (as a file is read in chunks), counting its reads. */
+function piecewise(text: string, size = 97): ScenarioSource & { reads: number } {
+  const source = {
+    reads: 0,
+    *pieces(): Generator<string> {
+      source.reads++;
+      for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
+    },
+  };
+  return source;
+}
+
 describe('a streamed run equals the whole-file run', () => {
   const corpus = [...irqFiles('examples'), ...irqFiles('test/dsl/fixtures')];
   test('the corpus is there', () => {
@@ -93,6 +108,9 @@ describe('a streamed run equals the whole-file run', () => {
       const streams = assertStreamsLikeWhole(file, text, diskFiles);
       // Tiny batches: every batch boundary falls inside what the file does.
       assertStreamsLikeWhole(file, text, diskFiles, 2);
+      // Read in windows: one per safe line end, and a few statements each; the same answers.
+      assertStreamsLikeWhole(file, text, diskFiles, 2, 1);
+      assertStreamsLikeWhole(file, text, diskFiles, STREAM_BATCH_STATEMENTS, 200);
       assert.equal(streams, !/\binclude\b/.test(text) && !callsBeforeDefinition(text), 'streams unless it includes or calls ahead');
     });
   }
@@ -119,10 +137,12 @@ describe('generated imported-trace scenarios stream like the whole run', () => {
     const r = runScenarioText('gen.irq', base, options);
     assert.ok(r.failed > 10 && r.passed > 400, `${r.passed} passed, ${r.failed} failed`);
     for (const batch of [STREAM_BATCH_STATEMENTS, 5, 1]) assert.ok(assertStreamsLikeWhole('gen.irq', base, options, batch));
+    for (const windowChars of [1, 333, 4096]) assert.ok(assertStreamsLikeWhole('gen.irq', base, options, 5, windowChars));
   });
   test('an operation that fails without an expectation, an operand the model refuses, and logs mid-file', () => {
     const text = at(400, 'esb 0x7777 load 0x800', 'tima vcpu 1 load16 0x1_0000_0000', 'log "cppr now {vp(1).cppr} uart {uart}"');
     for (const batch of [STREAM_BATCH_STATEMENTS, 3]) assert.ok(assertStreamsLikeWhole('gen.irq', text, options, batch));
+    for (const windowChars of [1, 500]) assert.ok(assertStreamsLikeWhole('gen.irq', text, options, 3, windowChars));
   });
   test('a line that does not parse mid-file: refused, nothing runs', () => {
     const text = at(700, 'esb 1 lood 0x800 -> 2');
@@ -131,6 +151,7 @@ describe('generated imported-trace scenarios stream like the whole run', () => {
     assert.ok(r && r.diagnostics.some((d) => d.severity === 'error'));
     assert.deepEqual(c.log, []);
     assertStreamsLikeWhole('gen.irq', text, options, 3);
+    assertStreamsLikeWhole('gen.irq', text, options, 3, 1000);
   });
   test('a name defined on the last line but used early: the late error refuses the whole file before anything is printed', () => {
     const text = at(30, 'esb late load 0x800') + 'let late = 1\n';
@@ -139,6 +160,7 @@ describe('generated imported-trace scenarios stream like the whole run', () => {
     assert.ok(r && r.diagnostics.some((d) => d.code === 'used-before-definition'), JSON.stringify(r?.diagnostics));
     assert.deepEqual(c.calls, ['diagnostics']);
     assertStreamsLikeWhole('gen.irq', text, options, 4);
+    assertStreamsLikeWhole('gen.irq', text, options, 4, 700);
   });
   test('procs defined before their calls stream, calls in later batches and inside repeats included', () => {
     const text = at(20,
@@ -152,15 +174,20 @@ describe('generated imported-trace scenarios stream like the whole run', () => {
       '}',
     ) + 'repeat 3 as i {\n  call kick(i & 1)\n}\ncall kick(1)\n';
     for (const batch of [STREAM_BATCH_STATEMENTS, 2]) assert.ok(assertStreamsLikeWhole('gen.irq', text, options, batch));
+    // Windows of one statement each: every call runs a proc defined windows before it.
+    for (const windowChars of [1, 100]) assert.ok(assertStreamsLikeWhole('gen.irq', text, options, 2, windowChars));
   });
   test('a call above its proc does not stream: the whole-file run answers', () => {
     const text = at(20, 'call late(1)') + 'proc late(v) {\n  tima vcpu v store8 0x11 0xff\n}\n';
     assert.equal(assertStreamsLikeWhole('gen.irq', text, options, 2), false);
+    // Found in a late window, after earlier windows were checked: still nothing output, and the whole run answers.
+    assert.equal(assertStreamsLikeWhole('gen.irq', text, options, 2, 300), false);
   });
   test('the step limit stops a streamed run where it stops the whole run', () => {
     for (const maxSteps of [1, 255, 256, 257, 1000]) {
       assert.ok(assertStreamsLikeWhole('gen.irq', base, { ...options, maxSteps }, 256));
       assert.ok(assertStreamsLikeWhole('gen.irq', base, { ...options, maxSteps }, 7));
+      assert.ok(assertStreamsLikeWhole('gen.irq', base, { ...options, maxSteps }, 7, 900));
     }
   });
 });

@@ -1,14 +1,17 @@
 /**
  * `irqlab run` of a long straight-line scenario without holding it whole
- * (a trace import is a million statements). Two passes over the text:
+ * (a trace import is a million statements). Two passes over the text, each
+ * holding one window of it at a time (text-windows.ts), so that memory stays
+ * flat however long the file is:
  *
- * 1. `diagnose`, the batched checker `irqlab check` uses: exactly the
+ * 1. `diagnose`, the windowed checker `irqlab check` uses: exactly the
  *    diagnostics of the whole-file check, so the same files are refused, and
  *    nothing is printed before a late error could refuse the file.
- * 2. The text is lexed once more and parsed a batch of top-level statements
- *    at a time; each batch runs on one ScenarioRuntime (the same statement
- *    executor, expectation checker, step limit), its results and log lines go
- *    to the caller as they come, and the batch is dropped.
+ * 2. The text is read again, a window at a time, lexed with file positions
+ *    and parsed a batch of top-level statements at a time; each batch runs on
+ *    one ScenarioRuntime (the same statement executor, expectation checker,
+ *    step limit), its results and log lines go to the caller as they come,
+ *    and the batch is dropped.
  *
  * A file streams when what it runs is known by the time it runs: no include
  * (an included file is loaded whole, with its own diagnostics), and every
@@ -16,9 +19,11 @@
  * whole-file path (run-scenario.ts), which gives the same answers.
  */
 import type { Diagnostic } from '../ast';
-import { diagnoseInBatches, statementBatches } from '../diagnose';
+import type { DeviceName } from '../ast';
+import { diagnoseSource, statementBatches } from '../diagnose';
 import { K_NAME, lexBuffer, TokenBuffer } from '../lexer';
 import { Parser } from '../parser';
+import { ScenarioSource, textSource, textWindows, WINDOW_CHARS } from '../text-windows';
 import { resolveRelative } from './includes';
 import { ScenarioRuntime } from './scenario-runtime';
 import type { ExpectationResult, LogEntry, RuntimeOptions } from './types';
@@ -66,9 +71,9 @@ export const MAY_INCLUDE = /\binclude\b/;
 /**
  * Whether every `call NAME` in the tokens comes after a `proc NAME`: then, run a batch at a time, each
  * call finds its proc already defined (procs are top-level, so a definition is in its own or an earlier batch).
+ * `defined`: the procs of the windows before these tokens (filled in as it reads).
  */
-export function callsFollowDefinitions(tokens: TokenBuffer): boolean {
-  const defined = new Set<string>();
+export function callsFollowDefinitions(tokens: TokenBuffer, defined = new Set<string>()): boolean {
   for (let i = 0; i + 1 < tokens.length; i++) {
     if (tokens.kindCodeOf(i) !== K_NAME || tokens.kindCodeOf(i + 1) !== K_NAME) continue;
     const word = tokens.nameOf(i);
@@ -88,28 +93,32 @@ function byStart(a: Diagnostic, b: Diagnostic): number {
 }
 
 /**
- * Runs `text` a batch at a time, or answers null (having output nothing) when the file does not stream:
- * the caller then runs it whole. Diagnostics and log entries go to `sink` as they are produced.
+ * Runs the scenario a batch at a time, or answers null (having output nothing) when it does not stream:
+ * the caller then runs it whole. `text`: the scenario, or a source that reads it (a file too large to hold)
+ * as often as asked. Diagnostics and log entries go to `sink` as they are produced. `windowChars`: the
+ * size of the windows the text is read in (tests make it small).
  */
-export function runScenarioStreamed(uri: string, text: string, options: RuntimeOptions, sink: RunSink, batchStatements = STREAM_BATCH_STATEMENTS): StreamedRun | null {
-  if (MAY_INCLUDE.test(text)) return null;
-  // Lexed once, for the check and then the run: two token buffers of a large file would be alive together.
-  const lexed = lexBuffer(text, false);
-  const { buffer, lineStarts } = lexed;
-  if (!callsFollowDefinitions(buffer)) {
-    buffer.release();
-    return null;
-  }
-  let diagnostics: Diagnostic[];
+export function runScenarioStreamed(
+  uri: string, text: string | ScenarioSource, options: RuntimeOptions, sink: RunSink, batchStatements = STREAM_BATCH_STATEMENTS,
+  windowChars = WINDOW_CHARS,
+): StreamedRun | null {
+  if (typeof text === 'string' && MAY_INCLUDE.test(text)) return null;
+  const source = typeof text === 'string' ? textSource(text) : text;
+  const procsSoFar = new Set<string>();
+  let checked: Diagnostic[] | null;
   try {
-    // The same diagnostics, in the same order, as ScenarioRuntime.create gives the whole-file run.
-    diagnostics = diagnoseInBatches(text, uri, { readFile: options.readFile, resolveInclude: options.resolveInclude ?? resolveRelative }, STREAM_BATCH_STATEMENTS, lexed)
-      .sort(byStart);
+    // The same diagnostics, in the same order, as ScenarioRuntime.create gives the whole-file run;
+    // a window that may include a file, or calls a proc not defined above it, stops it (the file runs whole).
+    checked = diagnoseSource(source, uri, { readFile: options.readFile, resolveInclude: options.resolveInclude ?? resolveRelative }, {
+      batchStatements: STREAM_BATCH_STATEMENTS, windowChars,
+      inspect: (window, tokens) => !MAY_INCLUDE.test(window.text) && callsFollowDefinitions(tokens, procsSoFar),
+    });
   } catch {
-    // A bug in the batched checker: the whole-file path runs the file and reports what it finds.
-    buffer.release();
+    // A bug in the windowed checker: the whole-file path runs the file and reports what it finds.
     return null;
   }
+  if (checked === null) return null;
+  const diagnostics = checked.sort(byStart);
   sink.diagnostics(diagnostics);
   const statistics = { batches: 0, maxStatementsHeld: 0 };
   const kept: ExpectationResult[] = [];
@@ -117,37 +126,44 @@ export function runScenarioStreamed(uri: string, text: string, options: RuntimeO
   let failed = 0;
   let keptFailures = 0;
   if (diagnostics.some(blocksRun)) {
-    buffer.release();
     return { passed, failed, results: kept, resultsOmitted: 0, diagnostics, stepLimitHit: false, statistics };
   }
-  const runtime = ScenarioRuntime.forBatches(uri, text, lineStarts, options);
+  // The runtime reads no text of the file: statements come with their file positions.
+  const runtime = ScenarioRuntime.forBatches(uri, '', [0], options);
   let stepLimitMessage: string | undefined;
-  // The batches `diagnose` checked, read by its iterator again from the same tokens.
-  for (const { statements } of statementBatches(new Parser(buffer), batchStatements)) {
-    statistics.batches++;
-    statistics.maxStatementsHeld = Math.max(statistics.maxStatementsHeld, statements.length);
-    runtime.appendTopLevel(statements);
-    const end = runtime.runToEnd();
-    const { results, log } = runtime.takeOutput();
-    for (const r of results) {
-      if (r.ok) passed++;
-      else failed++;
-      // Everything while there is room, then failures only (a failure is what a user looks for).
-      if (passed + failed <= MAX_KEPT_RESULTS) {
-        kept.push(r);
-        if (!r.ok) keptFailures++;
-      } else if (!r.ok && keptFailures < MAX_KEPT_RESULTS) {
-        kept.push(r);
-        keptFailures++;
+  let device: DeviceName | null = null;
+  for (const window of textWindows(source, windowChars)) {
+    const { buffer } = lexBuffer(window.text, false, { offset: window.start, line: window.line });
+    const parser: Parser = new Parser(buffer, device);
+    for (const { statements } of statementBatches(parser, batchStatements)) {
+      statistics.batches++;
+      statistics.maxStatementsHeld = Math.max(statistics.maxStatementsHeld, statements.length);
+      runtime.appendTopLevel(statements);
+      const end = runtime.runToEnd();
+      const { results, log } = runtime.takeOutput();
+      for (const r of results) {
+        if (r.ok) passed++;
+        else failed++;
+        // Everything while there is room, then failures only (a failure is what a user looks for).
+        if (passed + failed <= MAX_KEPT_RESULTS) {
+          kept.push(r);
+          if (!r.ok) keptFailures++;
+        } else if (!r.ok && keptFailures < MAX_KEPT_RESULTS) {
+          kept.push(r);
+          keptFailures++;
+        }
+      }
+      if (log.length > 0) sink.log(log);
+      if (end.kind === 'step-limit') {
+        stepLimitMessage = end.message;
+        break;
       }
     }
-    if (log.length > 0) sink.log(log);
-    if (end.kind === 'step-limit') {
-      stepLimitMessage = end.message;
-      break;
-    }
+    device = parser.deviceAfter;
+    // The statements built from the tokens do not refer to them: the next window can lex into the same memory.
+    buffer.release();
+    if (stepLimitMessage !== undefined) break;
   }
-  buffer.release();
   return {
     passed, failed, results: kept, resultsOmitted: passed + failed - kept.length, diagnostics,
     stepLimitHit: stepLimitMessage !== undefined, ...(stepLimitMessage !== undefined ? { stepLimitMessage } : {}), statistics,
