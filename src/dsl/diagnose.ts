@@ -33,8 +33,6 @@ import { ScenarioSource, TextWindow, textSource, textWindows, WINDOW_CHARS } fro
 const BATCH_STATEMENTS = 256;
 /** The "did you mean" budget of a whole file, as the whole-file checker starts with. */
 const SUGGESTION_BUDGET = 200_000;
-/** A window that mentions more distinct names than this is taken to mention every name (bounded memory per window). */
-const MAX_MENTIONS = 4096;
 /** The codes `silencedByIncludes` may silence: their span's text (a name) is kept for it. */
 const SILENCEABLE = new Set(['undefined-name', 'used-before-definition', 'unknown-proc']);
 
@@ -61,8 +59,6 @@ interface CheckedWindow {
   readonly declaresProcs: boolean;
   /** A batch of it mentions a name a later batch of it declares (staleBatches' rule inside the window). */
   readonly readsOwnLaterName: boolean;
-  /** The names it mentions; null when it may read any (a string that interpolates, or too many names to keep). */
-  readonly mentions: ReadonlySet<string> | null;
   readonly includes: boolean;
   /** Whether the file looked like it creates a device / connects a vCPU when its first and its last batch were checked. */
   readonly flagsFirst: number;
@@ -81,19 +77,6 @@ function mentionsAny(tokens: TokenBuffer, from: number, to: number, names: Reado
   return false;
 }
 
-/** The names tokens [from, to) mention, null for "any" (see CheckedWindow.mentions). */
-function mentionedNames(tokens: TokenBuffer, from: number, to: number): Set<string> | null {
-  const names = new Set<string>();
-  for (let i = from; i < to; i++) {
-    const kind = tokens.kindCodeOf(i);
-    if (kind === K_NAME) {
-      names.add(tokens.nameOf(i));
-      if (names.size > MAX_MENTIONS) return null;
-    } else if (kind === K_STRING && tokens.textOf(i).includes('{')) return null;
-  }
-  return names;
-}
-
 /**
  * Which windows may have been checked differently than the final facts would
  * have it: any that reported something (messages quote names, lines and
@@ -101,23 +84,30 @@ function mentionedNames(tokens: TokenBuffer, from: number, to: number): Set<stri
  * flags, or mentions a name declared in a later batch (a later proc may also
  * change what any earlier `call` runs; a log message reads names inside its
  * string). The rest read only facts that were final when they were checked.
+ * This answers the first part; `mentionsLater` the last, from the window's tokens.
  */
-function staleWindows(windows: readonly CheckedWindow[], flags: number): boolean[] {
-  const stale: boolean[] = new Array(windows.length).fill(false);
-  const later = new Set<string>();
-  for (let i = windows.length - 1; i >= 0; i--) {
-    const w = windows[i];
-    stale[i] = w.reported.length > 0 || w.includes || w.flagsFirst !== flags || w.flagsLast !== flags || w.readsOwnLaterName ||
-      (later.size > 0 && (w.mentions === null || intersects(w.mentions, later)));
-    for (const name of w.declares) later.add(name);
-    if (w.declaresProcs) later.add('call');
-  }
-  return stale;
+function staleWithoutTokens(w: CheckedWindow, flags: number): boolean {
+  return w.reported.length > 0 || w.includes || w.flagsFirst !== flags || w.flagsLast !== flags || w.readsOwnLaterName;
 }
 
-function intersects(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  for (const x of small) if (large.has(x)) return true;
+/** For each name a window declares, the last window that declares it ('call' for any proc). */
+function lastDeclarations(windows: readonly CheckedWindow[]): Map<string, number> {
+  const last = new Map<string, number>();
+  for (const w of windows) {
+    for (const name of w.declares) last.set(name, w.index);
+    if (w.declaresProcs) last.set('call', w.index);
+  }
+  return last;
+}
+
+/** Whether window `index`'s tokens mention a name a later window declares, or a string that may interpolate one. */
+function mentionsLater(tokens: TokenBuffer, index: number, last: ReadonlyMap<string, number>, lastAny: number): boolean {
+  if (lastAny <= index) return false;
+  for (let i = 0; i < tokens.length; i++) {
+    const kind = tokens.kindCodeOf(i);
+    if (kind === K_NAME && (last.get(tokens.nameOf(i)) ?? -1) > index) return true;
+    if (kind === K_STRING && tokens.textOf(i).includes('{')) return true;
+  }
   return false;
 }
 
@@ -282,7 +272,7 @@ export function diagnoseSource(source: ScenarioSource, uri: string, options: Che
       windows.push({
         index: w.index, deviceBefore, factsVersion, entryKey, exit: freeze(first.state, first.comparisonsLeft, facts.env),
         letsFrom, letsTo: facts.lets.length, declares, declaresProcs: ranges.some((r) => r.declaresProcs), readsOwnLaterName,
-        mentions: mentionedNames(buffer, 0, buffer.length), includes, flagsFirst, flagsLast: flagsNow(), reported,
+        includes, flagsFirst, flagsLast: flagsNow(), reported,
       });
     }
     // Nothing built from the tokens refers to them: the next window can lex into the same memory.
@@ -292,27 +282,44 @@ export function diagnoseSource(source: ScenarioSource, uri: string, options: Che
 
   // Windows checked under older facts that could depend on what changed: read again, checked with the final facts.
   if (windows.length > 0 && windows[0].factsVersion !== facts.version) {
-    const stale = staleWindows(windows, flagsNow());
+    const flags = flagsNow();
+    const last = lastDeclarations(windows);
+    let lastAny = -1;
+    for (const index of last.values()) lastAny = Math.max(lastAny, index);
     const again = newPass();
     let reread: Iterator<TextWindow> | null = null;
-    for (let i = 0; i < windows.length; i++) {
-      const cw = windows[i];
-      if ((!stale[i] || cw.factsVersion === facts.version) && freeze(again.state, again.comparisonsLeft, facts.env).key === cw.entryKey) {
+    /** Window `index` of the text again, lexed (the windows are read in order). */
+    const readAgain = (index: number): { window: TextWindow; buffer: TokenBuffer } => {
+      reread ??= textWindows(source, windowChars)[Symbol.iterator]();
+      let w = reread.next();
+      while (!w.done && w.value.index < index) w = reread.next();
+      if (w.done || w.value.index !== index) throw new Error('diagnose: the text changed between two reads');
+      return { window: w.value, buffer: lexBuffer(w.value.text, false).buffer };
+    };
+    for (const cw of windows) {
+      let lexed: { window: TextWindow; buffer: TokenBuffer } | null = null;
+      let reuse = freeze(again.state, again.comparisonsLeft, facts.env).key === cw.entryKey;
+      if (reuse && cw.factsVersion !== facts.version) {
+        // Checked under older facts: the answer stands only if it read none that changed since.
+        if (staleWithoutTokens(cw, flags)) reuse = false;
+        else if (lastAny > cw.index) {
+          lexed = readAgain(cw.index);
+          reuse = !mentionsLater(lexed.buffer, cw.index, last, lastAny);
+        }
+      }
+      if (reuse) {
         // Checked from the same state, with the final facts or reading none that changed since: the first pass's answer stands.
+        lexed?.buffer.release();
         again.state = thaw(cw.exit);
         again.comparisonsLeft = cw.exit.comparisonsLeft;
         for (let l = cw.letsFrom; l < cw.letsTo; l++) again.topScope.set(facts.lets[l].name, facts.lets[l].def);
         continue;
       }
-      reread ??= textWindows(source, windowChars)[Symbol.iterator]();
-      let w = reread.next();
-      while (!w.done && w.value.index < cw.index) w = reread.next();
-      if (w.done) throw new Error('diagnose: the text changed between two reads');
-      const { buffer } = lexBuffer(w.value.text, false);
-      const parser = new Parser(buffer, cw.deviceBefore);
+      lexed ??= readAgain(cw.index);
+      const parser = new Parser(lexed.buffer, cw.deviceBefore);
       cw.reported = [];
-      for (const { statements } of statementBatches(parser, batchStatements)) checkBatch(again, w.value, statements, cw.reported);
-      buffer.release();
+      for (const { statements } of statementBatches(parser, batchStatements)) checkBatch(again, lexed.window, statements, cw.reported);
+      lexed.buffer.release();
     }
     finalState = again.state;
   }

@@ -46,6 +46,21 @@ function nextSignificant(text: string, i: number): number {
   return -1;
 }
 
+/** What a character means to the scan: nothing (most of them), a bracket, a quote, a '#'. */
+const S_NONE = 0, S_OPEN_BRACE = 1, S_CLOSE_BRACE = 2, S_OPEN_BRACKET = 3, S_CLOSE_BRACKET = 4, S_OPEN_PAREN = 5, S_CLOSE_PAREN = 6, S_QUOTE = 7, S_HASH = 8;
+const SCAN_CLASS: Uint8Array = (() => {
+  const t = new Uint8Array(65536);
+  t[123] = S_OPEN_BRACE; t[125] = S_CLOSE_BRACE; t[91] = S_OPEN_BRACKET; t[93] = S_CLOSE_BRACKET;
+  t[40] = S_OPEN_PAREN; t[41] = S_CLOSE_PAREN; t[34] = S_QUOTE; t[35] = S_HASH;
+  return t;
+})();
+
+/**
+ * Where a pass over a source cut its windows (window starts after the first, and the text's length), kept once
+ * a pass has read it to the end: a later pass with the same window size cuts there without scanning again.
+ */
+const knownCuts = new WeakMap<ScenarioSource, { readonly windowChars: number; readonly cuts: readonly number[] }>();
+
 /** The offset just past the string opening at `start` on a line that ends at `lineEnd` (as the lexer reads it). */
 function stringEnd(text: string, start: number, lineEnd: number): number {
   let i = start + 1;
@@ -63,6 +78,12 @@ function stringEnd(text: string, start: number, lineEnd: number): number {
  * no safe cut in it runs on to the end). Holds the window being cut and the piece after it.
  */
 export function* textWindows(source: ScenarioSource, windowChars = WINDOW_CHARS): Generator<TextWindow> {
+  const known = knownCuts.get(source);
+  if (known && known.windowChars === windowChars) {
+    yield* windowsAt(source, known.cuts);
+    return;
+  }
+  const cuts: number[] = [];
   const pieces = source.pieces()[Symbol.iterator]();
   let more = true;
   let pending = '';
@@ -92,15 +113,16 @@ export function* textWindows(source: ScenarioSource, windowChars = WINDOW_CHARS)
       const lineEnd = text.indexOf('\n', scan);
       if (lineEnd < 0) return -1;
       for (let i = scan; i < lineEnd;) {
-        const c = text.charCodeAt(i);
-        if (c === 35) break; // a comment runs to the line end
-        if (c === 34) { i = stringEnd(text, i, lineEnd); continue; }
-        if (c === 123) brace++;
-        else if (c === 125) { if (brace > 0) brace--; }
-        else if (c === 91) bracket++;
-        else if (c === 93) { if (bracket > 0) bracket--; }
-        else if (c === 40) paren++;
-        else if (c === 41) { if (paren > 0) paren--; }
+        const k = SCAN_CLASS[text.charCodeAt(i)];
+        if (k === S_NONE) { i++; continue; }
+        if (k === S_HASH) break; // a comment runs to the line end
+        if (k === S_QUOTE) { i = stringEnd(text, i, lineEnd); continue; }
+        if (k === S_OPEN_BRACE) brace++;
+        else if (k === S_CLOSE_BRACE) { if (brace > 0) brace--; }
+        else if (k === S_OPEN_BRACKET) bracket++;
+        else if (k === S_CLOSE_BRACKET) { if (bracket > 0) bracket--; }
+        else if (k === S_OPEN_PAREN) paren++;
+        else if (k === S_CLOSE_PAREN) { if (paren > 0) paren--; }
         i++;
       }
       scan = lineEnd + 1;
@@ -119,6 +141,7 @@ export function* textWindows(source: ScenarioSource, windowChars = WINDOW_CHARS)
   for (;;) {
     const cut = findCut();
     if (cut >= 0) {
+      cuts.push(start + cut);
       yield { index: index++, text: pending.slice(0, cut), start, line };
       pending = pending.slice(cut);
       start += cut;
@@ -133,5 +156,32 @@ export function* textWindows(source: ScenarioSource, windowChars = WINDOW_CHARS)
     if (next.done) more = false;
     else pending = pending.length === 0 ? next.value : pending + next.value;
   }
+  cuts.push(start + pending.length);
+  knownCuts.set(source, { windowChars, cuts });
   if (pending.length > 0 || index === 0) yield { index, text: pending, start, line };
+}
+
+/** The windows of a source whose cuts are known (`knownCuts`); their lines counted as they are cut. */
+function* windowsAt(source: ScenarioSource, cuts: readonly number[]): Generator<TextWindow> {
+  let pending = '';
+  let start = 0;
+  let line = 0;
+  let index = 0;
+  for (const piece of source.pieces()) {
+    pending = pending.length === 0 ? piece : pending + piece;
+    while (index < cuts.length - 1 && start + pending.length >= cuts[index]) {
+      const text = pending.slice(0, cuts[index] - start);
+      yield { index: index++, text, start, line };
+      line += linesIn(text);
+      start += text.length;
+      pending = pending.slice(text.length);
+    }
+  }
+  if (pending.length > 0 || index === 0) yield { index, text: pending, start, line };
+}
+
+function linesIn(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
