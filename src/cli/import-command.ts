@@ -4,7 +4,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { basename } from 'node:path';
-import { createReplay, describeSkips, scenarioHeader, stepToScenarioLines } from '../trace';
+import { createReplay, describeSkips, scenarioHeader, stampOf, stepToScenarioLines } from '../trace';
 import { infoPicExpectations } from '../trace/info-pic-expectations';
 import { checkReplayInfoPic } from '../trace/info-pic-check';
 import { parseInfoPic } from '../model/info-pic-parse';
@@ -73,13 +73,9 @@ async function importQemuTrace(args: readonly string[], io: CliIo): Promise<numb
       if (buf.length >= 4096) flush();
     },
   });
-  const stamp = /^\d+@(\d+(?:\.\d+)?):/;
-  await readTraceFiles(files, (f, l) => {
-    if (atEpoch !== null) {
-      const m = stamp.exec(l.text);
-      if (m && Number(m[1]) > atEpoch) return false;
-    }
-    return replay.pushLine(f, l);
+  await readTraceFiles(files, (f, bytes, start, end, line, flags) => {
+    if (atEpoch !== null && stampOf(bytes, start, end) > atEpoch) return false;
+    return replay.pushBytes(f, bytes, start, end, line, flags);
   }, (file, line, message) => replay.addProblem({ file, line, message }));
   const s = replay.end();
   let dumpDiffers = 0;

@@ -5,7 +5,7 @@
  * 1 divergence, 2 unusable input or usage error.
  */
 import { basename } from 'node:path';
-import { createReplay, describeSkips, Divergence, ReplaySummary } from '../trace';
+import { createReplay, describeSkips, Divergence, ReplaySummary, stampOf } from '../trace';
 import { checkReplayInfoPic, REPLAY_INFO_PIC_IGNORED, ReplayInfoPicCheck } from '../trace/info-pic-check';
 import { formatModelInfoPic } from '../model/info-pic';
 import { CliIo, escapeControlBytes, EXIT_FAILED, EXIT_OK, EXIT_USAGE, readTextVia } from './io';
@@ -74,19 +74,15 @@ export function parseReplayArgs(args: readonly string[]): ReplayArgs | string {
 /** Where a replay bounded by --at-epoch stopped: the first line it did not replay. */
 export interface EpochStop { readonly file: number; readonly line: number; readonly epoch: number }
 
-const STAMP = /^\d+@(\d+(?:\.\d+)?):/;
-
 /** Replays the files; the summary, with edge problems (unreadable files) included. */
 export async function replayFiles(files: readonly string[], max: number, atEpoch: number | null = null): Promise<ReplaySummary & { stoppedAt: EpochStop | null }> {
   const names = files.map((f) => f);
   const replay = createReplay(names, { maxDivergences: max });
   let stoppedAt: EpochStop | null = null;
-  await readTraceFiles(files, (f, l) => {
-    if (atEpoch !== null) {
-      const m = STAMP.exec(l.text);
-      if (m && Number(m[1]) > atEpoch) { stoppedAt = { file: f, line: l.line, epoch: Number(m[1]) }; return false; }
-    }
-    return replay.pushLine(f, l);
+  await readTraceFiles(files, atEpoch === null ? replay.pushBytes : (f, bytes, start, end, line, flags) => {
+    const t = stampOf(bytes, start, end);
+    if (t > atEpoch) { stoppedAt = { file: f, line, epoch: t }; return false; }
+    return replay.pushBytes(f, bytes, start, end, line, flags);
   }, (file, line, message) => replay.addProblem({ file, line, message }));
   return { ...replay.end(), stoppedAt };
 }

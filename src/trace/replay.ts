@@ -7,8 +7,8 @@
 import { createVm } from '../model/vm';
 import type { VmState } from '../model/state';
 import { applyStep, Divergence, StepOutcome } from './apply';
-import { parseTraceLine } from './events';
-import type { SplitLine } from './line-splitter';
+import { foreignName, latin1, latin1Bytes, LINE_FOREIGN, LINE_NOISE, ScannedEvent, scanTraceLine } from './events';
+import { LINE_OVERLONG, LINE_UNTERMINATED, SplitLine } from './line-splitter';
 import type { TraceStep } from './steps';
 import { createTranslator } from './translate';
 
@@ -48,7 +48,13 @@ export interface ReplayOptions {
 }
 
 export interface Replay {
-  /** One line of file `file` (an index into `files`). Returns false once the replay has stopped. */
+  /**
+   * One line of file `file` (an index into `files`): bytes[start, end) without
+   * its newline, its 1-based number and the splitter's LINE_* flags. Returns
+   * false once the replay has stopped.
+   */
+  pushBytes(file: number, bytes: Uint8Array, start: number, end: number, line: number, flags: number): boolean;
+  /** The same for a line given as text. */
   pushLine(file: number, l: SplitLine): boolean;
   /** A problem found by the edge (unreadable file, bad gzip): reported with the rest. */
   addProblem(p: InputProblem): void;
@@ -78,7 +84,7 @@ export function createReplay(files: readonly string[], opts: ReplayOptions = {})
   let divergenceCount = 0;
   let nonTrace = 0;
   let binaryLines = 0;
-  let foreignName: string | null = null;
+  let foreignEvent: string | null = null;
   let stopped = false;
 
   function problem(p: InputProblem): void {
@@ -86,53 +92,66 @@ export function createReplay(files: readonly string[], opts: ReplayOptions = {})
     if (problems.length < MAX_PROBLEMS) problems.push(p);
   }
 
-  function run(batch: readonly TraceStep[]): void {
-    for (const s of batch) {
-      if (stopped) return;
-      const o = applyStep(vm, s);
-      steps++;
-      checks += o.checks;
+  const event = new ScannedEvent();
+  const onStep = opts.onStep;
+
+  /** One step, applied as the translator makes it (nothing is gathered per line). */
+  function apply(s: TraceStep): void {
+    if (stopped) return;
+    const o = applyStep(vm, s);
+    steps++;
+    checks += o.checks;
+    if (o.divergences.length > 0) {
       for (const d of o.divergences) {
         divergenceCount++;
         if (divergences.length < max) divergences.push(d);
       }
-      if (opts.onStep && opts.onStep(s, o, vm) === false) stopped = true;
     }
+    if (onStep !== undefined && onStep(s, o, vm) === false) stopped = true;
+  }
+
+  function run(made: readonly TraceStep[]): void {
+    for (let k = 0; k < made.length; k++) apply(made[k]!);
+  }
+
+  function pushBytes(file: number, bytes: Uint8Array, start: number, end: number, line: number, flags: number): boolean {
+    if (stopped) return false;
+    lines++;
+    if ((flags & LINE_OVERLONG) !== 0) {
+      problem({ file, line, message: `line longer than the limit, skipped: ${escapeForMessage(latin1(bytes, start, Math.min(end, start + 61)), 60)}` });
+      binaryLines++;
+      return true;
+    }
+    const kind = scanTraceLine(bytes, start, end, event);
+    if (kind === LINE_NOISE) {
+      nonTrace++;
+      if (hasBinaryBytes(bytes, start, end)) binaryLines++;
+      if ((flags & LINE_UNTERMINATED) !== 0) problem({ file, line, message: `the last line is not terminated (truncated file?): ${escapeForMessage(latin1(bytes, start, Math.min(end, start + 121)))}` });
+      return true;
+    }
+    if (kind === LINE_FOREIGN) {
+      if (foreignEvent === null) {
+        foreignEvent = foreignName();
+        problem({ file, line, message: `'${foreignEvent}' is an event of another machine (PowerNV / XIVE2): only sPAPR (pseries) XIVE and XICS traces can be replayed` });
+      }
+      return true;
+    }
+    if ((flags & LINE_UNTERMINATED) !== 0) {
+      problem({ file, line, message: `the last line is not terminated (truncated file?), skipped: ${escapeForMessage(latin1(bytes, start, Math.min(end, start + 121)))}` });
+      return true;
+    }
+    events++;
+    tr.pushEvent(file, line, event, apply);
+    return !stopped;
   }
 
   return {
     vm,
     addProblem: problem,
+    pushBytes,
     pushLine(file, l) {
-      if (stopped) return false;
-      lines++;
-      if (l.overlong) {
-        problem({ file, line: l.line, message: `line longer than the limit, skipped: ${escapeForMessage(l.text, 60)}` });
-        binaryLines++;
-        return true;
-      }
-      const p = parseTraceLine(l.text);
-      if (p.kind === 'noise') {
-        nonTrace++;
-        // eslint-disable-next-line no-control-regex
-        if (/[\x00-\x08\x0e-\x1f\x7f-\xff]/.test(l.text)) binaryLines++;
-        if (l.unterminated) problem({ file, line: l.line, message: `the last line is not terminated (truncated file?): ${escapeForMessage(l.text)}` });
-        return true;
-      }
-      if (p.kind === 'foreign') {
-        if (foreignName === null) {
-          foreignName = p.name;
-          problem({ file, line: l.line, message: `'${p.name}' is an event of another machine (PowerNV / XIVE2): only sPAPR (pseries) XIVE and XICS traces can be replayed` });
-        }
-        return true;
-      }
-      if (l.unterminated) {
-        problem({ file, line: l.line, message: `the last line is not terminated (truncated file?), skipped: ${escapeForMessage(l.text)}` });
-        return true;
-      }
-      events++;
-      run(tr.push({ file, line: l.line, event: p.event }));
-      return !stopped;
+      const bytes = latin1Bytes(l.text);
+      return pushBytes(file, bytes, 0, bytes.length, l.line, (l.overlong ? LINE_OVERLONG : 0) | (l.unterminated ? LINE_UNTERMINATED : 0));
     },
     end() {
       if (!stopped) run(tr.finish());
@@ -140,7 +159,7 @@ export function createReplay(files: readonly string[], opts: ReplayOptions = {})
         if (s.reason.includes('unknown event') || s.reason.includes('missing')) problem({ file: s.file, line: s.line, message: s.reason });
       }
       let unusableReason = '';
-      if (foreignName !== null) unusableReason = `a trace of another machine ('${foreignName}'): not sPAPR XIVE or XICS`;
+      if (foreignEvent !== null) unusableReason = `a trace of another machine ('${foreignEvent}'): not sPAPR XIVE or XICS`;
       else if (events === 0 && binaryLines > 0) unusableReason = 'no trace events: the input looks binary (not a QEMU log-backend trace)';
       else if (events === 0) unusableReason = 'no interrupt-controller trace events (record with -trace \'xive_*\' -trace \'spapr_xive_*\' -trace \'xics_*\')';
       else if (steps === 0) {
@@ -155,6 +174,15 @@ export function createReplay(files: readonly string[], opts: ReplayOptions = {})
       };
     },
   };
+}
+
+/** Control bytes other than tab/LF/CR, DEL, and bytes above ASCII: the line is not text. */
+function hasBinaryBytes(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    if (c <= 8 || (c >= 14 && c <= 31) || c >= 127) return true;
+  }
+  return false;
 }
 
 /** A sentence per input problem and skip reason: what `replay` prints after the result. */
