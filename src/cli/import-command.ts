@@ -4,12 +4,12 @@
  */
 import { createWriteStream } from 'node:fs';
 import { basename } from 'node:path';
-import { createReplay, describeSkips, scenarioHeader, stampOf, stepToScenarioLines } from '../trace';
+import { createReplay, describeSkips, scenarioHeader, stepToScenarioLines } from '../trace';
 import { infoPicExpectations } from '../trace/info-pic-expectations';
 import { checkReplayInfoPic } from '../trace/info-pic-check';
 import { parseInfoPic } from '../model/info-pic-parse';
 import { CliIo, escapeControlBytes, EXIT_FAILED, EXIT_OK, EXIT_USAGE, readTextVia } from './io';
-import { readTraceFiles } from './trace-input';
+import { feedReplay } from './trace-records';
 
 export type ImportHandler = (args: readonly string[], io: CliIo) => Promise<number>;
 
@@ -73,10 +73,7 @@ async function importQemuTrace(args: readonly string[], io: CliIo): Promise<numb
       if (buf.length >= 4096) flush();
     },
   });
-  await readTraceFiles(files, (f, bytes, start, end, line, flags) => {
-    if (atEpoch !== null && stampOf(bytes, start, end) > atEpoch) return false;
-    return replay.pushBytes(f, bytes, start, end, line, flags);
-  }, (file, line, message) => replay.addProblem({ file, line, message }));
+  await feedReplay(files, replay, atEpoch);
   const s = replay.end();
   let dumpDiffers = 0;
   if (dump !== null && dump.ok && dumpPath !== null && !s.unusable) {

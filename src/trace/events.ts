@@ -136,6 +136,8 @@ export class ScannedEvent implements TraceEvent {
   name = '';
   /** The event's family by prefix (FAMILY_*): the translator's first dispatch. */
   family = 0;
+  /** The name's slot in this thread's name table (−1 when the table is full). */
+  nameSlot = -1;
   private bytes: Uint8Array = new Uint8Array(0);
   private start = 0;
   private end = 0;
@@ -152,9 +154,13 @@ export class ScannedEvent implements TraceEvent {
   private readonly exact = new Uint8Array(ARG_COUNT);
   private readonly valueStart = new Int32Array(ARG_COUNT);
   private readonly valueEnd = new Int32Array(ARG_COUNT);
+  /** The keys found by the last scan, in line order. */
+  private readonly found = new Uint8Array(ARG_COUNT);
+  private foundCount = 0;
 
   /** Points the event at a line (called by `scanTraceLine`). */
-  reset(bytes: Uint8Array, start: number, end: number, tid: number, epochStart: number, epochEnd: number, name: string, family: number, argsStart: number): void {
+  reset(bytes: Uint8Array, start: number, end: number, tid: number, epochStart: number, epochEnd: number, name: string, family: number, nameSlot: number, argsStart: number): void {
+    this.nameSlot = nameSlot;
     this.bytes = bytes;
     this.start = start;
     this.end = end;
@@ -209,9 +215,34 @@ export class ScannedEvent implements TraceEvent {
     return latin1(this.bytes, this.valueStart[key]!, this.valueEnd[key]!);
   }
 
+  /**
+   * Every key found, appended at `at` of the three arrays (key, value — NaN
+   * when malformed —, exact as a double); returns how many. `allExact` is
+   * then whether every value is exact.
+   */
+  exportArguments(keys: Uint8Array, values: Float64Array, exact: Uint8Array, at: number): number {
+    if (!this.scanned) this.scanArguments();
+    const n = this.foundCount;
+    let allExact = true;
+    for (let k = 0; k < n; k++) {
+      const key = this.found[k]!;
+      keys[at + k] = key;
+      values[at + k] = this.values[key]!;
+      const e = this.exact[key]!;
+      exact[at + k] = e;
+      if (e === 0) allExact = false;
+    }
+    this.allExact = allExact;
+    return n;
+  }
+
+  /** After `exportArguments`: whether every value was exact as a double. */
+  allExact = true;
+
   /** One pass over the arguments: every known key's first value, as a number. */
   private scanArguments(): void {
     this.scanned = true;
+    this.foundCount = 0;
     const b = this.bytes;
     const end = this.end;
     let i = this.argsStart;
@@ -266,6 +297,7 @@ export class ScannedEvent implements TraceEvent {
     const ok = digits > 0 && (next === 32 || next === 44 || next === 60);
     if (key >= 0 && this.seenIn[key] !== this.serial) {
       this.seenIn[key] = this.serial;
+      this.found[this.foundCount++] = key;
       this.values[key] = ok ? v : NaN;
       this.exact[key] = digits <= (hex ? EXACT_HEX_DIGITS : EXACT_DECIMAL_DIGITS) ? 1 : 0;
       this.valueStart[key] = from;
@@ -315,6 +347,10 @@ const nameText: string[] = new Array<string>(1 << NAME_TABLE_BITS).fill('');
 /** LINE_EVENT, LINE_FOREIGN or LINE_NOISE for a name of another subsystem. */
 const nameKind = new Int8Array(1 << NAME_TABLE_BITS);
 const nameFamily = new Int8Array(1 << NAME_TABLE_BITS);
+/** Whether a translator reads the name's `key=value` arguments (events it only counts do not). */
+const nameReadsArguments = new Uint8Array(1 << NAME_TABLE_BITS).fill(1);
+/** The seeded (literal, internalised) spelling of each known name. */
+const canonicalNames = new Map<string, string>();
 let rememberedNames = 0;
 
 /**
@@ -355,12 +391,28 @@ function remember(name: string, kind: LineKind, bytes: Uint8Array, start: number
   return slot;
 }
 
-/** Seeds the name table with the names a translator handles (string literals: internalised). */
-export function knowEventNames(names: Iterable<string>): void {
+/**
+ * Seeds the name table with the names a translator handles (string
+ * literals: internalised). `readsArguments` false: it never reads their
+ * `key=value` arguments (a reader handing events to another thread skips them).
+ */
+export function knowEventNames(names: Iterable<string>, readsArguments = true): void {
   for (const name of names) {
     const bytes = latin1Bytes(name);
-    remember(name, interesting(name) ? LINE_EVENT : foreign(name) ? LINE_FOREIGN : LINE_NOISE, bytes, 0, bytes.length, nameHash(bytes, 0, bytes.length));
+    const slot = remember(name, interesting(name) ? LINE_EVENT : foreign(name) ? LINE_FOREIGN : LINE_NOISE, bytes, 0, bytes.length, nameHash(bytes, 0, bytes.length));
+    if (slot >= 0) nameReadsArguments[slot] = readsArguments ? 1 : 0;
+    canonicalNames.set(name, name);
   }
+}
+
+/** The seeded spelling of a known event name (pointer-equal to the translator's literals), else the name. */
+export function canonicalEventName(name: string): string {
+  return canonicalNames.get(name) ?? name;
+}
+
+/** Whether the translator reads the arguments of the event in name-table slot `slot` (−1: unknown, no). */
+export function slotReadsArguments(slot: number): boolean {
+  return slot >= 0 && nameReadsArguments[slot] === 1;
 }
 
 /** The name of the last foreign line `scanTraceLine` classified. */
@@ -421,7 +473,7 @@ export function scanTraceLine(bytes: Uint8Array, start: number, end: number, ev:
   i = nameEnd;
   if (kind === LINE_FOREIGN) { lastForeignName = name; return LINE_FOREIGN; }
   if (kind === LINE_NOISE) return LINE_NOISE;
-  ev.reset(bytes, start, end, tid, epochStart, epochEnd, name, family, i < end ? i + 1 : end);
+  ev.reset(bytes, start, end, tid, epochStart, epochEnd, name, family, slot, i < end ? i + 1 : end);
   return LINE_EVENT;
 }
 

@@ -25,6 +25,8 @@
  *   a line (explain) or collect steps (debugger).
  * - `ReplaySummary { lines, events, steps, checks, divergenceCount, divergences, nonTraceLines,
  *   skipped, problems: InputProblem[], unusable, unusableReason, vm }`; `describeSkips(summary)`.
+ * - `EventRecordWriter` / `pushRecords` (event-records.ts): classified lines as transferable
+ *   batches, so a reader thread can read while the replay replays (src/cli/trace-records.ts).
  * - `writeScenarioHeader/stepToScenarioLines` (scenario-writer.ts): steps → `.irq` text.
  * The Node edge (files, gzip, per-thread merge) is src/cli/trace-input.ts.
  */
@@ -41,5 +43,10 @@ export { isOperation } from './steps';
 export { applyStep, describeStep } from './apply';
 export type { Divergence, StepOutcome } from './apply';
 export { createReplay, describeSkips, escapeForMessage } from './replay';
+export { EventRecordWriter } from './event-records';
+export type { EventRecords } from './event-records';
+export { classifyLine, createLineClass } from './line-class';
+export type { LineClass } from './line-class';
+export { ScannedEvent } from './events';
 export type { InputProblem, Replay, ReplayOptions, ReplaySummary } from './replay';
 export { scenarioHeader, stepToScenarioLines } from './scenario-writer';

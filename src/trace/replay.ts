@@ -7,7 +7,11 @@
 import { createVm } from '../model/vm';
 import type { VmState } from '../model/state';
 import { applyStep, Divergence, StepOutcome } from './apply';
-import { foreignName, latin1, latin1Bytes, LINE_FOREIGN, LINE_NOISE, ScannedEvent, scanTraceLine } from './events';
+import { latin1Bytes, ScannedEvent, TraceEvent } from './events';
+import { eventFromRawText, EventRecords, RecordedEvent, SlotNames } from './event-records';
+import {
+  CLASS_EVENT, CLASS_FOREIGN, CLASS_NOISE, CLASS_OVERLONG, CLASS_PROBLEM, classifyLine, createLineClass, QUOTE_LINE, QUOTE_OVERLONG,
+} from './line-class';
 import { LINE_OVERLONG, LINE_UNTERMINATED, SplitLine } from './line-splitter';
 import type { TraceStep } from './steps';
 import { createTranslator } from './translate';
@@ -56,6 +60,8 @@ export interface Replay {
   pushBytes(file: number, bytes: Uint8Array, start: number, end: number, line: number, flags: number): boolean;
   /** The same for a line given as text. */
   pushLine(file: number, l: SplitLine): boolean;
+  /** Lines a reader thread classified (event-records.ts), in order. False once stopped. */
+  pushRecords(b: EventRecords): boolean;
   /** A problem found by the edge (unreadable file, bad gzip): reported with the rest. */
   addProblem(p: InputProblem): void;
   end(): ReplaySummary;
@@ -114,41 +120,66 @@ export function createReplay(files: readonly string[], opts: ReplayOptions = {})
     for (let k = 0; k < made.length; k++) apply(made[k]!);
   }
 
-  function pushBytes(file: number, bytes: Uint8Array, start: number, end: number, line: number, flags: number): boolean {
+  const lineClass = createLineClass();
+  const recorded = new RecordedEvent();
+  const slotNames = new SlotNames();
+
+  /** One classified line (`text`: what a message quotes, see LineClass), its event in `ev`. */
+  function acceptLine(file: number, line: number, flags: number, kind: number, binary: boolean, text: string, ev: TraceEvent | null): boolean {
     if (stopped) return false;
+    if (kind === CLASS_PROBLEM) { problem({ file, line, message: text }); return true; }
     lines++;
-    if ((flags & LINE_OVERLONG) !== 0) {
-      problem({ file, line, message: `line longer than the limit, skipped: ${escapeForMessage(latin1(bytes, start, Math.min(end, start + 61)), 60)}` });
-      binaryLines++;
+    if (binary) binaryLines++;
+    if (kind === CLASS_OVERLONG) {
+      problem({ file, line, message: `line longer than the limit, skipped: ${escapeForMessage(text, QUOTE_OVERLONG - 1)}` });
       return true;
     }
-    const kind = scanTraceLine(bytes, start, end, event);
-    if (kind === LINE_NOISE) {
+    if (kind === CLASS_NOISE) {
       nonTrace++;
-      if (hasBinaryBytes(bytes, start, end)) binaryLines++;
-      if ((flags & LINE_UNTERMINATED) !== 0) problem({ file, line, message: `the last line is not terminated (truncated file?): ${escapeForMessage(latin1(bytes, start, Math.min(end, start + 121)))}` });
+      if ((flags & LINE_UNTERMINATED) !== 0) problem({ file, line, message: `the last line is not terminated (truncated file?): ${escapeForMessage(text, QUOTE_LINE - 1)}` });
       return true;
     }
-    if (kind === LINE_FOREIGN) {
+    if (kind === CLASS_FOREIGN) {
       if (foreignEvent === null) {
-        foreignEvent = foreignName();
+        foreignEvent = text;
         problem({ file, line, message: `'${foreignEvent}' is an event of another machine (PowerNV / XIVE2): only sPAPR (pseries) XIVE and XICS traces can be replayed` });
       }
       return true;
     }
     if ((flags & LINE_UNTERMINATED) !== 0) {
-      problem({ file, line, message: `the last line is not terminated (truncated file?), skipped: ${escapeForMessage(latin1(bytes, start, Math.min(end, start + 121)))}` });
+      problem({ file, line, message: `the last line is not terminated (truncated file?), skipped: ${escapeForMessage(text, QUOTE_LINE - 1)}` });
       return true;
     }
     events++;
-    tr.pushEvent(file, line, event, apply);
+    if (ev !== null) tr.pushEvent(file, line, ev, apply);
     return !stopped;
+  }
+
+  function pushBytes(file: number, bytes: Uint8Array, start: number, end: number, line: number, flags: number): boolean {
+    classifyLine(bytes, start, end, flags, event, lineClass);
+    return acceptLine(file, line, flags, lineClass.kind, lineClass.binary, lineClass.text, event);
+  }
+
+  function pushRecords(b: EventRecords): boolean {
+    slotNames.learn(b);
+    for (let row = 0; row < b.count; row++) {
+      const kind = b.kind[row]!;
+      const quote = b.quoteIndex[row]!;
+      let ev: TraceEvent | null = null;
+      if (kind === CLASS_EVENT) {
+        if (b.rawIndex[row]! >= 0) ev = eventFromRawText(b, row);
+        else { recorded.at(b, row, slotNames.name(b.nameSlot[row]!)); ev = recorded; }
+      }
+      if (!acceptLine(b.file[row]!, b.line[row]!, b.flags[row]!, kind, b.binary[row] === 1, quote < 0 ? '' : b.texts[quote]!, ev)) return false;
+    }
+    return true;
   }
 
   return {
     vm,
     addProblem: problem,
     pushBytes,
+    pushRecords,
     pushLine(file, l) {
       const bytes = latin1Bytes(l.text);
       return pushBytes(file, bytes, 0, bytes.length, l.line, (l.overlong ? LINE_OVERLONG : 0) | (l.unterminated ? LINE_UNTERMINATED : 0));
@@ -174,15 +205,6 @@ export function createReplay(files: readonly string[], opts: ReplayOptions = {})
       };
     },
   };
-}
-
-/** Control bytes other than tab/LF/CR, DEL, and bytes above ASCII: the line is not text. */
-function hasBinaryBytes(bytes: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const c = bytes[i]!;
-    if (c <= 8 || (c >= 14 && c <= 31) || c >= 127) return true;
-  }
-  return false;
 }
 
 /** A sentence per input problem and skip reason: what `replay` prints after the result. */

@@ -60,7 +60,8 @@ const INFORMATIONAL: Readonly<Record<string, string>> = {
   xics_masked_pending: 'xics_masked_pending: QEMU-internal state of a masked MSI',
 };
 
-knowEventNames([...Object.keys(FORMS), ...Object.keys(INFORMATIONAL)]);
+// Their fixed sentences are read from the line's text, not as key=value arguments.
+knowEventNames([...Object.keys(FORMS), ...Object.keys(INFORMATIONAL)], false);
 
 function args(e: TraceEvent): number[] | null {
   const re = FORMS[e.name];

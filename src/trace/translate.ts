@@ -66,17 +66,6 @@ const HCALL_EVENTS = new Map<string, HcallEvent>(Object.entries(HCALL_EVENT_TABL
   name: h.name, argNames: h.args, args: h.args.map((a) => ARG[a]), target: h.args.indexOf('target'),
 }]));
 
-/**
- * Every event name handled below, as the reader's shared spellings: the
- * switch then compares pointers, not characters.
- */
-knowEventNames([
-  ...Object.keys(HCALL_EVENT_TABLE),
-  'spapr_xive_claim_irq', 'spapr_xive_set_irq', 'xive_source_esb_read', 'xive_source_esb_write',
-  'xive_tctx_tm_read', 'xive_tctx_tm_write', 'xive_tctx_accept', 'xive_tctx_notify', 'xive_tctx_set_cppr',
-  'xive_presenter_notify', 'spapr_pci_lsi_set', 'spapr_pci_msi_write', 'spapr_pci_msi_setup', 'spapr_pci_msi',
-  'spapr_pci_rtas_ibm_change_msi', 'spapr_pci_msi_retry', 'spapr_xive_end_to_nvt',
-]);
 
 /** Events read but not turned into steps: said why, once, in the summary. */
 const INFORMATIONAL: Readonly<Record<string, string>> = {
@@ -93,6 +82,18 @@ const INFORMATIONAL: Readonly<Record<string, string>> = {
 /** A step waiting in the window; `vcpu` −1 until its thread's vCPU is known. */
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type PendingStep = Mutable<TraceStep> & { vcpu?: number };
+/**
+ * Every event name handled below, as the reader's shared spellings: the
+ * switch then compares pointers, not characters. The informational ones are
+ * only counted: their arguments are never read.
+ */
+knowEventNames([
+  ...Object.keys(HCALL_EVENT_TABLE),
+  'spapr_xive_claim_irq', 'spapr_xive_set_irq', 'xive_source_esb_read', 'xive_source_esb_write',
+  'xive_tctx_tm_read', 'xive_tctx_tm_write', 'xive_tctx_accept', 'xive_tctx_notify', 'xive_tctx_set_cppr',
+]);
+knowEventNames(Object.keys(INFORMATIONAL), false);
+
 const INFORMATIONAL_REASONS = new Map(Object.entries(INFORMATIONAL).map(([k, v]) => [k, `${k}: ${v}`]));
 
 interface Pending {
