@@ -239,72 +239,85 @@ export class ScannedEvent implements TraceEvent {
   /** After `exportArguments`: whether every value was exact as a double. */
   allExact = true;
 
-  /** One pass over the arguments: every known key's first value, as a number. */
+  /**
+   * One pass over the arguments: every known key's first value, as a number
+   * (NaN when malformed). One loop with the value parsing inline: it runs for
+   * every event of traces of millions of lines.
+   */
   private scanArguments(): void {
     this.scanned = true;
-    this.foundCount = 0;
     const b = this.bytes;
     const end = this.end;
+    const serial = this.serial;
+    const seenIn = this.seenIn;
+    const values = this.values;
+    const exact = this.exact;
+    const found = this.found;
+    const valueStart = this.valueStart;
+    const valueEnd = this.valueEnd;
+    let count = 0;
     let i = this.argsStart;
+    /** The key of the value at i: −2 none (look for one), −1 a value to skip. */
+    let key = -2;
     while (i < end) {
-      const c = b[i]!;
-      if ((BYTE_CLASS[c]! & NAME_START) !== 0) {
-        const word = i;
-        do i++; while (i < end && (BYTE_CLASS[b[i]!]! & NAME_CHAR) !== 0);
-        if (i < end && b[i] === 61 /* = */) {
-          i = this.readValue(keyOfName(b, word, i), i + 1);
-        } else if (i - word === 3 && b[word] === 73 && b[word + 1] === 82 && b[word + 2] === 81 && i < end && b[i] === 32) {
-          // `IRQ n`
-          i = this.readValue(ARG.irq, i + 1);
+      if (key === -2) {
+        const c = b[i]!;
+        if ((BYTE_CLASS[c]! & NAME_START) !== 0) {
+          const word = i;
+          do i++; while (i < end && (BYTE_CLASS[b[i]!]! & NAME_CHAR) !== 0);
+          if (i >= end) break;
+          const next = b[i]!;
+          if (next === 61 /* = */) key = keyOfName(b, word, i);
+          else if (next === 32 && i - word === 3 && b[word] === 73 && b[word + 1] === 82 && b[word + 2] === 81) key = ARG.irq; // `IRQ n`
+          else continue;
+        } else if (c === 64 /* @ */ && i + 2 < end && b[i + 1] === 48 && b[i + 2] === 120) {
+          key = ARG.addr;
+        } else {
+          i++;
+          continue;
         }
-      } else if (c === 64 /* @ */ && i + 2 < end && b[i + 1] === 48 && b[i + 2] === 120) {
-        i = this.readValue(ARG.addr, i + 1);
-        if (i + 1 < end && b[i] === 60 && b[i + 1] === 61) i = this.readValue(ARG.data, i + 2); // `<=0x…`
-      } else {
         i++;
       }
-    }
-  }
-
-  /**
-   * The number at `i` (0x hex or decimal), stored under `key` (−1: not kept)
-   * unless the key already has one; a value that does not end at a separator
-   * (space, comma, `<`) is malformed. Returns where the token ends.
-   */
-  private readValue(key: number, i: number): number {
-    const b = this.bytes;
-    const end = this.end;
-    const from = i;
-    let v = 0;
-    let digits = 0;
-    let hex = false;
-    if (i + 1 < end && b[i] === 48 && b[i + 1] === 120) {
-      hex = true;
-      i += 2;
-      for (; i < end; i++, digits++) {
-        const d = HEX_VALUE[b[i]!]!;
-        if (d === 255) break;
-        v = v * 16 + d;
+      // The value at i: 0x hex or decimal, ending at a separator (space, comma, `<`), else malformed.
+      const from = i;
+      let v = 0;
+      let digits = 0;
+      let hex = false;
+      if (i + 1 < end && b[i] === 48 && b[i + 1] === 120) {
+        hex = true;
+        for (i += 2; i < end; i++, digits++) {
+          const d = HEX_VALUE[b[i]!]!;
+          if (d === 255) break;
+          v = v * 16 + d;
+        }
+      } else {
+        for (; i < end; i++, digits++) {
+          const d = b[i]! - 48;
+          if (d < 0 || d > 9) break;
+          v = v * 10 + d;
+        }
       }
-    } else {
-      for (; i < end; i++, digits++) {
-        const c = b[i]!;
-        if (c < 48 || c > 57) break;
-        v = v * 10 + (c - 48);
+      const after = i < end ? b[i]! : 32;
+      const ok = digits > 0 && (after === 32 || after === 44 || after === 60);
+      if (key >= 0 && seenIn[key] !== serial) {
+        seenIn[key] = serial;
+        found[count++] = key;
+        values[key] = ok ? v : NaN;
+        exact[key] = digits <= (hex ? EXACT_HEX_DIGITS : EXACT_DECIMAL_DIGITS) ? 1 : 0;
+        valueStart[key] = from;
+        valueEnd[key] = i;
+      }
+      if (!ok) {
+        while (i < end && b[i] !== 32) i++;
+        key = -2;
+      } else if (key === ARG.addr && after === 60 && i + 1 < end && b[i + 1] === 61) {
+        i += 2; // `@0x…<=0x…`: the data after the address
+        key = ARG.data;
+      } else {
+        key = -2;
       }
     }
-    const next = i < end ? b[i]! : 32;
-    const ok = digits > 0 && (next === 32 || next === 44 || next === 60);
-    if (key >= 0 && this.seenIn[key] !== this.serial) {
-      this.seenIn[key] = this.serial;
-      this.found[this.foundCount++] = key;
-      this.values[key] = ok ? v : NaN;
-      this.exact[key] = digits <= (hex ? EXACT_HEX_DIGITS : EXACT_DECIMAL_DIGITS) ? 1 : 0;
-      this.valueStart[key] = from;
-      this.valueEnd[key] = i;
-    }
-    if (!ok) while (i < end && b[i] !== 32) i++;
-    return i;
+    this.foundCount = count;
   }
 }
 
