@@ -21,6 +21,8 @@ const common = {
 };
 const entries = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+  // The reading half of a long `irqlab replay` / `import`, on a second core (src/cli/trace-records.ts).
+  { entryPoints: ['src/cli/trace-reader-worker.ts'], outfile: 'dist/trace-reader-worker.js' },
   { entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   // Runs scenarios for the Test Explorer and Run Scenario off the extension host's thread.
   { entryPoints: ['src/extension/scenario-worker.ts'], outfile: 'dist/scenario-worker.js' },

@@ -30,6 +30,6 @@ run([
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const size = statSync(join(root, vsix)).size;
 console.log(`${vsix}: ${kib(size)}${size >= 1024 * 1024 ? ' (over the 1 MB target)' : ''}`);
-for (const bundle of ['dist/extension.js', 'dist/cli.js', 'dist/scenario-worker.js']) {
+for (const bundle of ['dist/extension.js', 'dist/cli.js', 'dist/scenario-worker.js', 'dist/trace-reader-worker.js']) {
   console.log(`  ${bundle}: ${kib(statSync(join(root, bundle)).size)}`);
 }

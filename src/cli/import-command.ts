@@ -9,7 +9,7 @@ import { infoPicExpectations } from '../trace/info-pic-expectations';
 import { checkReplayInfoPic } from '../trace/info-pic-check';
 import { parseInfoPic } from '../model/info-pic-parse';
 import { CliIo, escapeControlBytes, EXIT_FAILED, EXIT_OK, EXIT_USAGE, readTextVia } from './io';
-import { readTraceFiles } from './trace-input';
+import { feedReplay } from './trace-records';
 
 export type ImportHandler = (args: readonly string[], io: CliIo) => Promise<number>;
 
@@ -73,14 +73,7 @@ async function importQemuTrace(args: readonly string[], io: CliIo): Promise<numb
       if (buf.length >= 4096) flush();
     },
   });
-  const stamp = /^\d+@(\d+(?:\.\d+)?):/;
-  await readTraceFiles(files, (f, l) => {
-    if (atEpoch !== null) {
-      const m = stamp.exec(l.text);
-      if (m && Number(m[1]) > atEpoch) return false;
-    }
-    return replay.pushLine(f, l);
-  }, (file, line, message) => replay.addProblem({ file, line, message }));
+  await feedReplay(files, replay, atEpoch);
   const s = replay.end();
   let dumpDiffers = 0;
   if (dump !== null && dump.ok && dumpPath !== null && !s.unusable) {

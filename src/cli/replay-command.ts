@@ -9,7 +9,7 @@ import { createReplay, describeSkips, Divergence, ReplaySummary } from '../trace
 import { checkReplayInfoPic, REPLAY_INFO_PIC_IGNORED, ReplayInfoPicCheck } from '../trace/info-pic-check';
 import { formatModelInfoPic } from '../model/info-pic';
 import { CliIo, escapeControlBytes, EXIT_FAILED, EXIT_OK, EXIT_USAGE, readTextVia } from './io';
-import { readTraceFiles } from './trace-input';
+import { EpochStop, feedReplay, ReaderMode } from './trace-records';
 
 export const REPLAY_HELP = `Usage: irqlab replay TRACE... [--json] [--max-divergences N]
                            [--info-pic] [--compare-info-pic DUMP] [--at-epoch SECONDS]
@@ -71,23 +71,10 @@ export function parseReplayArgs(args: readonly string[]): ReplayArgs | string {
   return { files, json, max, printInfoPic, compareInfoPic, atEpoch };
 }
 
-/** Where a replay bounded by --at-epoch stopped: the first line it did not replay. */
-export interface EpochStop { readonly file: number; readonly line: number; readonly epoch: number }
-
-const STAMP = /^\d+@(\d+(?:\.\d+)?):/;
-
 /** Replays the files; the summary, with edge problems (unreadable files) included. */
-export async function replayFiles(files: readonly string[], max: number, atEpoch: number | null = null): Promise<ReplaySummary & { stoppedAt: EpochStop | null }> {
-  const names = files.map((f) => f);
-  const replay = createReplay(names, { maxDivergences: max });
-  let stoppedAt: EpochStop | null = null;
-  await readTraceFiles(files, (f, l) => {
-    if (atEpoch !== null) {
-      const m = STAMP.exec(l.text);
-      if (m && Number(m[1]) > atEpoch) { stoppedAt = { file: f, line: l.line, epoch: Number(m[1]) }; return false; }
-    }
-    return replay.pushLine(f, l);
-  }, (file, line, message) => replay.addProblem({ file, line, message }));
+export async function replayFiles(files: readonly string[], max: number, atEpoch: number | null = null, mode: ReaderMode = 'auto'): Promise<ReplaySummary & { stoppedAt: EpochStop | null }> {
+  const replay = createReplay(files.map((f) => f), { maxDivergences: max });
+  const stoppedAt = await feedReplay(files, replay, atEpoch, mode);
   return { ...replay.end(), stoppedAt };
 }
 

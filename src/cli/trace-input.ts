@@ -8,9 +8,10 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { createLineSplitter, SplitLine } from '../trace';
+import { createByteLineSplitter, stampOf } from '../trace';
 
-export type LineSink = (file: number, line: SplitLine) => boolean;
+/** One line of file `file`: bytes[start, end) (src/trace's ByteLineSink, with the file). Return false to stop. */
+export type LineSink = (file: number, bytes: Uint8Array, start: number, end: number, line: number, flags: number) => boolean;
 export type ProblemSink = (file: number, line: number, message: string) => void;
 
 const CHUNK = 1 << 20;
@@ -36,32 +37,76 @@ function describeError(e: unknown): string {
   return err && typeof err.message === 'string' ? err.message : String(e);
 }
 
-/** Batches of lines of one file, as chunks arrive. */
-async function* fileBatches(path: string, file: number, problem: ProblemSink): AsyncGenerator<SplitLine[]> {
-  const splitter = createLineSplitter();
-  let last = 0;
-  let batch: SplitLine[] = [];
-  const collect = (l: SplitLine): void => { batch.push(l); last = l.line; };
+/** The lines of one chunk, as ranges (a line that straddled chunks has bytes of its own). */
+interface LineBatch {
+  readonly bytes: Uint8Array[];
+  readonly start: number[];
+  readonly end: number[];
+  readonly line: number[];
+  readonly flags: number[];
+}
+
+function emptyBatch(): LineBatch {
+  return { bytes: [], start: [], end: [], line: [], flags: [] };
+}
+
+/** The file's bytes, gunzipped when it starts with the gzip magic. */
+async function openTrace(path: string): Promise<AsyncIterable<Buffer>> {
+  const gz = await isGzip(path);
+  const raw = createReadStream(path, { highWaterMark: CHUNK });
+  if (!gz) return raw;
+  const stream = raw.pipe(createGunzip({ chunkSize: CHUNK }));
+  raw.on('error', (e) => stream.destroy(e));
+  return stream;
+}
+
+function readFailure(e: unknown, lastLine: number): string {
+  return `cannot read: ${describeError(e)}${lastLine > 0 ? ` (after line ${lastLine}; the rest is lost)` : ''}`;
+}
+
+/** Streams one file's lines to `sink`; false when the sink stopped it. */
+async function readOneFile(path: string, file: number, sink: LineSink, problem: ProblemSink): Promise<boolean> {
+  const splitter = createByteLineSplitter();
+  const lineSink = (b: Uint8Array, start: number, end: number, line: number, flags: number): boolean => sink(file, b, start, end, line, flags);
   try {
-    const gz = await isGzip(path);
-    const raw = createReadStream(path, { highWaterMark: CHUNK });
-    const stream = gz ? raw.pipe(createGunzip({ chunkSize: CHUNK })) : raw;
-    if (gz) raw.on('error', (e) => stream.destroy(e));
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of await openTrace(path)) {
+      // Leaving the loop ends the stream (the iterator's return destroys it).
+      if (!splitter.push(chunk, lineSink)) return false;
+    }
+  } catch (e) {
+    const more = splitter.end(lineSink);
+    problem(file, splitter.lines + 1, readFailure(e, splitter.lines));
+    return more;
+  }
+  return splitter.end(lineSink);
+}
+
+/** Batches of lines of one file, as chunks arrive (the per-thread merge). */
+async function* fileBatches(path: string, file: number, problem: ProblemSink): AsyncGenerator<LineBatch> {
+  const splitter = createByteLineSplitter();
+  let batch = emptyBatch();
+  const collect = (b: Uint8Array, start: number, end: number, line: number, flags: number): boolean => {
+    batch.bytes.push(b);
+    batch.start.push(start);
+    batch.end.push(end);
+    batch.line.push(line);
+    batch.flags.push(flags);
+    return true;
+  };
+  try {
+    for await (const chunk of await openTrace(path)) {
       splitter.push(chunk, collect);
-      if (batch.length > 0) { yield batch; batch = []; }
+      if (batch.line.length > 0) { yield batch; batch = emptyBatch(); }
     }
   } catch (e) {
     splitter.end(collect);
-    if (batch.length > 0) yield batch;
-    problem(file, last + 1, `cannot read: ${describeError(e)}${last > 0 ? ` (after line ${last}; the rest is lost)` : ''}`);
+    if (batch.line.length > 0) yield batch;
+    problem(file, splitter.lines + 1, readFailure(e, splitter.lines));
     return;
   }
   splitter.end(collect);
-  if (batch.length > 0) yield batch;
+  if (batch.line.length > 0) yield batch;
 }
-
-const STAMP = /^\d+@(\d+(?:\.\d+)?):/;
 
 /**
  * Streams every line of `paths` to `sink` (per-thread files merged by time).
@@ -69,22 +114,20 @@ const STAMP = /^\d+@(\d+(?:\.\d+)?):/;
  */
 export async function readTraceFiles(paths: readonly string[], sink: LineSink, problem: ProblemSink): Promise<void> {
   if (paths.length === 1) {
-    for await (const batch of fileBatches(paths[0]!, 0, problem)) {
-      for (const l of batch) if (!sink(0, l)) return;
-    }
+    await readOneFile(paths[0]!, 0, sink, problem);
     return;
   }
-  interface Cursor { gen: AsyncGenerator<SplitLine[]>; batch: SplitLine[]; i: number; epoch: number; done: boolean }
-  const cursors: Cursor[] = paths.map((p, f) => ({ gen: fileBatches(p, f, problem), batch: [], i: 0, epoch: -Infinity, done: false }));
+  interface Cursor { gen: AsyncGenerator<LineBatch>; batch: LineBatch; i: number; epoch: number; done: boolean }
+  const cursors: Cursor[] = paths.map((p, f) => ({ gen: fileBatches(p, f, problem), batch: emptyBatch(), i: 0, epoch: -Infinity, done: false }));
   const fill = async (c: Cursor): Promise<void> => {
-    while (!c.done && c.i >= c.batch.length) {
+    while (!c.done && c.i >= c.batch.line.length) {
       const r = await c.gen.next();
       if (r.done) c.done = true;
       else { c.batch = r.value; c.i = 0; }
     }
     if (!c.done) {
-      const m = STAMP.exec(c.batch[c.i]!.text);
-      if (m) c.epoch = Number(m[1]);
+      const t = stampOf(c.batch.bytes[c.i]!, c.batch.start[c.i]!, c.batch.end[c.i]!);
+      if (t === t) c.epoch = t;
     }
   };
   for (const c of cursors) await fill(c);
@@ -97,7 +140,8 @@ export async function readTraceFiles(paths: readonly string[], sink: LineSink, p
     }
     if (best < 0) return;
     const c = cursors[best]!;
-    if (!sink(best, c.batch[c.i]!)) {
+    const b = c.batch;
+    if (!sink(best, b.bytes[c.i]!, b.start[c.i]!, b.end[c.i]!, b.line[c.i]!, b.flags[c.i]!)) {
       for (const k of cursors) await k.gen.return(undefined);
       return;
     }

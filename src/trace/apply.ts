@@ -112,10 +112,12 @@ function failed(s: TraceStep, r: { errno: string; reason: string }, state: strin
   return { checks: 1, divergences: [{ file: s.file, line: s.line, operation: describeStep(s), what: 'result', qemu: 'ok', model: r.errno, reason: r.reason, state }] };
 }
 
-function compareValue(s: TraceStep, r: { ok: true; value: bigint } | { ok: false; errno: string; reason: string }, expect: bigint, state: () => string): StepOutcome {
-  if (!r.ok) return { checks: 1, divergences: [{ file: s.file, line: s.line, operation: describeStep(s), what: 'value', qemu: hex(expect), model: r.errno, reason: r.reason, state: state() }] };
-  if (r.value === expect) return ONE_OK;
-  return { checks: 1, divergences: [{ file: s.file, line: s.line, operation: describeStep(s), what: 'value', qemu: hex(expect), model: hex(r.value), reason: '', state: state() }] };
+/** A returned value compared with QEMU's; on a divergence the state is that of `stateVcpu`'s presenter (−1: none). */
+function compareValue(vm: VmState, s: TraceStep, r: { ok: true; value: bigint } | { ok: false; errno: string; reason: string }, expect: bigint, stateVcpu: number): StepOutcome {
+  if (r.ok && r.value === expect) return ONE_OK;
+  const state = stateVcpu < 0 ? '' : presenterState(vm, stateVcpu);
+  if (!r.ok) return { checks: 1, divergences: [{ file: s.file, line: s.line, operation: describeStep(s), what: 'value', qemu: hex(expect), model: r.errno, reason: r.reason, state }] };
+  return { checks: 1, divergences: [{ file: s.file, line: s.line, operation: describeStep(s), what: 'value', qemu: hex(expect), model: hex(r.value), reason: '', state }] };
 }
 
 function checkPresenter(vm: VmState, s: Extract<TraceStep, { op: 'check-presenter' }>): StepOutcome {
@@ -159,16 +161,16 @@ export function applyStep(vm: VmState, s: TraceStep): StepOutcome {
       }
       if (s.expect === null) return NONE;
       const r4 = r.r[0] ?? 0n;
-      return compareValue(s, { ok: true, value: r4 }, s.expect, () => '');
+      return r4 === s.expect ? ONE_OK : compareValue(vm, s, { ok: true, value: r4 }, s.expect, -1);
     }
     case 'esb-load':
-      return compareValue(s, model.esbLoad(vm, s.irq, s.offset, s.page), s.expect, () => '');
+      return compareValue(vm, s, model.esbLoad(vm, s.irq, s.offset, s.page), s.expect, -1);
     case 'esb-store': {
       const r = model.esbStore(vm, s.irq, s.offset, s.value, s.page);
       return r.ok ? NONE : failed(s, r, '');
     }
     case 'tima-load':
-      return compareValue(s, model.timaLoad(vm, s.vcpu, s.size, s.offset), s.expect, () => presenterState(vm, s.vcpu));
+      return compareValue(vm, s, model.timaLoad(vm, s.vcpu, s.size, s.offset), s.expect, s.vcpu);
     case 'tima-store': {
       const r = model.timaStore(vm, s.vcpu, s.size, s.offset, s.value);
       return r.ok ? NONE : failed(s, r, presenterState(vm, s.vcpu));

@@ -1,11 +1,17 @@
 /**
- * One QEMU log-backend line → a trace event. Accepts `TID@EPOCH:event args`
- * and the bare `event args` (no `-msg timestamp=on`). Arguments are read as
- * `key=value` pairs whatever their order or spelling across QEMU versions
- * (7.2's `IBP=` and current `IPB=` both give `ipb`; `new CPPR=` gives `cppr`),
- * plus the positional bits some events print (`@0x20011`, `IRQ 0x1`,
- * `@0x0<=0x1302`, `XIRR 0xff000002->0x4000000`, `CPU 1`, `server 0`).
+ * One QEMU log-backend line → a trace event, read straight from the bytes.
+ * Accepts `TID@EPOCH:event args` and the bare `event args` (no
+ * `-msg timestamp=on`). Arguments are `key=value` pairs whatever their order
+ * or spelling across QEMU versions (src/trace/arg-keys.ts), plus the positional
+ * forms some events print (`@0x20011`, `@0x0<=0x1302`, `IRQ 0x1`); the XICS
+ * events' fixed sentences are read from `raw` by the XICS translator.
+ *
+ * Why bytes: a trace has millions of lines and most of them become a model
+ * operation, so a line is classified and its arguments read in one pass over
+ * the chunk it arrived in, into one reused event (typed arrays indexed by
+ * argument key): no string, map or object per line on the replay's path.
  */
+import { ARG_COUNT, ARG_OF_NAME, ArgKey, keyOfName, ARG } from './arg-keys';
 
 /** The interrupt-controller events this reader knows (sPAPR XIVE, XICS, sPAPR PCI). */
 export const KNOWN_EVENT_PREFIXES = ['spapr_xive_', 'xive_', 'xics_', 'spapr_pci_'] as const;
@@ -18,13 +24,18 @@ export interface TraceEvent {
   /** Seconds since the epoch as printed (−1 without the prefix). */
   readonly epoch: number;
   readonly name: string;
-  /** Lower-cased argument names → raw text values. */
+  /** The name's family by prefix (FAMILY_XIVE, FAMILY_XICS, …). */
+  readonly family: number;
+  /** Lower-cased argument names → raw text values (every form, parsed on first use). */
   readonly args: ReadonlyMap<string, string>;
+  /** The whole line as text. */
   readonly raw: string;
-  /** One numeric argument (null when absent or malformed), parsed without allocating. */
-  num(key: string): number | null;
-  /** One argument's text by its normalised name (as in `args`), found without parsing the rest. */
-  arg(key: string): string | undefined;
+  /** One argument as a number; null when absent or malformed (`0x12zz`, `-1`). */
+  num(key: ArgKey): number | null;
+  /** One argument as a 64-bit value (exact beyond 2^53); null when absent or malformed. */
+  big(key: ArgKey): bigint | null;
+  /** One argument's text by its normalised name (as in `args`). */
+  arg(name: string): string | undefined;
 }
 
 export type ParsedLine =
@@ -32,21 +43,31 @@ export type ParsedLine =
   | { readonly kind: 'noise' }
   | { readonly kind: 'foreign'; readonly name: string };
 
+/** What `scanTraceLine` found on a line. */
+export const LINE_NOISE = 0;
+export const LINE_EVENT = 1;
+export const LINE_FOREIGN = 2;
+export type LineKind = typeof LINE_NOISE | typeof LINE_EVENT | typeof LINE_FOREIGN;
+
+/** Bytes → text, one char per byte (messages, the XICS sentences, rare lookups). */
+export function latin1(bytes: Uint8Array, start: number, end: number): string {
+  let out = '';
+  for (let i = start; i < end; i += 4096) out += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, Math.min(end, i + 4096))));
+  return out;
+}
+
+/** Text → bytes, one byte per char (the low 8 bits): lines given as strings take the same path. */
+export function latin1Bytes(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
+  return out;
+}
+
 const KV = /([A-Za-z_][A-Za-z0-9_]*)=(-?(?:0x[0-9a-fA-F]+|\d+))/g;
-
-function interesting(name: string): boolean {
-  for (const p of KNOWN_EVENT_PREFIXES) if (name.startsWith(p)) return true;
-  return false;
-}
-
-function foreign(name: string): boolean {
-  for (const p of FOREIGN_EVENT_PREFIXES) if (name.startsWith(p)) return true;
-  return false;
-}
 
 const RENAMES: Readonly<Record<string, string>> = { ibp: 'ipb' };
 
-/** The arguments of an event: key=value pairs and the known positional forms. */
+/** The arguments of an event's text: key=value pairs and every known positional form. */
 export function parseArgs(text: string): Map<string, string> {
   const out = new Map<string, string>();
   KV.lastIndex = 0;
@@ -54,7 +75,6 @@ export function parseArgs(text: string): Map<string, string> {
     const k = m[1]!.toLowerCase();
     out.set(RENAMES[k] ?? k, m[2]!);
   }
-  // The positional forms, each tried only when its marker is present (the hot path skips them).
   if (text.includes('@')) {
     const at = /@(0x[0-9a-fA-F]+)(?:<=(0x[0-9a-fA-F]+))?/.exec(text);
     if (at) {
@@ -83,212 +103,429 @@ export function parseArgs(text: string): Map<string, string> {
   return out;
 }
 
-/** An event whose arguments are parsed on first use (most lines need only a few, some none). */
-class LazyEvent implements TraceEvent {
-  private parsed: Map<string, string> | null = null;
-  constructor(readonly tid: number, private readonly epochEnd: number, readonly name: string, private readonly rest: string, readonly raw: string) {}
-  /** Parsed on demand: only merging per-thread files needs it. */
-  get epoch(): number {
-    if (this.epochEnd < 0) return -1;
-    return parseFloat(this.raw.slice(this.raw.indexOf('@') + 1, this.epochEnd));
-  }
-  /** A numeric argument parsed in place (no substring): the translator's hot path. */
-  num(key: string): number | null {
-    const spellings = this.parsed ? undefined : SPELLING_OF.get(key);
-    if (spellings === undefined) {
-      const v = this.args.get(key);
-      if (v === undefined) return null;
-      const n = Number(v);
-      return Number.isFinite(n) ? n : null;
-    }
-    for (const sp of spellings) {
-      const v = numberAfter(this.rest, sp);
-      if (v !== undefined) return v;
-    }
-    return null;
-  }
-  get args(): ReadonlyMap<string, string> {
-    return (this.parsed ??= parseArgs(this.rest));
-  }
-  arg(key: string): string | undefined {
-    if (this.parsed) return this.parsed.get(key);
-    const spellings = SPELLING_OF.get(key);
-    if (spellings === undefined) return this.args.get(key);
-    for (const sp of spellings) {
-      const v = valueAfter(this.rest, sp);
-      if (v !== undefined) return v;
-    }
-    return undefined;
-  }
-}
-
-/** How the hot keys are written in QEMU 7.2 and current formats (`key=` preceded by a space or the start). */
-const SPELLINGS: Readonly<Record<string, readonly string[]>> = {
-  lisn: ['lisn='], lsi: ['lsi='], val: ['val='], sz: ['sz='], target: ['target='], ring: ['ring='],
-  ipb: ['IPB=', 'IBP=', 'ipb='], pipr: ['PIPR=', 'pipr='], cppr: ['CPPR=', 'cppr='], nsr: ['NSR=', 'nsr='],
-  flags: ['flags='], priority: ['priority='], eisn: ['eisn='], qpage: ['qpage='], qsize: ['qsize='],
-  offset: ['offset='], data: ['data='],
-  addr: ['@'], irq: ['IRQ '],
-};
-/** The same as a Map: looked up per argument per line, and a Map does not hit a megamorphic property load. */
-const SPELLING_OF: ReadonlyMap<string, readonly string[]> = new Map(Object.entries(SPELLINGS));
-
-/** The number after `spelling` (hex with 0x, else decimal), parsed in place; NaN when malformed → undefined. */
-function numberAfter(text: string, spelling: string): number | undefined {
-  let from = 0;
-  for (;;) {
-    const at = text.indexOf(spelling, from);
-    if (at < 0) return undefined;
-    if (spelling === '@' || at === 0 || text.charCodeAt(at - 1) === 32) {
-      let i = at + spelling.length;
-      const n = text.length;
-      let v = 0;
-      let digits = 0;
-      if (text.charCodeAt(i) === 48 && text.charCodeAt(i + 1) === 120) {
-        i += 2;
-        for (; i < n; i++, digits++) {
-          const c = text.charCodeAt(i);
-          const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
-          if (d < 0) break;
-          v = v * 16 + d;
-        }
-      } else {
-        for (; i < n; i++, digits++) {
-          const c = text.charCodeAt(i);
-          if (c < 48 || c > 57) break;
-          v = v * 10 + (c - 48);
-        }
-      }
-      const end = i < n ? text.charCodeAt(i) : 32;
-      // A value must end at a separator; `0x12zz` is not a number.
-      if (digits === 0 || !(end === 32 || end === 44 || end === 60 /* < */)) return undefined;
-      return v;
-    }
-    from = at + 1;
-  }
-}
-
-function valueAfter(text: string, spelling: string): string | undefined {
-  let from = 0;
-  for (;;) {
-    const at = text.indexOf(spelling, from);
-    if (at < 0) return undefined;
-    const before = at === 0 ? 32 : text.charCodeAt(at - 1);
-    if (spelling === '@' || before === 32) {
-      const start = at + spelling.length;
-      let end = start;
-      while (end < text.length) {
-        const c = text.charCodeAt(end);
-        if (!(isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 120 || c === 45)) break;
-        end++;
-      }
-      if (end > start) return text.slice(start, end);
-    }
-    from = at + 1;
-  }
-}
-
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+/** Byte classes, one table load per byte on the hot paths. */
+const NAME_START = 1;
+const NAME_CHAR = 2;
+const BYTE_CLASS = Uint8Array.from({ length: 256 }, (_, c) => {
+  const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+  return (letter ? NAME_START | NAME_CHAR : 0) | (isDigit(c) ? NAME_CHAR : 0);
+});
+/** A hex digit's value, or 255. */
+const HEX_VALUE = Uint8Array.from({ length: 256 }, (_, c) =>
+  c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : 255);
+
 function isNameChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isDigit(c) || c === 95;
+  return (BYTE_CLASS[c]! & NAME_CHAR) !== 0;
+}
+
+/** Hex digits beyond which a double is no longer exact (2^52 has 14); decimal likewise. */
+const EXACT_HEX_DIGITS = 13;
+const EXACT_DECIMAL_DIGITS = 15;
+
+/**
+ * The event of the line being read. The replay reuses one for every line (it
+ * is valid until the next `scanTraceLine` into it); `parseTraceLine` makes a
+ * new one per call.
+ */
+export class ScannedEvent implements TraceEvent {
+  tid = 0;
+  name = '';
+  /** The event's family by prefix (FAMILY_*): the translator's first dispatch. */
+  family = 0;
+  /** The name's slot in this thread's name table (−1 when the table is full). */
+  nameSlot = -1;
+  private bytes: Uint8Array = new Uint8Array(0);
+  private start = 0;
+  private end = 0;
+  private epochStart = -1;
+  private epochEnd = -1;
+  private argsStart = 0;
+  private scanned = false;
+  private text: string | null = null;
+  private parsed: Map<string, string> | null = null;
+  /** Which scan a key's slot belongs to: slots are never cleared, a stale one is ignored. */
+  private serial = 0;
+  private readonly seenIn = new Int32Array(ARG_COUNT);
+  private readonly values = new Float64Array(ARG_COUNT);
+  private readonly exact = new Uint8Array(ARG_COUNT);
+  private readonly valueStart = new Int32Array(ARG_COUNT);
+  private readonly valueEnd = new Int32Array(ARG_COUNT);
+  /** The keys found by the last scan, in line order. */
+  private readonly found = new Uint8Array(ARG_COUNT);
+  private foundCount = 0;
+
+  /** Points the event at a line (called by `scanTraceLine`). */
+  reset(bytes: Uint8Array, start: number, end: number, tid: number, epochStart: number, epochEnd: number, name: string, family: number, nameSlot: number, argsStart: number): void {
+    this.nameSlot = nameSlot;
+    this.bytes = bytes;
+    this.start = start;
+    this.end = end;
+    this.tid = tid;
+    this.epochStart = epochStart;
+    this.epochEnd = epochEnd;
+    this.name = name;
+    this.family = family;
+    this.argsStart = argsStart;
+    this.scanned = false;
+    this.text = null;
+    this.parsed = null;
+    this.serial = (this.serial + 1) | 0;
+  }
+
+  get epoch(): number {
+    if (this.epochStart < 0) return -1;
+    return stampValue(this.bytes, this.epochStart, this.epochEnd);
+  }
+
+  get raw(): string {
+    return (this.text ??= latin1(this.bytes, this.start, this.end));
+  }
+
+  get args(): ReadonlyMap<string, string> {
+    return (this.parsed ??= parseArgs(latin1(this.bytes, this.argsStart, this.end)));
+  }
+
+  num(key: ArgKey): number | null {
+    if (!this.scanned) this.scanArguments();
+    if (this.seenIn[key] !== this.serial) return null;
+    const v = this.values[key]!;
+    return v === v ? v : null;
+  }
+
+  big(key: ArgKey): bigint | null {
+    const v = this.num(key);
+    if (v === null) return null;
+    if (this.exact[key] === 1) return BigInt(v);
+    try {
+      return BigInt.asUintN(64, BigInt(latin1(this.bytes, this.valueStart[key]!, this.valueEnd[key]!)));
+    } catch {
+      return null;
+    }
+  }
+
+  arg(name: string): string | undefined {
+    const key = ARG_OF_NAME.get(name);
+    if (key === undefined) return this.args.get(name);
+    if (!this.scanned) this.scanArguments();
+    if (this.seenIn[key] !== this.serial) return undefined;
+    return latin1(this.bytes, this.valueStart[key]!, this.valueEnd[key]!);
+  }
+
+  /**
+   * Every key found, appended at `at` of the three arrays (key, value — NaN
+   * when malformed —, exact as a double); returns how many. `allExact` is
+   * then whether every value is exact.
+   */
+  exportArguments(keys: Uint8Array, values: Float64Array, exact: Uint8Array, at: number): number {
+    if (!this.scanned) this.scanArguments();
+    const n = this.foundCount;
+    let allExact = true;
+    for (let k = 0; k < n; k++) {
+      const key = this.found[k]!;
+      keys[at + k] = key;
+      values[at + k] = this.values[key]!;
+      const e = this.exact[key]!;
+      exact[at + k] = e;
+      if (e === 0) allExact = false;
+    }
+    this.allExact = allExact;
+    return n;
+  }
+
+  /** After `exportArguments`: whether every value was exact as a double. */
+  allExact = true;
+
+  /**
+   * One pass over the arguments: every known key's first value, as a number
+   * (NaN when malformed). One loop with the value parsing inline: it runs for
+   * every event of traces of millions of lines.
+   */
+  private scanArguments(): void {
+    this.scanned = true;
+    const b = this.bytes;
+    const end = this.end;
+    const serial = this.serial;
+    const seenIn = this.seenIn;
+    const values = this.values;
+    const exact = this.exact;
+    const found = this.found;
+    const valueStart = this.valueStart;
+    const valueEnd = this.valueEnd;
+    let count = 0;
+    let i = this.argsStart;
+    /** The key of the value at i: −2 none (look for one), −1 a value to skip. */
+    let key = -2;
+    while (i < end) {
+      if (key === -2) {
+        const c = b[i]!;
+        if ((BYTE_CLASS[c]! & NAME_START) !== 0) {
+          const word = i;
+          do i++; while (i < end && (BYTE_CLASS[b[i]!]! & NAME_CHAR) !== 0);
+          if (i >= end) break;
+          const next = b[i]!;
+          if (next === 61 /* = */) key = keyOfName(b, word, i);
+          else if (next === 32 && i - word === 3 && b[word] === 73 && b[word + 1] === 82 && b[word + 2] === 81) key = ARG.irq; // `IRQ n`
+          else continue;
+        } else if (c === 64 /* @ */ && i + 2 < end && b[i + 1] === 48 && b[i + 2] === 120) {
+          key = ARG.addr;
+        } else {
+          i++;
+          continue;
+        }
+        i++;
+      }
+      // The value at i: 0x hex or decimal, ending at a separator (space, comma, `<`), else malformed.
+      const from = i;
+      let v = 0;
+      let digits = 0;
+      let hex = false;
+      if (i + 1 < end && b[i] === 48 && b[i + 1] === 120) {
+        hex = true;
+        for (i += 2; i < end; i++, digits++) {
+          const d = HEX_VALUE[b[i]!]!;
+          if (d === 255) break;
+          v = v * 16 + d;
+        }
+      } else {
+        for (; i < end; i++, digits++) {
+          const d = b[i]! - 48;
+          if (d < 0 || d > 9) break;
+          v = v * 10 + d;
+        }
+      }
+      const after = i < end ? b[i]! : 32;
+      const ok = digits > 0 && (after === 32 || after === 44 || after === 60);
+      if (key >= 0 && seenIn[key] !== serial) {
+        seenIn[key] = serial;
+        found[count++] = key;
+        values[key] = ok ? v : NaN;
+        exact[key] = digits <= (hex ? EXACT_HEX_DIGITS : EXACT_DECIMAL_DIGITS) ? 1 : 0;
+        valueStart[key] = from;
+        valueEnd[key] = i;
+      }
+      if (!ok) {
+        while (i < end && b[i] !== 32) i++;
+        key = -2;
+      } else if (key === ARG.addr && after === 60 && i + 1 < end && b[i + 1] === 61) {
+        i += 2; // `@0x…<=0x…`: the data after the address
+        key = ARG.data;
+      } else {
+        key = -2;
+      }
+    }
+    this.foundCount = count;
+  }
+}
+
+/** Families of event names (by prefix). */
+export const FAMILY_OTHER = 0;
+export const FAMILY_XIVE = 1;
+export const FAMILY_SPAPR_XIVE = 2;
+export const FAMILY_XICS = 3;
+export const FAMILY_SPAPR_PCI = 4;
+
+function familyOf(name: string): number {
+  if (name.startsWith('spapr_xive_')) return FAMILY_SPAPR_XIVE;
+  if (name.startsWith('xive_')) return FAMILY_XIVE;
+  if (name.startsWith('xics_')) return FAMILY_XICS;
+  if (name.startsWith('spapr_pci_')) return FAMILY_SPAPR_PCI;
+  return FAMILY_OTHER;
+}
+
+function interesting(name: string): boolean {
+  for (const p of KNOWN_EVENT_PREFIXES) if (name.startsWith(p)) return true;
+  return false;
+}
+
+function foreign(name: string): boolean {
+  for (const p of FOREIGN_EVENT_PREFIXES) if (name.startsWith(p)) return true;
+  return false;
 }
 
 /**
- * Classify one line. `noise` is anything that is not an interrupt-controller
- * trace event (`-d int` lines, console output, other subsystems' events).
- * Hand-scanned (no regular expression): this runs once per line of traces of
- * millions of lines.
+ * Event names seen, by a hash of their bytes: a line's name is matched in
+ * place and one shared string reused (the names the translator handles are
+ * seeded from its literals, so its comparisons are pointer compares).
+ * Bounded: a trace of made-up names stops being remembered.
  */
-export function parseTraceLine(text: string): ParsedLine {
+const NAME_TABLE_BITS = 10;
+const NAME_TABLE_MASK = (1 << NAME_TABLE_BITS) - 1;
+const MAX_REMEMBERED_NAMES = 256;
+const nameSpelling: (Uint8Array | null)[] = new Array<Uint8Array | null>(1 << NAME_TABLE_BITS).fill(null);
+const nameText: string[] = new Array<string>(1 << NAME_TABLE_BITS).fill('');
+/** LINE_EVENT, LINE_FOREIGN or LINE_NOISE for a name of another subsystem. */
+const nameKind = new Int8Array(1 << NAME_TABLE_BITS);
+const nameFamily = new Int8Array(1 << NAME_TABLE_BITS);
+/** Whether a translator reads the name's `key=value` arguments (events it only counts do not). */
+const nameReadsArguments = new Uint8Array(1 << NAME_TABLE_BITS).fill(1);
+/** The seeded (literal, internalised) spelling of each known name. */
+const canonicalNames = new Map<string, string>();
+let rememberedNames = 0;
+
+/**
+ * A name's table hash from its length and three of its bytes (the last two
+ * and the middle one, where names of one family differ): cheap per line; the
+ * table compares the whole name anyway.
+ */
+function nameHash(bytes: Uint8Array, start: number, end: number): number {
+  const n = end - start;
+  if (n === 0) return 0;
+  return Math.imul(n, 0x9e3779b1) ^ (bytes[end - 1]! << 16) ^ (bytes[end - (n > 1 ? 2 : 1)]! << 8) ^ bytes[start + (n >> 1)]!;
+}
+
+function slotOf(bytes: Uint8Array, start: number, end: number, h: number): number {
+  for (let slot = h & NAME_TABLE_MASK; ; slot = (slot + 1) & NAME_TABLE_MASK) {
+    const spelling = nameSpelling[slot];
+    if (spelling === null || spelling === undefined) return -1 - slot;
+    if (spelling.length === end - start) {
+      let j = spelling.length - 1;
+      // From the end, where names of one family differ.
+      while (j >= 0 && bytes[start + j] === spelling[j]) j--;
+      if (j < 0) return slot;
+    }
+  }
+}
+
+function remember(name: string, kind: LineKind, bytes: Uint8Array, start: number, end: number, h: number): number {
+  if (rememberedNames >= MAX_REMEMBERED_NAMES) return -1;
+  const found = slotOf(bytes, start, end, h);
+  if (found >= 0) return found;
+  const slot = -1 - found;
+  rememberedNames++;
+  // Copies of their own: a slice would keep the whole chunk it was cut from alive.
+  nameSpelling[slot] = Uint8Array.from(bytes.subarray(start, end));
+  nameText[slot] = name;
+  nameKind[slot] = kind;
+  nameFamily[slot] = familyOf(name);
+  return slot;
+}
+
+/**
+ * Seeds the name table with the names a translator handles (string
+ * literals: internalised). `readsArguments` false: it never reads their
+ * `key=value` arguments (a reader handing events to another thread skips them).
+ */
+export function knowEventNames(names: Iterable<string>, readsArguments = true): void {
+  for (const name of names) {
+    const bytes = latin1Bytes(name);
+    const slot = remember(name, interesting(name) ? LINE_EVENT : foreign(name) ? LINE_FOREIGN : LINE_NOISE, bytes, 0, bytes.length, nameHash(bytes, 0, bytes.length));
+    if (slot >= 0) nameReadsArguments[slot] = readsArguments ? 1 : 0;
+    canonicalNames.set(name, name);
+  }
+}
+
+/** The seeded spelling of a known event name (pointer-equal to the translator's literals), else the name. */
+export function canonicalEventName(name: string): string {
+  return canonicalNames.get(name) ?? name;
+}
+
+/** Whether the translator reads the arguments of the event in name-table slot `slot` (−1: unknown, no). */
+export function slotReadsArguments(slot: number): boolean {
+  return slot >= 0 && nameReadsArguments[slot] === 1;
+}
+
+/** The name of the last foreign line `scanTraceLine` classified. */
+let lastForeignName = '';
+export function foreignName(): string {
+  return lastForeignName;
+}
+
+/**
+ * Classify bytes[start, end) (one line without its newline) and, for an
+ * event, point `ev` at it. `noise` is anything that is not an
+ * interrupt-controller trace event (`-d int` lines, console output, other
+ * subsystems' events); `foreign` an event of another machine.
+ */
+export function scanTraceLine(bytes: Uint8Array, start: number, end: number, ev: ScannedEvent): LineKind {
+  let i = start;
   let tid = 0;
+  let epochStart = -1;
   let epochEnd = -1;
-  let i = 0;
-  const n = text.length;
   // Optional `TID@EPOCH:` prefix.
-  let c = n > 0 ? text.charCodeAt(0) : 0;
-  while (isDigit(c) && i < 10) { tid = tid * 10 + (c - 48); c = text.charCodeAt(++i); }
-  if (i > 0 && c === 64 /* @ */) {
-    const colon = text.indexOf(':', i + 1);
-    if (colon < 0 || colon - i > 32) return NOISE;
-    const e0 = text.charCodeAt(i + 1);
-    if (!isDigit(e0)) return NOISE;
+  let c = i < end ? bytes[i]! : 0;
+  while (isDigit(c) && i - start < 10) { tid = tid * 10 + (c - 48); i++; c = i < end ? bytes[i]! : 0; }
+  if (i > start && c === 64 /* @ */) {
+    if (i + 1 >= end || !isDigit(bytes[i + 1]!)) return LINE_NOISE;
+    const colon = bytes.indexOf(58, i + 1);
+    if (colon < 0 || colon >= end || colon - i > 32) return LINE_NOISE;
+    epochStart = i + 1;
     epochEnd = colon;
     i = colon + 1;
   } else {
-    i = 0;
+    i = start;
     tid = 0;
   }
   const nameStart = i;
   // Fast refusal: every known or foreign event starts with 's', 'x' or 'p'.
-  const first = text.charCodeAt(i);
-  if (first !== 115 && first !== 120 && first !== 112) return NOISE;
-  // A name seen before, up to the first space (found by the builtin, not a loop here):
-  // remembered names are all name characters, so a match is the whole name run.
-  const space = text.indexOf(' ', nameStart);
-  const nameEnd = space < 0 ? n : space;
-  let name = seenName(text, nameStart, nameEnd);
-  if (name !== undefined) {
-    i = nameEnd;
+  const first = i < end ? bytes[i]! : 0;
+  if (first !== 115 && first !== 120 && first !== 112) return LINE_NOISE;
+  // A name ends at the first space (found by the builtin: memchr on a Node chunk).
+  const space = bytes.indexOf(32, nameStart);
+  const nameEnd = space < 0 || space > end ? end : space;
+  let slot = slotOf(bytes, nameStart, nameEnd, nameHash(bytes, nameStart, nameEnd));
+  let name: string;
+  let kind: LineKind;
+  let family: number;
+  if (slot >= 0) {
+    name = nameText[slot]!;
+    kind = nameKind[slot] as LineKind;
+    family = nameFamily[slot]!;
   } else {
-    while (i < n && isNameChar(text.charCodeAt(i))) i++;
-    if (i < n && text.charCodeAt(i) !== 32) return NOISE;
-    name = text.slice(nameStart, i);
-    if (!interesting(name)) return foreign(name) ? { kind: 'foreign', name } : NOISE;
-    name = rememberName(name);
+    // Not seen before: a name is name characters up to the space or the end.
+    while (i < nameEnd && isNameChar(bytes[i]!)) i++;
+    if (i < nameEnd) return LINE_NOISE;
+    name = latin1(bytes, nameStart, nameEnd);
+    kind = interesting(name) ? LINE_EVENT : foreign(name) ? LINE_FOREIGN : LINE_NOISE;
+    family = familyOf(name);
+    slot = remember(name, kind, bytes, nameStart, nameEnd, nameHash(bytes, nameStart, nameEnd));
   }
-  return { kind: 'event', event: new LazyEvent(tid, epochEnd, name, i < n ? text.slice(i + 1) : '', text) };
+  i = nameEnd;
+  if (kind === LINE_FOREIGN) { lastForeignName = name; return LINE_FOREIGN; }
+  if (kind === LINE_NOISE) return LINE_NOISE;
+  ev.reset(bytes, start, end, tid, epochStart, epochEnd, name, family, slot, i < end ? i + 1 : end);
+  return LINE_EVENT;
 }
 
-/**
- * Event names already seen, by length: a line's name is matched in place and
- * the one shared string is reused, so a long trace neither slices nor hashes a
- * new name per line (and the translator's lookups hit a string whose hash is
- * cached). Bounded: a trace of made-up names stops being remembered.
- */
-const namesByLength: string[][] = [];
-let rememberedNames = 0;
-const MAX_REMEMBERED_NAMES = 256;
+/** The `EPOCH` of a `TID@EPOCH:` prefix at bytes[start, end), or NaN without one. */
+export function stampOf(bytes: Uint8Array, start: number, end: number): number {
+  let i = start;
+  while (i < end && i - start < 10 && isDigit(bytes[i]!)) i++;
+  if (i === start || i >= end || bytes[i] !== 64) return NaN;
+  const from = i + 1;
+  let colon = from;
+  const limit = Math.min(end, from + 32);
+  while (colon < limit && bytes[colon] !== 58) colon++;
+  if (colon >= limit || colon === from) return NaN;
+  return stampValue(bytes, from, colon);
+}
 
-function seenName(text: string, start: number, end: number): string | undefined {
-  const same = namesByLength[end - start];
-  if (same === undefined) return undefined;
-  for (let k = 0; k < same.length; k++) {
-    const candidate = same[k]!;
-    if (sameChars(text, start, candidate)) return candidate;
+/** `SECONDS[.FRACTION]` → number; NaN when it is anything else. */
+function stampValue(bytes: Uint8Array, start: number, end: number): number {
+  let i = start;
+  while (i < end && isDigit(bytes[i]!)) i++;
+  if (i === start) return NaN;
+  if (i < end) {
+    if (bytes[i] !== 46 /* . */) return NaN;
+    i++;
+    const frac = i;
+    while (i < end && isDigit(bytes[i]!)) i++;
+    if (i === frac || i < end) return NaN;
   }
-  return undefined;
+  return Number(latin1(bytes, start, end));
 }
 
-/** `candidate` is at `start` of `text`; compared from its end, where names of one family differ. */
-function sameChars(text: string, start: number, candidate: string): boolean {
-  for (let j = candidate.length - 1; j >= 0; j--) if (text.charCodeAt(start + j) !== candidate.charCodeAt(j)) return false;
-  return true;
-}
-
-function rememberName(name: string): string {
-  if (rememberedNames >= MAX_REMEMBERED_NAMES) return name;
-  rememberedNames++;
-  // A copy of its own: the slice would keep the whole chunk it was cut from alive.
-  const own = name.split('').join('');
-  (namesByLength[own.length] ??= []).push(own);
-  return own;
+/** Classify one line of text (tests, the debugger's index): the same reader as the byte path. */
+export function parseTraceLine(text: string): ParsedLine {
+  const bytes = latin1Bytes(text);
+  const ev = new ScannedEvent();
+  const kind = scanTraceLine(bytes, 0, bytes.length, ev);
+  if (kind === LINE_EVENT) return { kind: 'event', event: ev };
+  if (kind === LINE_FOREIGN) return { kind: 'foreign', name: lastForeignName };
+  return NOISE;
 }
 
 const NOISE: ParsedLine = { kind: 'noise' };
-
-/** A numeric argument, or null when absent or not a number. */
-export function argNumber(e: TraceEvent, key: string): number | null {
-  return e.num(key);
-}
-
-export function argBig(e: TraceEvent, key: string): bigint | null {
-  // Most values are small: BigInt of a number is much cheaper than parsing the text again.
-  const n = e.num(key);
-  if (n !== null && n <= Number.MAX_SAFE_INTEGER) return BigInt(n);
-  const v = e.arg(key);
-  if (v === undefined) return null;
-  try { return BigInt.asUintN(64, BigInt(v)); } catch { return null; }
-}

@@ -7,8 +7,12 @@
 import { createVm } from '../model/vm';
 import type { VmState } from '../model/state';
 import { applyStep, Divergence, StepOutcome } from './apply';
-import { parseTraceLine } from './events';
-import type { SplitLine } from './line-splitter';
+import { latin1Bytes, ScannedEvent, TraceEvent } from './events';
+import { eventFromRawText, EventRecords, RecordedEvent, SlotNames } from './event-records';
+import {
+  CLASS_EVENT, CLASS_FOREIGN, CLASS_NOISE, CLASS_OVERLONG, CLASS_PROBLEM, classifyLine, createLineClass, QUOTE_LINE, QUOTE_OVERLONG,
+} from './line-class';
+import { LINE_OVERLONG, LINE_UNTERMINATED, SplitLine } from './line-splitter';
 import type { TraceStep } from './steps';
 import { createTranslator } from './translate';
 
@@ -48,8 +52,16 @@ export interface ReplayOptions {
 }
 
 export interface Replay {
-  /** One line of file `file` (an index into `files`). Returns false once the replay has stopped. */
+  /**
+   * One line of file `file` (an index into `files`): bytes[start, end) without
+   * its newline, its 1-based number and the splitter's LINE_* flags. Returns
+   * false once the replay has stopped.
+   */
+  pushBytes(file: number, bytes: Uint8Array, start: number, end: number, line: number, flags: number): boolean;
+  /** The same for a line given as text. */
   pushLine(file: number, l: SplitLine): boolean;
+  /** Lines a reader thread classified (event-records.ts), in order. False once stopped. */
+  pushRecords(b: EventRecords): boolean;
   /** A problem found by the edge (unreadable file, bad gzip): reported with the rest. */
   addProblem(p: InputProblem): void;
   end(): ReplaySummary;
@@ -78,7 +90,7 @@ export function createReplay(files: readonly string[], opts: ReplayOptions = {})
   let divergenceCount = 0;
   let nonTrace = 0;
   let binaryLines = 0;
-  let foreignName: string | null = null;
+  let foreignEvent: string | null = null;
   let stopped = false;
 
   function problem(p: InputProblem): void {
@@ -86,53 +98,91 @@ export function createReplay(files: readonly string[], opts: ReplayOptions = {})
     if (problems.length < MAX_PROBLEMS) problems.push(p);
   }
 
-  function run(batch: readonly TraceStep[]): void {
-    for (const s of batch) {
-      if (stopped) return;
-      const o = applyStep(vm, s);
-      steps++;
-      checks += o.checks;
+  const event = new ScannedEvent();
+  const onStep = opts.onStep;
+
+  /** One step, applied as the translator makes it (nothing is gathered per line). */
+  function apply(s: TraceStep): void {
+    if (stopped) return;
+    const o = applyStep(vm, s);
+    steps++;
+    checks += o.checks;
+    if (o.divergences.length > 0) {
       for (const d of o.divergences) {
         divergenceCount++;
         if (divergences.length < max) divergences.push(d);
       }
-      if (opts.onStep && opts.onStep(s, o, vm) === false) stopped = true;
     }
+    if (onStep !== undefined && onStep(s, o, vm) === false) stopped = true;
+  }
+
+  function run(made: readonly TraceStep[]): void {
+    for (let k = 0; k < made.length; k++) apply(made[k]!);
+  }
+
+  const lineClass = createLineClass();
+  const recorded = new RecordedEvent();
+  const slotNames = new SlotNames();
+
+  /** One classified line (`text`: what a message quotes, see LineClass), its event in `ev`. */
+  function acceptLine(file: number, line: number, flags: number, kind: number, binary: boolean, text: string, ev: TraceEvent | null): boolean {
+    if (stopped) return false;
+    if (kind === CLASS_PROBLEM) { problem({ file, line, message: text }); return true; }
+    lines++;
+    if (binary) binaryLines++;
+    if (kind === CLASS_OVERLONG) {
+      problem({ file, line, message: `line longer than the limit, skipped: ${escapeForMessage(text, QUOTE_OVERLONG - 1)}` });
+      return true;
+    }
+    if (kind === CLASS_NOISE) {
+      nonTrace++;
+      if ((flags & LINE_UNTERMINATED) !== 0) problem({ file, line, message: `the last line is not terminated (truncated file?): ${escapeForMessage(text, QUOTE_LINE - 1)}` });
+      return true;
+    }
+    if (kind === CLASS_FOREIGN) {
+      if (foreignEvent === null) {
+        foreignEvent = text;
+        problem({ file, line, message: `'${foreignEvent}' is an event of another machine (PowerNV / XIVE2): only sPAPR (pseries) XIVE and XICS traces can be replayed` });
+      }
+      return true;
+    }
+    if ((flags & LINE_UNTERMINATED) !== 0) {
+      problem({ file, line, message: `the last line is not terminated (truncated file?), skipped: ${escapeForMessage(text, QUOTE_LINE - 1)}` });
+      return true;
+    }
+    events++;
+    if (ev !== null) tr.pushEvent(file, line, ev, apply);
+    return !stopped;
+  }
+
+  function pushBytes(file: number, bytes: Uint8Array, start: number, end: number, line: number, flags: number): boolean {
+    classifyLine(bytes, start, end, flags, event, lineClass);
+    return acceptLine(file, line, flags, lineClass.kind, lineClass.binary, lineClass.text, event);
+  }
+
+  function pushRecords(b: EventRecords): boolean {
+    slotNames.learn(b);
+    for (let row = 0; row < b.count; row++) {
+      const kind = b.kind[row]!;
+      const quote = b.quoteIndex[row]!;
+      let ev: TraceEvent | null = null;
+      if (kind === CLASS_EVENT) {
+        if (b.rawIndex[row]! >= 0) ev = eventFromRawText(b, row);
+        else { recorded.at(b, row, slotNames.name(b.nameSlot[row]!)); ev = recorded; }
+      }
+      if (!acceptLine(b.file[row]!, b.line[row]!, b.flags[row]!, kind, b.binary[row] === 1, quote < 0 ? '' : b.texts[quote]!, ev)) return false;
+    }
+    return true;
   }
 
   return {
     vm,
     addProblem: problem,
+    pushBytes,
+    pushRecords,
     pushLine(file, l) {
-      if (stopped) return false;
-      lines++;
-      if (l.overlong) {
-        problem({ file, line: l.line, message: `line longer than the limit, skipped: ${escapeForMessage(l.text, 60)}` });
-        binaryLines++;
-        return true;
-      }
-      const p = parseTraceLine(l.text);
-      if (p.kind === 'noise') {
-        nonTrace++;
-        // eslint-disable-next-line no-control-regex
-        if (/[\x00-\x08\x0e-\x1f\x7f-\xff]/.test(l.text)) binaryLines++;
-        if (l.unterminated) problem({ file, line: l.line, message: `the last line is not terminated (truncated file?): ${escapeForMessage(l.text)}` });
-        return true;
-      }
-      if (p.kind === 'foreign') {
-        if (foreignName === null) {
-          foreignName = p.name;
-          problem({ file, line: l.line, message: `'${p.name}' is an event of another machine (PowerNV / XIVE2): only sPAPR (pseries) XIVE and XICS traces can be replayed` });
-        }
-        return true;
-      }
-      if (l.unterminated) {
-        problem({ file, line: l.line, message: `the last line is not terminated (truncated file?), skipped: ${escapeForMessage(l.text)}` });
-        return true;
-      }
-      events++;
-      run(tr.push({ file, line: l.line, event: p.event }));
-      return !stopped;
+      const bytes = latin1Bytes(l.text);
+      return pushBytes(file, bytes, 0, bytes.length, l.line, (l.overlong ? LINE_OVERLONG : 0) | (l.unterminated ? LINE_UNTERMINATED : 0));
     },
     end() {
       if (!stopped) run(tr.finish());
@@ -140,7 +190,7 @@ export function createReplay(files: readonly string[], opts: ReplayOptions = {})
         if (s.reason.includes('unknown event') || s.reason.includes('missing')) problem({ file: s.file, line: s.line, message: s.reason });
       }
       let unusableReason = '';
-      if (foreignName !== null) unusableReason = `a trace of another machine ('${foreignName}'): not sPAPR XIVE or XICS`;
+      if (foreignEvent !== null) unusableReason = `a trace of another machine ('${foreignEvent}'): not sPAPR XIVE or XICS`;
       else if (events === 0 && binaryLines > 0) unusableReason = 'no trace events: the input looks binary (not a QEMU log-backend trace)';
       else if (events === 0) unusableReason = 'no interrupt-controller trace events (record with -trace \'xive_*\' -trace \'spapr_xive_*\' -trace \'xics_*\')';
       else if (steps === 0) {

@@ -19,7 +19,7 @@
  *    a rejected source (the kernel resends inside H_EOI): only CPPR is compared;
  *  - `xics_icp_irq`/`xics_icp_raise` state the pending XISR and priority.
  */
-import type { LocatedEvent } from './translate';
+import { knowEventNames, TraceEvent } from './events';
 import type { TraceStep } from './steps';
 
 const XICS_IPI = 2;
@@ -60,24 +60,27 @@ const INFORMATIONAL: Readonly<Record<string, string>> = {
   xics_masked_pending: 'xics_masked_pending: QEMU-internal state of a masked MSI',
 };
 
-function args(e: LocatedEvent): number[] | null {
-  const re = FORMS[e.event.name];
+// Their fixed sentences are read from the line's text, not as key=value arguments.
+knowEventNames([...Object.keys(FORMS), ...Object.keys(INFORMATIONAL)], false);
+
+function args(e: TraceEvent): number[] | null {
+  const re = FORMS[e.name];
   if (!re) return null;
-  const raw = e.event.raw;
-  const i = raw.indexOf(e.event.name) + e.event.name.length + 1;
+  const raw = e.raw;
+  const i = raw.indexOf(e.name) + e.name.length + 1;
   const m = re.exec(raw.slice(i));
   return m ? m.slice(1).map((x) => Number(x)) : null;
 }
 
 /** Turns one XICS event into steps; returns why it gave none (a skip reason), or null. */
-export function xicsEvent(x: XicsState, at: LocatedEvent, tidVcpu: Map<number, number>, enqueue: Enqueue): string | null {
-  const name = at.event.name;
+export function xicsEvent(x: XicsState, file: number, line: number, e: TraceEvent, tidVcpu: Map<number, number>, enqueue: Enqueue): string | null {
+  const name = e.name;
   const info = INFORMATIONAL[name];
   if (info) return info;
-  const a = args(at);
+  const a = args(e);
   if (!a) return FORMS[name] ? `${name}: arguments missing or not in QEMU's format` : `${name}: unknown event`;
-  const tid = at.event.tid;
-  const where = { file: at.file, line: at.line };
+  const tid = e.tid;
+  const where = { file, line };
   const source = (irq: number, lsi: boolean): void => {
     if (x.sources.has(irq)) return;
     x.sources.add(irq);

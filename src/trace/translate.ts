@@ -12,7 +12,8 @@
  * `device xics`; a vCPU is connected (server = vCPU id) just before the first
  * step that names it (a `target=`, an NVT index 0x400+N, a thread's vCPU).
  */
-import { argBig, argNumber, TraceEvent } from './events';
+import { ARG, ArgKey } from './arg-keys';
+import { FAMILY_SPAPR_XIVE, FAMILY_XICS, FAMILY_XIVE, knowEventNames, TraceEvent } from './events';
 import type { PresenterFacts, TraceStep } from './steps';
 import { createXicsState, xicsEvent } from './translate-xics';
 import type { AccessSize, EsbPage } from '../model/vm';
@@ -39,7 +40,7 @@ const TIMA_OS_PAGE = 0x20000;
 /** How many lines an event may wait for its thread's vCPU before it is guessed as 0. */
 const WINDOW = 512;
 
-const HCALL_EVENT_TABLE: Readonly<Record<string, { name: HcallName; args: readonly string[] }>> = {
+const HCALL_EVENT_TABLE: Readonly<Record<string, { name: HcallName; args: readonly (keyof typeof ARG)[] }>> = {
   spapr_xive_get_source_info: { name: 'H_INT_GET_SOURCE_INFO', args: ['flags', 'lisn'] },
   spapr_xive_set_source_config: { name: 'H_INT_SET_SOURCE_CONFIG', args: ['flags', 'lisn', 'target', 'priority', 'eisn'] },
   spapr_xive_get_source_config: { name: 'H_INT_GET_SOURCE_CONFIG', args: ['flags', 'lisn'] },
@@ -53,16 +54,18 @@ const HCALL_EVENT_TABLE: Readonly<Record<string, { name: HcallName; args: readon
   spapr_xive_reset: { name: 'H_INT_RESET', args: ['flags'] },
 };
 
-const HCALL_EVENTS = new Map(Object.entries(HCALL_EVENT_TABLE));
+interface HcallEvent {
+  readonly name: HcallName;
+  readonly argNames: readonly string[];
+  readonly args: readonly ArgKey[];
+  /** Which argument is the target vCPU, or −1. */
+  readonly target: number;
+}
 
-/** Every event name handled below, mapped to its literal (interned) spelling. */
-const INTERNED = new Map<string, string>([
-  ...Object.keys(HCALL_EVENT_TABLE),
-  'spapr_xive_claim_irq', 'spapr_xive_set_irq', 'xive_source_esb_read', 'xive_source_esb_write',
-  'xive_tctx_tm_read', 'xive_tctx_tm_write', 'xive_tctx_accept', 'xive_tctx_notify', 'xive_tctx_set_cppr',
-  'xive_presenter_notify', 'spapr_pci_lsi_set', 'spapr_pci_msi_write', 'spapr_pci_msi_setup', 'spapr_pci_msi',
-  'spapr_pci_rtas_ibm_change_msi', 'spapr_pci_msi_retry', 'spapr_xive_end_to_nvt',
-].map((n) => [n, n]));
+const HCALL_EVENTS = new Map<string, HcallEvent>(Object.entries(HCALL_EVENT_TABLE).map(([event, h]) => [event, {
+  name: h.name, argNames: h.args, args: h.args.map((a) => ARG[a]), target: h.args.indexOf('target'),
+}]));
+
 
 /** Events read but not turned into steps: said why, once, in the summary. */
 const INFORMATIONAL: Readonly<Record<string, string>> = {
@@ -79,6 +82,18 @@ const INFORMATIONAL: Readonly<Record<string, string>> = {
 /** A step waiting in the window; `vcpu` −1 until its thread's vCPU is known. */
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type PendingStep = Mutable<TraceStep> & { vcpu?: number };
+/**
+ * Every event name handled below, as the reader's shared spellings: the
+ * switch then compares pointers, not characters. The informational ones are
+ * only counted: their arguments are never read.
+ */
+knowEventNames([
+  ...Object.keys(HCALL_EVENT_TABLE),
+  'spapr_xive_claim_irq', 'spapr_xive_set_irq', 'xive_source_esb_read', 'xive_source_esb_write',
+  'xive_tctx_tm_read', 'xive_tctx_tm_write', 'xive_tctx_accept', 'xive_tctx_notify', 'xive_tctx_set_cppr',
+]);
+knowEventNames(Object.keys(INFORMATIONAL), false);
+
 const INFORMATIONAL_REASONS = new Map(Object.entries(INFORMATIONAL).map(([k, v]) => [k, `${k}: ${v}`]));
 
 interface Pending {
@@ -93,11 +108,23 @@ interface Pending {
 export interface Translator {
   /** Feed one event; returns the steps now ready, in order. */
   push(e: LocatedEvent): TraceStep[];
+  /**
+   * Feed one event; each step now ready goes to `emit`, in order. The event
+   * is read only during the call (the replay reuses one event for every line).
+   */
+  pushEvent(file: number, line: number, e: TraceEvent, emit: (s: TraceStep) => void): void;
   /** End of input: everything still held, with guesses where a vCPU stayed unknown. */
   finish(): TraceStep[];
   readonly skipped: Skipped[];
   /** Count of skipped events by reason (the summary). */
   readonly skippedByReason: Map<string, number>;
+}
+
+/** Where an event was read: what a held step or a skip keeps of it (never the event itself). */
+interface EventSite {
+  readonly file: number;
+  readonly line: number;
+  readonly event: string;
 }
 
 export function createTranslator(): Translator {
@@ -110,33 +137,53 @@ export function createTranslator(): Translator {
   /** Steps waiting, in trace order; the head may wait for its vCPU. */
   const queue: Pending[] = [];
   /** Per thread: an H_INT_ESB waiting for its ESB access. */
-  const openEsbHcall = new Map<number, { at: LocatedEvent; args: bigint[] }>();
+  const openEsbHcall = new Map<number, { at: EventSite; args: bigint[] }>();
   /** Per thread: an accept's facts waiting for the TIMA load it happened in. */
-  const openAccept = new Map<number, { at: LocatedEvent; target: number; facts: PresenterFacts }>();
+  const openAccept = new Map<number, { at: EventSite; target: number; facts: PresenterFacts }>();
   const skipped: Skipped[] = [];
   const skippedByReason = new Map<string, number>();
+  /** Where ready steps go during the current push. */
+  let emit: (s: TraceStep) => void = () => undefined;
 
-  function skip(at: LocatedEvent, reason: string): void {
+  function skip(file: number, line: number, event: string, reason: string): void {
     skippedByReason.set(reason, (skippedByReason.get(reason) ?? 0) + 1);
-    if (skipped.length < 1000) skipped.push({ file: at.file, line: at.line, event: at.event.name, reason });
+    if (skipped.length < 1000) skipped.push({ file, line, event, reason });
   }
 
-  function connect(out: TraceStep[], v: number, file: number, line: number): void {
+  function connect(v: number, file: number, line: number): void {
     if (v >= 0 && !connected.has(v)) {
       connected.add(v);
-      out.push({ op: 'connect', vcpu: v, file, line });
+      emit({ op: 'connect', vcpu: v, file, line });
+    }
+  }
+
+  /** A step whose vCPU is known, out: with the device and vCPU connections it implies first. */
+  function release(step: PendingStep, target: number, after: TraceStep | null): void {
+    if (device === null) {
+      device = family ?? 'xive';
+      emit({ op: 'device', kind: device, file: step.file, line: step.line });
+    }
+    if (step.vcpu !== undefined) connect(step.vcpu, step.file, step.line);
+    connect(target, step.file, step.line);
+    emit(step as TraceStep);
+    if (after) {
+      // An XICS check that follows its hcall is on the same vCPU, known only now.
+      emit(after.op === 'check-icp' && after.vcpu === -1 ? { ...after, vcpu: step.vcpu ?? 0 } : after);
     }
   }
 
   function enqueue(tid: number, step: PendingStep, target = -1, after: TraceStep | null = null): void {
+    // Most steps are ready at once (nothing waits, the thread's vCPU is known): no queue entry.
+    if (queue.length === 0) {
+      if (step.vcpu !== -1) { release(step, target, after); return; }
+      const v = tidVcpu.get(tid);
+      if (v !== undefined) { step.vcpu = v; release(step, target, after); return; }
+    }
     queue.push({ tid, step, target, after });
   }
 
   /** Release the queue's head while its thread's vCPU is known (or the window is exceeded). */
-  function drain(force: boolean): TraceStep[] {
-    // Most lines release nothing (or only what the head waited for): no array until a step is ready.
-    if (queue.length === 0) return [];
-    const out: TraceStep[] = [];
+  function drain(force: boolean): void {
     while (queue.length > 0) {
       const head = queue[0]!;
       const step = head.step;
@@ -146,147 +193,147 @@ export function createTranslator(): Translator {
         step.vcpu = v ?? 0;
       }
       queue.shift();
-      if (device === null) {
-        device = family ?? 'xive';
-        out.push({ op: 'device', kind: device, file: step.file, line: step.line });
-      }
-      if (step.vcpu !== undefined) connect(out, step.vcpu, step.file, step.line);
-      connect(out, head.target, step.file, step.line);
-      out.push(step as TraceStep);
-      if (head.after) {
-        // An XICS check that follows its hcall is on the same vCPU, known only now.
-        const after = head.after;
-        out.push(after.op === 'check-icp' && after.vcpu === -1 ? { ...after, vcpu: step.vcpu ?? 0 } : after);
-      }
+      release(step, head.target, head.after);
     }
-    return out;
   }
 
-  function facts(e: TraceEvent): PresenterFacts {
-    return { nsr: argNumber(e, 'nsr'), cppr: argNumber(e, 'cppr'), ipb: argNumber(e, 'ipb'), pipr: argNumber(e, 'pipr') };
+  function hcallEvent(file: number, line: number, e: TraceEvent, hc: HcallEvent): void {
+    const name = e.name;
+    const args: bigint[] = [];
+    for (let k = 0; k < hc.args.length; k++) {
+      const v = e.big(hc.args[k]!);
+      if (v === null) { skip(file, line, name, `${name}: argument '${hc.argNames[k]}' missing or not a number`); return; }
+      args.push(v);
+    }
+    if (name === 'spapr_xive_esb') { openEsbHcall.set(e.tid, { at: { file, line, event: name }, args }); return; }
+    enqueue(e.tid, { op: 'hcall', vcpu: -1, name: hc.name, args, expect: null, file, line }, hc.target < 0 ? -1 : Number(args[hc.target]));
   }
 
-  function esbAccess(e: TraceEvent): { irq: number; page: EsbPage; offset: number } | null {
-    const addr = argNumber(e, 'addr');
-    const irq = argNumber(e, 'irq');
-    if (addr === null || irq === null) return null;
+  function claimIrq(file: number, line: number, e: TraceEvent): void {
+    const irq = e.num(ARG.lisn);
+    const lsi = e.num(ARG.lsi);
+    if (irq === null || lsi === null) { skip(file, line, e.name, `${e.name}: lisn or lsi missing`); return; }
+    enqueue(e.tid, { op: 'set-source', irq, lsi: lsi !== 0, file, line });
+  }
+
+  function setIrq(file: number, line: number, e: TraceEvent): void {
+    const irq = e.num(ARG.lisn);
+    const level = e.num(ARG.val);
+    if (irq === null || level === null) { skip(file, line, e.name, `${e.name}: lisn or val missing`); return; }
+    enqueue(e.tid, { op: 'line', irq, level, file, line });
+  }
+
+  function esbAccess(file: number, line: number, e: TraceEvent, load: boolean): void {
+    const addr = e.num(ARG.addr);
+    const irq = e.num(ARG.irq);
+    const val = e.big(ARG.val);
+    if (addr === null || irq === null || val === null) { skip(file, line, e.name, `${e.name}: address, IRQ or value missing`); return; }
+    const tid = e.tid;
+    const open = openEsbHcall.size > 0 ? openEsbHcall.get(tid) : undefined;
+    if (open) {
+      openEsbHcall.delete(tid);
+      enqueue(tid, { op: 'hcall', vcpu: -1, name: 'H_INT_ESB', args: open.args, expect: load ? val : null, file, line });
+      return;
+    }
     // ESB pages per source: two 64 KiB pages (esb_shift 17, trigger then management) by default.
     const shift = Math.floor(addr / 2 ** 17) === irq ? 17 : 16;
     const inSource = addr - irq * 2 ** shift;
     const page: EsbPage = shift === 17 && inSource >= 0x10000 ? 'management' : shift === 17 ? 'trigger' : 'management';
-    return { irq, page, offset: inSource & 0xffff };
+    const offset = inSource & 0xffff;
+    enqueue(tid, load
+      ? { op: 'esb-load', irq, page, offset, expect: val, file, line }
+      : { op: 'esb-store', irq, page, offset, value: val, file, line });
   }
 
-  function handle(at: LocatedEvent): void {
-    const e = at.event;
+  function timaAccess(file: number, line: number, e: TraceEvent, load: boolean): void {
+    const name = e.name;
+    const addr = e.num(ARG.addr);
+    const size = e.num(ARG.sz);
+    const val = e.big(ARG.val);
+    if (addr === null || size === null || val === null || !(size === 1 || size === 2 || size === 4 || size === 8)) { skip(file, line, name, `${name}: address, size or value missing`); return; }
+    if (addr < TIMA_OS_PAGE || addr >= TIMA_OS_PAGE + 0x10000) { skip(file, line, name, `${name}: not the OS page of the TIMA (only the OS ring is modelled)`); return; }
     const tid = e.tid;
-    // The interned spelling: the switch below then compares pointers, not characters.
-    const name = INTERNED.get(e.name) ?? e.name;
-    if (family === null && (name.startsWith('xics_') || name.startsWith('xive_') || name.startsWith('spapr_xive_'))) family = name.startsWith('xics_') ? 'xics' : 'xive';
-    if (name.startsWith('xics_')) {
-      const r = xicsEvent(xics, at, tidVcpu, enqueue);
-      if (r !== null) skip(at, r);
-      return;
-    }
-    const hc = name.startsWith('spapr_xive_') ? HCALL_EVENTS.get(name) : undefined;
-    if (hc) {
-      const args: bigint[] = [];
-      for (const a of hc.args) {
-        const v = argBig(e, a);
-        if (v === null) { skip(at, `${name}: argument '${a}' missing or not a number`); return; }
-        args.push(v);
-      }
-      if (name === 'spapr_xive_esb') { openEsbHcall.set(tid, { at, args }); return; }
-      const ti = hc.args.indexOf('target');
-      enqueue(tid, { op: 'hcall', vcpu: -1, name: hc.name, args, expect: null, file: at.file, line: at.line }, ti < 0 ? -1 : Number(args[ti]));
+    const target = e.num(ARG.target);
+    if (target !== null) tidVcpu.set(tid, target);
+    const offset = addr - TIMA_OS_PAGE;
+    const sz = size as AccessSize;
+    const accept = load && openAccept.size > 0 ? openAccept.get(tid) : undefined;
+    if (accept) openAccept.delete(tid);
+    const after: TraceStep | null = accept
+      ? { op: 'check-presenter', vcpu: accept.target, event: 'xive_tctx_accept', facts: accept.facts, file: accept.at.file, line: accept.at.line }
+      : null;
+    enqueue(tid, load
+      ? { op: 'tima-load', vcpu: target ?? -1, size: sz, offset, expect: val, file, line }
+      : { op: 'tima-store', vcpu: target ?? -1, size: sz, offset, value: val, file, line }, -1, after);
+  }
+
+  function presenterEvent(file: number, line: number, e: TraceEvent): void {
+    const name = e.name;
+    const target = e.num(ARG.target);
+    const ring = e.num(ARG.ring);
+    if (target === null) { skip(file, line, name, `${name}: target missing`); return; }
+    if (ring !== null && ring !== OS_RING) { skip(file, line, name, `${name}: ring 0x${ring.toString(16)} is not the OS ring (only the OS ring is modelled)`); return; }
+    const tid = e.tid;
+    if (name !== 'xive_tctx_notify') tidVcpu.set(tid, target);
+    // QEMU traces set_cppr before it stores CPPR and re-notifies: its NSR is the state
+    // before the store (the notify line that follows states the new one); IPB/PIPR do not change.
+    const f: PresenterFacts = {
+      nsr: name === 'xive_tctx_set_cppr' ? null : e.num(ARG.nsr), cppr: e.num(ARG.cppr), ipb: e.num(ARG.ipb), pipr: e.num(ARG.pipr),
+    };
+    if (name === 'xive_tctx_accept') { openAccept.set(tid, { at: { file, line, event: name }, target, facts: f }); return; }
+    enqueue(tid, { op: 'check-presenter', vcpu: target, event: name, facts: f, file, line });
+  }
+
+  function handle(file: number, line: number, e: TraceEvent): void {
+    // Shared spellings (knowEventNames above): the comparisons below are pointer compares.
+    const name = e.name;
+    const fam = e.family;
+    if (family === null && (fam === FAMILY_XICS || fam === FAMILY_XIVE || fam === FAMILY_SPAPR_XIVE)) family = fam === FAMILY_XICS ? 'xics' : 'xive';
+    if (fam === FAMILY_XICS) {
+      const r = xicsEvent(xics, file, line, e, tidVcpu, enqueue);
+      if (r !== null) skip(file, line, name, r);
       return;
     }
     switch (name) {
-      case 'spapr_xive_claim_irq': {
-        const irq = argNumber(e, 'lisn');
-        const lsi = argNumber(e, 'lsi');
-        if (irq === null || lsi === null) { skip(at, `${name}: lisn or lsi missing`); return; }
-        enqueue(tid, { op: 'set-source', irq, lsi: lsi !== 0, file: at.file, line: at.line });
-        return;
-      }
-      case 'spapr_xive_set_irq': {
-        const irq = argNumber(e, 'lisn');
-        const level = argNumber(e, 'val');
-        if (irq === null || level === null) { skip(at, `${name}: lisn or val missing`); return; }
-        enqueue(tid, { op: 'line', irq, level, file: at.file, line: at.line });
-        return;
-      }
-      case 'xive_source_esb_read':
-      case 'xive_source_esb_write': {
-        const acc = esbAccess(e);
-        const val = argBig(e, 'val');
-        if (acc === null || val === null) { skip(at, `${name}: address, IRQ or value missing`); return; }
-        const open = openEsbHcall.get(tid);
-        if (open) {
-          openEsbHcall.delete(tid);
-          const expect = name === 'xive_source_esb_read' ? val : null;
-          enqueue(tid, { op: 'hcall', vcpu: -1, name: 'H_INT_ESB', args: open.args, expect, file: at.file, line: at.line });
-          return;
-        }
-        enqueue(tid, name === 'xive_source_esb_read'
-          ? { op: 'esb-load', irq: acc.irq, page: acc.page, offset: acc.offset, expect: val, file: at.file, line: at.line }
-          : { op: 'esb-store', irq: acc.irq, page: acc.page, offset: acc.offset, value: val, file: at.file, line: at.line });
-        return;
-      }
-      case 'xive_tctx_tm_read':
-      case 'xive_tctx_tm_write': {
-        const addr = argNumber(e, 'addr');
-        const size = argNumber(e, 'sz');
-        const val = argBig(e, 'val');
-        if (addr === null || size === null || val === null || !(size === 1 || size === 2 || size === 4 || size === 8)) { skip(at, `${name}: address, size or value missing`); return; }
-        if (addr < TIMA_OS_PAGE || addr >= TIMA_OS_PAGE + 0x10000) { skip(at, `${name}: not the OS page of the TIMA (only the OS ring is modelled)`); return; }
-        const target = argNumber(e, 'target');
-        if (target !== null) tidVcpu.set(tid, target);
-        const offset = addr - TIMA_OS_PAGE;
-        const sz = size as AccessSize;
-        const accept = name === 'xive_tctx_tm_read' ? openAccept.get(tid) : undefined;
-        if (accept) openAccept.delete(tid);
-        const after: TraceStep | null = accept
-          ? { op: 'check-presenter', vcpu: accept.target, event: 'xive_tctx_accept', facts: accept.facts, file: accept.at.file, line: accept.at.line }
-          : null;
-        enqueue(tid, name === 'xive_tctx_tm_read'
-          ? { op: 'tima-load', vcpu: target ?? -1, size: sz, offset, expect: val, file: at.file, line: at.line }
-          : { op: 'tima-store', vcpu: target ?? -1, size: sz, offset, value: val, file: at.file, line: at.line }, -1, after);
-        return;
-      }
+      case 'spapr_xive_set_irq': setIrq(file, line, e); return;
+      case 'xive_source_esb_read': esbAccess(file, line, e, true); return;
+      case 'xive_source_esb_write': esbAccess(file, line, e, false); return;
+      case 'xive_tctx_tm_read': timaAccess(file, line, e, true); return;
+      case 'xive_tctx_tm_write': timaAccess(file, line, e, false); return;
       case 'xive_tctx_accept':
       case 'xive_tctx_notify':
-      case 'xive_tctx_set_cppr': {
-        const target = argNumber(e, 'target');
-        const ring = argNumber(e, 'ring');
-        if (target === null) { skip(at, `${name}: target missing`); return; }
-        if (ring !== null && ring !== OS_RING) { skip(at, `${name}: ring 0x${ring.toString(16)} is not the OS ring (only the OS ring is modelled)`); return; }
-        if (name !== 'xive_tctx_notify') tidVcpu.set(tid, target);
-        let f = facts(e);
-        // QEMU traces set_cppr before it stores CPPR and re-notifies: its NSR is the state
-        // before the store (the notify line that follows states the new one); IPB/PIPR do not change.
-        if (name === 'xive_tctx_set_cppr') f = { ...f, nsr: null };
-        if (name === 'xive_tctx_accept') { openAccept.set(tid, { at, target, facts: f }); return; }
-        enqueue(tid, { op: 'check-presenter', vcpu: target, event: name, facts: f, file: at.file, line: at.line });
-        return;
-      }
+      case 'xive_tctx_set_cppr': presenterEvent(file, line, e); return;
+      case 'spapr_xive_claim_irq': claimIrq(file, line, e); return;
       default: {
+        const hc = fam === FAMILY_SPAPR_XIVE ? HCALL_EVENTS.get(name) : undefined;
+        if (hc) { hcallEvent(file, line, e, hc); return; }
         const info = INFORMATIONAL_REASONS.get(name);
-        if (info) { skip(at, info); return; }
-        skip(at, `${name}: unknown event`);
+        if (info) { skip(file, line, name, info); return; }
+        skip(file, line, name, `${name}: unknown event`);
       }
     }
   }
 
   return {
     push(e) {
-      handle(e);
-      return drain(false);
+      const out: TraceStep[] = [];
+      emit = (s) => { out.push(s); };
+      handle(e.file, e.line, e.event);
+      drain(false);
+      return out;
+    },
+    pushEvent(file, line, e, sink) {
+      emit = sink;
+      handle(file, line, e);
+      if (queue.length > 0) drain(false);
     },
     finish() {
-      for (const [, open] of openEsbHcall) skip(open.at, 'spapr_xive_esb: the trace ends before its ESB access');
+      for (const [, open] of openEsbHcall) skip(open.at.file, open.at.line, open.at.event, 'spapr_xive_esb: the trace ends before its ESB access');
       openEsbHcall.clear();
-      return drain(true);
+      const out: TraceStep[] = [];
+      emit = (s) => { out.push(s); };
+      drain(true);
+      return out;
     },
     skipped,
     skippedByReason,

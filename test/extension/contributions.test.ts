@@ -133,6 +133,7 @@ test('.vscodeignore keeps every file the manifest points at', () => {
     manifest.main,
     'dist/cli.js', // the language server the client starts
     'dist/scenario-worker.js', // runs scenarios for the Test Explorer and Run Scenario
+    'dist/trace-reader-worker.js', // the CLI's reader thread for long traces (dist/cli.js ships in the VSIX)
     'media/interrupt-map.js',
     'media/interrupt-map.css',
     ...(manifest.contributes.grammars ?? []).map((g) => g.path),

@@ -1,7 +1,7 @@
 /** The trace reader: bounded line splitting and the event formats of QEMU 7.2 and current QEMU. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLineSplitter, parseTraceLine, SplitLine } from '../../src/trace';
+import { ARG, createByteLineSplitter, createLineSplitter, LINE_OVERLONG, LINE_UNTERMINATED, parseTraceLine, SplitLine, stampOf } from '../../src/trace';
 import { replayLines, sampleLines } from './helpers';
 
 function split(chunks: string[], max?: number): SplitLine[] {
@@ -26,7 +26,45 @@ describe('line splitter', () => {
   });
 });
 
+describe('byte line splitter', () => {
+  test('lines are ranges of the chunk; a line across chunks is copied whole; flags name cut and truncated lines', () => {
+    const s = createByteLineSplitter(8);
+    const got: [number, string, number][] = [];
+    const sink = (b: Uint8Array, start: number, end: number, line: number, flags: number): boolean => {
+      got.push([line, Buffer.from(b.subarray(start, end)).toString('latin1'), flags]);
+      return true;
+    };
+    s.push(Buffer.from('ab\ncd'), sink);
+    s.push(Buffer.from('ef\r\n0123456789\nxy'), sink);
+    s.end(sink);
+    assert.deepEqual(got, [[1, 'ab', 0], [2, 'cdef', 0], [3, '01234567', LINE_OVERLONG], [4, 'xy', LINE_UNTERMINATED]]);
+  });
+  test('a sink returning false stops the splitter', () => {
+    const s = createByteLineSplitter();
+    let seen = 0;
+    assert.equal(s.push(Buffer.from('a\nb\nc\n'), () => ++seen < 2), false);
+    assert.equal(seen, 2);
+  });
+  test('the TID@EPOCH stamp is read from bytes; a line without one has none', () => {
+    const b = Buffer.from('8795@1795346588.189641:xive_tctx_notify target=0');
+    assert.equal(stampOf(b, 0, b.length), 1795346588.189641);
+    const n = Buffer.from('xive_tctx_notify target=0');
+    assert.ok(Number.isNaN(stampOf(n, 0, n.length)));
+  });
+});
+
 describe('event lines', () => {
+  test('arguments by key: any case, first value wins, 64-bit values exact, a value with trailing junk is malformed', () => {
+    const p = parseTraceLine('1@2.5:xive_tctx_tm_read @0x20000 sz=8 VAL=0xff00ff00ff00ff01 target=0x12zz');
+    assert.equal(p.kind, 'event');
+    if (p.kind !== 'event') return;
+    assert.equal(p.event.epoch, 2.5);
+    assert.equal(p.event.num(ARG.addr), 0x20000);
+    assert.equal(p.event.num(ARG.sz), 8);
+    assert.equal(p.event.big(ARG.val), 0xff00ff00ff00ff01n);
+    assert.equal(p.event.num(ARG.target), null);
+    assert.equal(p.event.num(ARG.lisn), null);
+  });
   test('QEMU 7.2 with the TID@EPOCH prefix', () => {
     const p = parseTraceLine('8795@1795346588.189641:xive_tctx_notify target=0 ring=0x10 IBP=0x02 PIPR=0x06 CPPR=0xff NSR=0x80 raise !');
     assert.equal(p.kind, 'event');

@@ -1,0 +1,168 @@
+/**
+ * Trace files → batches of classified lines (src/trace/event-records.ts):
+ * the reading half of a replay, run in a worker thread for long traces so
+ * that reading (gunzip, split, classify, arguments) and replaying (translate,
+ * model, compare) use two cores. Short traces, or a machine where the worker
+ * cannot start, replay on one thread straight from the bytes.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { classifyLine, createLineClass, EventRecords, EventRecordWriter, Replay, ScannedEvent, stampOf } from '../trace';
+import { readTraceFiles } from './trace-input';
+
+/** Where a replay bounded by --at-epoch stopped: the first line it did not replay. */
+export interface EpochStop { readonly file: number; readonly line: number; readonly epoch: number }
+
+/** Batches in flight between the reader and the replay: bounds the memory the reader may run ahead by. */
+export const MAX_BATCHES_IN_FLIGHT = 4;
+/** Below this many bytes on disk a second thread costs more than it saves. */
+const WORKER_THRESHOLD_BYTES = 4 << 20;
+
+/** Shared control words: [0] batches in flight, [1] 1 once the replay wants no more. */
+const IN_FLIGHT = 0;
+const STOP = 1;
+
+export interface TraceReaderRequest {
+  readonly files: readonly string[];
+  readonly atEpoch: number | null;
+  readonly control: SharedArrayBuffer;
+  readonly rows?: number;
+}
+
+export type TraceReaderMessage =
+  | { readonly type: 'batch'; readonly batch: EventRecords }
+  | { readonly type: 'end'; readonly stoppedAt: EpochStop | null }
+  | { readonly type: 'failed'; readonly message: string };
+
+/**
+ * The reading half: every line classified into batches handed to `emit`
+ * (which may block until the replay catches up); the epoch stop, if any.
+ */
+export async function produceTraceRecords(
+  req: Omit<TraceReaderRequest, 'control'>, emit: (b: EventRecords) => void, stopped: () => boolean,
+): Promise<EpochStop | null> {
+  const writer = new EventRecordWriter(req.rows);
+  const event = new ScannedEvent();
+  const lineClass = createLineClass();
+  const atEpoch = req.atEpoch;
+  let stoppedAt: EpochStop | null = null;
+  await readTraceFiles(req.files, (file, bytes, start, end, line, flags) => {
+    if (atEpoch !== null) {
+      const t = stampOf(bytes, start, end);
+      if (t > atEpoch) { stoppedAt = { file, line, epoch: t }; return false; }
+    }
+    classifyLine(bytes, start, end, flags, event, lineClass);
+    writer.add(file, line, flags, lineClass, event);
+    if (writer.full) {
+      emit(writer.take());
+      return !stopped();
+    }
+    return true;
+  }, (file, line, message) => {
+    writer.addProblem(file, line, message);
+    if (writer.full) emit(writer.take());
+  });
+  if (!writer.empty) emit(writer.take());
+  return stoppedAt;
+}
+
+/** The worker's side: request in `workerData`, batches posted with their buffers transferred. */
+export function serveTraceReader(req: TraceReaderRequest, post: (m: TraceReaderMessage, transfer?: ArrayBuffer[]) => void): Promise<void> {
+  const control = new Int32Array(req.control);
+  const emit = (batch: EventRecords): void => {
+    // Wait (blocking this reader thread only) while the replay is behind.
+    for (let n = Atomics.load(control, IN_FLIGHT); n >= MAX_BATCHES_IN_FLIGHT && Atomics.load(control, STOP) === 0; n = Atomics.load(control, IN_FLIGHT)) {
+      Atomics.wait(control, IN_FLIGHT, n, 1000);
+    }
+    if (Atomics.load(control, STOP) !== 0) return;
+    Atomics.add(control, IN_FLIGHT, 1);
+    post({ type: 'batch', batch }, EventRecordWriter.buffers(batch));
+  };
+  return produceTraceRecords(req, emit, () => Atomics.load(control, STOP) !== 0).then(
+    (stoppedAt) => post({ type: 'end', stoppedAt }),
+    (e: unknown) => post({ type: 'failed', message: e instanceof Error ? e.message : String(e) }),
+  );
+}
+
+function totalBytes(files: readonly string[]): number {
+  let n = 0;
+  for (const f of files) {
+    try { n += statSync(f).size; } catch { /* reported by the reader */ }
+  }
+  return n;
+}
+
+export type ReaderMode = 'auto' | 'worker' | 'thread';
+
+/**
+ * Streams the files into `replay`: through a reader thread when they are long
+ * (or `mode` says so), else here. Resolves when done or when the replay stops.
+ */
+export async function feedReplay(files: readonly string[], replay: Replay, atEpoch: number | null, mode: ReaderMode = 'auto'): Promise<EpochStop | null> {
+  const script = join(__dirname, 'trace-reader-worker.js');
+  const useWorker = mode === 'worker' || (mode === 'auto' && totalBytes(files) >= WORKER_THRESHOLD_BYTES);
+  if (useWorker && existsSync(script)) {
+    const r = await feedReplayFromWorker(script, files, replay, atEpoch);
+    if (r !== 'unavailable') return r;
+  }
+  let stoppedAt: EpochStop | null = null;
+  await readTraceFiles(files, atEpoch === null ? replay.pushBytes : (f, bytes, start, end, line, flags) => {
+    const t = stampOf(bytes, start, end);
+    if (t > atEpoch) { stoppedAt = { file: f, line, epoch: t }; return false; }
+    return replay.pushBytes(f, bytes, start, end, line, flags);
+  }, (file, line, message) => replay.addProblem({ file, line, message }));
+  return stoppedAt;
+}
+
+function feedReplayFromWorker(script: string, files: readonly string[], replay: Replay, atEpoch: number | null): Promise<EpochStop | null | 'unavailable'> {
+  const control = new SharedArrayBuffer(8);
+  const words = new Int32Array(control);
+  const request: TraceReaderRequest = { files: [...files], atEpoch, control };
+  return new Promise((resolve) => {
+    let started = false;
+    let settled = false;
+    const finish = (r: EpochStop | null | 'unavailable'): void => {
+      if (settled) return;
+      settled = true;
+      Atomics.store(words, STOP, 1);
+      Atomics.notify(words, IN_FLIGHT);
+      void worker.terminate();
+      resolve(r);
+    };
+    let worker: Worker;
+    try {
+      worker = new Worker(script, { workerData: request });
+    } catch {
+      resolve('unavailable');
+      return;
+    }
+    worker.on('online', () => { started = true; });
+    worker.on('message', (m: TraceReaderMessage) => {
+      if (settled) return;
+      if (m.type === 'batch') {
+        const more = replay.pushRecords(m.batch);
+        Atomics.sub(words, IN_FLIGHT, 1);
+        Atomics.notify(words, IN_FLIGHT);
+        if (!more) finish(null);
+      } else if (m.type === 'end') {
+        finish(m.stoppedAt);
+      } else {
+        replay.addProblem({ file: 0, line: 0, message: `the trace reader failed: ${m.message}` });
+        finish(null);
+      }
+    });
+    worker.on('error', (e) => {
+      if (!started) { finish('unavailable'); return; }
+      replay.addProblem({ file: 0, line: 0, message: `the trace reader failed: ${e.message}` });
+      finish(null);
+    });
+    worker.on('exit', () => {
+      if (!settled) {
+        if (!started) { finish('unavailable'); return; }
+        replay.addProblem({ file: 0, line: 0, message: 'the trace reader stopped before the end of the trace' });
+        finish(null);
+      }
+    });
+  });
+}

@@ -1,0 +1,238 @@
+/**
+ * Classified trace lines in a compact, transferable form: what a reader
+ * thread hands the replay. Reading (gunzip, split, classify, read the
+ * arguments) and replaying (translate, model, compare) then run on two cores.
+ *
+ * A batch is columns of typed arrays (one row per line) plus the few strings
+ * a row needs: the text a message quotes, and the whole line for the events
+ * whose text the translator reads (XICS sentences), whose values a double
+ * cannot hold exactly, or whose name has no slot; those rows are re-read from
+ * their text on the replay side, by the same reader.
+ */
+import { ARG, ARG_COUNT, ArgKey } from './arg-keys';
+import { canonicalEventName, FAMILY_XICS, parseTraceLine, ScannedEvent, slotReadsArguments, TraceEvent } from './events';
+import { CLASS_EVENT, CLASS_PROBLEM, LineClass } from './line-class';
+
+export interface EventRecords {
+  readonly count: number;
+  readonly file: Int32Array;
+  readonly line: Int32Array;
+  /** CLASS_* of line-class.ts. */
+  readonly kind: Uint8Array;
+  /** The splitter's LINE_* flags. */
+  readonly flags: Uint8Array;
+  readonly binary: Uint8Array;
+  readonly tid: Int32Array;
+  /** The reader thread's name-table slot of the event (−1: none). */
+  readonly nameSlot: Int16Array;
+  readonly family: Uint8Array;
+  /** Row r's arguments are [argEnd[r − 1] (0 for the first row), argEnd[r]). */
+  readonly argEnd: Int32Array;
+  readonly argKey: Uint8Array;
+  /** NaN: present but malformed. */
+  readonly argValue: Float64Array;
+  /** Per row: index into `texts` of the quoted text (CLASS_PROBLEM: the message), or −1. */
+  readonly quoteIndex: Int32Array;
+  /** Per row: index into `texts` of the whole line, re-read on the replay side, or −1. */
+  readonly rawIndex: Int32Array;
+  readonly texts: string[];
+  /** Slots first used in this batch and their names. */
+  readonly newSlots: number[];
+  readonly newNames: string[];
+}
+
+export const DEFAULT_BATCH_ROWS = 16384;
+
+/** The reader's side: rows appended, a batch taken when full (its buffers then belong to the taker). */
+export class EventRecordWriter {
+  private count = 0;
+  private args = 0;
+  private r!: Mutable;
+  private readonly sentSlots = new Set<number>();
+  /** Whether each argument value is exact as a double: the writer's scratch, not sent. */
+  private readonly argExact: Uint8Array;
+
+  constructor(private readonly rows = DEFAULT_BATCH_ROWS) {
+    this.argExact = new Uint8Array(rows * ARGS_PER_ROW);
+    this.fresh();
+  }
+
+  get full(): boolean {
+    return this.count >= this.rows || this.args > this.r.argKey.length - ARG_COUNT;
+  }
+
+  get empty(): boolean {
+    return this.count === 0;
+  }
+
+  /** One classified line; `ev` holds the event when `c.kind` is CLASS_EVENT. */
+  add(file: number, line: number, flags: number, c: LineClass, ev: ScannedEvent): void {
+    const r = this.r;
+    const row = this.count++;
+    r.file[row] = file;
+    r.line[row] = line;
+    r.kind[row] = c.kind;
+    r.flags[row] = flags;
+    r.binary[row] = c.binary ? 1 : 0;
+    r.quoteIndex[row] = c.text === '' ? -1 : this.text(c.text);
+    r.rawIndex[row] = -1;
+    if (c.kind === CLASS_EVENT) {
+      const slot = ev.nameSlot;
+      r.tid[row] = ev.tid;
+      r.nameSlot[row] = slot;
+      r.family[row] = ev.family;
+      if (slot >= 0 && !this.sentSlots.has(slot)) {
+        this.sentSlots.add(slot);
+        r.newSlots.push(slot);
+        r.newNames.push(ev.name);
+      }
+      let needsText = slot < 0 || ev.family === FAMILY_XICS;
+      if (slotReadsArguments(slot)) {
+        this.args += ev.exportArguments(r.argKey, r.argValue, this.argExact, this.args);
+        if (!ev.allExact) needsText = true;
+      }
+      if (needsText) r.rawIndex[row] = this.text(ev.raw);
+    }
+    r.argEnd[row] = this.args;
+  }
+
+  /** A problem the reading edge met, in its place among the lines. */
+  addProblem(file: number, line: number, message: string): void {
+    const r = this.r;
+    const row = this.count++;
+    r.file[row] = file;
+    r.line[row] = line;
+    r.kind[row] = CLASS_PROBLEM;
+    r.flags[row] = 0;
+    r.binary[row] = 0;
+    r.quoteIndex[row] = this.text(message);
+    r.rawIndex[row] = -1;
+    r.argEnd[row] = this.args;
+  }
+
+  /** The rows so far; the writer starts a new batch. */
+  take(): EventRecords {
+    const r = this.r;
+    const out: EventRecords = { ...r, count: this.count };
+    this.fresh();
+    return out;
+  }
+
+  /** The buffers a batch owns (to transfer it to another thread without a copy). */
+  static buffers(b: EventRecords): ArrayBuffer[] {
+    return [b.file, b.line, b.kind, b.flags, b.binary, b.tid, b.nameSlot, b.family, b.argEnd, b.argKey, b.argValue, b.quoteIndex, b.rawIndex]
+      .map((a) => a.buffer as ArrayBuffer);
+  }
+
+  private text(t: string): number {
+    this.r.texts.push(t);
+    return this.r.texts.length - 1;
+  }
+
+  private fresh(): void {
+    const n = this.rows;
+    const args = n * ARGS_PER_ROW;
+    this.count = 0;
+    this.args = 0;
+    this.r = {
+      count: 0,
+      file: new Int32Array(n), line: new Int32Array(n), kind: new Uint8Array(n), flags: new Uint8Array(n), binary: new Uint8Array(n),
+      tid: new Int32Array(n), nameSlot: new Int16Array(n), family: new Uint8Array(n), argEnd: new Int32Array(n),
+      argKey: new Uint8Array(args), argValue: new Float64Array(args),
+      quoteIndex: new Int32Array(n), rawIndex: new Int32Array(n), texts: [], newSlots: [], newNames: [],
+    };
+  }
+}
+
+/** The writer's batch while it fills. */
+type Mutable = { -readonly [K in keyof EventRecords]: EventRecords[K] };
+
+/** Room for arguments per row on average (a batch is also full when fewer than ARG_COUNT slots are left). */
+const ARGS_PER_ROW = 6;
+
+/**
+ * The replay's side: one row of a batch as a TraceEvent (reused row after
+ * row). Rows that carry their whole line are read from it instead.
+ */
+export class RecordedEvent implements TraceEvent {
+  name = '';
+  family = 0;
+  tid = 0;
+  private b!: EventRecords;
+  private from = 0;
+  private to = 0;
+
+  /** Points at `row` of `b`, whose slot's name is `name`. */
+  at(b: EventRecords, row: number, name: string): void {
+    this.b = b;
+    this.name = name;
+    this.family = b.family[row]!;
+    this.tid = b.tid[row]!;
+    this.from = row === 0 ? 0 : b.argEnd[row - 1]!;
+    this.to = b.argEnd[row]!;
+  }
+
+  /** Not carried across threads (the replay does not use it). */
+  get epoch(): number {
+    return -1;
+  }
+
+  /** The event as `name key=value…`: the line itself stays with the reader. */
+  get raw(): string {
+    let out = this.name;
+    for (const [k, v] of this.args) out += ` ${k}=${v}`;
+    return out;
+  }
+
+  get args(): ReadonlyMap<string, string> {
+    const out = new Map<string, string>();
+    for (let i = this.from; i < this.to; i++) {
+      const v = this.b.argValue[i]!;
+      if (v === v) out.set(ARG_NAMES[this.b.argKey[i]!]!, `0x${v.toString(16)}`);
+    }
+    return out;
+  }
+
+  num(key: ArgKey): number | null {
+    const keys = this.b.argKey;
+    for (let i = this.from; i < this.to; i++) {
+      if (keys[i] === key) {
+        const v = this.b.argValue[i]!;
+        return v === v ? v : null;
+      }
+    }
+    return null;
+  }
+
+  big(key: ArgKey): bigint | null {
+    // Exact: a row with an inexact value carries its text and is read from it instead.
+    const v = this.num(key);
+    return v === null ? null : BigInt(v);
+  }
+
+  arg(name: string): string | undefined {
+    return this.args.get(name);
+  }
+}
+
+const ARG_NAMES: string[] = [];
+for (const [name, key] of Object.entries(ARG)) ARG_NAMES[key] = name;
+
+/** Names of the reader thread's slots, learnt batch by batch, as this thread's shared spellings. */
+export class SlotNames {
+  private readonly names: string[] = [];
+
+  learn(b: EventRecords): void {
+    for (let i = 0; i < b.newSlots.length; i++) this.names[b.newSlots[i]!] = canonicalEventName(b.newNames[i]!);
+  }
+
+  name(slot: number): string {
+    return this.names[slot] ?? '';
+  }
+}
+
+/** A row that carries its whole line, read again here (the same reader as the reader thread's). */
+export function eventFromRawText(b: EventRecords, row: number): TraceEvent | null {
+  const p = parseTraceLine(b.texts[b.rawIndex[row]!]!);
+  return p.kind === 'event' ? p.event : null;
+}
