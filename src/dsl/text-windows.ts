@@ -34,24 +34,13 @@ export interface TextWindow {
 /** A window ends at the first safe line end after this many characters (about 4 MiB of tokens and text at a time). */
 export const WINDOW_CHARS = 1 << 20;
 
-/** The first character at or after `i` that is not blank, a line end or in a comment; -1 at the end of `text`. */
-function nextSignificant(text: string, i: number): number {
-  const n = text.length;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 13 || c === 10 || c === 0xfeff) { i++; continue; }
-    if (c === 35) { while (i < n && text.charCodeAt(i) !== 10) i++; continue; }
-    return c;
-  }
-  return -1;
-}
-
 /** What a character means to the scan: nothing (most of them), a bracket, a quote, a '#'. */
-const S_NONE = 0, S_OPEN_BRACE = 1, S_CLOSE_BRACE = 2, S_OPEN_BRACKET = 3, S_CLOSE_BRACKET = 4, S_OPEN_PAREN = 5, S_CLOSE_PAREN = 6, S_QUOTE = 7, S_HASH = 8;
+const S_NONE = 0, S_OPEN_BRACE = 1, S_CLOSE_BRACE = 2, S_OPEN_BRACKET = 3, S_CLOSE_BRACKET = 4, S_OPEN_PAREN = 5, S_CLOSE_PAREN = 6, S_QUOTE = 7, S_HASH = 8,
+  S_NEWLINE = 9;
 const SCAN_CLASS: Uint8Array = (() => {
   const t = new Uint8Array(65536);
   t[123] = S_OPEN_BRACE; t[125] = S_CLOSE_BRACE; t[91] = S_OPEN_BRACKET; t[93] = S_CLOSE_BRACKET;
-  t[40] = S_OPEN_PAREN; t[41] = S_CLOSE_PAREN; t[34] = S_QUOTE; t[35] = S_HASH;
+  t[40] = S_OPEN_PAREN; t[41] = S_CLOSE_PAREN; t[34] = S_QUOTE; t[35] = S_HASH; t[10] = S_NEWLINE;
   return t;
 })();
 
@@ -61,16 +50,136 @@ const SCAN_CLASS: Uint8Array = (() => {
  */
 const knownCuts = new WeakMap<ScenarioSource, { readonly windowChars: number; readonly cuts: readonly number[] }>();
 
-/** The offset just past the string opening at `start` on a line that ends at `lineEnd` (as the lexer reads it). */
-function stringEnd(text: string, start: number, lineEnd: number): number {
-  let i = start + 1;
-  while (i < lineEnd) {
-    const d = text.charCodeAt(i);
-    if (d === 34) return i + 1;
-    if (d === 92 && i + 1 < lineEnd) { i += 2; continue; }
-    i++;
+/** The text of the window being cut, in the pieces it arrived in: joined once, when the window is cut. */
+class Parts {
+  readonly list: string[] = [];
+  length = 0;
+
+  push(piece: string): void {
+    if (piece.length === 0) return;
+    this.list.push(piece);
+    this.length += piece.length;
   }
-  return lineEnd;
+
+  /** The first `n` characters as one flat string (the lexer reads it a character at a time); the rest stays. */
+  take(n: number): string {
+    const out: string[] = [];
+    let need = n;
+    while (need > 0) {
+      const first = this.list[0];
+      if (first.length <= need) {
+        out.push(first);
+        this.list.shift();
+        need -= first.length;
+      } else {
+        out.push(first.slice(0, need));
+        this.list[0] = first.slice(need);
+        need = 0;
+      }
+    }
+    this.length -= n;
+    return out.length === 1 ? out[0] : out.join('');
+  }
+}
+
+/** Where the scan is: in code, a comment, a string (just after its '\'), or after a line end that may be a cut. */
+const M_CODE = 0, M_COMMENT = 1, M_STRING = 2, M_STRING_ESCAPE = 3, M_AWAIT = 4, M_AWAIT_COMMENT = 5;
+
+/**
+ * Finds the cuts of one window in its parts as they arrive, a character at a time across their
+ * ends (strings and comments end at a line end, as the lexer reads them).
+ */
+class WindowCutter {
+  private part = 0;
+  private pos = 0;
+  /** Window offset of `parts.list[part]`. */
+  private offset = 0;
+  private mode = M_CODE;
+  private brace = 0;
+  private bracket = 0;
+  private paren = 0;
+  private lines = 0;
+  /** A line end (window offset) at or after windowChars with every bracket closed: a cut unless a `{` comes next. */
+  private candidate = -1;
+  /** Line ends before the candidate: the window's lines when it is cut there. */
+  linesAtCut = 0;
+
+  constructor(private readonly parts: Parts, private readonly windowChars: number) {}
+
+  /** The next cut (window offset), or -1 when the parts end before one is known. */
+  next(): number {
+    const list = this.parts.list;
+    while (this.part < list.length) {
+      const text = list[this.part];
+      const n = text.length;
+      let i = this.pos;
+      while (i < n) {
+        const mode = this.mode;
+        if (mode === M_CODE) {
+          let k = S_NONE;
+          while (i < n && (k = SCAN_CLASS[text.charCodeAt(i)]) === S_NONE) i++;
+          if (i === n) break;
+          i++;
+          if (k === S_NEWLINE) {
+            this.lines++;
+            if (this.offset + i >= this.windowChars && this.brace === 0 && this.bracket === 0 && this.paren === 0) {
+              this.candidate = this.offset + i;
+              this.linesAtCut = this.lines;
+              this.mode = M_AWAIT;
+            }
+          } else if (k === S_HASH) this.mode = M_COMMENT;
+          else if (k === S_QUOTE) this.mode = M_STRING;
+          else if (k === S_OPEN_BRACE) this.brace++;
+          else if (k === S_CLOSE_BRACE) { if (this.brace > 0) this.brace--; }
+          else if (k === S_OPEN_BRACKET) this.bracket++;
+          else if (k === S_CLOSE_BRACKET) { if (this.bracket > 0) this.bracket--; }
+          else if (k === S_OPEN_PAREN) this.paren++;
+          else if (k === S_CLOSE_PAREN) { if (this.paren > 0) this.paren--; }
+        } else if (mode === M_COMMENT || mode === M_AWAIT_COMMENT) {
+          // To the line end, which the mode after the comment reads.
+          const e = text.indexOf('\n', i);
+          if (e < 0) { i = n; break; }
+          i = e;
+          this.mode = mode === M_COMMENT ? M_CODE : M_AWAIT;
+        } else if (mode === M_STRING) {
+          // As the lexer's skipString: to the closing quote, or to the line end; '\' escapes a character other than a line end.
+          for (;;) {
+            if (i === n) break;
+            const d = text.charCodeAt(i);
+            if (d === 34) { i++; this.mode = M_CODE; break; }
+            if (d === 10) { this.mode = M_CODE; break; }
+            if (d === 92) {
+              if (i + 1 === n) { i++; this.mode = M_STRING_ESCAPE; break; }
+              i += text.charCodeAt(i + 1) !== 10 ? 2 : 1;
+              continue;
+            }
+            i++;
+          }
+        } else if (mode === M_STRING_ESCAPE) {
+          this.mode = M_STRING;
+          if (text.charCodeAt(i) !== 10) i++;
+        } else {
+          // After a candidate: blanks, line ends and comments up to the next significant character.
+          const c = text.charCodeAt(i);
+          if (c === 32 || c === 9 || c === 13 || c === 0xfeff) { i++; continue; }
+          if (c === 10) { i++; this.lines++; continue; }
+          if (c === 35) { this.mode = M_AWAIT_COMMENT; continue; }
+          this.mode = M_CODE;
+          // An Allman-style `{` continues the statement before it: no cut, and the scan goes on at the `{`.
+          if (c !== 123) {
+            this.pos = i;
+            return this.candidate;
+          }
+          this.candidate = -1;
+        }
+      }
+      this.pos = 0;
+      this.offset += n;
+      this.part++;
+    }
+    this.pos = 0;
+    return -1;
+  }
 }
 
 /**
@@ -84,100 +193,44 @@ export function* textWindows(source: ScenarioSource, windowChars = WINDOW_CHARS)
     return;
   }
   const cuts: number[] = [];
-  const pieces = source.pieces()[Symbol.iterator]();
-  let more = true;
-  let pending = '';
+  const parts = new Parts();
+  let cutter = new WindowCutter(parts, windowChars);
   let index = 0;
   let start = 0;
   let line = 0;
-  // The scan of `pending`: complete lines up to `scan`, their line ends, the brackets still open.
-  let scan = 0;
-  let lines = 0;
-  let brace = 0;
-  let bracket = 0;
-  let paren = 0;
-  /** A line end whose safety waits on the text after it (blank lines and comments up to the end of `pending`). */
-  let waiting = -1;
-
-  /** The safe cut in `pending` at or after windowChars, -1 when none is known yet. */
-  const findCut = (): number => {
-    const text = pending;
-    if (waiting >= 0) {
-      const c = nextSignificant(text, waiting);
-      if (c === -1 && more) return -1;
-      const at = waiting;
-      waiting = -1;
-      if (c !== 123 && c !== -1) return at;
-    }
-    for (;;) {
-      const lineEnd = text.indexOf('\n', scan);
-      if (lineEnd < 0) return -1;
-      for (let i = scan; i < lineEnd;) {
-        const k = SCAN_CLASS[text.charCodeAt(i)];
-        if (k === S_NONE) { i++; continue; }
-        if (k === S_HASH) break; // a comment runs to the line end
-        if (k === S_QUOTE) { i = stringEnd(text, i, lineEnd); continue; }
-        if (k === S_OPEN_BRACE) brace++;
-        else if (k === S_CLOSE_BRACE) { if (brace > 0) brace--; }
-        else if (k === S_OPEN_BRACKET) bracket++;
-        else if (k === S_CLOSE_BRACKET) { if (bracket > 0) bracket--; }
-        else if (k === S_OPEN_PAREN) paren++;
-        else if (k === S_CLOSE_PAREN) { if (paren > 0) paren--; }
-        i++;
-      }
-      scan = lineEnd + 1;
-      lines++;
-      if (scan < windowChars || brace !== 0 || bracket !== 0 || paren !== 0) continue;
-      const c = nextSignificant(text, scan);
-      if (c === -1) {
-        // Only blank lines and comments up to here: whether a `{` follows is still to be read.
-        if (more) waiting = scan;
-        return -1;
-      }
-      if (c !== 123) return scan;
-    }
-  };
-
-  for (;;) {
-    const cut = findCut();
-    if (cut >= 0) {
+  for (const piece of source.pieces()) {
+    parts.push(piece);
+    for (let cut = cutter.next(); cut >= 0; cut = cutter.next()) {
+      const lines = cutter.linesAtCut;
       cuts.push(start + cut);
-      yield { index: index++, text: pending.slice(0, cut), start, line };
-      pending = pending.slice(cut);
+      yield { index: index++, text: parts.take(cut), start, line };
       start += cut;
       line += lines;
-      scan = 0;
-      lines = 0;
-      brace = bracket = paren = 0;
-      continue;
+      // The rest is read again from the cut, with nothing open.
+      cutter = new WindowCutter(parts, windowChars);
     }
-    if (!more) break;
-    const next = pieces.next();
-    if (next.done) more = false;
-    else pending = pending.length === 0 ? next.value : pending + next.value;
   }
-  cuts.push(start + pending.length);
+  cuts.push(start + parts.length);
   knownCuts.set(source, { windowChars, cuts });
-  if (pending.length > 0 || index === 0) yield { index, text: pending, start, line };
+  if (parts.length > 0 || index === 0) yield { index, text: parts.take(parts.length), start, line };
 }
 
 /** The windows of a source whose cuts are known (`knownCuts`); their lines counted as they are cut. */
 function* windowsAt(source: ScenarioSource, cuts: readonly number[]): Generator<TextWindow> {
-  let pending = '';
+  const parts = new Parts();
   let start = 0;
   let line = 0;
   let index = 0;
   for (const piece of source.pieces()) {
-    pending = pending.length === 0 ? piece : pending + piece;
-    while (index < cuts.length - 1 && start + pending.length >= cuts[index]) {
-      const text = pending.slice(0, cuts[index] - start);
+    parts.push(piece);
+    while (index < cuts.length - 1 && start + parts.length >= cuts[index]) {
+      const text = parts.take(cuts[index] - start);
       yield { index: index++, text, start, line };
       line += linesIn(text);
       start += text.length;
-      pending = pending.slice(text.length);
     }
   }
-  if (pending.length > 0 || index === 0) yield { index, text: pending, start, line };
+  if (parts.length > 0 || index === 0) yield { index, text: parts.take(parts.length), start, line };
 }
 
 function linesIn(text: string): number {
