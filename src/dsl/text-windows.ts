@@ -31,8 +31,8 @@ export interface TextWindow {
   readonly line: number;
 }
 
-/** A window ends at the first safe line end after this many characters (about 4 MiB of tokens and text at a time). */
-export const WINDOW_CHARS = 1 << 20;
+/** A window ends at the first safe line end after this many characters (about 1 MiB of tokens and text at a time). */
+export const WINDOW_CHARS = 1 << 18;
 
 /** What a character means to the scan: nothing (most of them), a bracket, a quote, a '#'. */
 const S_NONE = 0, S_OPEN_BRACE = 1, S_CLOSE_BRACE = 2, S_OPEN_BRACKET = 3, S_CLOSE_BRACKET = 4, S_OPEN_PAREN = 5, S_CLOSE_PAREN = 6, S_QUOTE = 7, S_HASH = 8,

@@ -23,7 +23,7 @@ import {
 /** Regular files from this size on are read in chunks; smaller ones, and pipes, are read whole. */
 export const STREAM_FROM_BYTES = 8 * 1024 * 1024;
 /** Bytes read at a time: a few windows (text-windows.ts), so that most windows are slices of one chunk's text, not copies. */
-const CHUNK_BYTES = 4 * 1024 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
 
 export interface FileScenarioSource extends ScenarioSource {
   readonly path: string;

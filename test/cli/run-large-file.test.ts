@@ -46,7 +46,7 @@ async function assertSameAsWhole(...args: string[]): Promise<void> {
 
 describe('a large file read in chunks answers as the file read whole', () => {
   const dir = mkdtempSync(join(tmpdir(), 'irqlab-large-'));
-  // Two windows (of 1 Mi characters), with failures, a let added part-way and log lines.
+  // Several windows (and chunks of 4 KiB), with failures, a let added part-way and log lines.
   const text = generateImportedScenario({ bytes: 1_200_000, failEvery: 11, lets: true }) + 'log "done {uart} {disk}"\n';
   const big = join(dir, 'imported.irq');
   writeFileSync(big, text);
