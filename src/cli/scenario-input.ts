@@ -41,7 +41,14 @@ export function wholeText(input: ScenarioInput): { ok: true; text: string } | { 
 /** `runScenarioText` of the input with a sink; a large file streams from its source. Errors: a read that failed part-way. */
 export function runInput(input: ScenarioInput, options: RuntimeOptions, sink: StepSink): ScenarioRunSummary | { error: string } {
   if (input.source && !sink.step) {
-    const streamed = runScenarioStreamed(input.file, input.source, options, sink);
+    let streamed: ReturnType<typeof runScenarioStreamed>;
+    try {
+      streamed = runScenarioStreamed(input.file, input.source, options, sink);
+    } catch (e) {
+      // The file could not be read through again (it changed since it was opened): said, not half run.
+      if (input.source.failure !== null) return { error: input.source.failure };
+      throw e;
+    }
     if (input.source.failure !== null) return { error: input.source.failure };
     if (streamed) {
       const { statistics, ...summary } = streamed;

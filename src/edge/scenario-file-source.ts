@@ -28,7 +28,7 @@ const CHUNK_BYTES = 1024 * 1024;
 export interface FileScenarioSource extends ScenarioSource {
   readonly path: string;
   readonly bytes: number;
-  /** Why the last read stopped short (not UTF-8, changed since it was opened, an I/O error), or null. */
+  /** Why the last read stopped short (not UTF-8, changed since it was opened, an I/O error), or null; `pieces` then throws. */
   readonly failure: string | null;
   /** The whole text, read as `readTextFileBounded` reads it (bounded: MAX_SCENARIO_BYTES). */
   readWhole(): ReadTextResult;
@@ -86,6 +86,10 @@ class ChunkedFileSource implements FileScenarioSource {
     for (const chunk of this.chunks()) if (!isUtf8(chunk.bytes)) return this.notUtf8(chunk.bytes, chunk.offset);
   }
 
+  /**
+   * The text in pieces. A read that fails part-way sets `failure` and throws: a reader must not take
+   * a file cut short for the whole file (the CLI reports the failure instead of what it read).
+   */
   *pieces(): Generator<string> {
     // A BOM is dropped at the start of the file only, as the whole-file decoder drops it.
     const first = new TextDecoder('utf-8', { fatal: true });
@@ -96,10 +100,11 @@ class ChunkedFileSource implements FileScenarioSource {
         text = (chunk.offset === 0 ? first : rest).decode(chunk.bytes);
       } catch {
         this.notUtf8(chunk.bytes, chunk.offset);
-        return;
+        break;
       }
       yield text;
     }
+    if (this.failure !== null) throw new Error(this.failure);
   }
 
   readWhole(): ReadTextResult {

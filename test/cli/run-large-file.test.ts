@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIo } from '../../src/cli/io';
 import { main, nodeIo } from '../../src/cli/main';
-import { openScenarioFile } from '../../src/edge/scenario-file-source';
+import { FileScenarioSource, openScenarioFile } from '../../src/edge/scenario-file-source';
 import { generateImportedScenario } from '../../bench/imported-scenario';
 
 /** Runs the CLI in process on real files; `chunked`: every file is opened as a large one (else read whole). */
@@ -80,5 +80,35 @@ describe('a large file read in chunks answers as the file read whole', () => {
     const r = await cli(true, ['run', '-q', growing], (p) => appendFileSync(p, 'esb 0 load 0xc00 -> 1\n'));
     assert.equal(r.code, 2);
     assert.match(r.err, /growing\.irq' changed while it was being read/);
+  });
+  test('a file that changes between the check and the run is an input error before anything runs', async () => {
+    const path = join(dir, 'changed-later.irq');
+    writeFileSync(path, text);
+    let out = '';
+    let err = '';
+    const io: CliIo = {
+      ...nodeIo(),
+      stdout: (t) => { out += t; },
+      stderr: (t) => { err += t; },
+      openScenario: (p) => {
+        const r = openScenarioFile(p, { streamFromBytes: 1, chunkBytes: 4096 });
+        if (!r.ok || !r.source) return r;
+        const inner = r.source;
+        let reads = 0;
+        // The second read is the run's: the file is rewritten just before it.
+        const source: FileScenarioSource = {
+          path: inner.path, bytes: inner.bytes, readWhole: () => inner.readWhole(),
+          get failure() { return inner.failure; },
+          pieces: () => {
+            if (++reads === 2) appendFileSync(p, 'esb 0 load 0xc00 -> 1\n');
+            return inner.pieces();
+          },
+        };
+        return { ok: true, source };
+      },
+    };
+    assert.equal(await main(['run', path], io), 2);
+    assert.match(err, /changed-later\.irq' changed while it was being read/);
+    assert.equal(out, '');
   });
 });

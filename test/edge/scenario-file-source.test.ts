@@ -77,6 +77,6 @@ test('a file that changes between two reads is reported, not read half old and h
   writeFileSync(path, 'esb 0 load 0x0 -> 1\n'.repeat(1000));
   const source = opened(path);
   appendFileSync(path, 'esb 1 load 0x0 -> 1\n');
-  joined(source);
+  assert.throws(() => joined(source), /growing\.irq' changed while it was being read/);
   assert.match(source.failure ?? '', /growing\.irq' changed while it was being read/);
 });
