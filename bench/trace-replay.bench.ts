@@ -15,9 +15,9 @@ const SAMPLE = join(process.env.IRQLAB_SHARED_TRACES ?? '../shared/traces', 'qem
 /** The guest has booted by then: the rest is the steady state that is repeated. */
 const STEADY_FROM_LINE = 100_000;
 
-interface ChildFigures { ms: number; lines: number; divergences: number; maxRssMiB: number }
+interface ChildFigures { ms: number; cpuMs: number; lines: number; divergences: number; maxRssMiB: number }
 
-function child(mode: 'replay' | 'floor', file: string): ChildFigures {
+function child(mode: 'replay' | 'replay-one-thread' | 'floor', file: string): ChildFigures {
   const r = spawnSync(process.execPath, [join(__dirname, 'trace-replay-child.js'), mode, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`trace-replay-child ${mode} failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as ChildFigures;
@@ -49,12 +49,21 @@ export default async function bench(report: Report): Promise<void> {
     return;
   }
   report('trace-calibration-1M-objects', await median(5, allocationCalibrationMs), 'ms');
-  const replay = [child('replay', SAMPLE), child('replay', SAMPLE), child('replay', SAMPLE)].sort((a, b) => a.ms - b.ms)[1]!;
-  const floor = [child('floor', SAMPLE), child('floor', SAMPLE), child('floor', SAMPLE)].sort((a, b) => a.ms - b.ms)[1]!;
+  // Interleaved, so a busy moment of the machine falls on every kind alike; medians of 5.
+  const runs: Record<'replay' | 'replay-one-thread' | 'floor', ChildFigures[]> = { replay: [], 'replay-one-thread': [], floor: [] };
+  for (let k = 0; k < 5; k++) for (const mode of ['floor', 'replay', 'replay-one-thread'] as const) runs[mode].push(child(mode, SAMPLE));
+  const mid = (xs: ChildFigures[]): ChildFigures => [...xs].sort((a, b) => a.ms - b.ms)[xs.length >> 1]!;
+  const replay = mid(runs.replay);
+  const oneThread = mid(runs['replay-one-thread']);
+  const floor = mid(runs.floor);
   report('trace-replay-1.36M-lines-per-s', Math.round(replay.lines / (replay.ms / 1000)), 'lines/s');
   report('trace-replay-1.36M-peak-rss', Math.round(replay.maxRssMiB), 'MiB');
+  report('trace-replay-1.36M-cpu-all-threads', Math.round(replay.cpuMs), 'ms');
+  report('trace-replay-one-thread-1.36M-lines-per-s', Math.round(oneThread.lines / (oneThread.ms / 1000)), 'lines/s');
   report('trace-floor-read-split-1.36M-lines-per-s', Math.round(floor.lines / (floor.ms / 1000)), 'lines/s');
+  report('trace-floor-read-split-1.36M-cpu', Math.round(floor.cpuMs), 'ms');
   report('trace-replay-over-floor', replay.ms / floor.ms, 'x');
+  report('trace-replay-one-thread-over-floor', oneThread.ms / floor.ms, 'x');
   const dir = mkdtempSync(join(tmpdir(), 'irqlab-bench-trace-'));
   try {
     const big = join(dir, 'trace-10x.log.gz');

@@ -518,7 +518,24 @@ function stampValue(bytes: Uint8Array, start: number, end: number): number {
   return Number(latin1(bytes, start, end));
 }
 
-/** Classify one line of text (tests, the debugger's index): the same reader as the byte path. */
+/**
+ * Lines given as text (the debugger's index) read into one reused event
+ * through one reused byte buffer: the event is valid until the next `scan`.
+ */
+export class TextLineScanner {
+  readonly event = new ScannedEvent();
+  private scratch = new Uint8Array(256);
+
+  scan(text: string): LineKind {
+    const n = text.length;
+    if (n > this.scratch.length) this.scratch = new Uint8Array(Math.max(n, this.scratch.length * 2));
+    const b = this.scratch;
+    for (let i = 0; i < n; i++) b[i] = text.charCodeAt(i) & 0xff;
+    return scanTraceLine(b, 0, n, this.event);
+  }
+}
+
+/** Classify one line of text (tests, callers that keep the event): the same reader as the byte path. */
 export function parseTraceLine(text: string): ParsedLine {
   const bytes = latin1Bytes(text);
   const ev = new ScannedEvent();
