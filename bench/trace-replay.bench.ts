@@ -1,10 +1,11 @@
 /**
  * `irqlab replay` at scale: the 1.36M-line sample (../shared/traces) and a
  * trace ten times as long made by repeating its steady state, each against a
- * plain read-gunzip-split floor, with peak RSS. Each run is a fresh process.
+ * plain read-gunzip-split floor, with peak RSS and CPU. Each run is a fresh
+ * process timed as a whole: the released CLI (dist/cli.js), and the floor.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGunzip, createGzip } from 'node:zlib';
@@ -17,10 +18,33 @@ const STEADY_FROM_LINE = 100_000;
 
 interface ChildFigures { ms: number; cpuMs: number; lines: number; divergences: number; maxRssMiB: number }
 
+const CLI = join(__dirname, '../../bin/irqlab.js');
+const PRELOAD = join(__dirname, 'report-max-rss.js');
+
+/**
+ * One whole process, timed from outside (start-up included, as a user waits for it): the
+ * released CLI's `irqlab replay` (`replay`: a reader thread for a long trace, as shipped;
+ * `replay-one-thread`: IRQLAB_TRACE_READER=thread) or the floor child.
+ */
 function child(mode: 'replay' | 'replay-one-thread' | 'floor', file: string): ChildFigures {
-  const r = spawnSync(process.execPath, [join(__dirname, 'trace-replay-child.js'), mode, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (r.status !== 0) throw new Error(`trace-replay-child ${mode} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as ChildFigures;
+  const dir = mkdtempSync(join(tmpdir(), 'irqlab-bench-child-'));
+  try {
+    const resources = join(dir, 'resources.json');
+    const args = mode === 'floor'
+      ? ['-r', PRELOAD, join(__dirname, 'trace-replay-child.js'), 'floor', file]
+      : ['-r', PRELOAD, CLI, 'replay', '--json', '--max-divergences', '5', file];
+    const env = { ...process.env, IRQLAB_RESOURCES_FILE: resources, IRQLAB_TRACE_READER: mode === 'replay-one-thread' ? 'thread' : 'auto' };
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20, env });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    // Exit 1 is a replay that diverged (the tenfold trace does where its copies join): still measured.
+    if (r.status !== 0 && !(r.status === 1 && mode !== 'floor')) throw new Error(`${mode} of ${file} exited ${r.status}: ${String(r.stderr).slice(0, 500)}`);
+    const out = JSON.parse(r.stdout) as { lines: number; divergences?: number; divergenceCount?: number };
+    const used = JSON.parse(readFileSync(resources, 'utf8')) as { maxRssKiB: number; cpuMs: number };
+    return { ms, cpuMs: used.cpuMs, lines: out.lines, divergences: out.divergenceCount ?? out.divergences ?? 0, maxRssMiB: used.maxRssKiB / 1024 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The sample followed by nine more copies of its steady state, gzip-compressed (streamed, never held). */
@@ -71,6 +95,7 @@ export default async function bench(report: Report): Promise<void> {
     const r10 = child('replay', big);
     const f10 = child('floor', big);
     report('trace-replay-10x-lines', r10.lines, 'lines');
+    report('trace-replay-10x-divergences-where-copies-join', r10.divergences, 'divergences');
     report('trace-replay-10x-lines-per-s', Math.round(r10.lines / (r10.ms / 1000)), 'lines/s');
     report('trace-replay-10x-peak-rss', Math.round(r10.maxRssMiB), 'MiB');
     report('trace-replay-10x-over-floor', r10.ms / f10.ms, 'x');
