@@ -53,6 +53,8 @@ function foreign(name: string): boolean {
  * Bounded: a trace of made-up names stops being remembered.
  */
 const NAME_TABLE_BITS = 10;
+/** Slots of the name table: a slot number is below this. */
+export const NAME_TABLE_SIZE = 1 << NAME_TABLE_BITS;
 const NAME_TABLE_MASK = (1 << NAME_TABLE_BITS) - 1;
 const MAX_REMEMBERED_NAMES = 256;
 const nameSpelling: (Uint8Array | null)[] = new Array<Uint8Array | null>(1 << NAME_TABLE_BITS).fill(null);
