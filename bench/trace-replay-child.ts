@@ -1,14 +1,12 @@
 /**
- * Child process of trace-replay.bench: one measured run in a fresh process so
- * its peak RSS is its own. `replay FILE` replays; `floor FILE` is the plain
- * read-and-split replay is compared with: the same streamed read and gunzip,
- * each chunk decoded and split into its lines' strings (what a Node program
- * that reads a file's lines does, without the `readline` module's overhead).
- * Prints `{ ms, lines, divergences, maxRssMiB }` as JSON.
+ * The floor of trace-replay.bench, as a process of its own: the plain
+ * read-and-split a replay is compared with. The same streamed read and gunzip
+ * as `irqlab replay`, each chunk decoded and split into its lines' strings
+ * (what a Node program that reads a file's lines does, without the `readline`
+ * module's overhead). Prints `{ lines }` as JSON; the bench times the process.
  */
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { replayFiles } from '../src/cli/replay-command';
 
 /** Lines of a gzip file, read in 1 MiB chunks like the replay, split as strings. */
 async function readAndSplit(file: string): Promise<number> {
@@ -25,19 +23,8 @@ async function readAndSplit(file: string): Promise<number> {
 
 async function main(): Promise<void> {
   const [mode, file] = process.argv.slice(2);
-  if (!file || (mode !== 'replay' && mode !== 'floor')) throw new Error('usage: trace-replay-child replay|floor FILE');
-  const t0 = process.hrtime.bigint();
-  let lines = 0;
-  let divergences = 0;
-  if (mode === 'replay') {
-    const s = await replayFiles([file], 5);
-    lines = s.lines;
-    divergences = s.divergenceCount;
-  } else {
-    lines = await readAndSplit(file);
-  }
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  process.stdout.write(JSON.stringify({ ms, lines, divergences, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
+  if (!file || mode !== 'floor') throw new Error('usage: trace-replay-child floor FILE.gz');
+  process.stdout.write(JSON.stringify({ lines: await readAndSplit(file) }));
 }
 
 main().catch((e: unknown) => {

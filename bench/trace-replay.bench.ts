@@ -1,10 +1,11 @@
 /**
  * `irqlab replay` at scale: the 1.36M-line sample (../shared/traces) and a
  * trace ten times as long made by repeating its steady state, each against a
- * plain read-gunzip-split floor, with peak RSS. Each run is a fresh process.
+ * plain read-gunzip-split floor, with peak RSS and CPU. Each run is a fresh
+ * process timed as a whole: the released CLI (dist/cli.js), and the floor.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGunzip, createGzip } from 'node:zlib';
@@ -15,12 +16,35 @@ const SAMPLE = join(process.env.IRQLAB_SHARED_TRACES ?? '../shared/traces', 'qem
 /** The guest has booted by then: the rest is the steady state that is repeated. */
 const STEADY_FROM_LINE = 100_000;
 
-interface ChildFigures { ms: number; lines: number; divergences: number; maxRssMiB: number }
+interface ChildFigures { ms: number; cpuMs: number; lines: number; divergences: number; maxRssMiB: number }
 
-function child(mode: 'replay' | 'floor', file: string): ChildFigures {
-  const r = spawnSync(process.execPath, [join(__dirname, 'trace-replay-child.js'), mode, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (r.status !== 0) throw new Error(`trace-replay-child ${mode} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as ChildFigures;
+const CLI = join(__dirname, '../../bin/irqlab.js');
+const PRELOAD = join(__dirname, 'report-max-rss.js');
+
+/**
+ * One whole process, timed from outside (start-up included, as a user waits for it): the
+ * released CLI's `irqlab replay` (`replay`: a reader thread for a long trace, as shipped;
+ * `replay-one-thread`: IRQLAB_TRACE_READER=thread) or the floor child.
+ */
+function child(mode: 'replay' | 'replay-one-thread' | 'floor', file: string): ChildFigures {
+  const dir = mkdtempSync(join(tmpdir(), 'irqlab-bench-child-'));
+  try {
+    const resources = join(dir, 'resources.json');
+    const args = mode === 'floor'
+      ? ['-r', PRELOAD, join(__dirname, 'trace-replay-child.js'), 'floor', file]
+      : ['-r', PRELOAD, CLI, 'replay', '--json', '--max-divergences', '5', file];
+    const env = { ...process.env, IRQLAB_RESOURCES_FILE: resources, IRQLAB_TRACE_READER: mode === 'replay-one-thread' ? 'thread' : 'auto' };
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20, env });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    // Exit 1 is a replay that diverged (the tenfold trace does where its copies join): still measured.
+    if (r.status !== 0 && !(r.status === 1 && mode !== 'floor')) throw new Error(`${mode} of ${file} exited ${r.status}: ${String(r.stderr).slice(0, 500)}`);
+    const out = JSON.parse(r.stdout) as { lines: number; divergences?: number; divergenceCount?: number };
+    const used = JSON.parse(readFileSync(resources, 'utf8')) as { maxRssKiB: number; cpuMs: number };
+    return { ms, cpuMs: used.cpuMs, lines: out.lines, divergences: out.divergenceCount ?? out.divergences ?? 0, maxRssMiB: used.maxRssKiB / 1024 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The sample followed by nine more copies of its steady state, gzip-compressed (streamed, never held). */
@@ -49,12 +73,21 @@ export default async function bench(report: Report): Promise<void> {
     return;
   }
   report('trace-calibration-1M-objects', await median(5, allocationCalibrationMs), 'ms');
-  const replay = [child('replay', SAMPLE), child('replay', SAMPLE), child('replay', SAMPLE)].sort((a, b) => a.ms - b.ms)[1]!;
-  const floor = [child('floor', SAMPLE), child('floor', SAMPLE), child('floor', SAMPLE)].sort((a, b) => a.ms - b.ms)[1]!;
+  // Interleaved, so a busy moment of the machine falls on every kind alike; medians of 5.
+  const runs: Record<'replay' | 'replay-one-thread' | 'floor', ChildFigures[]> = { replay: [], 'replay-one-thread': [], floor: [] };
+  for (let k = 0; k < 5; k++) for (const mode of ['floor', 'replay', 'replay-one-thread'] as const) runs[mode].push(child(mode, SAMPLE));
+  const mid = (xs: ChildFigures[]): ChildFigures => [...xs].sort((a, b) => a.ms - b.ms)[xs.length >> 1]!;
+  const replay = mid(runs.replay);
+  const oneThread = mid(runs['replay-one-thread']);
+  const floor = mid(runs.floor);
   report('trace-replay-1.36M-lines-per-s', Math.round(replay.lines / (replay.ms / 1000)), 'lines/s');
   report('trace-replay-1.36M-peak-rss', Math.round(replay.maxRssMiB), 'MiB');
+  report('trace-replay-1.36M-cpu-all-threads', Math.round(replay.cpuMs), 'ms');
+  report('trace-replay-one-thread-1.36M-lines-per-s', Math.round(oneThread.lines / (oneThread.ms / 1000)), 'lines/s');
   report('trace-floor-read-split-1.36M-lines-per-s', Math.round(floor.lines / (floor.ms / 1000)), 'lines/s');
+  report('trace-floor-read-split-1.36M-cpu', Math.round(floor.cpuMs), 'ms');
   report('trace-replay-over-floor', replay.ms / floor.ms, 'x');
+  report('trace-replay-one-thread-over-floor', oneThread.ms / floor.ms, 'x');
   const dir = mkdtempSync(join(tmpdir(), 'irqlab-bench-trace-'));
   try {
     const big = join(dir, 'trace-10x.log.gz');
@@ -62,6 +95,7 @@ export default async function bench(report: Report): Promise<void> {
     const r10 = child('replay', big);
     const f10 = child('floor', big);
     report('trace-replay-10x-lines', r10.lines, 'lines');
+    report('trace-replay-10x-divergences-where-copies-join', r10.divergences, 'divergences');
     report('trace-replay-10x-lines-per-s', Math.round(r10.lines / (r10.ms / 1000)), 'lines/s');
     report('trace-replay-10x-peak-rss', Math.round(r10.maxRssMiB), 'MiB');
     report('trace-replay-10x-over-floor', r10.ms / f10.ms, 'x');

@@ -9,7 +9,7 @@ import { createReplay, describeSkips, Divergence, ReplaySummary } from '../trace
 import { checkReplayInfoPic, REPLAY_INFO_PIC_IGNORED, ReplayInfoPicCheck } from '../trace/info-pic-check';
 import { formatModelInfoPic } from '../model/info-pic';
 import { CliIo, escapeControlBytes, EXIT_FAILED, EXIT_OK, EXIT_USAGE, readTextVia } from './io';
-import { EpochStop, feedReplay, ReaderMode } from './trace-records';
+import { EpochStop, feedReplay, ReaderMode, readerModeFromEnvironment } from './trace-records';
 
 export const REPLAY_HELP = `Usage: irqlab replay TRACE... [--json] [--max-divergences N]
                            [--info-pic] [--compare-info-pic DUMP] [--at-epoch SECONDS]
@@ -72,7 +72,7 @@ export function parseReplayArgs(args: readonly string[]): ReplayArgs | string {
 }
 
 /** Replays the files; the summary, with edge problems (unreadable files) included. */
-export async function replayFiles(files: readonly string[], max: number, atEpoch: number | null = null, mode: ReaderMode = 'auto'): Promise<ReplaySummary & { stoppedAt: EpochStop | null }> {
+export async function replayFiles(files: readonly string[], max: number, atEpoch: number | null = null, mode: ReaderMode = readerModeFromEnvironment()): Promise<ReplaySummary & { stoppedAt: EpochStop | null }> {
   const replay = createReplay(files.map((f) => f), { maxDivergences: max });
   const stoppedAt = await feedReplay(files, replay, atEpoch, mode);
   return { ...replay.end(), stoppedAt };

@@ -95,11 +95,17 @@ function totalBytes(files: readonly string[]): number {
 
 export type ReaderMode = 'auto' | 'worker' | 'thread';
 
+/** IRQLAB_TRACE_READER=thread|worker|auto: read on one thread, always in a reader thread, or by size. */
+export function readerModeFromEnvironment(): ReaderMode {
+  const v = process.env.IRQLAB_TRACE_READER;
+  return v === 'thread' || v === 'worker' ? v : 'auto';
+}
+
 /**
  * Streams the files into `replay`: through a reader thread when they are long
  * (or `mode` says so), else here. Resolves when done or when the replay stops.
  */
-export async function feedReplay(files: readonly string[], replay: Replay, atEpoch: number | null, mode: ReaderMode = 'auto'): Promise<EpochStop | null> {
+export async function feedReplay(files: readonly string[], replay: Replay, atEpoch: number | null, mode: ReaderMode = readerModeFromEnvironment()): Promise<EpochStop | null> {
   const script = join(__dirname, 'trace-reader-worker.js');
   const useWorker = mode === 'worker' || (mode === 'auto' && totalBytes(files) >= WORKER_THRESHOLD_BYTES);
   if (useWorker && existsSync(script)) {

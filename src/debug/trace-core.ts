@@ -6,7 +6,7 @@
  */
 import { createVm, snapshotVm } from '../model';
 import type { VmState } from '../model/state';
-import { applyStep, createTranslator, describeStep, parseTraceLine } from '../trace';
+import { applyStep, createTranslator, describeStep, LINE_EVENT, TextLineScanner } from '../trace';
 import type { TraceStep } from '../trace';
 import type { TraceReplayCore } from './execution/trace-program';
 
@@ -22,11 +22,9 @@ export function createTraceReplayCore(): TraceReplayCore<VmState, TraceStep> | s
   return {
     translator: () => {
       const tr = createTranslator();
+      const lines = new TextLineScanner();
       return {
-        push: (file, line, text) => {
-          const p = parseTraceLine(text);
-          return p.kind === 'event' ? tr.push({ file, line, event: p.event }) : [];
-        },
+        push: (file, line, text) => (lines.scan(text) === LINE_EVENT ? tr.push({ file, line, event: lines.event }) : []),
         finish: () => tr.finish(),
       };
     },

@@ -72,10 +72,10 @@ export class Ctx {
     return runScenarioInWorker(worker, { file, text, maxSteps: this.settings().maxSteps }, signal);
   }
 
-  /** Replays a QEMU trace in a worker thread; undefined if aborted. */
-  runTrace(file: string, signal?: AbortSignal): Promise<ScenarioRunSummary | undefined> {
+  /** Replays a QEMU trace (with the run's other per-thread logs, merged in time order) in a worker thread; undefined if aborted. */
+  runTrace(file: string, signal?: AbortSignal, moreTraces: readonly string[] = []): Promise<ScenarioRunSummary | undefined> {
     const worker = vscode.Uri.joinPath(this.extension.extensionUri, 'dist', 'scenario-worker.js').fsPath;
-    return runScenarioInWorker(worker, { file, text: '', maxSteps: 0, trace: true }, signal);
+    return runScenarioInWorker(worker, { file, text: '', maxSteps: 0, trace: true, moreTraces }, signal);
   }
 
   settings(): IrqLabSettings {

@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parse, Stmt } from '../dsl';
 import { runScenarioText, ScenarioRunSummary } from '../dsl/runtime';
-import { TraceProgram } from '../debug/execution/trace-program';
+import { TraceProgram, TraceText } from '../debug/execution/trace-program';
 import { createTraceReplayCore } from '../debug/trace-core';
 import { readTraceFile } from '../debug/trace-launch';
 
@@ -31,23 +31,40 @@ const MAX_TRACE_FAILURES = 200;
 /**
  * A QEMU trace replayed against the model to its end, as a test: each
  * divergence is a failed result at its trace line (QEMU's value expected, the
- * model's actual); an unreadable trace is an error diagnostic.
+ * model's actual); an unreadable trace is an error diagnostic. `moreTraces` are
+ * the other per-thread logs of the same run, merged with `path` in time order;
+ * each result names the file its line is in.
  */
-export function runTraceFile(path: string): ScenarioRunSummary {
+export function runTraceFile(path: string, moreTraces: readonly string[] = []): ScenarioRunSummary {
   const span = { start: 0, end: 0, line: 0, col: 0 };
   const unusable = (message: string): ScenarioRunSummary => ({
     passed: 0, failed: 0, results: [], log: [], stepLimitHit: false,
     diagnostics: [{ span, severity: 'error', code: 'trace-unreadable', message }],
   });
-  const text = readTraceFile(path);
-  if (typeof text === 'string') return unusable(text);
+  const texts: TraceText[] = [];
+  for (const file of [path, ...moreTraces]) {
+    const text = readTraceFile(file);
+    if (typeof text === 'string') return unusable(text);
+    texts.push(text);
+  }
   const core = createTraceReplayCore();
   if (typeof core === 'string') return unusable(core);
   // Nobody travels back here: the initial checkpoint is enough.
-  const trace = new TraceProgram([text], core, { checkpointEvery: Number.MAX_SAFE_INTEGER });
+  const trace = new TraceProgram(texts, core, { checkpointEvery: Number.MAX_SAFE_INTEGER });
   while (trace.step().kind === 'executed');
   const { passed, failed } = trace.checkCounts();
   return { passed, failed, results: trace.results.slice(0, MAX_TRACE_FAILURES), diagnostics: [], log: [], stepLimitHit: false };
+}
+
+/** What the worker (src/extension/scenario-worker.ts) runs: a scenario, or a QEMU trace with its other per-thread logs. */
+export interface ScenarioJob {
+  readonly file: string;
+  readonly text: string;
+  readonly maxSteps: number;
+  /** A QEMU trace (replayed from `file`; `text` unused) rather than a scenario. */
+  readonly trace?: boolean;
+  /** With `trace`: the run's other per-thread logs, merged with `file` in time order. */
+  readonly moreTraces?: readonly string[];
 }
 
 /**
@@ -56,7 +73,7 @@ export function runTraceFile(path: string): ScenarioRunSummary {
  */
 export function runScenarioInWorker(
   workerScript: string,
-  job: { file: string; text: string; maxSteps: number; trace?: boolean },
+  job: ScenarioJob,
   signal?: AbortSignal,
 ): Promise<ScenarioRunSummary | undefined> {
   return new Promise((resolvePromise, reject) => {

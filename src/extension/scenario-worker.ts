@@ -4,15 +4,7 @@
  * makes cancelling a Test Explorer run real: the worker is terminated mid-run.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { runScenarioFile, runTraceFile } from './scenario-files';
-
-export interface ScenarioJob {
-  readonly file: string;
-  readonly text: string;
-  readonly maxSteps: number;
-  /** A QEMU trace (replayed from `file`; `text` unused) rather than a scenario. */
-  readonly trace?: boolean;
-}
+import { runScenarioFile, runTraceFile, type ScenarioJob } from './scenario-files';
 
 const job = workerData as ScenarioJob;
-parentPort?.postMessage(job.trace ? runTraceFile(job.file) : runScenarioFile(job.file, job.text, job.maxSteps));
+parentPort?.postMessage(job.trace ? runTraceFile(job.file, job.moreTraces) : runScenarioFile(job.file, job.text, job.maxSteps));

@@ -3,7 +3,9 @@
  * an expectation a child at its line. Run executes the scenario in-process through the
  * interpreter; Debug starts a debug session on the file. Failures carry expected/actual.
  * A QEMU trace (`trace.log`, `*.trace`) is a test too: it passes when the model agrees
- * with every value in it; each divergence is a failure at its trace line.
+ * with every value in it; each divergence is a failure at its trace line. The per-thread
+ * logs of one directory (`log-<tid>.txt[.gz]`, see per-thread-logs.ts) are one such test,
+ * replayed together in time order.
  */
 import * as vscode from 'vscode';
 import { readBoundedScenario } from './bounded-workspace-read';
@@ -11,11 +13,14 @@ import type { TestRunRecord } from './api';
 import { LANGUAGE_ID } from './command-ids';
 import type { Ctx } from './context';
 import { debugConfigurationFor } from './debug';
+import { groupPerThreadLogs, isPerThreadLog, perThreadLogLabel } from './per-thread-logs';
 import { outlineScenario } from './scenario-files';
 
 const IRQ_GLOB = '**/*.irq';
 /** Whole-run traces (per-thread `log-<tid>.txt` files are parts of a run, not tests alone). */
 const TRACE_GLOB = '**/{trace.log,*.trace}';
+/** Per-thread logs: the logs of one directory are one test item (isPerThreadLog has the exact rule). */
+const LOG_GLOB = '**/log-*.{txt,txt.gz}';
 
 function isTraceFile(uri: vscode.Uri): boolean {
   return /(^|[\\/])trace\.log$|\.trace$/.test(uri.fsPath);
@@ -26,6 +31,10 @@ export class ScenarioTests implements vscode.Disposable {
   private readonly controller: vscode.TestController;
   private readonly disposables: vscode.Disposable[] = [];
   private records: TestRunRecord[] = [];
+  /** Every per-thread log in the workspace (fsPath); the groups are recomputed from it. */
+  private readonly perThreadLogs = new Set<string>();
+  /** Test item id of each per-thread log group → its logs, in thread-id order (the item's uri is the first). */
+  private readonly logGroups = new Map<string, readonly vscode.Uri[]>();
   /** Pending re-outlines of edited documents: typing re-parses once per pause, not per keystroke. */
   private readonly pendingOutlines = new Map<string, ReturnType<typeof setTimeout>>();
 
@@ -40,10 +49,14 @@ export class ScenarioTests implements vscode.Disposable {
     this.controller.createRunProfile('Debug', vscode.TestRunProfileKind.Debug, (request, token) => this.debug(request, token), true);
     const watcher = vscode.workspace.createFileSystemWatcher(IRQ_GLOB);
     const traceWatcher = vscode.workspace.createFileSystemWatcher(TRACE_GLOB);
+    const logWatcher = vscode.workspace.createFileSystemWatcher(LOG_GLOB, false, true, false);
     this.disposables.push(
       this.controller,
       watcher,
       traceWatcher,
+      logWatcher,
+      logWatcher.onDidCreate((uri) => this.perThreadLogChanged(uri, true)),
+      logWatcher.onDidDelete((uri) => this.perThreadLogChanged(uri, false)),
       traceWatcher.onDidCreate((uri) => this.fileItem(uri)),
       traceWatcher.onDidDelete((uri) => this.controller.items.delete(uri.toString())),
       watcher.onDidCreate((uri) => this.fileItem(uri)),
@@ -76,6 +89,46 @@ export class ScenarioTests implements vscode.Disposable {
     if (!vscode.workspace.isTrusted) return;
     for (const uri of await vscode.workspace.findFiles(IRQ_GLOB, EXCLUDE)) this.resolveFile(this.fileItem(uri));
     for (const uri of await vscode.workspace.findFiles(TRACE_GLOB, EXCLUDE)) this.fileItem(uri);
+    const logs = await vscode.workspace.findFiles(LOG_GLOB, EXCLUDE);
+    this.perThreadLogs.clear();
+    for (const uri of logs) if (isPerThreadLog(uri.fsPath)) this.perThreadLogs.add(uri.fsPath);
+    this.syncLogGroups();
+  }
+
+  private perThreadLogChanged(uri: vscode.Uri, created: boolean): void {
+    if (!isPerThreadLog(uri.fsPath)) return;
+    if (created) this.perThreadLogs.add(uri.fsPath);
+    else this.perThreadLogs.delete(uri.fsPath);
+    this.syncLogGroups();
+  }
+
+  /** One test item per directory of per-thread logs; its uri is the first log (so it navigates somewhere). */
+  private syncLogGroups(): void {
+    const stale = new Set(this.logGroups.keys());
+    for (const group of groupPerThreadLogs([...this.perThreadLogs])) {
+      const files = group.files.map((f) => vscode.Uri.file(f));
+      const id = `${vscode.Uri.file(group.dir).toString()}/log-*.txt`;
+      stale.delete(id);
+      this.logGroups.set(id, files);
+      const label = perThreadLogLabel(vscode.workspace.asRelativePath(files[0]), group.files);
+      let item = this.controller.items.get(id);
+      // An item's uri cannot change: when the first log does, the item is made anew.
+      if (item && item.uri?.toString() !== files[0].toString()) {
+        this.controller.items.delete(id);
+        item = undefined;
+      }
+      if (!item) {
+        item = this.controller.createTestItem(id, label, files[0]);
+        item.canResolveChildren = false;
+        this.controller.items.add(item);
+      }
+      item.label = label;
+      item.description = 'QEMU run (per-thread logs, merged in time order) against the model';
+    }
+    for (const id of stale) {
+      this.logGroups.delete(id);
+      this.controller.items.delete(id);
+    }
   }
 
   private fileItem(uri: vscode.Uri): vscode.TestItem {
@@ -103,7 +156,7 @@ export class ScenarioTests implements vscode.Disposable {
 
   /** Children = expectations, from the open document's text when there is one. */
   private resolveFile(item: vscode.TestItem, text?: string): void {
-    if (!item.uri || isTraceFile(item.uri)) return;
+    if (!item.uri || isTraceFile(item.uri) || this.logGroups.has(item.id)) return;
     const uri = item.uri;
     const source = text ?? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.getText();
     const load = source !== undefined ? Promise.resolve(source) : readBoundedScenario(vscode.workspace.fs, uri, vscode.FileType.File);
@@ -154,7 +207,9 @@ export class ScenarioTests implements vscode.Disposable {
   private async runFile(file: vscode.TestItem, run: vscode.TestRun, records: TestRunRecord[], token?: vscode.CancellationToken): Promise<void> {
     const uri = file.uri;
     if (!uri) return;
-    if (isTraceFile(uri)) return this.runTraceFile(file, uri, run, records, token);
+    const logs = this.logGroups.get(file.id);
+    if (logs) return this.runTraceFile(file, logs, run, records, token);
+    if (isTraceFile(uri)) return this.runTraceFile(file, [uri], run, records, token);
     const doc = await vscode.workspace.openTextDocument(uri);
     const text = doc.getText();
     this.resolveFile(file, text);
@@ -218,15 +273,19 @@ export class ScenarioTests implements vscode.Disposable {
     run.appendOutput(`${vscode.workspace.asRelativePath(uri)}: ${summary.passed} passed, ${summary.failed} failed\r\n`);
   }
 
-  /** A trace passes when nothing diverges; each divergence fails at its line with QEMU's value against the model's. */
-  private async runTraceFile(file: vscode.TestItem, uri: vscode.Uri, run: vscode.TestRun, records: TestRunRecord[], token?: vscode.CancellationToken): Promise<void> {
+  /**
+   * A trace passes when nothing diverges; each divergence fails at its file and line with
+   * QEMU's value against the model's. Several `traces` are the per-thread logs of one run.
+   */
+  private async runTraceFile(file: vscode.TestItem, traces: readonly vscode.Uri[], run: vscode.TestRun, records: TestRunRecord[], token?: vscode.CancellationToken): Promise<void> {
+    const uri = traces[0];
     run.started(file);
     const t0 = Date.now();
     const abort = new AbortController();
     const cancelled = token?.onCancellationRequested(() => abort.abort());
     let summary;
     try {
-      summary = await this.ctx.runTrace(uri.fsPath, abort.signal);
+      summary = await this.ctx.runTrace(uri.fsPath, abort.signal, traces.slice(1).map((t) => t.fsPath));
     } catch (e) {
       run.errored(file, new vscode.TestMessage(`the trace could not be replayed: ${e instanceof Error ? e.message : String(e)}`));
       records.push({ file: uri.fsPath, line: 1, state: 'errored', message: String(e) });
@@ -243,16 +302,18 @@ export class ScenarioTests implements vscode.Disposable {
     }
     const failures = summary.results.map((r) => {
       const m = r.expected !== undefined && r.actual !== undefined ? vscode.TestMessage.diff(r.message, r.expected, r.actual) : new vscode.TestMessage(r.message);
-      m.location = new vscode.Location(uri, new vscode.Range(r.line, 0, r.line, 0));
-      records.push({ file: uri.fsPath, line: r.line + 1, state: 'failed', message: r.message, expected: r.expected, actual: r.actual });
+      m.location = new vscode.Location(vscode.Uri.file(r.uri), new vscode.Range(r.line, 0, r.line, 0));
+      records.push({ file: r.uri, line: r.line + 1, state: 'failed', message: r.message, expected: r.expected, actual: r.actual });
       return m;
     });
     if (failures.length > 0) run.failed(file, failures, Date.now() - t0);
     else {
       run.passed(file, Date.now() - t0);
-      records.push({ file: uri.fsPath, line: 1, state: 'passed', message: `${summary.passed} checks agree` });
+      const together = traces.length > 1 ? ` (${traces.length} per-thread logs replayed together)` : '';
+      for (const t of traces) records.push({ file: t.fsPath, line: 1, state: 'passed', message: `${summary.passed} checks agree${together}` });
     }
-    run.appendOutput(`${vscode.workspace.asRelativePath(uri)}: ${summary.passed} checks agree with the model, ${summary.failed} diverge\r\n`);
+    const what = traces.length > 1 ? file.label : vscode.workspace.asRelativePath(uri);
+    run.appendOutput(`${what}: ${summary.passed} checks agree with the model, ${summary.failed} diverge\r\n`);
   }
 
   /**
@@ -290,6 +351,8 @@ export class ScenarioTests implements vscode.Disposable {
 
   private async startDebugSession(file: vscode.TestItem): Promise<vscode.DebugSession | undefined> {
     const uri = file.uri!;
+    // Per-thread logs: the first is the program, the others are merged with it (`traces`).
+    const traces = this.logGroups.get(file.id)?.slice(1).map((t) => t.fsPath);
     let session: vscode.DebugSession | undefined;
     const started = vscode.debug.onDidStartDebugSession((s) => {
       if (s.configuration.program === uri.fsPath) session ??= s;
@@ -297,7 +360,7 @@ export class ScenarioTests implements vscode.Disposable {
     try {
       const ok = await vscode.debug.startDebugging(
         vscode.workspace.getWorkspaceFolder(uri),
-        debugConfigurationFor(uri.fsPath, { stopOnEntry: false, name: `Debug ${file.label}` }),
+        debugConfigurationFor(uri.fsPath, { stopOnEntry: false, name: `Debug ${file.label}`, ...(traces ? { traces } : {}) }),
       );
       return ok ? session : undefined;
     } finally {

@@ -11,6 +11,7 @@
  */
 import { ARG, ARG_COUNT, ArgKey } from './arg-keys';
 import { canonicalEventName, FAMILY_XICS, parseTraceLine, ScannedEvent, slotReadsArguments, TraceEvent } from './events';
+import { NAME_TABLE_SIZE } from './event-names';
 import { CLASS_EVENT, CLASS_PROBLEM, LineClass } from './line-class';
 
 export interface EventRecords {
@@ -48,7 +49,8 @@ export class EventRecordWriter {
   private count = 0;
   private args = 0;
   private r!: Mutable;
-  private readonly sentSlots = new Set<number>();
+  /** Name-table slots whose names went out in an earlier batch. */
+  private readonly sentSlots = new Uint8Array(NAME_TABLE_SIZE);
   /** Whether each argument value is exact as a double: the writer's scratch, not sent. */
   private readonly argExact: Uint8Array;
 
@@ -81,8 +83,8 @@ export class EventRecordWriter {
       r.tid[row] = ev.tid;
       r.nameSlot[row] = slot;
       r.family[row] = ev.family;
-      if (slot >= 0 && !this.sentSlots.has(slot)) {
-        this.sentSlots.add(slot);
+      if (slot >= 0 && this.sentSlots[slot] === 0) {
+        this.sentSlots[slot] = 1;
         r.newSlots.push(slot);
         r.newNames.push(ev.name);
       }

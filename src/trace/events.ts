@@ -12,12 +12,17 @@
  * argument key): no string, map or object per line on the replay's path.
  */
 import { ARG_COUNT, ARG_OF_NAME, ArgKey, keyOfName, ARG } from './arg-keys';
+import { latin1, latin1Bytes } from './bytes-text';
+import {
+  familyOf, kindOfName, LINE_EVENT, LINE_FOREIGN, LINE_NOISE, LineKind, nameFamily, nameHash, nameKind, nameText, remember, slotOf,
+} from './event-names';
 
-/** The interrupt-controller events this reader knows (sPAPR XIVE, XICS, sPAPR PCI). */
-export const KNOWN_EVENT_PREFIXES = ['spapr_xive_', 'xive_', 'xics_', 'spapr_pci_'] as const;
-
-/** Events of other machines: a PowerNV / XIVE2 trace is refused, naming them. */
-export const FOREIGN_EVENT_PREFIXES = ['pnv_xive', 'xive2_', 'pnv_'] as const;
+export { latin1, latin1Bytes } from './bytes-text';
+export {
+  canonicalEventName, FAMILY_OTHER, FAMILY_SPAPR_PCI, FAMILY_SPAPR_XIVE, FAMILY_XICS, FAMILY_XIVE, FOREIGN_EVENT_PREFIXES,
+  KNOWN_EVENT_PREFIXES, knowEventNames, LINE_EVENT, LINE_FOREIGN, LINE_NOISE, slotReadsArguments,
+} from './event-names';
+export type { LineKind } from './event-names';
 
 export interface TraceEvent {
   readonly tid: number;
@@ -42,26 +47,6 @@ export type ParsedLine =
   | { readonly kind: 'event'; readonly event: TraceEvent }
   | { readonly kind: 'noise' }
   | { readonly kind: 'foreign'; readonly name: string };
-
-/** What `scanTraceLine` found on a line. */
-export const LINE_NOISE = 0;
-export const LINE_EVENT = 1;
-export const LINE_FOREIGN = 2;
-export type LineKind = typeof LINE_NOISE | typeof LINE_EVENT | typeof LINE_FOREIGN;
-
-/** Bytes → text, one char per byte (messages, the XICS sentences, rare lookups). */
-export function latin1(bytes: Uint8Array, start: number, end: number): string {
-  let out = '';
-  for (let i = start; i < end; i += 4096) out += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, Math.min(end, i + 4096))));
-  return out;
-}
-
-/** Text → bytes, one byte per char (the low 8 bits): lines given as strings take the same path. */
-export function latin1Bytes(text: string): Uint8Array {
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
-  return out;
-}
 
 const KV = /([A-Za-z_][A-Za-z0-9_]*)=(-?(?:0x[0-9a-fA-F]+|\d+))/g;
 
@@ -321,113 +306,6 @@ export class ScannedEvent implements TraceEvent {
   }
 }
 
-/** Families of event names (by prefix). */
-export const FAMILY_OTHER = 0;
-export const FAMILY_XIVE = 1;
-export const FAMILY_SPAPR_XIVE = 2;
-export const FAMILY_XICS = 3;
-export const FAMILY_SPAPR_PCI = 4;
-
-function familyOf(name: string): number {
-  if (name.startsWith('spapr_xive_')) return FAMILY_SPAPR_XIVE;
-  if (name.startsWith('xive_')) return FAMILY_XIVE;
-  if (name.startsWith('xics_')) return FAMILY_XICS;
-  if (name.startsWith('spapr_pci_')) return FAMILY_SPAPR_PCI;
-  return FAMILY_OTHER;
-}
-
-function interesting(name: string): boolean {
-  for (const p of KNOWN_EVENT_PREFIXES) if (name.startsWith(p)) return true;
-  return false;
-}
-
-function foreign(name: string): boolean {
-  for (const p of FOREIGN_EVENT_PREFIXES) if (name.startsWith(p)) return true;
-  return false;
-}
-
-/**
- * Event names seen, by a hash of their bytes: a line's name is matched in
- * place and one shared string reused (the names the translator handles are
- * seeded from its literals, so its comparisons are pointer compares).
- * Bounded: a trace of made-up names stops being remembered.
- */
-const NAME_TABLE_BITS = 10;
-const NAME_TABLE_MASK = (1 << NAME_TABLE_BITS) - 1;
-const MAX_REMEMBERED_NAMES = 256;
-const nameSpelling: (Uint8Array | null)[] = new Array<Uint8Array | null>(1 << NAME_TABLE_BITS).fill(null);
-const nameText: string[] = new Array<string>(1 << NAME_TABLE_BITS).fill('');
-/** LINE_EVENT, LINE_FOREIGN or LINE_NOISE for a name of another subsystem. */
-const nameKind = new Int8Array(1 << NAME_TABLE_BITS);
-const nameFamily = new Int8Array(1 << NAME_TABLE_BITS);
-/** Whether a translator reads the name's `key=value` arguments (events it only counts do not). */
-const nameReadsArguments = new Uint8Array(1 << NAME_TABLE_BITS).fill(1);
-/** The seeded (literal, internalised) spelling of each known name. */
-const canonicalNames = new Map<string, string>();
-let rememberedNames = 0;
-
-/**
- * A name's table hash from its length and three of its bytes (the last two
- * and the middle one, where names of one family differ): cheap per line; the
- * table compares the whole name anyway.
- */
-function nameHash(bytes: Uint8Array, start: number, end: number): number {
-  const n = end - start;
-  if (n === 0) return 0;
-  return Math.imul(n, 0x9e3779b1) ^ (bytes[end - 1]! << 16) ^ (bytes[end - (n > 1 ? 2 : 1)]! << 8) ^ bytes[start + (n >> 1)]!;
-}
-
-function slotOf(bytes: Uint8Array, start: number, end: number, h: number): number {
-  for (let slot = h & NAME_TABLE_MASK; ; slot = (slot + 1) & NAME_TABLE_MASK) {
-    const spelling = nameSpelling[slot];
-    if (spelling === null || spelling === undefined) return -1 - slot;
-    if (spelling.length === end - start) {
-      let j = spelling.length - 1;
-      // From the end, where names of one family differ.
-      while (j >= 0 && bytes[start + j] === spelling[j]) j--;
-      if (j < 0) return slot;
-    }
-  }
-}
-
-function remember(name: string, kind: LineKind, bytes: Uint8Array, start: number, end: number, h: number): number {
-  if (rememberedNames >= MAX_REMEMBERED_NAMES) return -1;
-  const found = slotOf(bytes, start, end, h);
-  if (found >= 0) return found;
-  const slot = -1 - found;
-  rememberedNames++;
-  // Copies of their own: a slice would keep the whole chunk it was cut from alive.
-  nameSpelling[slot] = Uint8Array.from(bytes.subarray(start, end));
-  nameText[slot] = name;
-  nameKind[slot] = kind;
-  nameFamily[slot] = familyOf(name);
-  return slot;
-}
-
-/**
- * Seeds the name table with the names a translator handles (string
- * literals: internalised). `readsArguments` false: it never reads their
- * `key=value` arguments (a reader handing events to another thread skips them).
- */
-export function knowEventNames(names: Iterable<string>, readsArguments = true): void {
-  for (const name of names) {
-    const bytes = latin1Bytes(name);
-    const slot = remember(name, interesting(name) ? LINE_EVENT : foreign(name) ? LINE_FOREIGN : LINE_NOISE, bytes, 0, bytes.length, nameHash(bytes, 0, bytes.length));
-    if (slot >= 0) nameReadsArguments[slot] = readsArguments ? 1 : 0;
-    canonicalNames.set(name, name);
-  }
-}
-
-/** The seeded spelling of a known event name (pointer-equal to the translator's literals), else the name. */
-export function canonicalEventName(name: string): string {
-  return canonicalNames.get(name) ?? name;
-}
-
-/** Whether the translator reads the arguments of the event in name-table slot `slot` (−1: unknown, no). */
-export function slotReadsArguments(slot: number): boolean {
-  return slot >= 0 && nameReadsArguments[slot] === 1;
-}
-
 /** The name of the last foreign line `scanTraceLine` classified. */
 let lastForeignName = '';
 export function foreignName(): string {
@@ -479,7 +357,7 @@ export function scanTraceLine(bytes: Uint8Array, start: number, end: number, ev:
     while (i < nameEnd && isNameChar(bytes[i]!)) i++;
     if (i < nameEnd) return LINE_NOISE;
     name = latin1(bytes, nameStart, nameEnd);
-    kind = interesting(name) ? LINE_EVENT : foreign(name) ? LINE_FOREIGN : LINE_NOISE;
+    kind = kindOfName(name);
     family = familyOf(name);
     slot = remember(name, kind, bytes, nameStart, nameEnd, nameHash(bytes, nameStart, nameEnd));
   }
@@ -518,7 +396,24 @@ function stampValue(bytes: Uint8Array, start: number, end: number): number {
   return Number(latin1(bytes, start, end));
 }
 
-/** Classify one line of text (tests, the debugger's index): the same reader as the byte path. */
+/**
+ * Lines given as text (the debugger's index) read into one reused event
+ * through one reused byte buffer: the event is valid until the next `scan`.
+ */
+export class TextLineScanner {
+  readonly event = new ScannedEvent();
+  private scratch = new Uint8Array(256);
+
+  scan(text: string): LineKind {
+    const n = text.length;
+    if (n > this.scratch.length) this.scratch = new Uint8Array(Math.max(n, this.scratch.length * 2));
+    const b = this.scratch;
+    for (let i = 0; i < n; i++) b[i] = text.charCodeAt(i) & 0xff;
+    return scanTraceLine(b, 0, n, this.event);
+  }
+}
+
+/** Classify one line of text (tests, callers that keep the event): the same reader as the byte path. */
 export function parseTraceLine(text: string): ParsedLine {
   const bytes = latin1Bytes(text);
   const ev = new ScannedEvent();

@@ -47,6 +47,6 @@ export { EventRecordWriter } from './event-records';
 export type { EventRecords } from './event-records';
 export { classifyLine, createLineClass } from './line-class';
 export type { LineClass } from './line-class';
-export { ScannedEvent } from './events';
+export { ScannedEvent, TextLineScanner, LINE_EVENT } from './events';
 export type { InputProblem, Replay, ReplayOptions, ReplaySummary } from './replay';
 export { scenarioHeader, stepToScenarioLines } from './scenario-writer';

@@ -129,7 +129,12 @@ interface EventSite {
 
 export function createTranslator(): Translator {
   const tidVcpu = new Map<number, number>();
+  /** The last thread looked up or learnt and its vCPU (−1: none): consecutive lines are mostly one thread's. */
+  let cachedTid = -1;
+  let cachedVcpu = -1;
   const connected = new Set<number>();
+  /** vCPUs below 4096 already connected: an array load instead of a Set lookup per step. */
+  const connectedLow = new Uint8Array(4096);
   let device: 'xive' | 'xics' | null = null;
   /** Which controller the trace's first controller event belongs to. */
   let family: 'xive' | 'xics' | null = null;
@@ -151,10 +156,24 @@ export function createTranslator(): Translator {
   }
 
   function connect(v: number, file: number, line: number): void {
-    if (v >= 0 && !connected.has(v)) {
-      connected.add(v);
-      emit({ op: 'connect', vcpu: v, file, line });
-    }
+    if (v < 0 || (v < connectedLow.length ? connectedLow[v] === 1 : connected.has(v))) return;
+    if (v < connectedLow.length) connectedLow[v] = 1;
+    connected.add(v);
+    emit({ op: 'connect', vcpu: v, file, line });
+  }
+
+  function threadVcpu(tid: number): number | undefined {
+    if (tid === cachedTid) return cachedVcpu;
+    const v = tidVcpu.get(tid);
+    if (v !== undefined) { cachedTid = tid; cachedVcpu = v; }
+    return v;
+  }
+
+  function learnThreadVcpu(tid: number, vcpu: number): void {
+    if (tid === cachedTid && vcpu === cachedVcpu) return;
+    tidVcpu.set(tid, vcpu);
+    cachedTid = tid;
+    cachedVcpu = vcpu;
   }
 
   /** A step whose vCPU is known, out: with the device and vCPU connections it implies first. */
@@ -176,7 +195,7 @@ export function createTranslator(): Translator {
     // Most steps are ready at once (nothing waits, the thread's vCPU is known): no queue entry.
     if (queue.length === 0) {
       if (step.vcpu !== -1) { release(step, target, after); return; }
-      const v = tidVcpu.get(tid);
+      const v = threadVcpu(tid);
       if (v !== undefined) { step.vcpu = v; release(step, target, after); return; }
     }
     queue.push({ tid, step, target, after });
@@ -188,7 +207,7 @@ export function createTranslator(): Translator {
       const head = queue[0]!;
       const step = head.step;
       if (step.vcpu === -1) {
-        const v = tidVcpu.get(head.tid);
+        const v = threadVcpu(head.tid);
         if (v === undefined && !force && queue.length < WINDOW) break;
         step.vcpu = v ?? 0;
       }
@@ -254,7 +273,7 @@ export function createTranslator(): Translator {
     if (addr < TIMA_OS_PAGE || addr >= TIMA_OS_PAGE + 0x10000) { skip(file, line, name, `${name}: not the OS page of the TIMA (only the OS ring is modelled)`); return; }
     const tid = e.tid;
     const target = e.num(ARG.target);
-    if (target !== null) tidVcpu.set(tid, target);
+    if (target !== null) learnThreadVcpu(tid, target);
     const offset = addr - TIMA_OS_PAGE;
     const sz = size as AccessSize;
     const accept = load && openAccept.size > 0 ? openAccept.get(tid) : undefined;
@@ -274,7 +293,7 @@ export function createTranslator(): Translator {
     if (target === null) { skip(file, line, name, `${name}: target missing`); return; }
     if (ring !== null && ring !== OS_RING) { skip(file, line, name, `${name}: ring 0x${ring.toString(16)} is not the OS ring (only the OS ring is modelled)`); return; }
     const tid = e.tid;
-    if (name !== 'xive_tctx_notify') tidVcpu.set(tid, target);
+    if (name !== 'xive_tctx_notify') learnThreadVcpu(tid, target);
     // QEMU traces set_cppr before it stores CPPR and re-notifies: its NSR is the state
     // before the store (the notify line that follows states the new one); IPB/PIPR do not change.
     const f: PresenterFacts = {
@@ -290,6 +309,7 @@ export function createTranslator(): Translator {
     const fam = e.family;
     if (family === null && (fam === FAMILY_XICS || fam === FAMILY_XIVE || fam === FAMILY_SPAPR_XIVE)) family = fam === FAMILY_XICS ? 'xics' : 'xive';
     if (fam === FAMILY_XICS) {
+      cachedTid = -1; // the XICS half updates the map itself
       const r = xicsEvent(xics, file, line, e, tidVcpu, enqueue);
       if (r !== null) skip(file, line, name, r);
       return;

@@ -35,6 +35,32 @@ export function defineTestingTests(): void {
       assert.ok(examples.has('xive-source-config.irq'), 'the examples ran');
       // A QEMU trace is a test too: the XIVE sample agrees with the model.
       assert.ok(records.some((r) => r.file.endsWith('qemu-7.2-xive-2cpu/trace.log') && r.state === 'passed'), 'the sample trace passed');
+      // The XICS sample's three per-thread logs are ONE test, replayed together, and it passed.
+      assert.ok(records.some((r) => /qemu-7\.2-xics-2cpu\/log-\d+\.txt\.gz$/.test(r.file) && r.state === 'passed'), 'the per-thread log group passed');
+      const ids = api.testItemIds();
+      const xics = ids.filter((id) => id.includes('qemu-7.2-xics-2cpu'));
+      assert.equal(xics.length, 1, `one item for the per-thread logs: ${JSON.stringify(xics)}`);
+      assert.ok(!xics[0].endsWith('.gz'), 'the item is the group, not a single log');
+    });
+
+    test('per-thread logs written into a new directory become one item, which goes when the last is deleted', async () => {
+      const api = await activeApi();
+      const sample = vscode.Uri.joinPath(workspaceRoot(), 'qemu-7.2-xics-2cpu');
+      const dir = vscode.Uri.joinPath(workspaceRoot(), 'new-run');
+      const items = () => api.testItemIds().filter((id) => id.includes('/new-run/'));
+      try {
+        await vscode.workspace.fs.copy(vscode.Uri.joinPath(sample, 'log-8848.txt.gz'), vscode.Uri.joinPath(dir, 'log-8848.txt.gz'));
+        await waitFor('a group of one for the first log', () => items().length === 1, 30_000);
+        await vscode.workspace.fs.copy(vscode.Uri.joinPath(sample, 'log-8845.txt.gz'), vscode.Uri.joinPath(dir, 'log-8845.txt.gz'));
+        await vscode.workspace.fs.delete(vscode.Uri.joinPath(dir, 'log-8848.txt.gz'));
+        await vscode.workspace.fs.copy(vscode.Uri.joinPath(sample, 'log-8849.txt.gz'), vscode.Uri.joinPath(dir, 'log-8849.txt.gz'));
+        await waitFor('the item still one group', () => items().length === 1, 30_000);
+        await vscode.workspace.fs.delete(vscode.Uri.joinPath(dir, 'log-8845.txt.gz'));
+        await vscode.workspace.fs.delete(vscode.Uri.joinPath(dir, 'log-8849.txt.gz'));
+        await waitFor('the item gone with its last log', () => items().length === 0, 30_000);
+      } finally {
+        await vscode.workspace.fs.delete(dir, { recursive: true }).then(undefined, () => undefined);
+      }
     });
   });
 }
