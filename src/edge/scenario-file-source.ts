@@ -12,7 +12,7 @@
  * does a file the caller finds must be held whole (`readWhole`: it includes
  * files, or calls a proc above its definition).
  */
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync, Stats, statSync } from 'node:fs';
 import type { ScenarioSource } from '../dsl/text-windows';
 import { escapeControlBytes } from './escape-text';
@@ -97,7 +97,8 @@ class ChunkedFileSource implements FileScenarioSource {
     for (const chunk of this.chunks()) {
       let text: string;
       try {
-        text = (chunk.offset === 0 ? first : rest).decode(chunk.bytes);
+        // ASCII (an imported trace is) decodes the same as Latin-1, a copy rather than a decode.
+        text = isAscii(chunk.bytes) ? chunk.bytes.toString('latin1') : (chunk.offset === 0 ? first : rest).decode(chunk.bytes);
       } catch {
         this.notUtf8(chunk.bytes, chunk.offset);
         break;

@@ -33,7 +33,9 @@ test('the chunks make the text read whole: characters of 2, 3 and 4 bytes across
   // Every alignment of the multi-byte characters against the 4096-byte chunks.
   let body = '';
   for (let i = 0; body.length < 40_000; i++) body += (i % 7 === 0 ? 'x'.repeat(i % 5) : '') + line(i);
-  for (const [name, text] of [['plain.irq', body], ['bom.irq', '\ufeff' + body + '\ufeff'], ['no-final-newline.irq', body + 'esb 0 load 0x0']]) {
+  const ascii = 'esb 0 load 0xc00 -> 1  # trace:1\n'.repeat(2000);
+  for (const [name, text] of [['plain.irq', body], ['bom.irq', '\ufeff' + body + '\ufeff'], ['no-final-newline.irq', body + 'esb 0 load 0x0'],
+    ['ascii.irq', ascii], ['ascii-then-not.irq', ascii + body]]) {
     const path = join(d, name);
     writeFileSync(path, text);
     const whole = readTextFileBounded(path);
