@@ -27,7 +27,7 @@ import { FileFactsBuilder, outlineOf } from './outline';
 import { parse, Parser } from './parser';
 import { freeze, RunState, thaw } from './run-state';
 import { Definition, resolveSlice } from './scope';
-import { ScenarioSource, TextWindow, textSource, textWindows, WINDOW_CHARS } from './text-windows';
+import { lexedWindows, ScenarioSource, TextWindow, textSource, textWindows, WINDOW_CHARS } from './text-windows';
 
 /** Top-level statements per batch: large enough to amortize the per-batch set-up, small enough to die young. */
 const BATCH_STATEMENTS = 256;
@@ -228,8 +228,7 @@ export function diagnoseSource(source: ScenarioSource, uri: string, options: Che
   const windows: CheckedWindow[] = [];
   const first = newPass();
   let device: DeviceName | null = null;
-  for (const w of textWindows(source, windowChars)) {
-    const { buffer } = lexBuffer(w.text, false);
+  for (const { window: w, tokens: buffer } of lexedWindows(source, windowChars)) {
     if (windowed.inspect && !windowed.inspect(w, buffer)) {
       buffer.release();
       return null;

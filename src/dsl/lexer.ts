@@ -308,6 +308,59 @@ export class TokenBuffer implements TokenSource {
     if (!spareRecords || whole.length > spareRecords.length) spareRecords = whole;
   }
 
+  /**
+   * The first line end at or after offset `from` where every bracket opened since the start is closed
+   * (counted per kind, a stray closer counting as nothing) and the next token is not a `{`: the index
+   * of that newline token; -1 when there is none, or when only the end follows it (what comes after
+   * the text is not known). A window of a file may end there (text-windows.ts cuts by the same rule).
+   */
+  safeLineEnd(from: number): number {
+    const r = this.records;
+    const text = this.text;
+    const n = this.length;
+    let brace = 0;
+    let bracket = 0;
+    let paren = 0;
+    for (let i = 0; i < n; i++) {
+      const kind = r[i * 3 + 2] & 7;
+      if (kind === K_OP) {
+        const start = r[i * 3];
+        if (r[i * 3 + 1] - start !== 1) continue;
+        const c = text.charCodeAt(start);
+        if (c === 123) brace++;
+        else if (c === 125) { if (brace > 0) brace--; }
+        else if (c === 91) bracket++;
+        else if (c === 93) { if (bracket > 0) bracket--; }
+        else if (c === 40) paren++;
+        else if (c === 41) { if (paren > 0) paren--; }
+      } else if (kind === K_NEWLINE) {
+        if (r[i * 3] + 1 < from || brace !== 0 || bracket !== 0 || paren !== 0) continue;
+        let j = i + 1;
+        while (j < n && (r[j * 3 + 2] & 7) === K_NEWLINE) j++;
+        if (j >= n || (r[j * 3 + 2] & 7) === K_EOF) return -1;
+        // An Allman-style `{` continues the statement before it: none of these line ends is safe.
+        if ((r[j * 3 + 2] & 7) === K_OP && r[j * 3 + 1] - r[j * 3] === 1 && text.charCodeAt(r[j * 3]) === 123) {
+          i = j - 1;
+          continue;
+        }
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Keeps tokens [0, count), the last a newline, and ends the buffer just after it (the text beyond is not read). */
+  truncateAfterNewline(count: number): void {
+    const r = this.records;
+    const last = count - 1;
+    const line = (r[last * 3 + 2] >> 3) + 1;
+    const end = r[last * 3] + 1;
+    this.length = count;
+    this.lineStarts.length = line + 1;
+    this.cacheIndex.fill(0);
+    this.push(K_EOF, end, end, line);
+  }
+
   private grow(): void {
     const records = tokenRecords((this.records.length / 3) * 2);
     records.set(this.records);

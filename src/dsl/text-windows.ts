@@ -11,6 +11,8 @@
  * arrives, so a second read cuts the same windows.
  */
 
+import { lexBuffer, TokenBuffer } from './lexer';
+
 /** A scenario's text, read from its start as often as a caller needs (a file, or a string held whole). */
 export interface ScenarioSource {
   /** The text from its start, in pieces whose concatenation is the whole text; each call reads it again. */
@@ -59,6 +61,35 @@ class Parts {
     if (piece.length === 0) return;
     this.list.push(piece);
     this.length += piece.length;
+  }
+
+  /** The first `n` characters as one flat string, left in place. */
+  peek(n: number): string {
+    const out: string[] = [];
+    let need = n;
+    for (const piece of this.list) {
+      if (need === 0) break;
+      const part = piece.length <= need ? piece : piece.slice(0, need);
+      out.push(part);
+      need -= part.length;
+    }
+    return out.length === 1 ? out[0] : out.join('');
+  }
+
+  /** Forgets the first `n` characters. */
+  drop(n: number): void {
+    let need = n;
+    while (need > 0) {
+      const first = this.list[0];
+      if (first.length <= need) {
+        this.list.shift();
+        need -= first.length;
+      } else {
+        this.list[0] = first.slice(need);
+        need = 0;
+      }
+    }
+    this.length -= n;
   }
 
   /** The first `n` characters as one flat string (the lexer reads it a character at a time); the rest stays. */
@@ -213,6 +244,64 @@ export function* textWindows(source: ScenarioSource, windowChars = WINDOW_CHARS)
   cuts.push(start + parts.length);
   knownCuts.set(source, { windowChars, cuts });
   if (parts.length > 0 || index === 0) yield { index, text: parts.take(parts.length), start, line };
+}
+
+/**
+ * `textWindows` with each window lexed (spans local to it). The first pass over a source finds the cuts
+ * from the tokens (`TokenBuffer.safeLineEnd`, the rule the scan above applies to characters) instead
+ * of scanning the text once more: it lexes a little past where the window may end, and keeps the
+ * tokens up to the cut. Later passes cut where it did.
+ */
+export function* lexedWindows(source: ScenarioSource, windowChars = WINDOW_CHARS): Generator<{ readonly window: TextWindow; readonly tokens: TokenBuffer }> {
+  const known = knownCuts.get(source);
+  if (known && known.windowChars === windowChars) {
+    for (const window of windowsAt(source, known.cuts)) yield { window, tokens: lexBuffer(window.text, false).buffer };
+    return;
+  }
+  /** Text lexed past the window's minimum to find its end: a few lines; doubled while no end is found in it. */
+  const slack = Math.max(64, windowChars >> 6);
+  const cuts: number[] = [];
+  const parts = new Parts();
+  const pieces = source.pieces()[Symbol.iterator]();
+  let more = true;
+  let index = 0;
+  let start = 0;
+  let line = 0;
+  for (;;) {
+    let want = windowChars + slack;
+    for (;;) {
+      while (more && parts.length < want) {
+        const next = pieces.next();
+        if (next.done) more = false;
+        else parts.push(next.value);
+      }
+      const whole = !more && parts.length <= want;
+      const text = parts.peek(Math.min(want, parts.length));
+      const tokens = lexBuffer(text, false).buffer;
+      const newline = tokens.safeLineEnd(windowChars);
+      if (newline >= 0) {
+        tokens.truncateAfterNewline(newline + 1);
+        const cut = tokens.endOf(newline);
+        const lines = tokens.lineStarts.length - 1;
+        cuts.push(start + cut);
+        yield { window: { index: index++, text: text.slice(0, cut), start, line }, tokens };
+        parts.drop(cut);
+        start += cut;
+        line += lines;
+        break;
+      }
+      if (whole) {
+        // No safe end before the end of the text: the rest is the last window.
+        cuts.push(start + text.length);
+        knownCuts.set(source, { windowChars, cuts });
+        if (text.length > 0 || index === 0) yield { window: { index, text, start, line }, tokens };
+        else tokens.release();
+        return;
+      }
+      tokens.release();
+      want *= 2;
+    }
+  }
 }
 
 /** The windows of a source whose cuts are known (`knownCuts`); their lines counted as they are cut. */

@@ -2,11 +2,13 @@
  * textWindows cuts a text into windows of whole statements: the windows make the text again, each
  * starts at the offset and line it says, and where they end depends on the text only (not on the
  * pieces it arrives in, down to one character at a time: strings, escapes and comments across
- * piece ends), so a second pass, which cuts where the first did, reads the same windows.
+ * piece ends), so a second pass, which cuts where the first did, reads the same windows. Cut from
+ * the tokens (the checker's first pass), they are the same windows.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ScenarioSource, TextWindow, textSource, textWindows } from '../../src/dsl/text-windows';
+import { lexBuffer } from '../../src/dsl/lexer';
+import { lexedWindows, ScenarioSource, TextWindow, textSource, textWindows } from '../../src/dsl/text-windows';
 import { corpus, generated } from './front-end-corpus';
 
 function inPieces(text: string, size: number): ScenarioSource {
@@ -68,4 +70,23 @@ test('a window does not end inside brackets, a string, or before an Allman-style
   const cuts = windowsOf(textSource(text), 1).map((w) => w.start);
   const lineStarts = cuts.map((c) => text.slice(c).split('\n')[0]);
   assert.deepEqual(lineStarts, ['let a = (1 +', 'repeat 2 {', 'proc p()', 'set source 0 = [', 'log "done"']);
+});
+
+test('cut from the tokens, the windows are those the scan cuts, each with the tokens of its text alone', () => {
+  for (const text of TEXTS) {
+    for (const windowChars of [1, 37, 500, 1 << 20]) {
+      const expected = windowsOf(textSource(text), windowChars);
+      for (const size of [3, 64, 1 << 20]) {
+        const source = inPieces(text, size);
+        const lexed = [...lexedWindows(source, windowChars)];
+        assert.deepEqual(lexed.map((l) => l.window), expected, `pieces of ${size}, windows of ${windowChars}`);
+        for (const { window, tokens } of lexed) {
+          assert.deepEqual(tokens.toArray(), lexBuffer(window.text, false).buffer.toArray(), JSON.stringify(window.text.slice(0, 80)));
+          assert.deepEqual(tokens.lineStarts, lexBuffer(window.text, false).lineStarts);
+        }
+        // A second pass cuts where the first did.
+        assert.deepEqual([...lexedWindows(source, windowChars)].map((l) => l.window), expected);
+      }
+    }
+  }
 });
