@@ -15,6 +15,7 @@ import type { Ctx } from './context';
 import { debugConfigurationFor } from './debug';
 import { groupPerThreadLogs, isPerThreadLog, perThreadLogLabel } from './per-thread-logs';
 import { outlineScenario } from './scenario-files';
+import { traceDocumentUri } from './trace-documents';
 
 const IRQ_GLOB = '**/*.irq';
 /** Whole-run traces (per-thread `log-<tid>.txt` files are parts of a run, not tests alone). */
@@ -112,13 +113,15 @@ export class ScenarioTests implements vscode.Disposable {
       this.logGroups.set(id, files);
       const label = perThreadLogLabel(vscode.workspace.asRelativePath(files[0]), group.files);
       let item = this.controller.items.get(id);
-      // An item's uri cannot change: when the first log does, the item is made anew.
-      if (item && item.uri?.toString() !== files[0].toString()) {
+      // Opening the item shows the first log (decompressed when gzipped). An item's uri
+      // cannot change: when the first log does, the item is made anew.
+      const shown = traceDocumentUri(files[0]);
+      if (item && item.uri?.toString() !== shown.toString()) {
         this.controller.items.delete(id);
         item = undefined;
       }
       if (!item) {
-        item = this.controller.createTestItem(id, label, files[0]);
+        item = this.controller.createTestItem(id, label, shown);
         item.canResolveChildren = false;
         this.controller.items.add(item);
       }
@@ -134,8 +137,8 @@ export class ScenarioTests implements vscode.Disposable {
   private fileItem(uri: vscode.Uri): vscode.TestItem {
     const existing = this.controller.items.get(uri.toString());
     if (existing) return existing;
-    const item = this.controller.createTestItem(uri.toString(), vscode.workspace.asRelativePath(uri), uri);
     const trace = isTraceFile(uri);
+    const item = this.controller.createTestItem(uri.toString(), vscode.workspace.asRelativePath(uri), trace ? traceDocumentUri(uri) : uri);
     item.canResolveChildren = !trace;
     if (trace) item.description = 'QEMU trace against the model';
     this.controller.items.add(item);
@@ -302,7 +305,7 @@ export class ScenarioTests implements vscode.Disposable {
     }
     const failures = summary.results.map((r) => {
       const m = r.expected !== undefined && r.actual !== undefined ? vscode.TestMessage.diff(r.message, r.expected, r.actual) : new vscode.TestMessage(r.message);
-      m.location = new vscode.Location(vscode.Uri.file(r.uri), new vscode.Range(r.line, 0, r.line, 0));
+      m.location = new vscode.Location(traceDocumentUri(vscode.Uri.file(r.uri)), new vscode.Range(r.line, 0, r.line, 0));
       records.push({ file: r.uri, line: r.line + 1, state: 'failed', message: r.message, expected: r.expected, actual: r.actual });
       return m;
     });
@@ -350,7 +353,8 @@ export class ScenarioTests implements vscode.Disposable {
   }
 
   private async startDebugSession(file: vscode.TestItem): Promise<vscode.DebugSession | undefined> {
-    const uri = file.uri!;
+    // The file itself (a gzipped log's item shows its decompressed document).
+    const uri = this.logGroups.get(file.id)?.[0] ?? file.uri!;
     // Per-thread logs: the first is the program, the others are merged with it (`traces`).
     const traces = this.logGroups.get(file.id)?.slice(1).map((t) => t.fsPath);
     let session: vscode.DebugSession | undefined;
