@@ -64,6 +64,7 @@ export class Ctx {
       languageClientReady: () => this.clientStart,
       lastTestRun: () => this.tests.lastRun,
       testItemIds: () => this.tests.itemIds(),
+      testItemUri: (id) => this.tests.itemUri(id),
       interruptMap: () => this.interruptMap.state(),
     };
   }

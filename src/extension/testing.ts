@@ -86,6 +86,10 @@ export class ScenarioTests implements vscode.Disposable {
     return ids.sort();
   }
 
+  itemUri(id: string): string | undefined {
+    return this.controller.items.get(id)?.uri?.toString();
+  }
+
   private async discover(): Promise<void> {
     if (!vscode.workspace.isTrusted) return;
     for (const uri of await vscode.workspace.findFiles(IRQ_GLOB, EXCLUDE)) this.resolveFile(this.fileItem(uri));
@@ -306,7 +310,7 @@ export class ScenarioTests implements vscode.Disposable {
     const failures = summary.results.map((r) => {
       const m = r.expected !== undefined && r.actual !== undefined ? vscode.TestMessage.diff(r.message, r.expected, r.actual) : new vscode.TestMessage(r.message);
       m.location = new vscode.Location(traceDocumentUri(vscode.Uri.file(r.uri)), new vscode.Range(r.line, 0, r.line, 0));
-      records.push({ file: r.uri, line: r.line + 1, state: 'failed', message: r.message, expected: r.expected, actual: r.actual });
+      records.push({ file: r.uri, line: r.line + 1, state: 'failed', message: r.message, expected: r.expected, actual: r.actual, location: m.location.uri.toString() });
       return m;
     });
     if (failures.length > 0) run.failed(file, failures, Date.now() - t0);
