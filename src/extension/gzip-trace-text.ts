@@ -63,7 +63,12 @@ export async function gunzipTraceText(name: string, bytes: Uint8Array, maxBytes 
     if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return overLimit(name, maxBytes);
     return problem(name, `is not a readable gzip file: ${escapeControlBytes(gunzipFailure(e))}`);
   }
-  return text.toString('latin1');
+  try {
+    return text.toString('latin1');
+  } catch {
+    // Just under the limit can still be past the longest string the JavaScript engine makes.
+    return problem(name, `decompresses to ${formatByteSize(text.length)}, more than the editor can hold as one text (irqlab replay streams any size)`);
+  }
 }
 
 /**
