@@ -2,7 +2,7 @@
  * Test Explorer: every `.irq` file of the workspace is a test item, each statement with
  * an expectation a child at its line. Run executes the scenario in-process through the
  * interpreter; Debug starts a debug session on the file. Failures carry expected/actual.
- * A QEMU trace (`trace.log`, `*.trace`) is a test too: it passes when the model agrees
+ * A QEMU trace (`trace.log`, `*.trace`, either gzipped) is a test too: it passes when the model agrees
  * with every value in it; each divergence is a failure at its trace line. The per-thread
  * logs of one directory (`log-<tid>.txt[.gz]`, see per-thread-logs.ts) are one such test,
  * replayed together in time order.
@@ -19,12 +19,12 @@ import { traceDocumentUri } from './trace-documents';
 
 const IRQ_GLOB = '**/*.irq';
 /** Whole-run traces (per-thread `log-<tid>.txt` files are parts of a run, not tests alone). */
-const TRACE_GLOB = '**/{trace.log,*.trace}';
+const TRACE_GLOB = '**/{trace.log,trace.log.gz,*.trace,*.trace.gz}';
 /** Per-thread logs: the logs of one directory are one test item (isPerThreadLog has the exact rule). */
 const LOG_GLOB = '**/log-*.{txt,txt.gz}';
 
 function isTraceFile(uri: vscode.Uri): boolean {
-  return /(^|[\\/])trace\.log$|\.trace$/.test(uri.fsPath);
+  return /(^|[\\/])trace\.log(\.gz)?$|\.trace(\.gz)?$/.test(uri.fsPath);
 }
 const EXCLUDE = '**/node_modules/**';
 
