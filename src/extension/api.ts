@@ -20,6 +20,8 @@ export interface TestRunRecord {
   readonly message?: string;
   readonly expected?: string;
   readonly actual?: string;
+  /** Where the failure's message links to (uri; a gzipped trace's line is in its decompressed document). */
+  readonly location?: string;
 }
 
 export interface IrqLabApi {
@@ -33,6 +35,8 @@ export interface IrqLabApi {
   lastTestRun(): readonly TestRunRecord[];
   /** Ids of the test items the controller knows (files and, once resolved, expectations). */
   testItemIds(): readonly string[];
+  /** The uri opening a top-level test item goes to (a gzipped log's is its decompressed document). */
+  testItemUri(id: string): string | undefined;
   /** The last routing picture sent to the interrupt map, and whether the panel is open. */
   interruptMap(): {
     readonly open: boolean; readonly webviewReady: boolean; readonly map: InterruptMapResponseBody | null; readonly updates: number;

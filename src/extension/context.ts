@@ -16,6 +16,7 @@ import type { ScenarioRunSummary } from '../dsl/runtime';
 import { runScenarioInWorker } from './scenario-files';
 import { IrqLabSettings, SETTINGS_SECTION, readSettings } from './settings';
 import { ScenarioTests } from './testing';
+import { registerTraceDocuments } from './trace-documents';
 
 export class Ctx {
   readonly output: vscode.LogOutputChannel;
@@ -56,12 +57,14 @@ export class Ctx {
     });
     this.timed('debugging', () => this.disposables.push(...registerDebugging(this)));
     this.timed('code lenses', () => this.disposables.push(registerScenarioCodeLens()));
+    this.timed('trace documents', () => this.disposables.push(registerTraceDocuments()));
     this.startLanguageClientWhenNeeded();
     return {
       activationPhases: this.activationPhases,
       languageClientReady: () => this.clientStart,
       lastTestRun: () => this.tests.lastRun,
       testItemIds: () => this.tests.itemIds(),
+      testItemUri: (id) => this.tests.itemUri(id),
       interruptMap: () => this.interruptMap.state(),
     };
   }

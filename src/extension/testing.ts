@@ -2,7 +2,7 @@
  * Test Explorer: every `.irq` file of the workspace is a test item, each statement with
  * an expectation a child at its line. Run executes the scenario in-process through the
  * interpreter; Debug starts a debug session on the file. Failures carry expected/actual.
- * A QEMU trace (`trace.log`, `*.trace`) is a test too: it passes when the model agrees
+ * A QEMU trace (`trace.log`, `*.trace`, either gzipped) is a test too: it passes when the model agrees
  * with every value in it; each divergence is a failure at its trace line. The per-thread
  * logs of one directory (`log-<tid>.txt[.gz]`, see per-thread-logs.ts) are one such test,
  * replayed together in time order.
@@ -15,15 +15,16 @@ import type { Ctx } from './context';
 import { debugConfigurationFor } from './debug';
 import { groupPerThreadLogs, isPerThreadLog, perThreadLogLabel } from './per-thread-logs';
 import { outlineScenario } from './scenario-files';
+import { traceDocumentUri } from './trace-documents';
 
 const IRQ_GLOB = '**/*.irq';
 /** Whole-run traces (per-thread `log-<tid>.txt` files are parts of a run, not tests alone). */
-const TRACE_GLOB = '**/{trace.log,*.trace}';
+const TRACE_GLOB = '**/{trace.log,trace.log.gz,*.trace,*.trace.gz}';
 /** Per-thread logs: the logs of one directory are one test item (isPerThreadLog has the exact rule). */
 const LOG_GLOB = '**/log-*.{txt,txt.gz}';
 
 function isTraceFile(uri: vscode.Uri): boolean {
-  return /(^|[\\/])trace\.log$|\.trace$/.test(uri.fsPath);
+  return /(^|[\\/])trace\.log(\.gz)?$|\.trace(\.gz)?$/.test(uri.fsPath);
 }
 const EXCLUDE = '**/node_modules/**';
 
@@ -85,6 +86,10 @@ export class ScenarioTests implements vscode.Disposable {
     return ids.sort();
   }
 
+  itemUri(id: string): string | undefined {
+    return this.controller.items.get(id)?.uri?.toString();
+  }
+
   private async discover(): Promise<void> {
     if (!vscode.workspace.isTrusted) return;
     for (const uri of await vscode.workspace.findFiles(IRQ_GLOB, EXCLUDE)) this.resolveFile(this.fileItem(uri));
@@ -112,13 +117,15 @@ export class ScenarioTests implements vscode.Disposable {
       this.logGroups.set(id, files);
       const label = perThreadLogLabel(vscode.workspace.asRelativePath(files[0]), group.files);
       let item = this.controller.items.get(id);
-      // An item's uri cannot change: when the first log does, the item is made anew.
-      if (item && item.uri?.toString() !== files[0].toString()) {
+      // Opening the item shows the first log (decompressed when gzipped). An item's uri
+      // cannot change: when the first log does, the item is made anew.
+      const shown = traceDocumentUri(files[0]);
+      if (item && item.uri?.toString() !== shown.toString()) {
         this.controller.items.delete(id);
         item = undefined;
       }
       if (!item) {
-        item = this.controller.createTestItem(id, label, files[0]);
+        item = this.controller.createTestItem(id, label, shown);
         item.canResolveChildren = false;
         this.controller.items.add(item);
       }
@@ -134,8 +141,8 @@ export class ScenarioTests implements vscode.Disposable {
   private fileItem(uri: vscode.Uri): vscode.TestItem {
     const existing = this.controller.items.get(uri.toString());
     if (existing) return existing;
-    const item = this.controller.createTestItem(uri.toString(), vscode.workspace.asRelativePath(uri), uri);
     const trace = isTraceFile(uri);
+    const item = this.controller.createTestItem(uri.toString(), vscode.workspace.asRelativePath(uri), trace ? traceDocumentUri(uri) : uri);
     item.canResolveChildren = !trace;
     if (trace) item.description = 'QEMU trace against the model';
     this.controller.items.add(item);
@@ -302,8 +309,8 @@ export class ScenarioTests implements vscode.Disposable {
     }
     const failures = summary.results.map((r) => {
       const m = r.expected !== undefined && r.actual !== undefined ? vscode.TestMessage.diff(r.message, r.expected, r.actual) : new vscode.TestMessage(r.message);
-      m.location = new vscode.Location(vscode.Uri.file(r.uri), new vscode.Range(r.line, 0, r.line, 0));
-      records.push({ file: r.uri, line: r.line + 1, state: 'failed', message: r.message, expected: r.expected, actual: r.actual });
+      m.location = new vscode.Location(traceDocumentUri(vscode.Uri.file(r.uri)), new vscode.Range(r.line, 0, r.line, 0));
+      records.push({ file: r.uri, line: r.line + 1, state: 'failed', message: r.message, expected: r.expected, actual: r.actual, location: m.location.uri.toString() });
       return m;
     });
     if (failures.length > 0) run.failed(file, failures, Date.now() - t0);
@@ -350,7 +357,8 @@ export class ScenarioTests implements vscode.Disposable {
   }
 
   private async startDebugSession(file: vscode.TestItem): Promise<vscode.DebugSession | undefined> {
-    const uri = file.uri!;
+    // The file itself (a gzipped log's item shows its decompressed document).
+    const uri = this.logGroups.get(file.id)?.[0] ?? file.uri!;
     // Per-thread logs: the first is the program, the others are merged with it (`traces`).
     const traces = this.logGroups.get(file.id)?.slice(1).map((t) => t.fsPath);
     let session: vscode.DebugSession | undefined;

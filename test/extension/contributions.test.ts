@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMAND_IDS, DEBUG_TYPE, LANGUAGE_ID, TRACE_LANGUAGE_ID } from '../../src/extension/command-ids';
+import { TRACE_DOCUMENT_SCHEME } from '../../src/extension/gzip-trace-text';
 import { SETTINGS_SECTION, SETTING_DEFAULTS, SETTING_KEYS, readSettings } from '../../src/extension/settings';
 
 interface Manifest {
@@ -142,4 +143,13 @@ test('.vscodeignore keeps every file the manifest points at', () => {
   ];
   for (const path of needed) assert.ok(kept(path), `${path} would be left out of the VSIX`);
   assert.ok(!kept('dist/test/suite/index.js') && !kept('src/extension/main.ts') && !kept('node_modules/vscode-languageclient/package.json'));
+});
+
+test('gzipped traces: each plain trace name has its .gz twin in the trace language, and the decompressed-document scheme activates the extension', () => {
+  const trace = (manifest.contributes.languages ?? []).find((l) => l.id === TRACE_LANGUAGE_ID);
+  const names = [...(trace?.filenames ?? []), ...(trace?.filenamePatterns ?? []).filter((p) => !p.endsWith('.gz'))];
+  const plain = [...names, ...(trace?.extensions ?? []).map((e) => `*${e}`)];
+  for (const p of plain) assert.ok(trace?.filenamePatterns?.includes(`${p}.gz`), `${p}.gz is a qemu-trace pattern`);
+  assert.ok(manifest.activationEvents.includes(`onFileSystem:${TRACE_DOCUMENT_SCHEME}`), 'a restored decompressed document activates the extension');
+  assert.match(sources.get('context.ts') ?? '', /registerTraceDocuments\(\)/, 'the content provider is registered on activation');
 });

@@ -14,6 +14,7 @@ import { defineEditorTests } from './editor.e2e';
 import { defineExplainTests } from './explain.e2e';
 import { writeFixtures } from './fixtures';
 import { defineTestingTests } from './testing.e2e';
+import { defineTraceDocumentTests } from './trace-documents.e2e';
 import { defineTraceDebugTests } from './trace-debug.e2e';
 
 export function run(): Promise<void> {
@@ -29,6 +30,7 @@ export function run(): Promise<void> {
   defineTraceDebugTests();
   defineExplainTests();
   defineTestingTests();
+  defineTraceDocumentTests();
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} end-to-end test(s) failed`)) : resolve()));
   });
