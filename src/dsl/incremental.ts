@@ -16,6 +16,7 @@
  * it, the whole-file facts and the running state at its start are all
  * unchanged. Anything unexpected falls back to the whole-file `analyze`.
  */
+import { BracketDepth } from './bracket-depth';
 import type { DeviceName, Diagnostic, Stmt } from './ast';
 import { check, CheckOptions, FileFacts, checkSlice, initialCheckState, silencedByIncludes } from './checker';
 import { skipString } from './lexer';
@@ -45,9 +46,7 @@ const MAX_SLICE_LINES = 64;
  */
 export function scanSlices(text: string, from: number, boundary: (start: number) => boolean): void {
   const n = text.length;
-  let brace = 0;
-  let bracket = 0;
-  let paren = 0;
+  const depth = new BracketDepth();
   let lines = 0;
   let hash = 0;
   let i = from;
@@ -56,7 +55,7 @@ export function scanSlices(text: string, from: number, boundary: (start: number)
     if (c === 10) {
       i++;
       lines++;
-      if (brace === 0 && bracket === 0 && paren === 0 && i < n && ((hash & 15) === 0 || lines >= MAX_SLICE_LINES) && nextSignificant(text, i) !== 123) {
+      if (depth.closed && i < n && ((hash & 15) === 0 || lines >= MAX_SLICE_LINES) && nextSignificant(text, i) !== 123) {
         if (boundary(i)) return;
         lines = 0;
       }
@@ -72,12 +71,7 @@ export function scanSlices(text: string, from: number, boundary: (start: number)
       i = skipString(text, i);
       continue;
     }
-    if (c === 123) brace++;
-    else if (c === 125) { if (brace > 0) brace--; }
-    else if (c === 91) bracket++;
-    else if (c === 93) { if (bracket > 0) bracket--; }
-    else if (c === 40) paren++;
-    else if (c === 41) { if (paren > 0) paren--; }
+    depth.see(c);
     i++;
   }
   boundary(n);

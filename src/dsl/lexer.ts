@@ -5,6 +5,7 @@
  * (bad numbers, unterminated strings, stray characters) become `bad` tokens
  * with a message, never exceptions.
  */
+import { BracketDepth } from './bracket-depth';
 import type { Comment, Span } from './ast';
 
 export type TokenKind = 'name' | 'number' | 'string' | 'op' | 'newline' | 'eof' | 'bad';
@@ -318,23 +319,15 @@ export class TokenBuffer implements TokenSource {
     const r = this.records;
     const text = this.text;
     const n = this.length;
-    let brace = 0;
-    let bracket = 0;
-    let paren = 0;
+    const depth = new BracketDepth();
     for (let i = 0; i < n; i++) {
       const kind = r[i * 3 + 2] & 7;
       if (kind === K_OP) {
         const start = r[i * 3];
         if (r[i * 3 + 1] - start !== 1) continue;
-        const c = text.charCodeAt(start);
-        if (c === 123) brace++;
-        else if (c === 125) { if (brace > 0) brace--; }
-        else if (c === 91) bracket++;
-        else if (c === 93) { if (bracket > 0) bracket--; }
-        else if (c === 40) paren++;
-        else if (c === 41) { if (paren > 0) paren--; }
+        depth.see(text.charCodeAt(start));
       } else if (kind === K_NEWLINE) {
-        if (r[i * 3] + 1 < from || brace !== 0 || bracket !== 0 || paren !== 0) continue;
+        if (r[i * 3] + 1 < from || !depth.closed) continue;
         let j = i + 1;
         while (j < n && (r[j * 3 + 2] & 7) === K_NEWLINE) j++;
         if (j >= n || (r[j * 3 + 2] & 7) === K_EOF) return -1;
