@@ -13,31 +13,41 @@ export interface Token {
   readonly scopes: readonly string[];
 }
 
-let registryPromise: Promise<vsctm.IGrammar> | undefined;
+let registryPromise: Promise<vsctm.Registry> | undefined;
 
 export const GRAMMAR_PATH = path.join(process.cwd(), 'syntaxes', 'irq.tmLanguage.json');
+export const TRACE_GRAMMAR_PATH = path.join(process.cwd(), 'syntaxes', 'qemu-trace.tmLanguage.json');
 
-function loadGrammar(): Promise<vsctm.IGrammar> {
+/** The committed grammar files by scope name. */
+const GRAMMAR_FILES: Readonly<Record<string, string>> = { 'source.irq': GRAMMAR_PATH, 'source.qemu-trace': TRACE_GRAMMAR_PATH };
+
+function registry(): Promise<vsctm.Registry> {
   registryPromise ??= (async () => {
     const wasm = readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
     await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer);
-    const registry = new vsctm.Registry({
+    return new vsctm.Registry({
       onigLib: Promise.resolve({
         createOnigScanner: (patterns: string[]) => new oniguruma.OnigScanner(patterns),
         createOnigString: (s: string) => new oniguruma.OnigString(s),
       }),
-      loadGrammar: async (scopeName: string) =>
-        scopeName === 'source.irq' ? vsctm.parseRawGrammar(readFileSync(GRAMMAR_PATH, 'utf8'), GRAMMAR_PATH) : null,
+      loadGrammar: async (scopeName: string) => {
+        const file = GRAMMAR_FILES[scopeName];
+        return file ? vsctm.parseRawGrammar(readFileSync(file, 'utf8'), file) : null;
+      },
     });
-    const grammar = await registry.loadGrammar('source.irq');
-    if (!grammar) throw new Error('source.irq grammar did not load');
-    return grammar;
   })();
   return registryPromise;
 }
 
-export async function tokenize(text: string): Promise<Token[]> {
-  const grammar = await loadGrammar();
+async function loadGrammar(scopeName: string): Promise<vsctm.IGrammar> {
+  const grammar = await (await registry()).loadGrammar(scopeName);
+  if (!grammar) throw new Error(`${scopeName} grammar did not load`);
+  return grammar;
+}
+
+/** Tokens of `text` by the committed grammar of `scopeName` (default: the .irq language). */
+export async function tokenize(text: string, scopeName = 'source.irq'): Promise<Token[]> {
+  const grammar = await loadGrammar(scopeName);
   const out: Token[] = [];
   let state = vsctm.INITIAL;
   text.split('\n').forEach((lineText, line) => {
