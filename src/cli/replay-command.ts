@@ -28,6 +28,8 @@ line, the operation, QEMU's value, the model's value and reason, and the state.
   --at-epoch SECONDS     stop before the first line stamped after SECONDS (the trace's
                          TID@SECONDS: prefix): the moment the dump was taken. QEMU keeps
                          tracing after a dump; without it the replay runs to the trace's end.
+A trace of 4 MiB or more is read in a second thread while the model replays it
+(IRQLAB_TRACE_READER=thread keeps it on one thread, =worker uses the reader thread always).
 Exit: 0 the model agrees, 1 divergence, 2 unusable input or usage error.
 `;
 
