@@ -7,11 +7,11 @@ import * as vscode from 'vscode';
 import { IrqDebugSession } from '../debug/session';
 import { DEBUG_TYPE, LANGUAGE_ID, TRACE_LANGUAGE_ID } from './command-ids';
 import type { Ctx } from './context';
+import { launchConfigurationFor, workspaceLaunchConfigurations } from './launch-configurations';
 import { readFileOrUndefined } from './scenario-files';
 
 export function debugConfigurationFor(program: string, extra: Partial<vscode.DebugConfiguration> = {}): vscode.DebugConfiguration {
-  const name = program.endsWith('.irq') || program === '${file}' ? 'Debug scenario' : 'Debug trace';
-  return { type: DEBUG_TYPE, request: 'launch', name, program, stopOnEntry: true, ...extra };
+  return { ...launchConfigurationFor(program), ...extra };
 }
 
 /** Documents the debugger runs: scenarios and QEMU trace logs. */
@@ -49,14 +49,17 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
   }
 }
 
-/** One launch configuration per `.irq` file and QEMU trace in the workspace, for the Run and Debug view's dropdown. */
+/**
+ * One launch configuration per `.irq` file and QEMU trace in the workspace (gzipped too), and one
+ * per directory of per-thread logs (all its logs, merged in time order), for the Run and Debug
+ * view's dropdown.
+ */
 class DynamicConfigurations implements vscode.DebugConfigurationProvider {
   async provideDebugConfigurations(folder: vscode.WorkspaceFolder | undefined): Promise<vscode.DebugConfiguration[]> {
     const find = (glob: string) => vscode.workspace.findFiles(folder ? new vscode.RelativePattern(folder, glob) : glob, '**/node_modules/**', 200);
-    const files = [...(await find('**/*.irq')), ...(await find('**/{trace.log,*.trace}'))];
-    return files
-      .map((uri) => debugConfigurationFor(uri.fsPath, { name: `Debug ${vscode.workspace.asRelativePath(uri)}` }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+    const files = [...(await find('**/*.irq')), ...(await find('**/{trace.log,trace.log.gz,*.trace,*.trace.gz}'))].map((uri) => uri.fsPath);
+    const logs = (await find('**/log-*.{txt,txt.gz}')).map((uri) => uri.fsPath);
+    return workspaceLaunchConfigurations(files, logs, (path) => vscode.workspace.asRelativePath(path)).map((c) => ({ ...c }));
   }
 }
 
