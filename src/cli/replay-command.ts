@@ -7,6 +7,7 @@
 import { basename } from 'node:path';
 import { createReplay, describeSkips, Divergence, ReplaySummary } from '../trace';
 import { checkReplayInfoPic, REPLAY_INFO_PIC_IGNORED, ReplayInfoPicCheck } from '../trace/info-pic-check';
+import { findInfoPicMoment } from './info-pic-moment';
 import { formatModelInfoPic } from '../model/info-pic';
 import { CliIo, escapeControlBytes, EXIT_FAILED, EXIT_OK, EXIT_USAGE, readTextVia } from './io';
 import { EpochStop, feedReplay, ReaderMode, readerModeFromEnvironment } from './trace-records';
@@ -28,6 +29,8 @@ line, the operation, QEMU's value, the model's value and reason, and the state.
   --at-epoch SECONDS     stop before the first line stamped after SECONDS (the trace's
                          TID@SECONDS: prefix): the moment the dump was taken. QEMU keeps
                          tracing after a dump; without it the replay runs to the trace's end.
+  --at-epoch auto        with --compare-info-pic: find that moment (the step where the model
+                         is closest to the dump, searched over the whole trace) and compare there
 A trace of 4 MiB or more is read in a second thread while the model replays it
 (IRQLAB_TRACE_READER=thread keeps it on one thread, =worker uses the reader thread always).
 Exit: 0 the model agrees, 1 divergence, 2 unusable input or usage error.
@@ -39,7 +42,8 @@ export interface ReplayArgs {
   readonly max: number;
   readonly printInfoPic: boolean;
   readonly compareInfoPic: string | null;
-  readonly atEpoch: number | null;
+  /** 'auto': find the moment the dump was taken (needs compareInfoPic). */
+  readonly atEpoch: number | 'auto' | null;
 }
 
 export function parseReplayArgs(args: readonly string[]): ReplayArgs | string {
@@ -48,7 +52,7 @@ export function parseReplayArgs(args: readonly string[]): ReplayArgs | string {
   let max = 20;
   let printInfoPic = false;
   let compareInfoPic: string | null = null;
-  let atEpoch: number | null = null;
+  let atEpoch: number | 'auto' | null = null;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--json') json = true;
@@ -59,8 +63,9 @@ export function parseReplayArgs(args: readonly string[]): ReplayArgs | string {
       compareInfoPic = v;
     } else if (a === '--at-epoch') {
       const v = args[++i];
-      if (v === undefined || !/^\d+(\.\d+)?$/.test(v)) return '--at-epoch needs seconds since the epoch, as the trace prints them (e.g. 1795346595.359016)';
-      atEpoch = Number(v);
+      if (v === 'auto') atEpoch = 'auto';
+      else if (v === undefined || !/^\d+(\.\d+)?$/.test(v)) return '--at-epoch needs seconds since the epoch, as the trace prints them (e.g. 1795346595.359016), or auto';
+      else atEpoch = Number(v);
     }
     else if (a === '--max-divergences') {
       const v = args[++i];
@@ -70,6 +75,7 @@ export function parseReplayArgs(args: readonly string[]): ReplayArgs | string {
     else files.push(a);
   }
   if (files.length === 0) return 'give at least one trace file';
+  if (atEpoch === 'auto' && compareInfoPic === null) return '--at-epoch auto finds when an info pic dump was taken: give the dump with --compare-info-pic DUMP';
   return { files, json, max, printInfoPic, compareInfoPic, atEpoch };
 }
 
@@ -122,18 +128,38 @@ export async function replayCommand(args: readonly string[], io: CliIo): Promise
     if (!r.ok) { io.stderr(`irqlab replay: ${escapeControlBytes(r.message)}\n`); return EXIT_USAGE; }
     dumpText = r.text;
   }
-  const s = await replayFiles(parsed.files, parsed.max, parsed.atEpoch);
-  const check = dumpText !== null && !s.unusable ? checkReplayInfoPic(dumpText, s.vm) : null;
+  let s: ReplaySummary & { stoppedAt: EpochStop | null };
+  let check: ReplayInfoPicCheck | null;
+  /** --at-epoch auto: where the dump was taken (the whole trace is replayed for the rest). */
+  let moment: { readonly file: number; readonly line: number; readonly epoch: number } | null = null;
+  let modelDump: () => string;
+  if (parsed.atEpoch === 'auto' && dumpText !== null) {
+    const m = await findInfoPicMoment(parsed.files, dumpText, parsed.max);
+    s = { ...m.summary, stoppedAt: null };
+    check = m.match === null ? null : m.match.check;
+    if (m.match !== null) moment = { file: m.match.file, line: m.match.line, epoch: m.epoch };
+    const vm = m.summary.vm;
+    modelDump = () => check?.model ?? formatModelInfoPic(vm);
+  } else {
+    const at = typeof parsed.atEpoch === 'number' ? parsed.atEpoch : null;
+    const r = await replayFiles(parsed.files, parsed.max, at);
+    s = r;
+    check = dumpText !== null && !r.unusable ? checkReplayInfoPic(dumpText, r.vm) : null;
+    modelDump = () => formatModelInfoPic(r.vm);
+  }
   const diverged = s.divergenceCount > 0 || (check !== null && check.differences.length > 0);
   const code = s.unusable ? EXIT_USAGE : diverged ? EXIT_FAILED : EXIT_OK;
   const stop = s.stoppedAt;
+  const momentText = moment === null ? ''
+    : `after ${escapeControlBytes(s.files[moment.file] ?? '?')}:${moment.line}${Number.isFinite(moment.epoch) ? ` (stamped ${moment.epoch})` : ''}`;
   if (parsed.json) {
     const extra = {
       stoppedAt: stop === null ? null : { file: s.files[stop.file] ?? '?', line: stop.line, epoch: stop.epoch },
-      ...(parsed.printInfoPic ? { infoPic: formatModelInfoPic(s.vm) } : {}),
+      ...(parsed.printInfoPic ? { infoPic: modelDump() } : {}),
       ...(check === null ? {} : {
         infoPicComparison: {
           dump: parsed.compareInfoPic,
+          ...(moment === null ? {} : { takenAfter: { file: s.files[moment.file] ?? '?', line: moment.line, epoch: Number.isFinite(moment.epoch) ? moment.epoch : null } }),
           differences: check.differences.map((d) => ({ line: d.line, field: d.field, qemu: d.expected, model: d.actual })),
           ignored: Object.fromEntries(check.ignored),
         },
@@ -154,14 +180,18 @@ export async function replayCommand(args: readonly string[], io: CliIo): Promise
   io.stdout(`${what}: ${s.lines} lines, ${s.events} events, ${s.steps} steps, ${s.checks} checks: ${s.divergenceCount === 0 ? 'the model agrees with QEMU' : `${s.divergenceCount} divergence(s)`}\n`);
   for (const l of describeSkips(s)) io.stdout(`  skipped: ${l}\n`);
   if (stop !== null) io.stdout(`  stopped at --at-epoch ${parsed.atEpoch}: ${s.files[stop.file] ?? '?'}:${stop.line} (stamped ${stop.epoch}) and later lines were not replayed\n`);
-  else if (parsed.atEpoch !== null) io.stdout(`  --at-epoch ${parsed.atEpoch}: no line is stamped later; the whole trace was replayed\n`);
+  else if (typeof parsed.atEpoch === 'number') io.stdout(`  --at-epoch ${parsed.atEpoch}: no line is stamped later; the whole trace was replayed\n`);
   if (check !== null && parsed.compareInfoPic !== null) {
     const dump = escapeControlBytes(parsed.compareInfoPic);
     for (const l of formatInfoPicCheck(check, dump)) io.stdout(`${l}\n`);
-    const when = stop !== null ? `at --at-epoch ${parsed.atEpoch}` : 'at the end of the trace';
+    const when = moment !== null ? `${momentText}, the closest moment (--at-epoch auto)` : stop !== null ? `at --at-epoch ${parsed.atEpoch}` : 'at the end of the trace';
     io.stdout(`${dump}: ${check.differences.length === 0 ? `the model's info pic ${when} equals QEMU's` : `${check.differences.length} info pic difference(s) ${when}`}\n`);
-    if (check.differences.length > 0 && parsed.atEpoch === null) io.stdout('  (QEMU keeps tracing after a dump: --at-epoch SECONDS stops the replay at the moment the dump was taken)\n');
+    if (moment !== null && check.differences.length === 0 && Number.isFinite(moment.epoch)) io.stdout(`  (the dump shows the state after that line: --at-epoch ${moment.epoch} replays to there)\n`);
+    if (moment !== null && check.differences.length > 0) io.stdout('  (no step of the trace matches the dump: a dump taken while vCPUs run is not one moment of the trace, and the step with the fewest differing fields need not be when it was taken; give --at-epoch SECONDS if you know it)\n');
+    if (check.differences.length > 0 && parsed.atEpoch === null) io.stdout('  (QEMU keeps tracing after a dump: --at-epoch SECONDS stops the replay at the moment the dump was taken, --at-epoch auto finds it)\n');
+  } else if (parsed.atEpoch === 'auto') {
+    io.stdout(`${escapeControlBytes(parsed.compareInfoPic ?? '')}: no step to compare the dump with\n`);
   }
-  if (parsed.printInfoPic) io.stdout(formatModelInfoPic(s.vm));
+  if (parsed.printInfoPic) io.stdout(modelDump());
   return code;
 }

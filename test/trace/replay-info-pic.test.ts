@@ -89,6 +89,41 @@ describe('irqlab replay --compare-info-pic (spawned)', () => {
     assert.match(res.out, / {2}00001203 LSI -- {4}00000013 {3}0\/6 {4}317\/16384/);
   });
 
+  for (const name of ['qemu-7.2-xive-2cpu', 'qemu-7.2-xics-2cpu-dint']) {
+    test(`${name}: --at-epoch auto finds when the end dump was taken, and that epoch replays to the same state`, () => {
+      const r = recording(name);
+      const res = irqlab('replay', '--json', ...r.traces, '--compare-info-pic', r.dump, '--at-epoch', 'auto');
+      assert.equal(res.code, 0, res.out + res.err);
+      const j = JSON.parse(res.out) as { lines: number; infoPicComparison: { differences: unknown[]; takenAfter: { line: number; epoch: number } }; stoppedAt: null };
+      assert.deepEqual(j.infoPicComparison.differences, []);
+      assert.equal(j.stoppedAt, null, 'the whole trace is replayed for the divergences');
+      const found = j.infoPicComparison.takenAfter;
+      assert.ok(found.epoch <= Number(r.epoch), `found ${found.epoch}, requested at ${r.epoch}`);
+      const again = irqlab('replay', ...r.traces, '--compare-info-pic', r.dump, '--at-epoch', String(found.epoch));
+      assert.equal(again.code, 0, again.out);
+      assert.match(again.out, /the model's info pic at --at-epoch \S+ equals QEMU's/);
+      const text = irqlab('replay', ...r.traces, '--compare-info-pic', r.dump, '--at-epoch', 'auto');
+      assert.match(text.out, new RegExp(`the model's info pic after \\S+:${found.line} \\(stamped ${found.epoch}\\), the closest moment \\(--at-epoch auto\\) equals QEMU's`));
+    });
+  }
+
+  test('--at-epoch auto with a dump no step matches: the closest step, its differences, and a caution (exit 1)', () => {
+    const r = recording('qemu-7.2-xive-2cpu');
+    const tmp = mkdtempSync(join(tmpdir(), 'irqlab-replay-auto-'));
+    const dump = join(tmp, 'dump.txt');
+    const lines = readFileSync(r.dump, 'utf8').split('\n');
+    lines[7] = lines[7]!.replace('OS    00   ff', 'OS    00   05');
+    writeFileSync(dump, lines.join('\n'));
+    const res = irqlab('replay', ...r.traces, '--compare-info-pic', dump, '--at-epoch', 'auto');
+    assert.equal(res.code, 1, res.out + res.err);
+    assert.match(res.out, /dump\.txt:8: info pic differs on CPU\[0001\] OS CPPR/);
+    assert.match(res.out, /1 info pic difference\(s\) after \S+:\d+ \(stamped [\d.]+\), the closest moment/);
+    assert.match(res.out, /no step of the trace matches the dump/);
+    const usage = irqlab('replay', ...r.traces, '--at-epoch', 'auto');
+    assert.equal(usage.code, 2);
+    assert.match(usage.err, /--at-epoch auto finds when an info pic dump was taken: give the dump with --compare-info-pic DUMP/);
+  });
+
   test('bad options and an unreadable dump exit 2 with a message', () => {
     const r = recording('qemu-7.2-xive-2cpu');
     assert.equal(irqlab('replay', ...r.traces, '--at-epoch', 'soon').code, 2);
