@@ -9,11 +9,12 @@ import { infoPicExpectations } from '../trace/info-pic-expectations';
 import { checkReplayInfoPic } from '../trace/info-pic-check';
 import { parseInfoPic } from '../model/info-pic-parse';
 import { CliIo, escapeControlBytes, EXIT_FAILED, EXIT_OK, EXIT_USAGE, readTextVia } from './io';
+import { findInfoPicMoment } from './info-pic-moment';
 import { feedReplay } from './trace-records';
 
 export type ImportHandler = (args: readonly string[], io: CliIo) => Promise<number>;
 
-export const IMPORT_HELP = `Usage: irqlab import qemu-trace TRACE... [-o OUT.irq] [--info-pic DUMP [--at-epoch SECONDS]]
+export const IMPORT_HELP = `Usage: irqlab import qemu-trace TRACE... [-o OUT.irq] [--info-pic DUMP [--at-epoch SECONDS|auto]]
        irqlab import info-pic DUMP [-o OUT.irq]   (irqlab import info-pic --help)
 
   qemu-trace   a scenario with one statement per traced operation, QEMU's values as
@@ -22,6 +23,7 @@ export const IMPORT_HELP = `Usage: irqlab import qemu-trace TRACE... [-o OUT.irq
   --info-pic DUMP   QEMU's dumped final state becomes the scenario's last expectations
                (ONE_REG VP / ICP state, END configuration, ESB PQ loads, XICS source priorities)
   --at-epoch SECONDS  stop before the first line stamped later (the moment of the dump)
+  --at-epoch auto     find that moment first (as irqlab replay --at-epoch auto does)
 Exit: 0 written, 1 written but the model diverged on some line, 2 unusable input or usage error.
 `;
 
@@ -29,7 +31,7 @@ async function importQemuTrace(args: readonly string[], io: CliIo): Promise<numb
   const files: string[] = [];
   let out: string | null = null;
   let dumpPath: string | null = null;
-  let atEpoch: number | null = null;
+  let atEpoch: number | 'auto' | null = null;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--info-pic') {
@@ -38,8 +40,9 @@ async function importQemuTrace(args: readonly string[], io: CliIo): Promise<numb
       dumpPath = v;
     } else if (a === '--at-epoch') {
       const v = args[++i];
-      if (v === undefined || !/^\d+(\.\d+)?$/.test(v)) { io.stderr('irqlab import: --at-epoch needs seconds since the epoch, as the trace prints them\n'); return EXIT_USAGE; }
-      atEpoch = Number(v);
+      if (v === 'auto') atEpoch = 'auto';
+      else if (v === undefined || !/^\d+(\.\d+)?$/.test(v)) { io.stderr('irqlab import: --at-epoch needs seconds since the epoch, as the trace prints them, or auto\n'); return EXIT_USAGE; }
+      else atEpoch = Number(v);
     } else if (a === '-o' || a === '--output') {
       const v = args[++i];
       if (v === undefined) { io.stderr('irqlab import: -o needs a file name\n'); return EXIT_USAGE; }
@@ -48,6 +51,7 @@ async function importQemuTrace(args: readonly string[], io: CliIo): Promise<numb
     else files.push(a);
   }
   if (files.length === 0) { io.stderr(`irqlab import: give at least one trace file\n\n${IMPORT_HELP}`); return EXIT_USAGE; }
+  if (atEpoch === 'auto' && dumpPath === null) { io.stderr('irqlab import: --at-epoch auto finds when the --info-pic dump was taken: give the dump\n'); return EXIT_USAGE; }
   let dump: ReturnType<typeof parseInfoPic> | null = null;
   let dumpText = '';
   if (dumpPath !== null) {
@@ -73,7 +77,17 @@ async function importQemuTrace(args: readonly string[], io: CliIo): Promise<numb
       if (buf.length >= 4096) flush();
     },
   });
-  await feedReplay(files, replay, atEpoch);
+  let stopAt: number | null = typeof atEpoch === 'number' ? atEpoch : null;
+  if (atEpoch === 'auto') {
+    const m = await findInfoPicMoment(files, dumpText, 0);
+    if (m.match !== null && Number.isFinite(m.epoch)) {
+      stopAt = m.epoch;
+      io.stderr(`irqlab import: ${escapeControlBytes(dumpPath ?? '')} is closest to the model after ${escapeControlBytes(files[m.match.file] ?? '?')}:${m.match.line} (stamped ${m.epoch}, ${m.match.check.differences.length} field(s) differ): the scenario stops there\n`);
+    } else {
+      io.stderr(`irqlab import: no stamped line to stop at was found for ${escapeControlBytes(dumpPath ?? '')}: the whole trace is imported\n`);
+    }
+  }
+  await feedReplay(files, replay, stopAt);
   const s = replay.end();
   let dumpDiffers = 0;
   if (dump !== null && dump.ok && dumpPath !== null && !s.unusable) {

@@ -107,6 +107,17 @@ describe('irqlab replay --compare-info-pic (spawned)', () => {
     });
   }
 
+  test('import --info-pic DUMP --at-epoch auto: the scenario stops where the dump was taken and runs green', () => {
+    const r = recording('qemu-7.2-xics-2cpu-dint');
+    const out = join(mkdtempSync(join(tmpdir(), 'irqlab-import-auto-')), 'run.irq');
+    const imp = irqlab('import', 'qemu-trace', ...r.traces, '--info-pic', r.dump, '--at-epoch', 'auto', '-o', out);
+    assert.equal(imp.code, 0, imp.err);
+    assert.match(imp.err, /is closest to the model after \S+:\d+ \(stamped [\d.]+, 0 field\(s\) differ\): the scenario stops there/);
+    const run = irqlab('run', out);
+    assert.equal(run.code, 0, run.out.slice(-2000) + run.err);
+    assert.equal(irqlab('import', 'qemu-trace', ...r.traces, '--at-epoch', 'auto').code, 2);
+  });
+
   test('--at-epoch auto with a dump no step matches: the closest step, its differences, and a caution (exit 1)', () => {
     const r = recording('qemu-7.2-xive-2cpu');
     const tmp = mkdtempSync(join(tmpdir(), 'irqlab-replay-auto-'));
