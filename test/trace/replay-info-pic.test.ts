@@ -26,6 +26,15 @@ function recording(name: string): { traces: string[]; dump: string; epoch: strin
   return { traces, dump: join(dir, 'info-pic-end.txt'), epoch: m[1]! };
 }
 
+/** A copy of the XIVE 2-cpu end dump whose CPU[0001] OS CPPR (line 8) says 05 instead of ff. */
+function dumpWithCpu1Cppr05(original: string): string {
+  const dump = join(mkdtempSync(join(tmpdir(), 'irqlab-replay-pic-')), 'dump.txt');
+  const lines = readFileSync(original, 'utf8').split('\n');
+  lines[7] = lines[7]!.replace('OS    00   ff', 'OS    00   05');
+  writeFileSync(dump, lines.join('\n'));
+  return dump;
+}
+
 const SAMPLES = ['qemu-7.2-xive-2cpu', 'qemu-7.2-xics-2cpu-dint', 'qemu-7.2-xive-4cpu-load'];
 
 describe('irqlab replay --compare-info-pic (spawned)', () => {
@@ -70,11 +79,7 @@ describe('irqlab replay --compare-info-pic (spawned)', () => {
 
   test('a changed field in the dump is reported at its line with QEMU\'s and the model\'s values', () => {
     const r = recording('qemu-7.2-xive-2cpu');
-    const tmp = mkdtempSync(join(tmpdir(), 'irqlab-replay-pic-'));
-    const dump = join(tmp, 'dump.txt');
-    const lines = readFileSync(r.dump, 'utf8').split('\n');
-    lines[7] = lines[7]!.replace('OS    00   ff', 'OS    00   05');
-    writeFileSync(dump, lines.join('\n'));
+    const dump = dumpWithCpu1Cppr05(r.dump);
     const res = irqlab('replay', ...r.traces, '--compare-info-pic', dump, '--at-epoch', r.epoch);
     assert.equal(res.code, 1, res.out + res.err);
     assert.match(res.out, /dump\.txt:8: info pic differs on CPU\[0001\] OS CPPR\n {2}QEMU: {2}05\n {2}model: ff\n/);
@@ -120,11 +125,7 @@ describe('irqlab replay --compare-info-pic (spawned)', () => {
 
   test('--at-epoch auto with a dump no step matches: the closest step, its differences, and a caution (exit 1)', () => {
     const r = recording('qemu-7.2-xive-2cpu');
-    const tmp = mkdtempSync(join(tmpdir(), 'irqlab-replay-auto-'));
-    const dump = join(tmp, 'dump.txt');
-    const lines = readFileSync(r.dump, 'utf8').split('\n');
-    lines[7] = lines[7]!.replace('OS    00   ff', 'OS    00   05');
-    writeFileSync(dump, lines.join('\n'));
+    const dump = dumpWithCpu1Cppr05(r.dump);
     const res = irqlab('replay', ...r.traces, '--compare-info-pic', dump, '--at-epoch', 'auto');
     assert.equal(res.code, 1, res.out + res.err);
     assert.match(res.out, /dump\.txt:8: info pic differs on CPU\[0001\] OS CPPR/);
