@@ -5,22 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { CliIo } from '../../src/cli/io';
-import { main } from '../../src/cli/main';
+import { cli } from './cli-doors';
 import { SAMPLE_2CPU, SHARED_TRACES } from './helpers';
-
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: (t) => { out += t; },
-    stderr: (t) => { err += t; },
-    readFile: (p) => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } },
-    cwd: process.cwd(),
-  };
-  const code = await main(args, io);
-  return { code, out, err };
-}
 
 const tmp = mkdtempSync(join(tmpdir(), 'irqlab-trace-'));
 

@@ -5,26 +5,12 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sharedTraces } from '../model/shared-traces';
+import { CLI, irqlab, recording } from './cli-doors';
 
-const CLI = join(process.cwd(), 'dist', 'cli.js');
 const tmp = mkdtempSync(join(tmpdir(), 'irqlab-import-pic-'));
-
-function irqlab(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: process.cwd(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-function recording(name: string): { traces: string[]; dump: string; epoch: string } {
-  const dir = join(sharedTraces(), name);
-  const traces = readdirSync(dir).filter((f) => /^(trace\.log|log-\d+\.txt)(\.gz)?$/.test(f)).map((f) => join(dir, f));
-  const m = /epoch=(\d+\.\d+) info pic \(end\) requested/.exec(readFileSync(join(dir, 'events.txt'), 'utf8'));
-  assert.ok(m);
-  return { traces, dump: join(dir, 'info-pic-end.txt'), epoch: m[1]! };
-}
 
 describe('irqlab import qemu-trace --info-pic (spawned)', () => {
   before(() => {

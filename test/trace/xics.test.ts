@@ -9,22 +9,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from '../../src/cli/io';
-import { main } from '../../src/cli/main';
+import { cli } from './cli-doors';
 import { SHARED_TRACES, replayLines } from './helpers';
-
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: (t) => { out += t; },
-    stderr: (t) => { err += t; },
-    readFile: (p) => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } },
-    cwd: process.cwd(),
-  };
-  const code = await main(args, io);
-  return { code, out, err };
-}
 
 const DIR = `${SHARED_TRACES}/qemu-7.2-xics-2cpu-dint`;
 const LOGS = ['8845', '8848', '8849'].map((t) => `${DIR}/log-${t}.txt.gz`);
