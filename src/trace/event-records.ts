@@ -51,11 +51,8 @@ export class EventRecordWriter {
   private r!: Mutable;
   /** Name-table slots whose names went out in an earlier batch. */
   private readonly sentSlots = new Uint8Array(NAME_TABLE_SIZE);
-  /** Whether each argument value is exact as a double: the writer's scratch, not sent. */
-  private readonly argExact: Uint8Array;
 
   constructor(private readonly rows = DEFAULT_BATCH_ROWS) {
-    this.argExact = new Uint8Array(rows * ARGS_PER_ROW);
     this.fresh();
   }
 
@@ -90,7 +87,7 @@ export class EventRecordWriter {
       }
       let needsText = slot < 0 || ev.family === FAMILY_XICS;
       if (slotReadsArguments(slot)) {
-        this.args += ev.exportArguments(r.argKey, r.argValue, this.argExact, this.args);
+        this.args += ev.exportArguments(r.argKey, r.argValue, this.args);
         if (!ev.allExact) needsText = true;
       }
       if (needsText) r.rawIndex[row] = this.text(ev.raw);

@@ -135,13 +135,15 @@ export class ScannedEvent implements TraceEvent {
   /** Which scan a key's slot belongs to: slots are never cleared, a stale one is ignored. */
   private serial = 0;
   private readonly seenIn = new Int32Array(ARG_COUNT);
-  private readonly values = new Float64Array(ARG_COUNT);
-  private readonly exact = new Uint8Array(ARG_COUNT);
+  /** Where each key's value text is (the 64-bit and text reads of this line). */
   private readonly valueStart = new Int32Array(ARG_COUNT);
   private readonly valueEnd = new Int32Array(ARG_COUNT);
-  /** The keys found by the last scan, in line order. */
-  private readonly found = new Uint8Array(ARG_COUNT);
-  private foundCount = 0;
+  /** This line's arguments in line order, when read for the event itself (not into a batch). */
+  private readonly lineKeys = new Uint8Array(ARG_COUNT);
+  private readonly lineValues = new Float64Array(ARG_COUNT);
+  private lineCount = 0;
+  /** Per key: its value's digits fit a double exactly (valid for the last scan only). */
+  private readonly exact = new Uint8Array(ARG_COUNT);
 
   /** Points the event at a line (called by `scanTraceLine`). */
   reset(bytes: Uint8Array, start: number, end: number, tid: number, epochStart: number, epochEnd: number, name: string, family: number, nameSlot: number, argsStart: number): void {
@@ -175,10 +177,15 @@ export class ScannedEvent implements TraceEvent {
   }
 
   num(key: ArgKey): number | null {
-    if (!this.scanned) this.scanArguments();
-    if (this.seenIn[key] !== this.serial) return null;
-    const v = this.values[key]!;
-    return v === v ? v : null;
+    if (!this.scanned) this.scanOwnArguments();
+    const keys = this.lineKeys;
+    for (let k = 0; k < this.lineCount; k++) {
+      if (keys[k] === key) {
+        const v = this.lineValues[k]!;
+        return v === v ? v : null;
+      }
+    }
+    return null;
   }
 
   big(key: ArgKey): bigint | null {
@@ -195,33 +202,31 @@ export class ScannedEvent implements TraceEvent {
   arg(name: string): string | undefined {
     const key = ARG_OF_NAME.get(name);
     if (key === undefined) return this.args.get(name);
-    if (!this.scanned) this.scanArguments();
-    if (this.seenIn[key] !== this.serial) return undefined;
+    if (this.num(key) === null && !this.hasKey(key)) return undefined;
     return latin1(this.bytes, this.valueStart[key]!, this.valueEnd[key]!);
   }
 
-  /**
-   * Every key found, appended at `at` of the three arrays (key, value — NaN
-   * when malformed —, exact as a double); returns how many. `allExact` is
-   * then whether every value is exact.
-   */
-  exportArguments(keys: Uint8Array, values: Float64Array, exact: Uint8Array, at: number): number {
-    if (!this.scanned) this.scanArguments();
-    const n = this.foundCount;
-    let allExact = true;
-    for (let k = 0; k < n; k++) {
-      const key = this.found[k]!;
-      keys[at + k] = key;
-      values[at + k] = this.values[key]!;
-      const e = this.exact[key]!;
-      exact[at + k] = e;
-      if (e === 0) allExact = false;
-    }
-    this.allExact = allExact;
-    return n;
+  private hasKey(key: ArgKey): boolean {
+    for (let k = 0; k < this.lineCount; k++) if (this.lineKeys[k] === key) return true;
+    return false;
   }
 
-  /** After `exportArguments`: whether every value was exact as a double. */
+  private scanOwnArguments(): void {
+    this.scanned = true;
+    this.lineCount = this.scanArgumentsInto(this.lineKeys, this.lineValues, 0);
+  }
+
+  /**
+   * Every key found, in line order, written at `at` of `keys` and `values`
+   * (NaN: present but malformed); returns how many (at most ARG_COUNT: a key's
+   * first value only). `allExact` is then whether every value is exact as a double.
+   * A batch writer passes its own columns: nothing is copied per line.
+   */
+  exportArguments(keys: Uint8Array, values: Float64Array, at: number): number {
+    return this.scanArgumentsInto(keys, values, at);
+  }
+
+  /** After a scan: whether every value was exact as a double. */
   allExact = true;
 
   /**
@@ -229,18 +234,16 @@ export class ScannedEvent implements TraceEvent {
    * (NaN when malformed). One loop with the value parsing inline: it runs for
    * every event of traces of millions of lines.
    */
-  private scanArguments(): void {
-    this.scanned = true;
+  private scanArgumentsInto(keys: Uint8Array, values: Float64Array, at: number): number {
     const b = this.bytes;
     const end = this.end;
     const serial = this.serial;
     const seenIn = this.seenIn;
-    const values = this.values;
     const exact = this.exact;
-    const found = this.found;
     const valueStart = this.valueStart;
     const valueEnd = this.valueEnd;
     let count = 0;
+    let allExact = true;
     let i = this.argsStart;
     /** The key of the value at i: −2 none (look for one), −1 a value to skip. */
     let key = -2;
@@ -286,9 +289,12 @@ export class ScannedEvent implements TraceEvent {
       const ok = digits > 0 && (after === 32 || after === 44 || after === 60);
       if (key >= 0 && seenIn[key] !== serial) {
         seenIn[key] = serial;
-        found[count++] = key;
-        values[key] = ok ? v : NaN;
-        exact[key] = digits <= (hex ? EXACT_HEX_DIGITS : EXACT_DECIMAL_DIGITS) ? 1 : 0;
+        keys[at + count] = key;
+        values[at + count] = ok ? v : NaN;
+        count++;
+        const fits = digits <= (hex ? EXACT_HEX_DIGITS : EXACT_DECIMAL_DIGITS);
+        exact[key] = fits ? 1 : 0;
+        if (!fits) allExact = false;
         valueStart[key] = from;
         valueEnd[key] = i;
       }
@@ -302,7 +308,8 @@ export class ScannedEvent implements TraceEvent {
         key = -2;
       }
     }
-    this.foundCount = count;
+    this.allExact = allExact;
+    return count;
   }
 }
 
@@ -323,14 +330,18 @@ export function scanTraceLine(bytes: Uint8Array, start: number, end: number, ev:
   let tid = 0;
   let epochStart = -1;
   let epochEnd = -1;
-  // Optional `TID@EPOCH:` prefix.
+  // Optional `TID@EPOCH:` prefix. Plain loops, not indexOf: on a Node Buffer
+  // that is a call into C++ per search, dearer than the ~20 bytes it scans.
   let c = i < end ? bytes[i]! : 0;
-  while (isDigit(c) && i - start < 10) { tid = tid * 10 + (c - 48); i++; c = i < end ? bytes[i]! : 0; }
+  while (c >= 48 && c <= 57 && i - start < 10) { tid = tid * 10 + (c - 48); i++; c = i < end ? bytes[i]! : 0; }
   if (i > start && c === 64 /* @ */) {
-    if (i + 1 >= end || !isDigit(bytes[i + 1]!)) return LINE_NOISE;
-    const colon = bytes.indexOf(58, i + 1);
-    if (colon < 0 || colon >= end || colon - i > 32) return LINE_NOISE;
-    epochStart = i + 1;
+    const from = i + 1;
+    if (from >= end || !isDigit(bytes[from]!)) return LINE_NOISE;
+    const limit = Math.min(end, i + 33);
+    let colon = from + 1;
+    while (colon < limit && bytes[colon] !== 58 /* : */) colon++;
+    if (colon >= limit) return LINE_NOISE;
+    epochStart = from;
     epochEnd = colon;
     i = colon + 1;
   } else {
@@ -341,9 +352,9 @@ export function scanTraceLine(bytes: Uint8Array, start: number, end: number, ev:
   // Fast refusal: every known or foreign event starts with 's', 'x' or 'p'.
   const first = i < end ? bytes[i]! : 0;
   if (first !== 115 && first !== 120 && first !== 112) return LINE_NOISE;
-  // A name ends at the first space (found by the builtin: memchr on a Node chunk).
-  const space = bytes.indexOf(32, nameStart);
-  const nameEnd = space < 0 || space > end ? end : space;
+  // A name ends at the first space or the end of the line.
+  let nameEnd = nameStart + 1;
+  while (nameEnd < end && bytes[nameEnd] !== 32) nameEnd++;
   let slot = slotOf(bytes, nameStart, nameEnd, nameHash(bytes, nameStart, nameEnd));
   let name: string;
   let kind: LineKind;
