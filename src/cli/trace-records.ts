@@ -30,6 +30,16 @@ export interface TraceReaderRequest {
   readonly rows?: number;
 }
 
+/**
+ * How the reading half hands out batches: `ring` > 0 reuses that many batches'
+ * columns (a batch must be consumed before `ring − 1` more are emitted),
+ * `shared` puts them in SharedArrayBuffers (another thread reads them in place).
+ */
+export interface BatchReuse {
+  readonly ring: number;
+  readonly shared: boolean;
+}
+
 export type TraceReaderMessage =
   | { readonly type: 'batch'; readonly batch: EventRecords }
   | { readonly type: 'end'; readonly stoppedAt: EpochStop | null }
@@ -41,8 +51,9 @@ export type TraceReaderMessage =
  */
 export async function produceTraceRecords(
   req: Omit<TraceReaderRequest, 'control'>, emit: (b: EventRecords) => void, stopped: () => boolean,
+  reuse: BatchReuse = { ring: 0, shared: false },
 ): Promise<EpochStop | null> {
-  const writer = new EventRecordWriter(req.rows);
+  const writer = new EventRecordWriter(req.rows, reuse.ring, reuse.shared);
   const event = new ScannedEvent();
   const lineClass = createLineClass();
   const atEpoch = req.atEpoch;
@@ -79,7 +90,9 @@ export function serveTraceReader(req: TraceReaderRequest, post: (m: TraceReaderM
     Atomics.add(control, IN_FLIGHT, 1);
     post({ type: 'batch', batch }, EventRecordWriter.buffers(batch));
   };
-  return produceTraceRecords(req, emit, () => Atomics.load(control, STOP) !== 0).then(
+  // At most MAX_BATCHES_IN_FLIGHT are unconsumed when the next is filled: one more in the ring suffices.
+  const reuse: BatchReuse = { ring: MAX_BATCHES_IN_FLIGHT + 1, shared: true };
+  return produceTraceRecords(req, emit, () => Atomics.load(control, STOP) !== 0, reuse).then(
     (stoppedAt) => post({ type: 'end', stoppedAt }),
     (e: unknown) => post({ type: 'failed', message: e instanceof Error ? e.message : String(e) }),
   );

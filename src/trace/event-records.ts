@@ -52,7 +52,18 @@ export class EventRecordWriter {
   /** Name-table slots whose names went out in an earlier batch. */
   private readonly sentSlots = new Uint8Array(NAME_TABLE_SIZE);
 
-  constructor(private readonly rows = DEFAULT_BATCH_ROWS) {
+  /** The batches cycled through when `ring` > 0, and the next one to fill. */
+  private readonly reused: Mutable[] = [];
+  private next = 0;
+
+  /**
+   * `ring` > 0: the writer cycles through that many batches, reusing their
+   * columns (no allocation per batch, nothing for a collector to sweep): a
+   * consumer must be done with a batch before `ring − 1` more are taken (the
+   * reader thread's bound on batches in flight guarantees it). `shared`: the
+   * columns live in SharedArrayBuffers, seen by the replay's thread without a copy.
+   */
+  constructor(private readonly rows = DEFAULT_BATCH_ROWS, private readonly ring = 0, private readonly shared = false) {
     this.fresh();
   }
 
@@ -117,8 +128,9 @@ export class EventRecordWriter {
     return out;
   }
 
-  /** The buffers a batch owns (to transfer it to another thread without a copy). */
+  /** The buffers a batch owns (to transfer it to another thread without a copy); none when they are shared. */
   static buffers(b: EventRecords): ArrayBuffer[] {
+    if (b.file.buffer instanceof SharedArrayBuffer) return [];
     return [b.file, b.line, b.kind, b.flags, b.binary, b.tid, b.nameSlot, b.family, b.argEnd, b.argKey, b.argValue, b.quoteIndex, b.rawIndex]
       .map((a) => a.buffer as ArrayBuffer);
   }
@@ -129,17 +141,29 @@ export class EventRecordWriter {
   }
 
   private fresh(): void {
-    const n = this.rows;
-    const args = n * ARGS_PER_ROW;
     this.count = 0;
     this.args = 0;
+    if (this.ring > 0 && this.reused.length === this.ring) {
+      const r = this.reused[this.next]!;
+      this.next = (this.next + 1) % this.ring;
+      r.texts = [];
+      r.newSlots = [];
+      r.newNames = [];
+      this.r = r;
+      return;
+    }
+    const n = this.rows;
+    const args = n * ARGS_PER_ROW;
+    const shared = this.shared;
+    const bytes = (length: number): ArrayBufferLike => (shared ? new SharedArrayBuffer(length) : new ArrayBuffer(length));
     this.r = {
       count: 0,
-      file: new Int32Array(n), line: new Int32Array(n), kind: new Uint8Array(n), flags: new Uint8Array(n), binary: new Uint8Array(n),
-      tid: new Int32Array(n), nameSlot: new Int16Array(n), family: new Uint8Array(n), argEnd: new Int32Array(n),
-      argKey: new Uint8Array(args), argValue: new Float64Array(args),
-      quoteIndex: new Int32Array(n), rawIndex: new Int32Array(n), texts: [], newSlots: [], newNames: [],
+      file: new Int32Array(bytes(n * 4)), line: new Int32Array(bytes(n * 4)), kind: new Uint8Array(bytes(n)), flags: new Uint8Array(bytes(n)),
+      binary: new Uint8Array(bytes(n)), tid: new Int32Array(bytes(n * 4)), nameSlot: new Int16Array(bytes(n * 2)), family: new Uint8Array(bytes(n)),
+      argEnd: new Int32Array(bytes(n * 4)), argKey: new Uint8Array(bytes(args)), argValue: new Float64Array(bytes(args * 8)),
+      quoteIndex: new Int32Array(bytes(n * 4)), rawIndex: new Int32Array(bytes(n * 4)), texts: [], newSlots: [], newNames: [],
     };
+    if (this.ring > 0) this.reused.push(this.r);
   }
 }
 

@@ -12,6 +12,7 @@
  * argument key): no string, map or object per line on the replay's path.
  */
 import { ARG_COUNT, ARG_OF_NAME, ArgKey, keyOfName, ARG } from './arg-keys';
+import { ArgumentLayout, ArgumentLayouts, MAX_LAYOUT_VALUES } from './argument-layouts';
 import { latin1, latin1Bytes } from './bytes-text';
 import {
   familyOf, kindOfName, LINE_EVENT, LINE_FOREIGN, LINE_NOISE, LineKind, nameFamily, nameHash, nameKind, nameText, remember, slotOf,
@@ -144,6 +145,11 @@ export class ScannedEvent implements TraceEvent {
   private lineCount = 0;
   /** Per key: its value's digits fit a double exactly (valid for the last scan only). */
   private readonly exact = new Uint8Array(ARG_COUNT);
+  /** Each name's argument layout, and the general scan's notes to learn one. */
+  private readonly layouts = new ArgumentLayouts();
+  private readonly learnFrom = new Int32Array(MAX_LAYOUT_VALUES);
+  private readonly learnTo = new Int32Array(MAX_LAYOUT_VALUES);
+  private readonly learnKey = new Int32Array(MAX_LAYOUT_VALUES);
 
   /** Points the event at a line (called by `scanTraceLine`). */
   reset(bytes: Uint8Array, start: number, end: number, tid: number, epochStart: number, epochEnd: number, name: string, family: number, nameSlot: number, argsStart: number): void {
@@ -235,6 +241,70 @@ export class ScannedEvent implements TraceEvent {
    * every event of traces of millions of lines.
    */
   private scanArgumentsInto(keys: Uint8Array, values: Float64Array, at: number): number {
+    const slot = this.nameSlot;
+    if (slot >= 0) {
+      const layout = this.layouts.get(slot);
+      if (layout !== undefined) {
+        const n = this.readByLayout(layout, keys, values, at);
+        if (n >= 0) return n;
+        this.serial = (this.serial + 1) | 0; // forget the keys the attempt saw
+      }
+    }
+    return this.scanGeneral(keys, values, at, slot);
+  }
+
+  /**
+   * The line read with its name's layout (argument-layouts.ts): literals
+   * compared byte for byte, values read between them. −1 as soon as the line
+   * differs from the layout (then the general scan reads it).
+   */
+  private readByLayout(l: ArgumentLayout, keys: Uint8Array, values: Float64Array, at: number): number {
+    const b = this.bytes;
+    const end = this.end;
+    const literal = l.bytes;
+    const serial = this.serial;
+    const seenIn = this.seenIn;
+    let count = 0;
+    let allExact = true;
+    let i = this.argsStart;
+    let p = 0;
+    for (let k = 0; k < l.values; k++) {
+      const length = l.literalLength[k]!;
+      if (i + length >= end) return -1;
+      for (let j = 0; j < length; j++) if (b[i + j] !== literal[p + j]) return -1;
+      i += length;
+      p += length;
+      const from = i;
+      i = readValue(b, i, end);
+      const after = i < end ? b[i]! : 32;
+      if (parsedDigits === 0 || (after !== 32 && after !== 44 && after !== 60)) return -1;
+      const key = l.key[k]!;
+      if (key >= 0 && seenIn[key] !== serial) {
+        seenIn[key] = serial;
+        keys[at + count] = key;
+        values[at + count] = parsedValue;
+        count++;
+        const fits = parsedDigits <= (parsedHex ? EXACT_HEX_DIGITS : EXACT_DECIMAL_DIGITS);
+        this.exact[key] = fits ? 1 : 0;
+        if (!fits) allExact = false;
+        this.valueStart[key] = from;
+        this.valueEnd[key] = i;
+      }
+    }
+    const tail = l.tail;
+    if (end - i !== tail) return -1;
+    for (let j = 0; j < tail; j++) if (b[i + j] !== literal[p + j]) return -1;
+    this.allExact = allExact;
+    return count;
+  }
+
+  /**
+   * The general scan, the definition of what a line's arguments are: every
+   * known key's first value, as a number (NaN when malformed). One loop with
+   * the value parsing inline: it runs for every line no layout reads. A line
+   * read cleanly (every value well formed) becomes its name's layout.
+   */
+  private scanGeneral(keys: Uint8Array, values: Float64Array, at: number, slot: number): number {
     const b = this.bytes;
     const end = this.end;
     const serial = this.serial;
@@ -242,6 +312,11 @@ export class ScannedEvent implements TraceEvent {
     const exact = this.exact;
     const valueStart = this.valueStart;
     const valueEnd = this.valueEnd;
+    const learnFrom = this.learnFrom;
+    const learnTo = this.learnTo;
+    const learnKey = this.learnKey;
+    let learnt = 0;
+    let learnable = slot >= 0;
     let count = 0;
     let allExact = true;
     let i = this.argsStart;
@@ -268,35 +343,23 @@ export class ScannedEvent implements TraceEvent {
       }
       // The value at i: 0x hex or decimal, ending at a separator (space, comma, `<`), else malformed.
       const from = i;
-      let v = 0;
-      let digits = 0;
-      let hex = false;
-      if (i + 1 < end && b[i] === 48 && b[i + 1] === 120) {
-        hex = true;
-        for (i += 2; i < end; i++, digits++) {
-          const d = HEX_VALUE[b[i]!]!;
-          if (d === 255) break;
-          v = v * 16 + d;
-        }
-      } else {
-        for (; i < end; i++, digits++) {
-          const d = b[i]! - 48;
-          if (d < 0 || d > 9) break;
-          v = v * 10 + d;
-        }
-      }
+      i = readValue(b, i, end);
       const after = i < end ? b[i]! : 32;
-      const ok = digits > 0 && (after === 32 || after === 44 || after === 60);
+      const ok = parsedDigits > 0 && (after === 32 || after === 44 || after === 60);
       if (key >= 0 && seenIn[key] !== serial) {
         seenIn[key] = serial;
         keys[at + count] = key;
-        values[at + count] = ok ? v : NaN;
+        values[at + count] = ok ? parsedValue : NaN;
         count++;
-        const fits = digits <= (hex ? EXACT_HEX_DIGITS : EXACT_DECIMAL_DIGITS);
+        const fits = parsedDigits <= (parsedHex ? EXACT_HEX_DIGITS : EXACT_DECIMAL_DIGITS);
         exact[key] = fits ? 1 : 0;
         if (!fits) allExact = false;
         valueStart[key] = from;
         valueEnd[key] = i;
+      }
+      if (learnable) {
+        if (!ok || learnt === MAX_LAYOUT_VALUES) learnable = false;
+        else { learnFrom[learnt] = from; learnTo[learnt] = i; learnKey[learnt] = key; learnt++; }
       }
       if (!ok) {
         while (i < end && b[i] !== 32) i++;
@@ -308,9 +371,39 @@ export class ScannedEvent implements TraceEvent {
         key = -2;
       }
     }
+    if (learnable) this.layouts.learn(slot, b, this.argsStart, end, learnt, learnFrom, learnTo, learnKey);
     this.allExact = allExact;
     return count;
   }
+}
+
+/** What `readValue` read: the value, its digit count, whether it was 0x hex. */
+let parsedValue = 0;
+let parsedDigits = 0;
+let parsedHex = false;
+
+/** The value at bytes[i]: `0x` hex or decimal digits (possibly none); returns where they end. */
+function readValue(b: Uint8Array, i: number, end: number): number {
+  let v = 0;
+  let digits = 0;
+  const hex = i + 1 < end && b[i] === 48 && b[i + 1] === 120;
+  if (hex) {
+    for (i += 2; i < end; i++, digits++) {
+      const d = HEX_VALUE[b[i]!]!;
+      if (d === 255) break;
+      v = v * 16 + d;
+    }
+  } else {
+    for (; i < end; i++, digits++) {
+      const d = b[i]! - 48;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+    }
+  }
+  parsedValue = v;
+  parsedDigits = digits;
+  parsedHex = hex;
+  return i;
 }
 
 /** The name of the last foreign line `scanTraceLine` classified. */

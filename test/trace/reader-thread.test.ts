@@ -32,9 +32,9 @@ async function replayBy(mode: ReaderMode, files: string[], atEpoch: number | nul
 }
 
 /** Through batches of `rows` rows in this thread: the records path without a worker. */
-async function replayThroughRecords(files: string[], rows: number): Promise<unknown> {
+async function replayThroughRecords(files: string[], rows: number, ring = 0): Promise<unknown> {
   const r = createReplay(files, { maxDivergences: 50 });
-  await produceTraceRecords({ files, atEpoch: null, rows }, (b) => { r.pushRecords(b); }, () => false);
+  await produceTraceRecords({ files, atEpoch: null, rows }, (b) => { r.pushRecords(b); }, () => false, { ring, shared: ring > 0 });
   return visible(r.end());
 }
 
@@ -66,6 +66,10 @@ describe('the trace reader thread', () => {
 
   test('records cut into batches of 7 rows replay exactly as bytes read in place', async () => {
     assert.deepEqual(await replayThroughRecords([mutated], 7), await replayThroughBytes([mutated]));
+  });
+
+  test('batches whose columns are reused (a ring of 2, shared memory) replay exactly as bytes read in place', async () => {
+    assert.deepEqual(await replayThroughRecords([mutated], 7, 2), await replayThroughBytes([mutated]));
   });
 
   test('gzip, and --at-epoch: the worker stops at the same line', async () => {
