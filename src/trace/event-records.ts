@@ -10,6 +10,7 @@
  * their text on the replay side, by the same reader.
  */
 import { ARG, ARG_COUNT, ArgKey } from './arg-keys';
+import { bigIntOf } from './bigint-of';
 import { canonicalEventName, FAMILY_XICS, parseTraceLine, ScannedEvent, slotReadsArguments, TraceEvent } from './events';
 import { NAME_TABLE_SIZE } from './event-names';
 import { CLASS_EVENT, CLASS_PROBLEM, LineClass } from './line-class';
@@ -182,12 +183,19 @@ export class RecordedEvent implements TraceEvent {
   family = 0;
   tid = 0;
   private b!: EventRecords;
+  /** The batch's argument columns, loaded once per batch. */
+  private keys: Uint8Array = new Uint8Array(0);
+  private values: Float64Array = new Float64Array(0);
   private from = 0;
   private to = 0;
 
   /** Points at `row` of `b`, whose slot's name is `name`. */
   at(b: EventRecords, row: number, name: string): void {
-    this.b = b;
+    if (b !== this.b) {
+      this.b = b;
+      this.keys = b.argKey;
+      this.values = b.argValue;
+    }
     this.name = name;
     this.family = b.family[row]!;
     this.tid = b.tid[row]!;
@@ -210,17 +218,17 @@ export class RecordedEvent implements TraceEvent {
   get args(): ReadonlyMap<string, string> {
     const out = new Map<string, string>();
     for (let i = this.from; i < this.to; i++) {
-      const v = this.b.argValue[i]!;
-      if (v === v) out.set(ARG_NAMES[this.b.argKey[i]!]!, `0x${v.toString(16)}`);
+      const v = this.values[i]!;
+      if (v === v) out.set(ARG_NAMES[this.keys[i]!]!, `0x${v.toString(16)}`);
     }
     return out;
   }
 
   num(key: ArgKey): number | null {
-    const keys = this.b.argKey;
+    const keys = this.keys;
     for (let i = this.from; i < this.to; i++) {
       if (keys[i] === key) {
-        const v = this.b.argValue[i]!;
+        const v = this.values[i]!;
         return v === v ? v : null;
       }
     }
@@ -230,7 +238,7 @@ export class RecordedEvent implements TraceEvent {
   big(key: ArgKey): bigint | null {
     // Exact: a row with an inexact value carries its text and is read from it instead.
     const v = this.num(key);
-    return v === null ? null : BigInt(v);
+    return v === null ? null : bigIntOf(v);
   }
 
   arg(name: string): string | undefined {

@@ -12,6 +12,7 @@
  * argument key): no string, map or object per line on the replay's path.
  */
 import { ARG_COUNT, ARG_OF_NAME, ArgKey, keyOfName, ARG } from './arg-keys';
+import { bigIntOf } from './bigint-of';
 import { ArgumentLayout, ArgumentLayouts, MAX_LAYOUT_VALUES } from './argument-layouts';
 import { latin1, latin1Bytes } from './bytes-text';
 import {
@@ -197,7 +198,7 @@ export class ScannedEvent implements TraceEvent {
   big(key: ArgKey): bigint | null {
     const v = this.num(key);
     if (v === null) return null;
-    if (this.exact[key] === 1) return BigInt(v);
+    if (this.exact[key] === 1) return bigIntOf(v);
     try {
       return BigInt.asUintN(64, BigInt(latin1(this.bytes, this.valueStart[key]!, this.valueEnd[key]!)));
     } catch {

@@ -162,17 +162,32 @@ export function createReplay(files: readonly string[], opts: ReplayOptions = {})
 
   function pushRecords(b: EventRecords): boolean {
     slotNames.learn(b);
+    const kinds = b.kind;
+    const flags = b.flags;
+    const rawIndex = b.rawIndex;
+    const files = b.file;
+    const lineNumbers = b.line;
+    const nameSlots = b.nameSlot;
     for (let row = 0; row < b.count; row++) {
-      const kind = b.kind[row]!;
+      const kind = kinds[row]!;
+      if (kind === CLASS_EVENT && flags[row] === 0 && rawIndex[row]! < 0) {
+        // Most rows: a complete event line read in place by the reader thread (what acceptLine does for it).
+        if (stopped) return false;
+        lines++;
+        events++;
+        recorded.at(b, row, slotNames.name(nameSlots[row]!));
+        tr.pushEvent(files[row]!, lineNumbers[row]!, recorded, apply);
+        continue;
+      }
       const quote = b.quoteIndex[row]!;
       let ev: TraceEvent | null = null;
       if (kind === CLASS_EVENT) {
-        if (b.rawIndex[row]! >= 0) ev = eventFromRawText(b, row);
-        else { recorded.at(b, row, slotNames.name(b.nameSlot[row]!)); ev = recorded; }
+        if (rawIndex[row]! >= 0) ev = eventFromRawText(b, row);
+        else { recorded.at(b, row, slotNames.name(nameSlots[row]!)); ev = recorded; }
       }
-      if (!acceptLine(b.file[row]!, b.line[row]!, b.flags[row]!, kind, b.binary[row] === 1, quote < 0 ? '' : b.texts[quote]!, ev)) return false;
+      if (!acceptLine(files[row]!, lineNumbers[row]!, flags[row]!, kind, b.binary[row] === 1, quote < 0 ? '' : b.texts[quote]!, ev)) return false;
     }
-    return true;
+    return !stopped;
   }
 
   return {

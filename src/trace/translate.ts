@@ -141,17 +141,26 @@ export function createTranslator(): Translator {
   const xics = createXicsState();
   /** Steps waiting, in trace order; the head may wait for its vCPU. */
   const queue: Pending[] = [];
-  /** Per thread: an H_INT_ESB waiting for its ESB access. */
-  const openEsbHcall = new Map<number, { at: EventSite; args: bigint[] }>();
-  /** Per thread: an accept's facts waiting for the TIMA load it happened in. */
-  const openAccept = new Map<number, { at: EventSite; target: number; facts: PresenterFacts }>();
+  /**
+   * Per thread: an H_INT_ESB waiting for its ESB access, and an accept's facts
+   * waiting for the TIMA load it happened in. A closed entry is null, not
+   * deleted (a Map that shrinks and grows on every accept rehashes); the
+   * counts say whether any is open.
+   */
+  const openEsbHcall = new Map<number, { at: EventSite; args: bigint[] } | null>();
+  let openEsbHcalls = 0;
+  const openAccept = new Map<number, { at: EventSite; target: number; facts: PresenterFacts } | null>();
+  let openAccepts = 0;
   const skipped: Skipped[] = [];
-  const skippedByReason = new Map<string, number>();
+  /** Skips counted per reason (one Map lookup per skipped event). */
+  const reasonCounts = new Map<string, { n: number }>();
   /** Where ready steps go during the current push. */
   let emit: (s: TraceStep) => void = () => undefined;
 
   function skip(file: number, line: number, event: string, reason: string): void {
-    skippedByReason.set(reason, (skippedByReason.get(reason) ?? 0) + 1);
+    const counted = reasonCounts.get(reason);
+    if (counted !== undefined) counted.n++;
+    else reasonCounts.set(reason, { n: 1 });
     if (skipped.length < 1000) skipped.push({ file, line, event, reason });
   }
 
@@ -224,7 +233,12 @@ export function createTranslator(): Translator {
       if (v === null) { skip(file, line, name, `${name}: argument '${hc.argNames[k]}' missing or not a number`); return; }
       args.push(v);
     }
-    if (name === 'spapr_xive_esb') { openEsbHcall.set(e.tid, { at: { file, line, event: name }, args }); return; }
+    if (name === 'spapr_xive_esb') {
+      if (openEsbHcall.get(e.tid)) openEsbHcalls--; // a second H_INT_ESB before the first one's access replaces it
+      openEsbHcall.set(e.tid, { at: { file, line, event: name }, args });
+      openEsbHcalls++;
+      return;
+    }
     enqueue(e.tid, { op: 'hcall', vcpu: -1, name: hc.name, args, expect: null, file, line }, hc.target < 0 ? -1 : Number(args[hc.target]));
   }
 
@@ -248,9 +262,10 @@ export function createTranslator(): Translator {
     const val = e.big(ARG.val);
     if (addr === null || irq === null || val === null) { skip(file, line, e.name, `${e.name}: address, IRQ or value missing`); return; }
     const tid = e.tid;
-    const open = openEsbHcall.size > 0 ? openEsbHcall.get(tid) : undefined;
+    const open = openEsbHcalls > 0 ? openEsbHcall.get(tid) : undefined;
     if (open) {
-      openEsbHcall.delete(tid);
+      openEsbHcall.set(tid, null);
+      openEsbHcalls--;
       enqueue(tid, { op: 'hcall', vcpu: -1, name: 'H_INT_ESB', args: open.args, expect: load ? val : null, file, line });
       return;
     }
@@ -276,8 +291,8 @@ export function createTranslator(): Translator {
     if (target !== null) learnThreadVcpu(tid, target);
     const offset = addr - TIMA_OS_PAGE;
     const sz = size as AccessSize;
-    const accept = load && openAccept.size > 0 ? openAccept.get(tid) : undefined;
-    if (accept) openAccept.delete(tid);
+    const accept = load && openAccepts > 0 ? openAccept.get(tid) : undefined;
+    if (accept) { openAccept.set(tid, null); openAccepts--; }
     const after: TraceStep | null = accept
       ? { op: 'check-presenter', vcpu: accept.target, event: 'xive_tctx_accept', facts: accept.facts, file: accept.at.file, line: accept.at.line }
       : null;
@@ -299,7 +314,12 @@ export function createTranslator(): Translator {
     const f: PresenterFacts = {
       nsr: name === 'xive_tctx_set_cppr' ? null : e.num(ARG.nsr), cppr: e.num(ARG.cppr), ipb: e.num(ARG.ipb), pipr: e.num(ARG.pipr),
     };
-    if (name === 'xive_tctx_accept') { openAccept.set(tid, { at: { file, line, event: name }, target, facts: f }); return; }
+    if (name === 'xive_tctx_accept') {
+      if (openAccept.get(tid)) openAccepts--; // an accept with no TIMA load after it is replaced by the next
+      openAccept.set(tid, { at: { file, line, event: name }, target, facts: f });
+      openAccepts++;
+      return;
+    }
     enqueue(tid, { op: 'check-presenter', vcpu: target, event: name, facts: f, file, line });
   }
 
@@ -348,14 +368,19 @@ export function createTranslator(): Translator {
       if (queue.length > 0) drain(false);
     },
     finish() {
-      for (const [, open] of openEsbHcall) skip(open.at.file, open.at.line, open.at.event, 'spapr_xive_esb: the trace ends before its ESB access');
+      for (const [, open] of openEsbHcall) if (open) skip(open.at.file, open.at.line, open.at.event, 'spapr_xive_esb: the trace ends before its ESB access');
       openEsbHcall.clear();
+      openEsbHcalls = 0;
       const out: TraceStep[] = [];
       emit = (s) => { out.push(s); };
       drain(true);
       return out;
     },
     skipped,
-    skippedByReason,
+    get skippedByReason() {
+      const out = new Map<string, number>();
+      for (const [reason, c] of reasonCounts) out.set(reason, c.n);
+      return out;
+    },
   };
 }
