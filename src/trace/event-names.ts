@@ -57,7 +57,15 @@ const NAME_TABLE_BITS = 10;
 export const NAME_TABLE_SIZE = 1 << NAME_TABLE_BITS;
 const NAME_TABLE_MASK = (1 << NAME_TABLE_BITS) - 1;
 const MAX_REMEMBERED_NAMES = 256;
-const nameSpelling: (Uint8Array | null)[] = new Array<Uint8Array | null>(1 << NAME_TABLE_BITS).fill(null);
+/**
+ * The names' bytes, one after the other in one pool (each slot's offset and
+ * length; length 0: free): every lookup compares against one typed array.
+ */
+const MAX_NAME_BYTES = 128;
+const namePool = new Uint8Array(MAX_REMEMBERED_NAMES * MAX_NAME_BYTES);
+let namePoolUsed = 0;
+const nameOffset = new Int32Array(1 << NAME_TABLE_BITS);
+const nameLength = new Int32Array(1 << NAME_TABLE_BITS);
 export const nameText: string[] = new Array<string>(1 << NAME_TABLE_BITS).fill('');
 /** LINE_EVENT, LINE_FOREIGN or LINE_NOISE for a name of another subsystem. */
 export const nameKind = new Int8Array(1 << NAME_TABLE_BITS);
@@ -80,26 +88,32 @@ export function nameHash(bytes: Uint8Array, start: number, end: number): number 
 }
 
 export function slotOf(bytes: Uint8Array, start: number, end: number, h: number): number {
+  const n = end - start;
   for (let slot = h & NAME_TABLE_MASK; ; slot = (slot + 1) & NAME_TABLE_MASK) {
-    const spelling = nameSpelling[slot];
-    if (spelling === null || spelling === undefined) return -1 - slot;
-    if (spelling.length === end - start) {
-      let j = spelling.length - 1;
+    const length = nameLength[slot]!;
+    if (length === 0) return -1 - slot;
+    if (length === n) {
+      const at = nameOffset[slot]!;
+      let j = n - 1;
       // From the end, where names of one family differ.
-      while (j >= 0 && bytes[start + j] === spelling[j]) j--;
+      while (j >= 0 && bytes[start + j] === namePool[at + j]) j--;
       if (j < 0) return slot;
     }
   }
 }
 
 export function remember(name: string, kind: LineKind, bytes: Uint8Array, start: number, end: number, h: number): number {
-  if (rememberedNames >= MAX_REMEMBERED_NAMES) return -1;
+  const n = end - start;
+  if (rememberedNames >= MAX_REMEMBERED_NAMES || n === 0 || n > MAX_NAME_BYTES) return -1;
   const found = slotOf(bytes, start, end, h);
   if (found >= 0) return found;
   const slot = -1 - found;
   rememberedNames++;
-  // Copies of their own: a slice would keep the whole chunk it was cut from alive.
-  nameSpelling[slot] = Uint8Array.from(bytes.subarray(start, end));
+  // Copied into the pool: the line's chunk is not kept alive.
+  namePool.set(bytes.subarray(start, end), namePoolUsed);
+  nameOffset[slot] = namePoolUsed;
+  nameLength[slot] = n;
+  namePoolUsed += n;
   nameText[slot] = name;
   nameKind[slot] = kind;
   nameFamily[slot] = familyOf(name);
