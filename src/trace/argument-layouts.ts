@@ -21,8 +21,9 @@ export const MAX_LAYOUT_VALUES = 24;
 const MAX_LAYOUT_BYTES = 256;
 
 export interface ArgumentLayout {
-  /** The literals, one after the other. */
+  /** The literals, one after the other, and a DataView of them (compared a word at a time). */
   readonly bytes: Uint8Array;
+  readonly view: DataView;
   /** Per value: the length of the literal before it, and its key (−1: skipped). */
   readonly literalLength: Int32Array;
   readonly key: Int32Array;
@@ -33,8 +34,9 @@ export interface ArgumentLayout {
 }
 
 function emptyLayout(): ArgumentLayout {
+  const bytes = new Uint8Array(MAX_LAYOUT_BYTES);
   return {
-    bytes: new Uint8Array(MAX_LAYOUT_BYTES), literalLength: new Int32Array(MAX_LAYOUT_VALUES), key: new Int32Array(MAX_LAYOUT_VALUES), values: -1, tail: 0,
+    bytes, view: new DataView(bytes.buffer), literalLength: new Int32Array(MAX_LAYOUT_VALUES), key: new Int32Array(MAX_LAYOUT_VALUES), values: -1, tail: 0,
   };
 }
 

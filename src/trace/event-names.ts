@@ -8,6 +8,7 @@
  * Bounded: a trace of made-up names stops being remembered.
  */
 import { latin1Bytes } from './bytes-text';
+import { sameBytes } from './byte-words';
 
 /** The interrupt-controller events this reader knows (sPAPR XIVE, XICS, sPAPR PCI). */
 export const KNOWN_EVENT_PREFIXES = ['spapr_xive_', 'xive_', 'xics_', 'spapr_pci_'] as const;
@@ -63,6 +64,7 @@ const MAX_REMEMBERED_NAMES = 256;
  */
 const MAX_NAME_BYTES = 128;
 const namePool = new Uint8Array(MAX_REMEMBERED_NAMES * MAX_NAME_BYTES);
+const namePoolView = new DataView(namePool.buffer);
 let namePoolUsed = 0;
 const nameOffset = new Int32Array(1 << NAME_TABLE_BITS);
 const nameLength = new Int32Array(1 << NAME_TABLE_BITS);
@@ -93,11 +95,7 @@ export function slotOf(bytes: Uint8Array, start: number, end: number, h: number)
     const length = nameLength[slot]!;
     if (length === 0) return -1 - slot;
     if (length === n) {
-      const at = nameOffset[slot]!;
-      let j = n - 1;
-      // From the end, where names of one family differ.
-      while (j >= 0 && bytes[start + j] === namePool[at + j]) j--;
-      if (j < 0) return slot;
+      if (sameBytes(bytes, start, namePool, namePoolView, nameOffset[slot]!, n)) return slot;
     }
   }
 }

@@ -13,6 +13,7 @@
  */
 import { ARG_COUNT, ARG_OF_NAME, ArgKey, keyOfName, ARG } from './arg-keys';
 import { bigIntOf } from './bigint-of';
+import { findByte, sameBytes } from './byte-words';
 import { ArgumentLayout, ArgumentLayouts, MAX_LAYOUT_VALUES } from './argument-layouts';
 import { latin1, latin1Bytes } from './bytes-text';
 import {
@@ -140,10 +141,11 @@ export class ScannedEvent implements TraceEvent {
   /** Where each key's value text is (the 64-bit and text reads of this line). */
   private readonly valueStart = new Int32Array(ARG_COUNT);
   private readonly valueEnd = new Int32Array(ARG_COUNT);
-  /** This line's arguments in line order, when read for the event itself (not into a batch). */
+  /** Where a scan for the event itself (not into a batch) writes the arguments in line order. */
   private readonly lineKeys = new Uint8Array(ARG_COUNT);
   private readonly lineValues = new Float64Array(ARG_COUNT);
-  private lineCount = 0;
+  /** Per key: its value (NaN: malformed), valid where seenIn holds this line's serial. */
+  private readonly valueOf = new Float64Array(ARG_COUNT);
   /** Per key: its value's digits fit a double exactly (valid for the last scan only). */
   private readonly exact = new Uint8Array(ARG_COUNT);
   /** Each name's argument layout, and the general scan's notes to learn one. */
@@ -185,14 +187,9 @@ export class ScannedEvent implements TraceEvent {
 
   num(key: ArgKey): number | null {
     if (!this.scanned) this.scanOwnArguments();
-    const keys = this.lineKeys;
-    for (let k = 0; k < this.lineCount; k++) {
-      if (keys[k] === key) {
-        const v = this.lineValues[k]!;
-        return v === v ? v : null;
-      }
-    }
-    return null;
+    if (this.seenIn[key] !== this.serial) return null;
+    const v = this.valueOf[key]!;
+    return v === v ? v : null;
   }
 
   big(key: ArgKey): bigint | null {
@@ -209,18 +206,14 @@ export class ScannedEvent implements TraceEvent {
   arg(name: string): string | undefined {
     const key = ARG_OF_NAME.get(name);
     if (key === undefined) return this.args.get(name);
-    if (this.num(key) === null && !this.hasKey(key)) return undefined;
+    if (!this.scanned) this.scanOwnArguments();
+    if (this.seenIn[key] !== this.serial) return undefined;
     return latin1(this.bytes, this.valueStart[key]!, this.valueEnd[key]!);
-  }
-
-  private hasKey(key: ArgKey): boolean {
-    for (let k = 0; k < this.lineCount; k++) if (this.lineKeys[k] === key) return true;
-    return false;
   }
 
   private scanOwnArguments(): void {
     this.scanned = true;
-    this.lineCount = this.scanArgumentsInto(this.lineKeys, this.lineValues, 0);
+    this.scanArgumentsInto(this.lineKeys, this.lineValues, 0);
   }
 
   /**
@@ -272,7 +265,7 @@ export class ScannedEvent implements TraceEvent {
     for (let k = 0; k < l.values; k++) {
       const length = l.literalLength[k]!;
       if (i + length >= end) return -1;
-      for (let j = 0; j < length; j++) if (b[i + j] !== literal[p + j]) return -1;
+      if (!sameBytes(b, i, literal, l.view, p, length)) return -1;
       i += length;
       p += length;
       const from = i;
@@ -284,6 +277,7 @@ export class ScannedEvent implements TraceEvent {
         seenIn[key] = serial;
         keys[at + count] = key;
         values[at + count] = parsedValue;
+        this.valueOf[key] = parsedValue;
         count++;
         const fits = parsedDigits <= (parsedHex ? EXACT_HEX_DIGITS : EXACT_DECIMAL_DIGITS);
         this.exact[key] = fits ? 1 : 0;
@@ -294,7 +288,7 @@ export class ScannedEvent implements TraceEvent {
     }
     const tail = l.tail;
     if (end - i !== tail) return -1;
-    for (let j = 0; j < tail; j++) if (b[i + j] !== literal[p + j]) return -1;
+    if (!sameBytes(b, i, literal, l.view, p, tail)) return -1;
     this.allExact = allExact;
     return count;
   }
@@ -350,7 +344,7 @@ export class ScannedEvent implements TraceEvent {
       if (key >= 0 && seenIn[key] !== serial) {
         seenIn[key] = serial;
         keys[at + count] = key;
-        values[at + count] = ok ? parsedValue : NaN;
+        values[at + count] = this.valueOf[key] = ok ? parsedValue : NaN;
         count++;
         const fits = parsedDigits <= (parsedHex ? EXACT_HEX_DIGITS : EXACT_DECIMAL_DIGITS);
         exact[key] = fits ? 1 : 0;
@@ -424,16 +418,15 @@ export function scanTraceLine(bytes: Uint8Array, start: number, end: number, ev:
   let tid = 0;
   let epochStart = -1;
   let epochEnd = -1;
-  // Optional `TID@EPOCH:` prefix. Plain loops, not indexOf: on a Node Buffer
-  // that is a call into C++ per search, dearer than the ~20 bytes it scans.
+  // Optional `TID@EPOCH:` prefix. Searched here, not with indexOf: on a Node
+  // Buffer that is a call into C++ per search, dearer than the ~20 bytes it scans.
   let c = i < end ? bytes[i]! : 0;
   while (c >= 48 && c <= 57 && i - start < 10) { tid = tid * 10 + (c - 48); i++; c = i < end ? bytes[i]! : 0; }
   if (i > start && c === 64 /* @ */) {
     const from = i + 1;
     if (from >= end || !isDigit(bytes[from]!)) return LINE_NOISE;
     const limit = Math.min(end, i + 33);
-    let colon = from + 1;
-    while (colon < limit && bytes[colon] !== 58 /* : */) colon++;
+    const colon = findByte(bytes, from + 1, limit, 58 /* : */);
     if (colon >= limit) return LINE_NOISE;
     epochStart = from;
     epochEnd = colon;
@@ -447,8 +440,7 @@ export function scanTraceLine(bytes: Uint8Array, start: number, end: number, ev:
   const first = i < end ? bytes[i]! : 0;
   if (first !== 115 && first !== 120 && first !== 112) return LINE_NOISE;
   // A name ends at the first space or the end of the line.
-  let nameEnd = nameStart + 1;
-  while (nameEnd < end && bytes[nameEnd] !== 32) nameEnd++;
+  const nameEnd = findByte(bytes, nameStart + 1, end, 32);
   let slot = slotOf(bytes, nameStart, nameEnd, nameHash(bytes, nameStart, nameEnd));
   let name: string;
   let kind: LineKind;
