@@ -13,6 +13,7 @@ export const ARG = {
 export type ArgKey = (typeof ARG)[keyof typeof ARG];
 export type ArgName = keyof typeof ARG;
 
+/** Fewer than 32: a line's keys are one bit each in an int (events.ts). */
 export const ARG_COUNT = 20;
 
 /** Spellings (lower case) of each key in `key=value` form; `addr` and `irq` are positional only. */

@@ -135,19 +135,15 @@ export class ScannedEvent implements TraceEvent {
   private scanned = false;
   private text: string | null = null;
   private parsed: Map<string, string> | null = null;
-  /** Which scan a key's slot belongs to: slots are never cleared, a stale one is ignored. */
-  private serial = 0;
-  private readonly seenIn = new Int32Array(ARG_COUNT);
-  /** Where each key's value text is (the 64-bit and text reads of this line). */
+  /** The keys this line has (bit per key; ARG_COUNT < 32), and those whose value a double cannot hold exactly. */
+  private foundMask = 0;
+  private inexactMask = 0;
+  /** Per key: its value (NaN: malformed) and where its text starts; valid for keys in foundMask. */
+  private readonly valueOf = new Float64Array(ARG_COUNT);
   private readonly valueStart = new Int32Array(ARG_COUNT);
-  private readonly valueEnd = new Int32Array(ARG_COUNT);
   /** Where a scan for the event itself (not into a batch) writes the arguments in line order. */
   private readonly lineKeys = new Uint8Array(ARG_COUNT);
   private readonly lineValues = new Float64Array(ARG_COUNT);
-  /** Per key: its value (NaN: malformed), valid where seenIn holds this line's serial. */
-  private readonly valueOf = new Float64Array(ARG_COUNT);
-  /** Per key: its value's digits fit a double exactly (valid for the last scan only). */
-  private readonly exact = new Uint8Array(ARG_COUNT);
   /** Each name's argument layout, and the general scan's notes to learn one. */
   private readonly layouts = new ArgumentLayouts();
   private readonly learnFrom = new Int32Array(MAX_LAYOUT_VALUES);
@@ -169,7 +165,6 @@ export class ScannedEvent implements TraceEvent {
     this.scanned = false;
     this.text = null;
     this.parsed = null;
-    this.serial = (this.serial + 1) | 0;
   }
 
   get epoch(): number {
@@ -187,7 +182,7 @@ export class ScannedEvent implements TraceEvent {
 
   num(key: ArgKey): number | null {
     if (!this.scanned) this.scanOwnArguments();
-    if (this.seenIn[key] !== this.serial) return null;
+    if ((this.foundMask & (1 << key)) === 0) return null;
     const v = this.valueOf[key]!;
     return v === v ? v : null;
   }
@@ -195,9 +190,9 @@ export class ScannedEvent implements TraceEvent {
   big(key: ArgKey): bigint | null {
     const v = this.num(key);
     if (v === null) return null;
-    if (this.exact[key] === 1) return bigIntOf(v);
+    if ((this.inexactMask & (1 << key)) === 0) return bigIntOf(v);
     try {
-      return BigInt.asUintN(64, BigInt(latin1(this.bytes, this.valueStart[key]!, this.valueEnd[key]!)));
+      return BigInt.asUintN(64, BigInt(this.valueText(key)));
     } catch {
       return null;
     }
@@ -207,8 +202,14 @@ export class ScannedEvent implements TraceEvent {
     const key = ARG_OF_NAME.get(name);
     if (key === undefined) return this.args.get(name);
     if (!this.scanned) this.scanOwnArguments();
-    if (this.seenIn[key] !== this.serial) return undefined;
-    return latin1(this.bytes, this.valueStart[key]!, this.valueEnd[key]!);
+    if ((this.foundMask & (1 << key)) === 0) return undefined;
+    return this.valueText(key);
+  }
+
+  /** A found key's value as written (its digits read again: only the rare text reads need where they end). */
+  private valueText(key: ArgKey): string {
+    const from = this.valueStart[key]!;
+    return latin1(this.bytes, from, readValue(this.bytes, from, this.end));
   }
 
   private scanOwnArguments(): void {
@@ -241,7 +242,6 @@ export class ScannedEvent implements TraceEvent {
       if (layout !== undefined) {
         const n = this.readByLayout(layout, keys, values, at);
         if (n >= 0) return n;
-        this.serial = (this.serial + 1) | 0; // forget the keys the attempt saw
       }
     }
     return this.scanGeneral(keys, values, at, slot);
@@ -256,10 +256,11 @@ export class ScannedEvent implements TraceEvent {
     const b = this.bytes;
     const end = this.end;
     const literal = l.bytes;
-    const serial = this.serial;
-    const seenIn = this.seenIn;
+    const valueOf = this.valueOf;
+    const valueStart = this.valueStart;
+    let found = 0;
+    let inexact = 0;
     let count = 0;
-    let allExact = true;
     let i = this.argsStart;
     let p = 0;
     for (let k = 0; k < l.values; k++) {
@@ -273,23 +274,22 @@ export class ScannedEvent implements TraceEvent {
       const after = i < end ? b[i]! : 32;
       if (parsedDigits === 0 || (after !== 32 && after !== 44 && after !== 60)) return -1;
       const key = l.key[k]!;
-      if (key >= 0 && seenIn[key] !== serial) {
-        seenIn[key] = serial;
+      if (key >= 0 && (found & (1 << key)) === 0) {
+        found |= 1 << key;
         keys[at + count] = key;
         values[at + count] = parsedValue;
-        this.valueOf[key] = parsedValue;
         count++;
-        const fits = parsedDigits <= (parsedHex ? EXACT_HEX_DIGITS : EXACT_DECIMAL_DIGITS);
-        this.exact[key] = fits ? 1 : 0;
-        if (!fits) allExact = false;
-        this.valueStart[key] = from;
-        this.valueEnd[key] = i;
+        valueOf[key] = parsedValue;
+        valueStart[key] = from;
+        if (parsedDigits > (parsedHex ? EXACT_HEX_DIGITS : EXACT_DECIMAL_DIGITS)) inexact |= 1 << key;
       }
     }
     const tail = l.tail;
     if (end - i !== tail) return -1;
     if (!sameBytes(b, i, literal, l.view, p, tail)) return -1;
-    this.allExact = allExact;
+    this.foundMask = found;
+    this.inexactMask = inexact;
+    this.allExact = inexact === 0;
     return count;
   }
 
@@ -302,18 +302,16 @@ export class ScannedEvent implements TraceEvent {
   private scanGeneral(keys: Uint8Array, values: Float64Array, at: number, slot: number): number {
     const b = this.bytes;
     const end = this.end;
-    const serial = this.serial;
-    const seenIn = this.seenIn;
-    const exact = this.exact;
+    const valueOf = this.valueOf;
     const valueStart = this.valueStart;
-    const valueEnd = this.valueEnd;
+    let found = 0;
+    let inexact = 0;
     const learnFrom = this.learnFrom;
     const learnTo = this.learnTo;
     const learnKey = this.learnKey;
     let learnt = 0;
     let learnable = slot >= 0;
     let count = 0;
-    let allExact = true;
     let i = this.argsStart;
     /** The key of the value at i: −2 none (look for one), −1 a value to skip. */
     let key = -2;
@@ -341,16 +339,13 @@ export class ScannedEvent implements TraceEvent {
       i = readValue(b, i, end);
       const after = i < end ? b[i]! : 32;
       const ok = parsedDigits > 0 && (after === 32 || after === 44 || after === 60);
-      if (key >= 0 && seenIn[key] !== serial) {
-        seenIn[key] = serial;
+      if (key >= 0 && (found & (1 << key)) === 0) {
+        found |= 1 << key;
         keys[at + count] = key;
-        values[at + count] = this.valueOf[key] = ok ? parsedValue : NaN;
+        values[at + count] = valueOf[key] = ok ? parsedValue : NaN;
         count++;
-        const fits = parsedDigits <= (parsedHex ? EXACT_HEX_DIGITS : EXACT_DECIMAL_DIGITS);
-        exact[key] = fits ? 1 : 0;
-        if (!fits) allExact = false;
         valueStart[key] = from;
-        valueEnd[key] = i;
+        if (parsedDigits > (parsedHex ? EXACT_HEX_DIGITS : EXACT_DECIMAL_DIGITS)) inexact |= 1 << key;
       }
       if (learnable) {
         if (!ok || learnt === MAX_LAYOUT_VALUES) learnable = false;
@@ -367,7 +362,9 @@ export class ScannedEvent implements TraceEvent {
       }
     }
     if (learnable) this.layouts.learn(slot, b, this.argsStart, end, learnt, learnFrom, learnTo, learnKey);
-    this.allExact = allExact;
+    this.foundMask = found;
+    this.inexactMask = inexact;
+    this.allExact = inexact === 0;
     return count;
   }
 }
