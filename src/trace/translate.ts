@@ -96,9 +96,17 @@ knowEventNames(Object.keys(INFORMATIONAL), false);
 
 const INFORMATIONAL_REASONS = new Map(Object.entries(INFORMATIONAL).map(([k, v]) => [k, `${k}: ${v}`]));
 
+/** A step's vCPU as `enqueue` takes it: an id, THREAD_VCPU (its thread's, not known yet) or NO_VCPU (it names none). */
+const THREAD_VCPU = -1;
+const NO_VCPU = -2;
+
 interface Pending {
   readonly tid: number;
   readonly step: PendingStep;
+  /** The step's vCPU (THREAD_VCPU until its thread's is known), file and line. */
+  vcpu: number;
+  readonly file: number;
+  readonly line: number;
   /** Another vCPU the step names (an hcall's target): connected before it. */
   readonly target: number;
   /** An accept check that belongs after this step (the TIMA load it happened in). */
@@ -185,29 +193,40 @@ export function createTranslator(): Translator {
     cachedVcpu = vcpu;
   }
 
-  /** A step whose vCPU is known, out: with the device and vCPU connections it implies first. */
-  function release(step: PendingStep, target: number, after: TraceStep | null): void {
+  /**
+   * A step whose vCPU is known, out: with the device and vCPU connections it
+   * implies first. The step's vCPU, file and line come as arguments: reading
+   * them from steps of a dozen shapes would be a slow (megamorphic) property
+   * load on every step of a long trace.
+   */
+  function release(step: PendingStep, vcpu: number, file: number, line: number, target: number, after: TraceStep | null): void {
     if (device === null) {
       device = family ?? 'xive';
-      emit({ op: 'device', kind: device, file: step.file, line: step.line });
+      emit({ op: 'device', kind: device, file, line });
     }
-    if (step.vcpu !== undefined) connect(step.vcpu, step.file, step.line);
-    connect(target, step.file, step.line);
+    if (vcpu >= 0) connect(vcpu, file, line);
+    if (target >= 0) connect(target, file, line);
     emit(step as TraceStep);
     if (after) {
       // An XICS check that follows its hcall is on the same vCPU, known only now.
-      emit(after.op === 'check-icp' && after.vcpu === -1 ? { ...after, vcpu: step.vcpu ?? 0 } : after);
+      emit(after.op === 'check-icp' && after.vcpu === -1 ? { ...after, vcpu: vcpu >= 0 ? vcpu : 0 } : after);
     }
   }
 
-  function enqueue(tid: number, step: PendingStep, target = -1, after: TraceStep | null = null): void {
+  /** A step out now, or held in order until its thread's vCPU is known (`vcpu` THREAD_VCPU). */
+  function enqueue(tid: number, step: PendingStep, vcpu: number, file: number, line: number, target = -1, after: TraceStep | null = null): void {
     // Most steps are ready at once (nothing waits, the thread's vCPU is known): no queue entry.
     if (queue.length === 0) {
-      if (step.vcpu !== -1) { release(step, target, after); return; }
+      if (vcpu !== THREAD_VCPU) { release(step, vcpu, file, line, target, after); return; }
       const v = threadVcpu(tid);
-      if (v !== undefined) { step.vcpu = v; release(step, target, after); return; }
+      if (v !== undefined) { step.vcpu = v; release(step, v, file, line, target, after); return; }
     }
-    queue.push({ tid, step, target, after });
+    queue.push({ tid, step, vcpu, file, line, target, after });
+  }
+
+  /** The XICS half's steps (a cold path: their vCPU, file and line read from the step). */
+  function enqueueXics(tid: number, step: PendingStep, target = -1, after: TraceStep | null = null): void {
+    enqueue(tid, step, step.vcpu ?? NO_VCPU, step.file, step.line, target, after);
   }
 
   /** Release the queue's head while its thread's vCPU is known (or the window is exceeded). */
@@ -215,13 +234,13 @@ export function createTranslator(): Translator {
     while (queue.length > 0) {
       const head = queue[0]!;
       const step = head.step;
-      if (step.vcpu === -1) {
+      if (head.vcpu === THREAD_VCPU) {
         const v = threadVcpu(head.tid);
         if (v === undefined && !force && queue.length < WINDOW) break;
-        step.vcpu = v ?? 0;
+        step.vcpu = head.vcpu = v ?? 0;
       }
       queue.shift();
-      release(step, head.target, head.after);
+      release(step, head.vcpu, head.file, head.line, head.target, head.after);
     }
   }
 
@@ -239,21 +258,21 @@ export function createTranslator(): Translator {
       openEsbHcalls++;
       return;
     }
-    enqueue(e.tid, { op: 'hcall', vcpu: -1, name: hc.name, args, expect: null, file, line }, hc.target < 0 ? -1 : Number(args[hc.target]));
+    enqueue(e.tid, { op: 'hcall', vcpu: -1, name: hc.name, args, expect: null, file, line }, THREAD_VCPU, file, line, hc.target < 0 ? -1 : Number(args[hc.target]));
   }
 
   function claimIrq(file: number, line: number, e: TraceEvent): void {
     const irq = e.num(ARG.lisn);
     const lsi = e.num(ARG.lsi);
     if (irq === null || lsi === null) { skip(file, line, e.name, `${e.name}: lisn or lsi missing`); return; }
-    enqueue(e.tid, { op: 'set-source', irq, lsi: lsi !== 0, file, line });
+    enqueue(e.tid, { op: 'set-source', irq, lsi: lsi !== 0, file, line }, NO_VCPU, file, line);
   }
 
   function setIrq(file: number, line: number, e: TraceEvent): void {
     const irq = e.num(ARG.lisn);
     const level = e.num(ARG.val);
     if (irq === null || level === null) { skip(file, line, e.name, `${e.name}: lisn or val missing`); return; }
-    enqueue(e.tid, { op: 'line', irq, level, file, line });
+    enqueue(e.tid, { op: 'line', irq, level, file, line }, NO_VCPU, file, line);
   }
 
   function esbAccess(file: number, line: number, e: TraceEvent, load: boolean): void {
@@ -266,7 +285,7 @@ export function createTranslator(): Translator {
     if (open) {
       openEsbHcall.set(tid, null);
       openEsbHcalls--;
-      enqueue(tid, { op: 'hcall', vcpu: -1, name: 'H_INT_ESB', args: open.args, expect: load ? val : null, file, line });
+      enqueue(tid, { op: 'hcall', vcpu: -1, name: 'H_INT_ESB', args: open.args, expect: load ? val : null, file, line }, THREAD_VCPU, file, line);
       return;
     }
     // ESB pages per source: two 64 KiB pages (esb_shift 17, trigger then management) by default.
@@ -276,7 +295,7 @@ export function createTranslator(): Translator {
     const offset = inSource & 0xffff;
     enqueue(tid, load
       ? { op: 'esb-load', irq, page, offset, expect: val, file, line }
-      : { op: 'esb-store', irq, page, offset, value: val, file, line });
+      : { op: 'esb-store', irq, page, offset, value: val, file, line }, NO_VCPU, file, line);
   }
 
   function timaAccess(file: number, line: number, e: TraceEvent, load: boolean): void {
@@ -296,9 +315,10 @@ export function createTranslator(): Translator {
     const after: TraceStep | null = accept
       ? { op: 'check-presenter', vcpu: accept.target, event: 'xive_tctx_accept', facts: accept.facts, file: accept.at.file, line: accept.at.line }
       : null;
+    const vcpu = target ?? THREAD_VCPU;
     enqueue(tid, load
-      ? { op: 'tima-load', vcpu: target ?? -1, size: sz, offset, expect: val, file, line }
-      : { op: 'tima-store', vcpu: target ?? -1, size: sz, offset, value: val, file, line }, -1, after);
+      ? { op: 'tima-load', vcpu, size: sz, offset, expect: val, file, line }
+      : { op: 'tima-store', vcpu, size: sz, offset, value: val, file, line }, vcpu, file, line, -1, after);
   }
 
   function presenterEvent(file: number, line: number, e: TraceEvent): void {
@@ -320,7 +340,7 @@ export function createTranslator(): Translator {
       openAccepts++;
       return;
     }
-    enqueue(tid, { op: 'check-presenter', vcpu: target, event: name, facts: f, file, line });
+    enqueue(tid, { op: 'check-presenter', vcpu: target, event: name, facts: f, file, line }, target, file, line);
   }
 
   function handle(file: number, line: number, e: TraceEvent): void {
@@ -330,7 +350,7 @@ export function createTranslator(): Translator {
     if (family === null && (fam === FAMILY_XICS || fam === FAMILY_XIVE || fam === FAMILY_SPAPR_XIVE)) family = fam === FAMILY_XICS ? 'xics' : 'xive';
     if (fam === FAMILY_XICS) {
       cachedTid = -1; // the XICS half updates the map itself
-      const r = xicsEvent(xics, file, line, e, tidVcpu, enqueue);
+      const r = xicsEvent(xics, file, line, e, tidVcpu, enqueueXics);
       if (r !== null) skip(file, line, name, r);
       return;
     }
