@@ -37,6 +37,9 @@ export interface LocatedEvent {
 const OS_RING = 0x10;
 /** QEMU's sPAPR TIMA: the OS view is the third 64 KiB page. */
 const TIMA_OS_PAGE = 0x20000;
+/** A source's ESB span: two 64 KiB pages (esb_shift 17), or one (esb_shift 16). */
+const ESB_TWO_PAGES = 2 ** 17;
+const ESB_ONE_PAGE = 2 ** 16;
 /** How many lines an event may wait for its thread's vCPU before it is guessed as 0. */
 const WINDOW = 512;
 
@@ -289,9 +292,10 @@ export function createTranslator(): Translator {
       return;
     }
     // ESB pages per source: two 64 KiB pages (esb_shift 17, trigger then management) by default.
-    const shift = Math.floor(addr / 2 ** 17) === irq ? 17 : 16;
-    const inSource = addr - irq * 2 ** shift;
-    const page: EsbPage = shift === 17 && inSource >= 0x10000 ? 'management' : shift === 17 ? 'trigger' : 'management';
+    // (Constant powers: a variable exponent costs a Math.pow per ESB access.)
+    const twoPages = Math.floor(addr / ESB_TWO_PAGES) === irq;
+    const inSource = addr - irq * (twoPages ? ESB_TWO_PAGES : ESB_ONE_PAGE);
+    const page: EsbPage = twoPages && inSource < 0x10000 ? 'trigger' : 'management';
     const offset = inSource & 0xffff;
     enqueue(tid, load
       ? { op: 'esb-load', irq, page, offset, expect: val, file, line }
