@@ -37,6 +37,8 @@ export function nodeIo(): CliIo {
   };
 }
 
+export { adoptTraceReaderThread } from './trace-records';
+
 /** Runs a command; resolves to the exit code. Long-running servers resolve only when they end. */
 export async function main(argv: readonly string[], io: CliIo = nodeIo()): Promise<number> {
   const [command, ...args] = argv;

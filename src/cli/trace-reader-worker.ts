@@ -7,5 +7,10 @@ import { serveTraceReader, TraceReaderMessage, TraceReaderRequest } from './trac
 
 const port = parentPort;
 if (port !== null) {
-  void serveTraceReader(workerData as TraceReaderRequest, (m: TraceReaderMessage, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer));
+  const serve = (request: TraceReaderRequest): void => {
+    void serveTraceReader(request, (m: TraceReaderMessage, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer));
+  };
+  // Started with its request, or started early and sent it when a long trace is read (trace-records.ts).
+  if (workerData) serve(workerData as TraceReaderRequest);
+  else port.once('message', serve);
 }

@@ -16,8 +16,8 @@ export interface EpochStop { readonly file: number; readonly line: number; reado
 
 /** Batches in flight between the reader and the replay: bounds the memory the reader may run ahead by. */
 export const MAX_BATCHES_IN_FLIGHT = 4;
-/** Below this many bytes on disk a second thread costs more than it saves. */
-const WORKER_THRESHOLD_BYTES = 4 << 20;
+/** Below this many bytes on disk a second thread costs more than it saves (bin/irqlab-launch.js starts one early from it too). */
+export const WORKER_THRESHOLD_BYTES = 4 << 20;
 
 /** Shared control words: [0] batches in flight, [1] 1 once the replay wants no more. */
 const IN_FLIGHT = 0;
@@ -38,6 +38,36 @@ export interface TraceReaderRequest {
 export interface BatchReuse {
   readonly ring: number;
   readonly shared: boolean;
+}
+
+/**
+ * A reader thread started before it had work (`irqlab replay` / `import`
+ * start one as the process starts, so its start-up overlaps the CLI's own):
+ * the first long trace read adopts it and sends it the request. One use.
+ */
+interface WaitingReader {
+  readonly worker: Worker;
+  online: boolean;
+  failed: boolean;
+}
+
+let waitingReader: WaitingReader | null = null;
+
+/** Keep `worker` (started on dist/trace-reader-worker.js without workerData) for the next long trace. */
+export function adoptTraceReaderThread(worker: Worker): void {
+  const waiting: WaitingReader = { worker, online: false, failed: false };
+  worker.on('online', () => { waiting.online = true; });
+  // Until adopted by a read, a failure only means the read starts its own (or reads on one thread).
+  worker.on('error', () => { waiting.failed = true; });
+  worker.on('exit', () => { waiting.failed = true; });
+  worker.unref();
+  waitingReader = waiting;
+}
+
+function takeWaitingReader(): WaitingReader | null {
+  const w = waitingReader;
+  waitingReader = null;
+  return w !== null && !w.failed ? w : null;
 }
 
 export type TraceReaderMessage =
@@ -161,11 +191,19 @@ function feedReplayFromWorker(script: string, files: readonly string[], replay: 
       resolve(r);
     };
     let worker: Worker;
-    try {
-      worker = new Worker(script, { workerData: request });
-    } catch {
-      resolve('unavailable');
-      return;
+    const waiting = takeWaitingReader();
+    if (waiting !== null) {
+      worker = waiting.worker;
+      started = waiting.online;
+      worker.ref();
+      worker.postMessage(request);
+    } else {
+      try {
+        worker = new Worker(script, { workerData: request });
+      } catch {
+        resolve('unavailable');
+        return;
+      }
     }
     worker.on('online', () => { started = true; });
     worker.on('message', (m: TraceReaderMessage) => {

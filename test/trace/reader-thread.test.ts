@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createReplay, ReplaySummary } from '../../src/trace';
-import { feedReplay, produceTraceRecords, ReaderMode } from '../../src/cli/trace-records';
+import { Worker } from 'node:worker_threads';
+import { adoptTraceReaderThread, feedReplay, produceTraceRecords, ReaderMode, WORKER_THRESHOLD_BYTES } from '../../src/cli/trace-records';
 import { replayFiles } from '../../src/cli/replay-command';
 import { SAMPLE_2CPU, SHARED_TRACES } from './helpers';
 
@@ -93,6 +94,21 @@ describe('the trace reader thread', () => {
     const two = await replayBy('worker', [gz], Number(stamp));
     assert.deepEqual(two, one);
     assert.ok((one as { stoppedAt: { line: number } | null }).stoppedAt !== null);
+  });
+
+  test('a reader thread started before its request (as the launcher starts it) is adopted and gives the same replay', { timeout: 30000 }, async () => {
+    const early = new Worker(join(__dirname, '../../src/cli/trace-reader-worker.js'));
+    const ended = new Promise((resolve) => early.once('exit', resolve));
+    adoptTraceReaderThread(early);
+    const adopted = await replayBy('worker', [mutated]);
+    assert.deepEqual(adopted, await replayBy('thread', [mutated]));
+    // Used (and ended by the replay), not left waiting: an unused one would never exit.
+    await ended;
+  });
+
+  test('the launcher starts the reader thread early from the same size as the replay uses it', () => {
+    const launcher = require('../../../bin/irqlab-launch.js') as { READER_THREAD_THRESHOLD_BYTES: number };
+    assert.equal(launcher.READER_THREAD_THRESHOLD_BYTES, WORKER_THRESHOLD_BYTES);
   });
 
   test('an unreadable file among per-thread logs is reported in place by the worker too', async () => {
