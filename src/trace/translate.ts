@@ -160,7 +160,7 @@ export function createTranslator(): Translator {
    */
   const openEsbHcall = new Map<number, { at: EventSite; args: bigint[] } | null>();
   let openEsbHcalls = 0;
-  const openAccept = new Map<number, { at: EventSite; target: number; facts: PresenterFacts } | null>();
+  const openAccept = new Map<number, TraceStep | null>();
   let openAccepts = 0;
   const skipped: Skipped[] = [];
   /** Skips counted per reason (one Map lookup per skipped event). */
@@ -316,9 +316,7 @@ export function createTranslator(): Translator {
     const sz = size as AccessSize;
     const accept = load && openAccepts > 0 ? openAccept.get(tid) : undefined;
     if (accept) { openAccept.set(tid, null); openAccepts--; }
-    const after: TraceStep | null = accept
-      ? { op: 'check-presenter', vcpu: accept.target, event: 'xive_tctx_accept', facts: accept.facts, file: accept.at.file, line: accept.at.line }
-      : null;
+    const after = accept ?? null;
     const vcpu = target ?? THREAD_VCPU;
     enqueue(tid, load
       ? { op: 'tima-load', vcpu, size: sz, offset, expect: val, file, line }
@@ -340,7 +338,8 @@ export function createTranslator(): Translator {
     };
     if (name === 'xive_tctx_accept') {
       if (openAccept.get(tid)) openAccepts--; // an accept with no TIMA load after it is replaced by the next
-      openAccept.set(tid, { at: { file, line, event: name }, target, facts: f });
+      // Its check, made now, goes out after the TIMA load it happened in.
+      openAccept.set(tid, { op: 'check-presenter', vcpu: target, event: name, facts: f, file, line });
       openAccepts++;
       return;
     }
