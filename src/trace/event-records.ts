@@ -52,6 +52,8 @@ export interface EventRecords {
 }
 
 export const DEFAULT_BATCH_ROWS = 16384;
+/** The first batch's rows: the replay waits for it, the reader's start-up still running. */
+const FIRST_BATCH_ROWS = 2048;
 
 /** The reader's side: rows appended, a batch taken when full (its buffers then belong to the taker). */
 export class EventRecordWriter {
@@ -81,12 +83,16 @@ export class EventRecordWriter {
    * reader thread's bound on batches in flight guarantees it). `shared`: the
    * columns live in SharedArrayBuffers, seen by the replay's thread without a copy.
    */
+  /** Rows that fill the current batch: the first one is small, so that the replay starts sooner. */
+  private limit: number;
+
   constructor(private readonly rows = DEFAULT_BATCH_ROWS, private readonly ring = 0, private readonly shared = false) {
+    this.limit = Math.min(rows, FIRST_BATCH_ROWS);
     this.fresh();
   }
 
   get full(): boolean {
-    return this.count >= this.rows || this.args > this.r.argKey.length - ARG_COUNT
+    return this.count >= this.limit || this.args > this.r.argKey.length - ARG_COUNT
       || this.runAt + (this.runEnd - this.runStart) > this.r.bytes.length - LINE_ROOM;
   }
 
@@ -161,6 +167,7 @@ export class EventRecordWriter {
     this.copyRun();
     const r = this.r;
     const out: EventRecords = { ...r, count: this.count };
+    this.limit = this.rows;
     this.fresh();
     return out;
   }
