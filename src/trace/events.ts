@@ -258,13 +258,16 @@ export class ScannedEvent implements TraceEvent {
     const literal = l.bytes;
     const valueOf = this.valueOf;
     const valueStart = this.valueStart;
+    const literalLength = l.literalLength;
+    const keyOf = l.key;
+    const n = l.values;
     let found = 0;
     let inexact = 0;
     let count = 0;
     let i = this.argsStart;
     let p = 0;
-    for (let k = 0; k < l.values; k++) {
-      const length = l.literalLength[k]!;
+    for (let k = 0; k < n; k++) {
+      const length = literalLength[k]!;
       if (i + length >= end) return -1;
       if (!sameBytes(b, i, literal, l.view, p, length)) return -1;
       i += length;
@@ -273,7 +276,7 @@ export class ScannedEvent implements TraceEvent {
       i = readValue(b, i, end);
       const after = i < end ? b[i]! : 32;
       if (parsedDigits === 0 || (after !== 32 && after !== 44 && after !== 60)) return -1;
-      const key = l.key[k]!;
+      const key = keyOf[k]!;
       if (key >= 0 && (found & (1 << key)) === 0) {
         found |= 1 << key;
         keys[at + count] = key;
