@@ -2,6 +2,7 @@
  * `irqlab import KIND ...`: evidence → scenario. Kinds are dispatched through
  * IMPORT_KINDS (add one entry per kind: `info-pic` goes here too).
  */
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { basename } from 'node:path';
 import { createReplay, describeSkips, scenarioHeader, stepToScenarioLines } from '../trace';
@@ -10,9 +11,18 @@ import { checkReplayInfoPic } from '../trace/info-pic-check';
 import { parseInfoPic } from '../model/info-pic-parse';
 import { CliIo, escapeControlBytes, EXIT_FAILED, EXIT_OK, EXIT_USAGE, readTextVia } from './io';
 import { findInfoPicMoment } from './info-pic-moment';
-import { feedReplay } from './trace-records';
+import { feedReplay, readerModeFromEnvironment } from './trace-records';
 
 export type ImportHandler = (args: readonly string[], io: CliIo) => Promise<number>;
+
+/** Why OUT could not be written, as a message naming it. */
+function describeWriteError(out: string, e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return `cannot write ${escapeControlBytes(out)}: ${escapeControlBytes(err.code ?? String(err.message ?? e))}${err.code ? ` (${escapeControlBytes(err.message)})` : ''}`;
+}
+
+/** Output held before the replay waits for the file to take it. */
+const OUTPUT_BUFFER_BYTES = 4 << 20;
 
 export const IMPORT_HELP = `Usage: irqlab import qemu-trace TRACE... [-o OUT.irq] [--info-pic DUMP [--at-epoch SECONDS|auto]]
        irqlab import info-pic DUMP [-o OUT.irq]   (irqlab import info-pic --help)
@@ -62,13 +72,25 @@ async function importQemuTrace(args: readonly string[], io: CliIo): Promise<numb
     if (!dump.ok) { io.stderr(`irqlab import: ${escapeControlBytes(dumpPath)}:${dump.line}: ${escapeControlBytes(dump.reason)}\n`); return EXIT_USAGE; }
   }
   const names = files.map((f) => basename(f));
-  const sink = out === null ? null : createWriteStream(out);
+  const sink = out === null ? null : createWriteStream(out, { highWaterMark: OUTPUT_BUFFER_BYTES });
+  // The first failed write (a full disk, a path that cannot be created): reported once the replay ends.
+  let writeError: Error | null = null;
+  sink?.on('error', (e) => { writeError ??= e; });
+  if (sink !== null) {
+    // A file that cannot be created is said before the trace is read.
+    try {
+      await once(sink, 'open');
+    } catch (e) {
+      io.stderr(`irqlab import: ${describeWriteError(out ?? '', e)}\n`);
+      return EXIT_USAGE;
+    }
+  }
   let buf: string[] = [];
   const flush = (): void => {
     if (buf.length === 0) return;
     const text = `${buf.join('\n')}\n`;
     buf = [];
-    if (sink) sink.write(text); else io.stdout(text);
+    if (sink) { if (writeError === null) sink.write(text); } else io.stdout(text);
   };
   buf.push(scenarioHeader(`QEMU trace ${names.join(' ')}`, names));
   const replay = createReplay(names, {
@@ -87,7 +109,10 @@ async function importQemuTrace(args: readonly string[], io: CliIo): Promise<numb
       io.stderr(`irqlab import: no stamped line to stop at was found for ${escapeControlBytes(dumpPath ?? '')}: the whole trace is imported\n`);
     }
   }
-  await feedReplay(files, replay, stopAt);
+  // Written as fast as the disk takes it: the replay waits for the output to drain (memory stays flat).
+  // (A failed write ends the wait too: the error is reported when the file is closed.)
+  const drained = (): Promise<unknown> | null => (sink !== null && sink.writableNeedDrain ? once(sink, 'drain').catch(() => undefined) : null);
+  await feedReplay(files, replay, stopAt, readerModeFromEnvironment(), drained);
   const s = replay.end();
   let dumpDiffers = 0;
   if (dump !== null && dump.ok && dumpPath !== null && !s.unusable) {
@@ -95,7 +120,16 @@ async function importQemuTrace(args: readonly string[], io: CliIo): Promise<numb
     dumpDiffers = checkReplayInfoPic(dumpText, s.vm).differences.length;
   }
   flush();
-  if (sink) await new Promise<void>((resolve, reject) => { sink.end(() => resolve()); sink.on('error', reject); });
+  if (sink) {
+    await new Promise<void>((resolve) => {
+      if (sink.destroyed) { resolve(); return; }
+      sink.end((e?: Error | null) => { if (e) writeError ??= e; resolve(); });
+    });
+    if (writeError !== null) {
+      io.stderr(`irqlab import: ${describeWriteError(out ?? '', writeError)}\n`);
+      return EXIT_USAGE;
+    }
+  }
   for (const p of s.problems) io.stderr(`${files[p.file] ?? '?'}:${p.line}: ${p.message}\n`);
   if (s.unusable) { io.stderr(`irqlab import: unusable input: ${s.unusableReason}\n`); return EXIT_USAGE; }
   io.stderr(`irqlab import: ${s.steps} statements from ${s.events} events${out ? ` written to ${out}` : ''}\n`);

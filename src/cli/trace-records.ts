@@ -159,11 +159,23 @@ export function readerModeFromEnvironment(): ReaderMode {
  * Streams the files into `replay`: through a reader thread when they are long
  * (or `mode` says so), else here. Resolves when done or when the replay stops.
  */
-export async function feedReplay(files: readonly string[], replay: Replay, atEpoch: number | null, mode: ReaderMode = readerModeFromEnvironment()): Promise<EpochStop | null> {
+/**
+ * What the replay's consumer may ask it to wait for before it goes on (an
+ * output stream's drain: `irqlab import` writes a statement per step), or
+ * null to go on. Asked after each batch from a reader thread, whose batches
+ * then wait, and the thread with them: memory stays flat however fast the
+ * trace is read. (On one thread the reading loop waits for each chunk, which
+ * lets an output stream drain.)
+ */
+export type ReplayPause = () => Promise<unknown> | null;
+
+export async function feedReplay(
+  files: readonly string[], replay: Replay, atEpoch: number | null, mode: ReaderMode = readerModeFromEnvironment(), pause: ReplayPause | null = null,
+): Promise<EpochStop | null> {
   const script = join(__dirname, 'trace-reader-worker.js');
   const useWorker = mode === 'worker' || (mode === 'auto' && totalBytes(files) >= WORKER_THRESHOLD_BYTES);
   if (useWorker && existsSync(script)) {
-    const r = await feedReplayFromWorker(script, files, replay, atEpoch);
+    const r = await feedReplayFromWorker(script, files, replay, atEpoch, pause);
     if (r !== 'unavailable') return r;
   }
   let stoppedAt: EpochStop | null = null;
@@ -175,7 +187,7 @@ export async function feedReplay(files: readonly string[], replay: Replay, atEpo
   return stoppedAt;
 }
 
-function feedReplayFromWorker(script: string, files: readonly string[], replay: Replay, atEpoch: number | null): Promise<EpochStop | null | 'unavailable'> {
+function feedReplayFromWorker(script: string, files: readonly string[], replay: Replay, atEpoch: number | null, pause: ReplayPause | null): Promise<EpochStop | null | 'unavailable'> {
   const control = new SharedArrayBuffer(8);
   const words = new Int32Array(control);
   const request: TraceReaderRequest = { files: [...files], atEpoch, control };
@@ -206,31 +218,50 @@ function feedReplayFromWorker(script: string, files: readonly string[], replay: 
       }
     }
     worker.on('online', () => { started = true; });
-    worker.on('message', (m: TraceReaderMessage) => {
-      if (settled) return;
-      if (m.type === 'batch') {
-        const more = replay.pushRecords(m.batch);
-        Atomics.sub(words, IN_FLIGHT, 1);
-        Atomics.notify(words, IN_FLIGHT);
-        if (!more) finish(null);
-      } else if (m.type === 'end') {
-        finish(m.stoppedAt);
-      } else {
-        replay.addProblem({ file: 0, line: 0, message: `the trace reader failed: ${m.message}` });
-        finish(null);
+    // Messages are handled in order from a queue, so that the replay can wait (`pause`) between batches.
+    const queue: TraceReaderMessage[] = [];
+    let paused = false;
+    let exited = false;
+    const pump = (): void => {
+      while (!paused && !settled && queue.length > 0) {
+        const m = queue.shift()!;
+        if (m.type === 'batch') {
+          const more = replay.pushRecords(m.batch);
+          Atomics.sub(words, IN_FLIGHT, 1);
+          Atomics.notify(words, IN_FLIGHT);
+          if (!more) { finish(null); return; }
+          const wait = pause?.() ?? null;
+          if (wait !== null) {
+            paused = true;
+            void wait.then(() => { paused = false; pump(); });
+            return;
+          }
+        } else if (m.type === 'end') {
+          finish(m.stoppedAt);
+        } else {
+          replay.addProblem({ file: 0, line: 0, message: `the trace reader failed: ${m.message}` });
+          finish(null);
+        }
       }
-    });
-    worker.on('error', (e) => {
-      if (!started) { finish('unavailable'); return; }
-      replay.addProblem({ file: 0, line: 0, message: `the trace reader failed: ${e.message}` });
-      finish(null);
-    });
-    worker.on('exit', () => {
-      if (!settled) {
+      if (exited && !settled && !paused && queue.length === 0) {
         if (!started) { finish('unavailable'); return; }
         replay.addProblem({ file: 0, line: 0, message: 'the trace reader stopped before the end of the trace' });
         finish(null);
       }
+    };
+    worker.on('message', (m: TraceReaderMessage) => {
+      if (settled) return;
+      queue.push(m);
+      pump();
+    });
+    worker.on('error', (e) => {
+      if (!started) { finish('unavailable'); return; }
+      queue.push({ type: 'failed', message: e.message });
+      pump();
+    });
+    worker.on('exit', () => {
+      exited = true;
+      pump();
     });
   });
 }

@@ -85,6 +85,18 @@ describe('irqlab import qemu-trace', () => {
     assert.equal(run.code, 0, run.out.slice(-2000));
     assert.match(run.out, /\d+ passed, 0 failed/);
   });
+  test('an output that cannot be created: exit 2 naming it, before the trace is read', async () => {
+    const out = join(tmp, 'no-such-dir', 'x.irq');
+    const r = await cli('import', 'qemu-trace', SAMPLE_2CPU, '-o', out);
+    assert.equal(r.code, 2);
+    assert.equal(r.err, `irqlab import: cannot write ${out}: ENOENT (ENOENT: no such file or directory, open '${out}')\n`);
+  });
+  test('an output whose writes fail (a full disk): exit 2 naming it, not a success', { skip: !existsSync('/dev/full') && 'no /dev/full' }, async () => {
+    const r = await cli('import', 'qemu-trace', SAMPLE_2CPU, '-o', '/dev/full');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /^irqlab import: cannot write \/dev\/full: ENOSPC \(/);
+    assert.doesNotMatch(r.err, /statements from/);
+  });
   test('an unknown kind names the kinds', async () => {
     const r = await cli('import', 'nonsense', 'x');
     assert.equal(r.code, 2);

@@ -106,6 +106,19 @@ describe('the trace reader thread', () => {
     await ended;
   });
 
+  test('a replay that waits after each batch (an output draining) gives the same summary, the reader having ended first', async () => {
+    const gz = join(tmp, 'paused.log.gz');
+    writeFileSync(gz, gzipSync(readFileSync(mutated)));
+    let waits = 0;
+    const r = createReplay([gz], { maxDivergences: 50 });
+    // Each wait lasts until the next turns of the event loop: the reader thread finishes and exits meanwhile.
+    const pause = (): Promise<unknown> => { waits++; return new Promise((resolve) => setTimeout(resolve, 5)); };
+    const stoppedAt = await feedReplay([gz], r, null, 'worker', pause);
+    assert.equal(stoppedAt, null);
+    assert.deepEqual(visible(r.end()), await replayThroughBytes([mutated]));
+    assert.ok(waits > 0);
+  });
+
   test('the launcher starts the reader thread early from the same size as the replay uses it', () => {
     const launcher = require('../../../bin/irqlab-launch.js') as { READER_THREAD_THRESHOLD_BYTES: number };
     assert.equal(launcher.READER_THREAD_THRESHOLD_BYTES, WORKER_THRESHOLD_BYTES);
