@@ -7,6 +7,7 @@
  * logs of one directory (`log-<tid>.txt[.gz]`, see per-thread-logs.ts) are one such test,
  * replayed together in time order.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readBoundedScenario } from './bounded-workspace-read';
 import type { TestRunRecord } from './api';
@@ -51,11 +52,15 @@ export class ScenarioTests implements vscode.Disposable {
     const watcher = vscode.workspace.createFileSystemWatcher(IRQ_GLOB);
     const traceWatcher = vscode.workspace.createFileSystemWatcher(TRACE_GLOB);
     const logWatcher = vscode.workspace.createFileSystemWatcher(LOG_GLOB, false, true, false);
+    // A directory deleted whole is one event for the directory, none for the files in it.
+    const deletions = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
     this.disposables.push(
       this.controller,
       watcher,
       traceWatcher,
       logWatcher,
+      deletions,
+      deletions.onDidDelete((uri) => this.forgetUnder(uri)),
       logWatcher.onDidCreate((uri) => this.perThreadLogChanged(uri, true)),
       logWatcher.onDidDelete((uri) => this.perThreadLogChanged(uri, false)),
       traceWatcher.onDidCreate((uri) => this.fileItem(uri)),
@@ -105,6 +110,19 @@ export class ScenarioTests implements vscode.Disposable {
     if (created) this.perThreadLogs.add(uri.fsPath);
     else this.perThreadLogs.delete(uri.fsPath);
     this.syncLogGroups();
+  }
+
+  /** Every item of a file under `deleted` (a directory deleted whole), and the per-thread logs there. */
+  private forgetUnder(deleted: vscode.Uri): void {
+    const under = (p: string): boolean => p.startsWith(deleted.fsPath + path.sep);
+    const logs = [...this.perThreadLogs].filter(under);
+    for (const log of logs) this.perThreadLogs.delete(log);
+    if (logs.length > 0) this.syncLogGroups();
+    const gone: string[] = [];
+    this.controller.items.forEach((item) => {
+      if (item.uri?.scheme === 'file' && under(item.uri.fsPath)) gone.push(item.id);
+    });
+    for (const id of gone) this.controller.items.delete(id);
   }
 
   /** One test item per directory of per-thread logs; its uri is the first log (so it navigates somewhere). */

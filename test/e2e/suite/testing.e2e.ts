@@ -62,5 +62,22 @@ export function defineTestingTests(): void {
         await vscode.workspace.fs.delete(dir, { recursive: true }).then(undefined, () => undefined);
       }
     });
+
+    test('a directory deleted whole takes its per-thread log group and its scenarios with it', async () => {
+      const api = await activeApi();
+      const sample = vscode.Uri.joinPath(workspaceRoot(), 'qemu-7.2-xics-2cpu');
+      const dir = vscode.Uri.joinPath(workspaceRoot(), 'doomed-run');
+      const items = () => api.testItemIds().filter((id) => id.includes('/doomed-run/'));
+      try {
+        await vscode.workspace.fs.copy(vscode.Uri.joinPath(sample, 'log-8845.txt.gz'), vscode.Uri.joinPath(dir, 'log-8845.txt.gz'));
+        await vscode.workspace.fs.copy(vscode.Uri.joinPath(sample, 'log-8848.txt.gz'), vscode.Uri.joinPath(dir, 'log-8848.txt.gz'));
+        await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, 'check.irq'), new TextEncoder().encode('device xive\n'));
+        await waitFor('the log group and the scenario', () => items().some((id) => id.endsWith('log-*.txt')) && items().some((id) => id.endsWith('check.irq')), 30_000);
+        await vscode.workspace.fs.delete(dir, { recursive: true });
+        await waitFor('no item left under the deleted directory', () => items().length === 0, 30_000);
+      } finally {
+        await vscode.workspace.fs.delete(dir, { recursive: true }).then(undefined, () => undefined);
+      }
+    });
   });
 }
