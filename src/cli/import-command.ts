@@ -73,7 +73,7 @@ async function importQemuTrace(args: readonly string[], io: CliIo): Promise<numb
   }
   const names = files.map((f) => basename(f));
   const sink = out === null ? null : createWriteStream(out, { highWaterMark: OUTPUT_BUFFER_BYTES });
-  // The first failed write (a full disk, a path that cannot be created): reported once the replay ends.
+  // The first failed write (a full disk): reported once the replay ends.
   let writeError: Error | null = null;
   sink?.on('error', (e) => { writeError ??= e; });
   if (sink !== null) {

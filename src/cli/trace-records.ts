@@ -156,10 +156,6 @@ export function readerModeFromEnvironment(): ReaderMode {
 }
 
 /**
- * Streams the files into `replay`: through a reader thread when they are long
- * (or `mode` says so), else here. Resolves when done or when the replay stops.
- */
-/**
  * What the replay's consumer may ask it to wait for before it goes on (an
  * output stream's drain: `irqlab import` writes a statement per step), or
  * null to go on. Asked after each batch from a reader thread, whose batches
@@ -169,6 +165,10 @@ export function readerModeFromEnvironment(): ReaderMode {
  */
 export type ReplayPause = () => Promise<unknown> | null;
 
+/**
+ * Streams the files into `replay`: through a reader thread when they are long
+ * (or `mode` says so), else here. Resolves when done or when the replay stops.
+ */
 export async function feedReplay(
   files: readonly string[], replay: Replay, atEpoch: number | null, mode: ReaderMode = readerModeFromEnvironment(), pause: ReplayPause | null = null,
 ): Promise<EpochStop | null> {

@@ -76,6 +76,9 @@ export class EventRecordWriter {
   private readonly reused: Mutable[] = [];
   private next = 0;
 
+  /** Rows that fill the current batch: the first one is small, so that the replay starts sooner. */
+  private limit: number;
+
   /**
    * `ring` > 0: the writer cycles through that many batches, reusing their
    * columns (no allocation per batch, nothing for a collector to sweep): a
@@ -83,9 +86,6 @@ export class EventRecordWriter {
    * reader thread's bound on batches in flight guarantees it). `shared`: the
    * columns live in SharedArrayBuffers, seen by the replay's thread without a copy.
    */
-  /** Rows that fill the current batch: the first one is small, so that the replay starts sooner. */
-  private limit: number;
-
   constructor(private readonly rows = DEFAULT_BATCH_ROWS, private readonly ring = 0, private readonly shared = false) {
     this.limit = Math.min(rows, FIRST_BATCH_ROWS);
     this.fresh();

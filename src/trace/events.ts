@@ -228,12 +228,14 @@ export class ScannedEvent implements TraceEvent {
   }
 
   /** After a scan: whether every value was exact as a double. */
-  allExact = true;
+  get allExact(): boolean {
+    return this.inexactMask === 0;
+  }
 
   /**
-   * One pass over the arguments: every known key's first value, as a number
-   * (NaN when malformed). One loop with the value parsing inline: it runs for
-   * every event of traces of millions of lines.
+   * The line's arguments (every known key's first value, NaN when malformed)
+   * into `keys`/`values` at `at` and this event's per-key slots: by its
+   * name's layout when the line keeps it, else by the general scan.
    */
   private scanArgumentsInto(keys: Uint8Array, values: Float64Array, at: number): number {
     const slot = this.nameSlot;
@@ -284,7 +286,7 @@ export class ScannedEvent implements TraceEvent {
         count++;
         valueOf[key] = parsedValue;
         valueStart[key] = from;
-        if (parsedDigits > (parsedHex ? EXACT_HEX_DIGITS : EXACT_DECIMAL_DIGITS)) inexact |= 1 << key;
+        if (parsedInexact()) inexact |= 1 << key;
       }
     }
     const tail = l.tail;
@@ -292,7 +294,6 @@ export class ScannedEvent implements TraceEvent {
     if (!sameBytes(b, i, literal, l.view, p, tail)) return -1;
     this.foundMask = found;
     this.inexactMask = inexact;
-    this.allExact = inexact === 0;
     return count;
   }
 
@@ -348,7 +349,7 @@ export class ScannedEvent implements TraceEvent {
         values[at + count] = valueOf[key] = ok ? parsedValue : NaN;
         count++;
         valueStart[key] = from;
-        if (parsedDigits > (parsedHex ? EXACT_HEX_DIGITS : EXACT_DECIMAL_DIGITS)) inexact |= 1 << key;
+        if (parsedInexact()) inexact |= 1 << key;
       }
       if (learnable) {
         if (!ok || learnt === MAX_LAYOUT_VALUES) learnable = false;
@@ -367,7 +368,6 @@ export class ScannedEvent implements TraceEvent {
     if (learnable) this.layouts.learn(slot, b, this.argsStart, end, learnt, learnFrom, learnTo, learnKey);
     this.foundMask = found;
     this.inexactMask = inexact;
-    this.allExact = inexact === 0;
     return count;
   }
 }
@@ -376,6 +376,11 @@ export class ScannedEvent implements TraceEvent {
 let parsedValue = 0;
 let parsedDigits = 0;
 let parsedHex = false;
+
+/** Whether the value `readValue` read has more digits than a double holds exactly. */
+function parsedInexact(): boolean {
+  return parsedDigits > (parsedHex ? EXACT_HEX_DIGITS : EXACT_DECIMAL_DIGITS);
+}
 
 /** The value at bytes[i]: `0x` hex or decimal digits (possibly none); returns where they end. */
 function readValue(b: Uint8Array, i: number, end: number): number {

@@ -15,6 +15,7 @@
 import { ARG, ArgKey } from './arg-keys';
 import { FAMILY_SPAPR_XIVE, FAMILY_XICS, FAMILY_XIVE, knowEventNames, TraceEvent } from './events';
 import type { PresenterFacts, TraceStep } from './steps';
+import { PendingPerThread } from './pending-per-thread';
 import { createXicsState, xicsEvent } from './translate-xics';
 import type { AccessSize, EsbPage } from '../model/vm';
 import type { HcallName } from '../model/hcalls';
@@ -152,16 +153,9 @@ export function createTranslator(): Translator {
   const xics = createXicsState();
   /** Steps waiting, in trace order; the head may wait for its vCPU. */
   const queue: Pending[] = [];
-  /**
-   * Per thread: an H_INT_ESB waiting for its ESB access, and an accept's facts
-   * waiting for the TIMA load it happened in. A closed entry is null, not
-   * deleted (a Map that shrinks and grows on every accept rehashes); the
-   * counts say whether any is open.
-   */
-  const openEsbHcall = new Map<number, { at: EventSite; args: bigint[] } | null>();
-  let openEsbHcalls = 0;
-  const openAccept = new Map<number, TraceStep | null>();
-  let openAccepts = 0;
+  /** Per thread: an H_INT_ESB waiting for its ESB access, and an accept's check waiting for the TIMA load it happened in. */
+  const openEsbHcall = new PendingPerThread<{ at: EventSite; args: bigint[] }>();
+  const openAccept = new PendingPerThread<TraceStep>();
   const skipped: Skipped[] = [];
   /** Skips counted per reason (one Map lookup per skipped event). */
   const reasonCounts = new Map<string, { n: number }>();
@@ -255,12 +249,7 @@ export function createTranslator(): Translator {
       if (v === null) { skip(file, line, name, `${name}: argument '${hc.argNames[k]}' missing or not a number`); return; }
       args.push(v);
     }
-    if (name === 'spapr_xive_esb') {
-      if (openEsbHcall.get(e.tid)) openEsbHcalls--; // a second H_INT_ESB before the first one's access replaces it
-      openEsbHcall.set(e.tid, { at: { file, line, event: name }, args });
-      openEsbHcalls++;
-      return;
-    }
+    if (name === 'spapr_xive_esb') { openEsbHcall.put(e.tid, { at: { file, line, event: name }, args }); return; }
     enqueue(e.tid, { op: 'hcall', vcpu: -1, name: hc.name, args, expect: null, file, line }, THREAD_VCPU, file, line, hc.target < 0 ? -1 : Number(args[hc.target]));
   }
 
@@ -284,10 +273,8 @@ export function createTranslator(): Translator {
     const val = e.big(ARG.val);
     if (addr === null || irq === null || val === null) { skip(file, line, e.name, `${e.name}: address, IRQ or value missing`); return; }
     const tid = e.tid;
-    const open = openEsbHcalls > 0 ? openEsbHcall.get(tid) : undefined;
+    const open = openEsbHcall.take(tid);
     if (open) {
-      openEsbHcall.set(tid, null);
-      openEsbHcalls--;
       enqueue(tid, { op: 'hcall', vcpu: -1, name: 'H_INT_ESB', args: open.args, expect: load ? val : null, file, line }, THREAD_VCPU, file, line);
       return;
     }
@@ -314,9 +301,7 @@ export function createTranslator(): Translator {
     if (target !== null) learnThreadVcpu(tid, target);
     const offset = addr - TIMA_OS_PAGE;
     const sz = size as AccessSize;
-    const accept = load && openAccepts > 0 ? openAccept.get(tid) : undefined;
-    if (accept) { openAccept.set(tid, null); openAccepts--; }
-    const after = accept ?? null;
+    const after = (load ? openAccept.take(tid) : undefined) ?? null;
     const vcpu = target ?? THREAD_VCPU;
     enqueue(tid, load
       ? { op: 'tima-load', vcpu, size: sz, offset, expect: val, file, line }
@@ -337,10 +322,8 @@ export function createTranslator(): Translator {
       nsr: name === 'xive_tctx_set_cppr' ? null : e.num(ARG.nsr), cppr: e.num(ARG.cppr), ipb: e.num(ARG.ipb), pipr: e.num(ARG.pipr),
     };
     if (name === 'xive_tctx_accept') {
-      if (openAccept.get(tid)) openAccepts--; // an accept with no TIMA load after it is replaced by the next
       // Its check, made now, goes out after the TIMA load it happened in.
-      openAccept.set(tid, { op: 'check-presenter', vcpu: target, event: name, facts: f, file, line });
-      openAccepts++;
+      openAccept.put(tid, { op: 'check-presenter', vcpu: target, event: name, facts: f, file, line });
       return;
     }
     enqueue(tid, { op: 'check-presenter', vcpu: target, event: name, facts: f, file, line }, target, file, line);
@@ -391,9 +374,7 @@ export function createTranslator(): Translator {
       if (queue.length > 0) drain(false);
     },
     finish() {
-      for (const [, open] of openEsbHcall) if (open) skip(open.at.file, open.at.line, open.at.event, 'spapr_xive_esb: the trace ends before its ESB access');
-      openEsbHcall.clear();
-      openEsbHcalls = 0;
+      for (const open of openEsbHcall.takeAll()) skip(open.at.file, open.at.line, open.at.event, 'spapr_xive_esb: the trace ends before its ESB access');
       const out: TraceStep[] = [];
       emit = (s) => { out.push(s); };
       drain(true);
