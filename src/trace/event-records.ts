@@ -32,10 +32,12 @@ export interface EventRecords {
   /** The reader thread's name-table slot of the event (−1: none). */
   readonly nameSlot: Int16Array;
   readonly family: Uint8Array;
-  /** Row r's arguments are [argEnd[r − 1] (0 for the first row), argEnd[r]). */
-  readonly argEnd: Int32Array;
-  readonly argKey: Uint8Array;
-  /** NaN: present but malformed. */
+  /** Per row: the argument keys it has, a bit each (ArgKey; ARG_COUNT < 32). */
+  readonly argMask: Int32Array;
+  /**
+   * Row r's value of key k is argValue[r * ARG_COUNT + k] (NaN: present but
+   * malformed): a key's value found by index, not searched for, in both threads.
+   */
   readonly argValue: Float64Array;
   /** Per row: index into `texts` of the quoted text (CLASS_PROBLEM: the message), or −1. */
   readonly quoteIndex: Int32Array;
@@ -58,7 +60,6 @@ const FIRST_BATCH_ROWS = 2048;
 /** The reader's side: rows appended, a batch taken when full (its buffers then belong to the taker). */
 export class EventRecordWriter {
   private count = 0;
-  private args = 0;
   private r!: Mutable;
   /** Name-table slots whose names went out in an earlier batch. */
   private readonly sentSlots = new Uint8Array(NAME_TABLE_SIZE);
@@ -92,7 +93,7 @@ export class EventRecordWriter {
   }
 
   get full(): boolean {
-    return this.count >= this.limit || this.args > this.r.argKey.length - ARG_COUNT
+    return this.count >= this.limit
       || this.runAt + (this.runEnd - this.runStart) > this.r.bytes.length - LINE_ROOM;
   }
 
@@ -122,13 +123,16 @@ export class EventRecordWriter {
         r.newNames.push(ev.name);
       }
       let needsText = slot < 0 || ev.family === FAMILY_XICS;
+      let mask = 0;
       if (slotReadsArguments(slot)) {
-        this.args += ev.exportArguments(r.argKey, r.argValue, this.args);
+        mask = ev.exportArguments(r.argValue, row * ARG_COUNT);
         if (!ev.allExact) needsText = true;
       }
+      r.argMask[row] = mask;
       if (needsText) r.rawIndex[row] = this.text(ev.raw);
+    } else {
+      r.argMask[row] = 0;
     }
-    r.argEnd[row] = this.args;
   }
 
   /** One line handed over unread, bytes[start, end) (the splitter's range and flags). */
@@ -139,7 +143,7 @@ export class EventRecordWriter {
     r.line[row] = line;
     r.kind[row] = CLASS_UNREAD;
     r.flags[row] = flags;
-    r.argEnd[row] = this.args;
+    r.argMask[row] = 0;
     // The line joins the run it follows (at most a CR LF further in the same chunk), else starts one.
     if (bytes !== this.runBytes || start < this.runEnd || start > this.runEnd + 2) this.startRun(bytes, start);
     this.runEnd = end;
@@ -159,7 +163,7 @@ export class EventRecordWriter {
     r.binary[row] = 0;
     r.quoteIndex[row] = this.text(message);
     r.rawIndex[row] = -1;
-    r.argEnd[row] = this.args;
+    r.argMask[row] = 0;
   }
 
   /** The rows so far; the writer starts a new batch. */
@@ -175,7 +179,7 @@ export class EventRecordWriter {
   /** The buffers a batch owns (to transfer it to another thread without a copy); none when they are shared. */
   static buffers(b: EventRecords): ArrayBuffer[] {
     if (b.file.buffer instanceof SharedArrayBuffer) return [];
-    return [b.file, b.line, b.kind, b.flags, b.binary, b.tid, b.nameSlot, b.family, b.argEnd, b.argKey, b.argValue, b.quoteIndex, b.rawIndex,
+    return [b.file, b.line, b.kind, b.flags, b.binary, b.tid, b.nameSlot, b.family, b.argMask, b.argValue, b.quoteIndex, b.rawIndex,
       b.lineStart, b.lineEnd, b.bytes].map((a) => a.buffer as ArrayBuffer);
   }
 
@@ -204,7 +208,6 @@ export class EventRecordWriter {
 
   private fresh(): void {
     this.count = 0;
-    this.args = 0;
     this.runBytes = null;
     this.runStart = this.runEnd = this.runAt = 0;
     if (this.ring > 0 && this.reused.length === this.ring) {
@@ -217,14 +220,13 @@ export class EventRecordWriter {
       return;
     }
     const n = this.rows;
-    const args = n * ARGS_PER_ROW;
     const shared = this.shared;
     const bytes = (length: number): ArrayBufferLike => (shared ? new SharedArrayBuffer(length) : new ArrayBuffer(length));
     this.r = {
       count: 0,
       file: new Int32Array(bytes(n * 4)), line: new Int32Array(bytes(n * 4)), kind: new Uint8Array(bytes(n)), flags: new Uint8Array(bytes(n)),
       binary: new Uint8Array(bytes(n)), tid: new Int32Array(bytes(n * 4)), nameSlot: new Int16Array(bytes(n * 2)), family: new Uint8Array(bytes(n)),
-      argEnd: new Int32Array(bytes(n * 4)), argKey: new Uint8Array(bytes(args)), argValue: new Float64Array(bytes(args * 8)),
+      argMask: new Int32Array(bytes(n * 4)), argValue: new Float64Array(bytes(n * ARG_COUNT * 8)),
       quoteIndex: new Int32Array(bytes(n * 4)), rawIndex: new Int32Array(bytes(n * 4)),
       lineStart: new Int32Array(bytes(n * 4)), lineEnd: new Int32Array(bytes(n * 4)), bytes: new Uint8Array(bytes(n * BYTES_PER_ROW + LINE_ROOM)),
       texts: [], newSlots: [], newNames: [],
@@ -236,8 +238,6 @@ export class EventRecordWriter {
 /** The writer's batch while it fills. */
 type Mutable = { -readonly [K in keyof EventRecords]: EventRecords[K] };
 
-/** Room for arguments per row on average (a batch is also full when fewer than ARG_COUNT slots are left). */
-const ARGS_PER_ROW = 6;
 /** Room for unread lines' bytes per row on average (a batch is also full when less than one line's room is left). */
 const BYTES_PER_ROW = 96;
 /** The longest line a row holds (the splitter's bound) and its line end. */
@@ -252,24 +252,23 @@ export class RecordedEvent implements TraceEvent {
   family = 0;
   tid = 0;
   private b!: EventRecords;
-  /** The batch's argument columns, loaded once per batch. */
-  private keys: Uint8Array = new Uint8Array(0);
+  /** The batch's value column, loaded once per batch. */
   private values: Float64Array = new Float64Array(0);
-  private from = 0;
-  private to = 0;
+  /** The row's keys (a bit each) and where its values start in `values`. */
+  private mask = 0;
+  private base = 0;
 
   /** Points at `row` of `b`, whose slot's name is `name`. */
   at(b: EventRecords, row: number, name: string): void {
     if (b !== this.b) {
       this.b = b;
-      this.keys = b.argKey;
       this.values = b.argValue;
     }
     this.name = name;
     this.family = b.family[row]!;
     this.tid = b.tid[row]!;
-    this.from = row === 0 ? 0 : b.argEnd[row - 1]!;
-    this.to = b.argEnd[row]!;
+    this.mask = b.argMask[row]!;
+    this.base = row * ARG_COUNT;
   }
 
   /** Not carried across threads (the replay does not use it). */
@@ -277,7 +276,7 @@ export class RecordedEvent implements TraceEvent {
     return -1;
   }
 
-  /** The event as `name key=value…`: the line itself stays with the reader. */
+  /** The event as `name key=value…` (keys in key order): the line itself stays with the reader. */
   get raw(): string {
     let out = this.name;
     for (const [k, v] of this.args) out += ` ${k}=${v}`;
@@ -286,22 +285,18 @@ export class RecordedEvent implements TraceEvent {
 
   get args(): ReadonlyMap<string, string> {
     const out = new Map<string, string>();
-    for (let i = this.from; i < this.to; i++) {
-      const v = this.values[i]!;
-      if (v === v) out.set(ARG_NAMES[this.keys[i]!]!, `0x${v.toString(16)}`);
+    for (let key = 0; key < ARG_COUNT; key++) {
+      if ((this.mask & (1 << key)) === 0) continue;
+      const v = this.values[this.base + key]!;
+      if (v === v) out.set(ARG_NAMES[key]!, `0x${v.toString(16)}`);
     }
     return out;
   }
 
   num(key: ArgKey): number | null {
-    const keys = this.keys;
-    for (let i = this.from; i < this.to; i++) {
-      if (keys[i] === key) {
-        const v = this.values[i]!;
-        return v === v ? v : null;
-      }
-    }
-    return null;
+    if ((this.mask & (1 << key)) === 0) return null;
+    const v = this.values[this.base + key]!;
+    return v === v ? v : null;
   }
 
   big(key: ArgKey): bigint | null {

@@ -32,6 +32,17 @@ export interface ByteLineSplitter {
   readonly lines: number;
 }
 
+/**
+ * `chunk` as a plain Uint8Array over the same memory. A reading edge's chunks
+ * may be a subclass (Node's Buffer) while a carried line is a plain array: the
+ * readers downstream then saw two shapes of array, and V8 threw their
+ * optimized code away and compiled it again at each change (measured: a
+ * quarter of a long replay's compile time, and polymorphic loads after).
+ */
+function plainBytes(chunk: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(chunk) === Uint8Array.prototype ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
 export function createByteLineSplitter(maxLineBytes = DEFAULT_MAX_LINE_BYTES): ByteLineSplitter {
   const carry = new Uint8Array(maxLineBytes);
   let carryLength = 0;
@@ -63,6 +74,7 @@ export function createByteLineSplitter(maxLineBytes = DEFAULT_MAX_LINE_BYTES): B
     get lines() { return line; },
     push(chunk, sink) {
       const n = chunk.length;
+      const bytes = plainBytes(chunk);
       let start = 0;
       if (carryLength > 0 || overlong) {
         const nl = chunk.indexOf(10);
@@ -79,10 +91,10 @@ export function createByteLineSplitter(maxLineBytes = DEFAULT_MAX_LINE_BYTES): B
         }
         let more: boolean;
         if (nl - start > maxLineBytes) {
-          more = sink(chunk, start, start + maxLineBytes, ++line, LINE_OVERLONG);
+          more = sink(bytes, start, start + maxLineBytes, ++line, LINE_OVERLONG);
         } else {
-          const end = nl > start && chunk[nl - 1] === 13 ? nl - 1 : nl;
-          more = sink(chunk, start, end, ++line, 0);
+          const end = nl > start && bytes[nl - 1] === 13 ? nl - 1 : nl;
+          more = sink(bytes, start, end, ++line, 0);
         }
         if (!more) return false;
         start = nl + 1;
