@@ -76,41 +76,33 @@ export type TraceReaderMessage =
   | { readonly type: 'failed'; readonly message: string };
 
 /**
- * The reading half: every line classified (or handed over unread) into
- * batches handed to `emit` (which may block until the replay catches up); the
- * epoch stop, if any. `handOff` is asked as each batch starts: true fills it
- * with unread lines (the replay reads them), false classifies them here.
+ * The reading half: every line classified into batches handed to `emit`
+ * (which may block until the replay catches up); the epoch stop, if any.
  */
 export async function produceTraceRecords(
   req: Omit<TraceReaderRequest, 'control'>, emit: (b: EventRecords) => void, stopped: () => boolean,
-  reuse: BatchReuse = { ring: 0, shared: false }, handOff: () => boolean = () => false,
+  reuse: BatchReuse = { ring: 0, shared: false },
 ): Promise<EpochStop | null> {
   const writer = new EventRecordWriter(req.rows, reuse.ring, reuse.shared);
   const event = new ScannedEvent();
   const lineClass = createLineClass();
   const atEpoch = req.atEpoch;
   let stoppedAt: EpochStop | null = null;
-  let unread = handOff();
   await readTraceFiles(req.files, (file, bytes, start, end, line, flags) => {
     if (atEpoch !== null) {
       const t = stampOf(bytes, start, end);
       if (t > atEpoch) { stoppedAt = { file, line, epoch: t }; return false; }
     }
-    if (unread) {
-      writer.addUnread(file, line, flags, bytes, start, end);
-    } else {
-      classifyLine(bytes, start, end, flags, event, lineClass);
-      writer.add(file, line, flags, lineClass, event);
-    }
+    classifyLine(bytes, start, end, flags, event, lineClass);
+    writer.add(file, line, flags, lineClass, event);
     if (writer.full) {
       emit(writer.take());
-      unread = handOff();
       return !stopped();
     }
     return true;
   }, (file, line, message) => {
     writer.addProblem(file, line, message);
-    if (writer.full) { emit(writer.take()); unread = handOff(); }
+    if (writer.full) emit(writer.take());
   });
   if (!writer.empty) emit(writer.take());
   return stoppedAt;
@@ -130,10 +122,7 @@ export function serveTraceReader(req: TraceReaderRequest, post: (m: TraceReaderM
   };
   // At most MAX_BATCHES_IN_FLIGHT are unconsumed when the next is filled: one more in the ring suffices.
   const reuse: BatchReuse = { ring: MAX_BATCHES_IN_FLIGHT + 1, shared: true };
-  // The replay has at most the batch just sent to work on: it is about to wait for this thread,
-  // so the next batch goes over unread and the replay reads it (the two halves balance themselves).
-  const replayIsIdle = (): boolean => Atomics.load(control, IN_FLIGHT) <= 1;
-  return produceTraceRecords(req, emit, () => Atomics.load(control, STOP) !== 0, reuse, replayIsIdle).then(
+  return produceTraceRecords(req, emit, () => Atomics.load(control, STOP) !== 0, reuse).then(
     (stoppedAt) => post({ type: 'end', stoppedAt }),
     (e: unknown) => post({ type: 'failed', message: e instanceof Error ? e.message : String(e) }),
   );

@@ -1,10 +1,10 @@
 /**
  * Classified trace lines in a compact, transferable form: what a reader
  * thread hands the replay. Reading (gunzip, split, classify, read the
- * arguments) and replaying (translate, model, compare) then run on two cores.
- * Lines may also be handed over unread (CLASS_UNREAD), their bytes copied
- * into the batch a run of lines at a time: the replay then reads them itself,
- * which is how a reader thread that is behind gives work to an idle replay.
+ * arguments) and replaying (translate, model, compare) then run on two cores,
+ * each thread compiling and running only its own half (measured: a replay
+ * that also read some lines itself, to help a reader behind it, was slower:
+ * it compiled the reading code too, and the translator saw two kinds of event).
  *
  * A batch is columns of typed arrays (one row per line) plus the few strings
  * a row needs: the text a message quotes, and the whole line for the events
@@ -16,8 +16,7 @@ import { ARG, ARG_COUNT, ArgKey } from './arg-keys';
 import { bigIntOf } from './bigint-of';
 import { canonicalEventName, FAMILY_XICS, parseTraceLine, ScannedEvent, slotReadsArguments, TraceEvent } from './events';
 import { NAME_TABLE_SIZE } from './event-names';
-import { CLASS_EVENT, CLASS_PROBLEM, CLASS_UNREAD, LineClass } from './line-class';
-import { DEFAULT_MAX_LINE_BYTES } from './line-splitter';
+import { CLASS_EVENT, CLASS_PROBLEM, LineClass } from './line-class';
 
 export interface EventRecords {
   readonly count: number;
@@ -43,10 +42,6 @@ export interface EventRecords {
   readonly quoteIndex: Int32Array;
   /** Per row: index into `texts` of the whole line, re-read on the replay side, or −1. */
   readonly rawIndex: Int32Array;
-  /** A CLASS_UNREAD row's line is bytes[lineStart, lineEnd). */
-  readonly lineStart: Int32Array;
-  readonly lineEnd: Int32Array;
-  readonly bytes: Uint8Array;
   readonly texts: string[];
   /** Slots first used in this batch and their names. */
   readonly newSlots: number[];
@@ -63,16 +58,6 @@ export class EventRecordWriter {
   private r!: Mutable;
   /** Name-table slots whose names went out in an earlier batch. */
   private readonly sentSlots = new Uint8Array(NAME_TABLE_SIZE);
-  /**
-   * The run of unread lines being gathered for a copy: bytes[runStart,
-   * runEnd) of one chunk, to land at runAt in the batch's bytes. Consecutive
-   * lines of a chunk are one run, copied at once.
-   */
-  private runBytes: Uint8Array | null = null;
-  private runStart = 0;
-  private runEnd = 0;
-  private runAt = 0;
-
   /** The batches cycled through when `ring` > 0, and the next one to fill. */
   private readonly reused: Mutable[] = [];
   private next = 0;
@@ -93,8 +78,7 @@ export class EventRecordWriter {
   }
 
   get full(): boolean {
-    return this.count >= this.limit
-      || this.runAt + (this.runEnd - this.runStart) > this.r.bytes.length - LINE_ROOM;
+    return this.count >= this.limit;
   }
 
   get empty(): boolean {
@@ -135,23 +119,6 @@ export class EventRecordWriter {
     }
   }
 
-  /** One line handed over unread, bytes[start, end) (the splitter's range and flags). */
-  addUnread(file: number, line: number, flags: number, bytes: Uint8Array, start: number, end: number): void {
-    const r = this.r;
-    const row = this.count++;
-    r.file[row] = file;
-    r.line[row] = line;
-    r.kind[row] = CLASS_UNREAD;
-    r.flags[row] = flags;
-    r.argMask[row] = 0;
-    // The line joins the run it follows (at most a CR LF further in the same chunk), else starts one.
-    if (bytes !== this.runBytes || start < this.runEnd || start > this.runEnd + 2) this.startRun(bytes, start);
-    this.runEnd = end;
-    const shift = this.runAt - this.runStart;
-    r.lineStart[row] = start + shift;
-    r.lineEnd[row] = end + shift;
-  }
-
   /** A problem the reading edge met, in its place among the lines. */
   addProblem(file: number, line: number, message: string): void {
     const r = this.r;
@@ -168,7 +135,6 @@ export class EventRecordWriter {
 
   /** The rows so far; the writer starts a new batch. */
   take(): EventRecords {
-    this.copyRun();
     const r = this.r;
     const out: EventRecords = { ...r, count: this.count };
     this.limit = this.rows;
@@ -179,26 +145,7 @@ export class EventRecordWriter {
   /** The buffers a batch owns (to transfer it to another thread without a copy); none when they are shared. */
   static buffers(b: EventRecords): ArrayBuffer[] {
     if (b.file.buffer instanceof SharedArrayBuffer) return [];
-    return [b.file, b.line, b.kind, b.flags, b.binary, b.tid, b.nameSlot, b.family, b.argMask, b.argValue, b.quoteIndex, b.rawIndex,
-      b.lineStart, b.lineEnd, b.bytes].map((a) => a.buffer as ArrayBuffer);
-  }
-
-  private startRun(bytes: Uint8Array, start: number): void {
-    this.copyRun();
-    this.runBytes = bytes;
-    this.runStart = start;
-    this.runEnd = start;
-  }
-
-  /** Copies the gathered run into the batch; the next run lands after it. */
-  private copyRun(): void {
-    const run = this.runBytes;
-    if (run === null) return;
-    const n = this.runEnd - this.runStart;
-    if (n > 0) this.r.bytes.set(run.subarray(this.runStart, this.runEnd), this.runAt);
-    this.runBytes = null;
-    this.runAt += n;
-    this.runStart = this.runEnd = 0;
+    return [b.file, b.line, b.kind, b.flags, b.binary, b.tid, b.nameSlot, b.family, b.argMask, b.argValue, b.quoteIndex, b.rawIndex].map((a) => a.buffer as ArrayBuffer);
   }
 
   private text(t: string): number {
@@ -208,8 +155,6 @@ export class EventRecordWriter {
 
   private fresh(): void {
     this.count = 0;
-    this.runBytes = null;
-    this.runStart = this.runEnd = this.runAt = 0;
     if (this.ring > 0 && this.reused.length === this.ring) {
       const r = this.reused[this.next]!;
       this.next = (this.next + 1) % this.ring;
@@ -228,7 +173,6 @@ export class EventRecordWriter {
       binary: new Uint8Array(bytes(n)), tid: new Int32Array(bytes(n * 4)), nameSlot: new Int16Array(bytes(n * 2)), family: new Uint8Array(bytes(n)),
       argMask: new Int32Array(bytes(n * 4)), argValue: new Float64Array(bytes(n * ARG_COUNT * 8)),
       quoteIndex: new Int32Array(bytes(n * 4)), rawIndex: new Int32Array(bytes(n * 4)),
-      lineStart: new Int32Array(bytes(n * 4)), lineEnd: new Int32Array(bytes(n * 4)), bytes: new Uint8Array(bytes(n * BYTES_PER_ROW + LINE_ROOM)),
       texts: [], newSlots: [], newNames: [],
     };
     if (this.ring > 0) this.reused.push(this.r);
@@ -237,11 +181,6 @@ export class EventRecordWriter {
 
 /** The writer's batch while it fills. */
 type Mutable = { -readonly [K in keyof EventRecords]: EventRecords[K] };
-
-/** Room for unread lines' bytes per row on average (a batch is also full when less than one line's room is left). */
-const BYTES_PER_ROW = 96;
-/** The longest line a row holds (the splitter's bound) and its line end. */
-const LINE_ROOM = DEFAULT_MAX_LINE_BYTES + 2;
 
 /**
  * The replay's side: one row of a batch as a TraceEvent (reused row after

@@ -13,8 +13,6 @@ export const CLASS_FOREIGN = LINE_FOREIGN;
 export const CLASS_OVERLONG = 3;
 /** Not a line: a problem the reading edge met (unreadable file, bad gzip), with its message. */
 export const CLASS_PROBLEM = 4;
-/** A line a reader thread handed over unread (its bytes travel with it): the replay classifies it. */
-export const CLASS_UNREAD = 5;
 
 /** How much of a line a message quotes (one char more than shown, so the cut is marked). */
 export const QUOTE_OVERLONG = 61;

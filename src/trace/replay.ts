@@ -10,7 +10,7 @@ import { applyStep, Divergence, StepOutcome } from './apply';
 import { latin1Bytes, ScannedEvent, TraceEvent } from './events';
 import { eventFromRawText, EventRecords, RecordedEvent, SlotNames } from './event-records';
 import {
-  CLASS_EVENT, CLASS_FOREIGN, CLASS_NOISE, CLASS_OVERLONG, CLASS_PROBLEM, CLASS_UNREAD, classifyLine, createLineClass, QUOTE_LINE, QUOTE_OVERLONG,
+  CLASS_EVENT, CLASS_FOREIGN, CLASS_NOISE, CLASS_OVERLONG, CLASS_PROBLEM, classifyLine, createLineClass, QUOTE_LINE, QUOTE_OVERLONG,
 } from './line-class';
 import { LINE_OVERLONG, LINE_UNTERMINATED, SplitLine } from './line-splitter';
 import type { TraceStep } from './steps';
@@ -177,11 +177,6 @@ export function createReplay(files: readonly string[], opts: ReplayOptions = {})
         events++;
         recorded.at(b, row, slotNames.name(nameSlots[row]!));
         tr.pushEvent(files[row]!, lineNumbers[row]!, recorded, apply);
-        continue;
-      }
-      if (kind === CLASS_UNREAD) {
-        // Handed over unread by a reader thread that was behind: read here, from the batch's copy.
-        if (!pushBytes(files[row]!, b.bytes, b.lineStart[row]!, b.lineEnd[row]!, lineNumbers[row]!, flags[row]!)) return false;
         continue;
       }
       const quote = b.quoteIndex[row]!;

@@ -33,9 +33,9 @@ async function replayBy(mode: ReaderMode, files: string[], atEpoch: number | nul
 }
 
 /** Through batches of `rows` rows in this thread: the records path without a worker. */
-async function replayThroughRecords(files: string[], rows: number, ring = 0, handOff = (): boolean => false): Promise<unknown> {
+async function replayThroughRecords(files: string[], rows: number, ring = 0): Promise<unknown> {
   const r = createReplay(files, { maxDivergences: 50 });
-  await produceTraceRecords({ files, atEpoch: null, rows }, (b) => { r.pushRecords(b); }, () => false, { ring, shared: ring > 0 }, handOff);
+  await produceTraceRecords({ files, atEpoch: null, rows }, (b) => { r.pushRecords(b); }, () => false, { ring, shared: ring > 0 });
   return visible(r.end());
 }
 
@@ -69,17 +69,11 @@ describe('the trace reader thread', () => {
     assert.deepEqual(await replayThroughRecords([mutated], 7), await replayThroughBytes([mutated]));
   });
 
-  test('batches of lines handed over unread (every other batch, and all of them) replay exactly as bytes read in place', async () => {
-    let n = 0;
-    assert.deepEqual(await replayThroughRecords([mutated], 7, 2, () => n++ % 2 === 0), await replayThroughBytes([mutated]));
-    assert.deepEqual(await replayThroughRecords([mutated], 7, 0, () => true), await replayThroughBytes([mutated]));
-  });
-
-  test('per-thread logs merged line by line, handed over unread: the same replay', async () => {
+  test('per-thread logs merged line by line, through records in a ring: the same replay', async () => {
     const logs = ['log-8845.txt.gz', 'log-8848.txt.gz', 'log-8849.txt.gz'].map((f) => join('examples/qemu-7.2-xics-2cpu', f));
-    const handedOver = await replayThroughRecords(logs, 100, 2, () => true);
-    assert.deepEqual(handedOver, await replayThroughBytes(logs));
-    assert.ok((handedOver as { steps: number }).steps > 1000);
+    const throughRecords = await replayThroughRecords(logs, 100, 2);
+    assert.deepEqual(throughRecords, await replayThroughBytes(logs));
+    assert.ok((throughRecords as { steps: number }).steps > 1000);
   });
 
   test('batches whose columns are reused (a ring of 2, shared memory) replay exactly as bytes read in place', async () => {
