@@ -31,12 +31,14 @@ export interface EventRecords {
   /** The reader thread's name-table slot of the event (−1: none). */
   readonly nameSlot: Int16Array;
   readonly family: Uint8Array;
-  /** Per row: the argument keys it has, a bit each (ArgKey; ARG_COUNT < 32). */
-  readonly argMask: Int32Array;
   /**
-   * Row r's value of key k is argValue[r * ARG_COUNT + k] (NaN: present but
-   * malformed): a key's value found by index, not searched for, in both threads.
+   * Row r's arguments are [argEnd[r − 1] (0 for the first row), argEnd[r]),
+   * packed: a batch is written once and read once, so the fewer bytes the better
+   * (measured: a column per key, 160 bytes a row, made the reader's stores miss the cache).
    */
+  readonly argEnd: Int32Array;
+  readonly argKey: Uint8Array;
+  /** NaN: present but malformed. */
   readonly argValue: Float64Array;
   /** Per row: index into `texts` of the quoted text (CLASS_PROBLEM: the message), or −1. */
   readonly quoteIndex: Int32Array;
@@ -55,6 +57,7 @@ const FIRST_BATCH_ROWS = 2048;
 /** The reader's side: rows appended, a batch taken when full (its buffers then belong to the taker). */
 export class EventRecordWriter {
   private count = 0;
+  private args = 0;
   private r!: Mutable;
   /** Name-table slots whose names went out in an earlier batch. */
   private readonly sentSlots = new Uint8Array(NAME_TABLE_SIZE);
@@ -78,7 +81,7 @@ export class EventRecordWriter {
   }
 
   get full(): boolean {
-    return this.count >= this.limit;
+    return this.count >= this.limit || this.args > this.r.argKey.length - ARG_COUNT;
   }
 
   get empty(): boolean {
@@ -107,16 +110,13 @@ export class EventRecordWriter {
         r.newNames.push(ev.name);
       }
       let needsText = slot < 0 || ev.family === FAMILY_XICS;
-      let mask = 0;
       if (slotReadsArguments(slot)) {
-        mask = ev.exportArguments(r.argValue, row * ARG_COUNT);
+        this.args += ev.exportArguments(r.argKey, r.argValue, this.args);
         if (!ev.allExact) needsText = true;
       }
-      r.argMask[row] = mask;
       if (needsText) r.rawIndex[row] = this.text(ev.raw);
-    } else {
-      r.argMask[row] = 0;
     }
+    r.argEnd[row] = this.args;
   }
 
   /** A problem the reading edge met, in its place among the lines. */
@@ -130,7 +130,7 @@ export class EventRecordWriter {
     r.binary[row] = 0;
     r.quoteIndex[row] = this.text(message);
     r.rawIndex[row] = -1;
-    r.argMask[row] = 0;
+    r.argEnd[row] = this.args;
   }
 
   /** The rows so far; the writer starts a new batch. */
@@ -145,7 +145,7 @@ export class EventRecordWriter {
   /** The buffers a batch owns (to transfer it to another thread without a copy); none when they are shared. */
   static buffers(b: EventRecords): ArrayBuffer[] {
     if (b.file.buffer instanceof SharedArrayBuffer) return [];
-    return [b.file, b.line, b.kind, b.flags, b.binary, b.tid, b.nameSlot, b.family, b.argMask, b.argValue, b.quoteIndex, b.rawIndex].map((a) => a.buffer as ArrayBuffer);
+    return [b.file, b.line, b.kind, b.flags, b.binary, b.tid, b.nameSlot, b.family, b.argEnd, b.argKey, b.argValue, b.quoteIndex, b.rawIndex].map((a) => a.buffer as ArrayBuffer);
   }
 
   private text(t: string): number {
@@ -155,6 +155,7 @@ export class EventRecordWriter {
 
   private fresh(): void {
     this.count = 0;
+    this.args = 0;
     if (this.ring > 0 && this.reused.length === this.ring) {
       const r = this.reused[this.next]!;
       this.next = (this.next + 1) % this.ring;
@@ -165,13 +166,14 @@ export class EventRecordWriter {
       return;
     }
     const n = this.rows;
+    const args = n * ARGS_PER_ROW;
     const shared = this.shared;
     const bytes = (length: number): ArrayBufferLike => (shared ? new SharedArrayBuffer(length) : new ArrayBuffer(length));
     this.r = {
       count: 0,
       file: new Int32Array(bytes(n * 4)), line: new Int32Array(bytes(n * 4)), kind: new Uint8Array(bytes(n)), flags: new Uint8Array(bytes(n)),
       binary: new Uint8Array(bytes(n)), tid: new Int32Array(bytes(n * 4)), nameSlot: new Int16Array(bytes(n * 2)), family: new Uint8Array(bytes(n)),
-      argMask: new Int32Array(bytes(n * 4)), argValue: new Float64Array(bytes(n * ARG_COUNT * 8)),
+      argEnd: new Int32Array(bytes(n * 4)), argKey: new Uint8Array(bytes(args)), argValue: new Float64Array(bytes(args * 8)),
       quoteIndex: new Int32Array(bytes(n * 4)), rawIndex: new Int32Array(bytes(n * 4)),
       texts: [], newSlots: [], newNames: [],
     };
@@ -182,6 +184,9 @@ export class EventRecordWriter {
 /** The writer's batch while it fills. */
 type Mutable = { -readonly [K in keyof EventRecords]: EventRecords[K] };
 
+/** Room for arguments per row on average (a batch is also full when fewer than ARG_COUNT slots are left). */
+const ARGS_PER_ROW = 6;
+
 /**
  * The replay's side: one row of a batch as a TraceEvent (reused row after
  * row). Rows that carry their whole line are read from it instead.
@@ -191,23 +196,37 @@ export class RecordedEvent implements TraceEvent {
   family = 0;
   tid = 0;
   private b!: EventRecords;
-  /** The batch's value column, loaded once per batch. */
+  /** The batch's argument columns, loaded once per batch. */
+  private keys: Uint8Array = new Uint8Array(0);
   private values: Float64Array = new Float64Array(0);
-  /** The row's keys (a bit each) and where its values start in `values`. */
+  private from = 0;
+  private to = 0;
+  /** The row's keys (a bit each) and their values by key: the translator asks for keys, not positions. */
   private mask = 0;
-  private base = 0;
+  private readonly valueOf = new Float64Array(ARG_COUNT);
 
   /** Points at `row` of `b`, whose slot's name is `name`. */
   at(b: EventRecords, row: number, name: string): void {
     if (b !== this.b) {
       this.b = b;
+      this.keys = b.argKey;
       this.values = b.argValue;
     }
     this.name = name;
     this.family = b.family[row]!;
     this.tid = b.tid[row]!;
-    this.mask = b.argMask[row]!;
-    this.base = row * ARG_COUNT;
+    const from = row === 0 ? 0 : b.argEnd[row - 1]!;
+    const to = b.argEnd[row]!;
+    // A row holds each key once (its first value in the line).
+    let mask = 0;
+    for (let i = from; i < to; i++) {
+      const key = this.keys[i]!;
+      mask |= 1 << key;
+      this.valueOf[key] = this.values[i]!;
+    }
+    this.from = from;
+    this.to = to;
+    this.mask = mask;
   }
 
   /** Not carried across threads (the replay does not use it). */
@@ -215,7 +234,7 @@ export class RecordedEvent implements TraceEvent {
     return -1;
   }
 
-  /** The event as `name key=value…` (keys in key order): the line itself stays with the reader. */
+  /** The event as `name key=value…`: the line itself stays with the reader. */
   get raw(): string {
     let out = this.name;
     for (const [k, v] of this.args) out += ` ${k}=${v}`;
@@ -224,17 +243,16 @@ export class RecordedEvent implements TraceEvent {
 
   get args(): ReadonlyMap<string, string> {
     const out = new Map<string, string>();
-    for (let key = 0; key < ARG_COUNT; key++) {
-      if ((this.mask & (1 << key)) === 0) continue;
-      const v = this.values[this.base + key]!;
-      if (v === v) out.set(ARG_NAMES[key]!, `0x${v.toString(16)}`);
+    for (let i = this.from; i < this.to; i++) {
+      const v = this.values[i]!;
+      if (v === v) out.set(ARG_NAMES[this.keys[i]!]!, `0x${v.toString(16)}`);
     }
     return out;
   }
 
   num(key: ArgKey): number | null {
     if ((this.mask & (1 << key)) === 0) return null;
-    const v = this.values[this.base + key]!;
+    const v = this.valueOf[key]!;
     return v === v ? v : null;
   }
 

@@ -141,6 +141,9 @@ export class ScannedEvent implements TraceEvent {
   /** Per key: its value (NaN: malformed) and where its text starts; valid for keys in foundMask. */
   private readonly valueOf = new Float64Array(ARG_COUNT);
   private readonly valueStart = new Int32Array(ARG_COUNT);
+  /** Where a scan for the event itself (not into a batch) writes the arguments in line order. */
+  private readonly lineKeys = new Uint8Array(ARG_COUNT);
+  private readonly lineValues = new Float64Array(ARG_COUNT);
   /** Each name's argument layout, and the general scan's notes to learn one. */
   private readonly layouts = new ArgumentLayouts();
   private readonly learnFrom = new Int32Array(MAX_LAYOUT_VALUES);
@@ -211,19 +214,17 @@ export class ScannedEvent implements TraceEvent {
 
   private scanOwnArguments(): void {
     this.scanned = true;
-    this.scanArgumentsInto(this.valueOf, 0);
+    this.scanArgumentsInto(this.lineKeys, this.lineValues, 0);
   }
 
   /**
-   * Each key's first value (NaN: present but malformed) written at
-   * values[base + key]; returns the keys found, a bit each. `allExact` is then
-   * whether every value is exact as a double. A batch writer passes its own
-   * column: nothing is copied per line, and the replay finds a key's value by
-   * index. The event's own values are left unread (`num` scans again).
+   * Every key found, in line order, written at `at` of `keys` and `values`
+   * (NaN: present but malformed); returns how many (at most ARG_COUNT: a key's
+   * first value only). `allExact` is then whether every value is exact as a double.
+   * A batch writer passes its own columns: nothing is copied per line.
    */
-  exportArguments(values: Float64Array, base: number): number {
-    this.scanned = false;
-    return this.scanArgumentsInto(values, base);
+  exportArguments(keys: Uint8Array, values: Float64Array, at: number): number {
+    return this.scanArgumentsInto(keys, values, at);
   }
 
   /** After a scan: whether every value was exact as a double. */
@@ -233,60 +234,67 @@ export class ScannedEvent implements TraceEvent {
 
   /**
    * The line's arguments (every known key's first value, NaN when malformed)
-   * into values[base + key]: by its name's layout when the line keeps it,
-   * else by the general scan. Returns (and keeps) the keys found.
+   * into `keys`/`values` at `at` and this event's per-key slots: by its
+   * name's layout when the line keeps it, else by the general scan.
    */
-  private scanArgumentsInto(values: Float64Array, base: number): number {
+  private scanArgumentsInto(keys: Uint8Array, values: Float64Array, at: number): number {
     const slot = this.nameSlot;
     if (slot >= 0) {
       const layout = this.layouts.get(slot);
-      if (layout !== undefined && this.readByLayout(layout, values, base)) return this.foundMask;
+      if (layout !== undefined) {
+        const n = this.readByLayout(layout, keys, values, at);
+        if (n >= 0) return n;
+      }
     }
-    this.scanGeneral(values, base, slot);
-    return this.foundMask;
+    return this.scanGeneral(keys, values, at, slot);
   }
 
   /**
    * The line read with its name's layout (argument-layouts.ts): literals
-   * compared byte for byte, values read between them. False as soon as the
-   * line differs from the layout (then the general scan reads it).
+   * compared byte for byte, values read between them. −1 as soon as the line
+   * differs from the layout (then the general scan reads it).
    */
-  private readByLayout(l: ArgumentLayout, values: Float64Array, base: number): boolean {
+  private readByLayout(l: ArgumentLayout, keys: Uint8Array, values: Float64Array, at: number): number {
     const b = this.bytes;
     const end = this.end;
     const literal = l.bytes;
+    const valueOf = this.valueOf;
     const valueStart = this.valueStart;
     const literalLength = l.literalLength;
     const keyOf = l.key;
     const n = l.values;
     let found = 0;
     let inexact = 0;
+    let count = 0;
     let i = this.argsStart;
     let p = 0;
     for (let k = 0; k < n; k++) {
       const length = literalLength[k]!;
-      if (i + length >= end) return false;
-      if (!sameBytes(b, i, literal, l.view, p, length)) return false;
+      if (i + length >= end) return -1;
+      if (!sameBytes(b, i, literal, l.view, p, length)) return -1;
       i += length;
       p += length;
       const from = i;
       i = readValue(b, i, end);
       const after = i < end ? b[i]! : 32;
-      if (parsedDigits === 0 || (after !== 32 && after !== 44 && after !== 60)) return false;
+      if (parsedDigits === 0 || (after !== 32 && after !== 44 && after !== 60)) return -1;
       const key = keyOf[k]!;
       if (key >= 0 && (found & (1 << key)) === 0) {
         found |= 1 << key;
-        values[base + key] = parsedValue;
+        keys[at + count] = key;
+        values[at + count] = parsedValue;
+        count++;
+        valueOf[key] = parsedValue;
         valueStart[key] = from;
         if (parsedInexact()) inexact |= 1 << key;
       }
     }
     const tail = l.tail;
-    if (end - i !== tail) return false;
-    if (!sameBytes(b, i, literal, l.view, p, tail)) return false;
+    if (end - i !== tail) return -1;
+    if (!sameBytes(b, i, literal, l.view, p, tail)) return -1;
     this.foundMask = found;
     this.inexactMask = inexact;
-    return true;
+    return count;
   }
 
   /**
@@ -295,9 +303,10 @@ export class ScannedEvent implements TraceEvent {
    * the value parsing inline: it runs for every line no layout reads. A line
    * read cleanly (every value well formed) becomes its name's layout.
    */
-  private scanGeneral(values: Float64Array, base: number, slot: number): void {
+  private scanGeneral(keys: Uint8Array, values: Float64Array, at: number, slot: number): number {
     const b = this.bytes;
     const end = this.end;
+    const valueOf = this.valueOf;
     const valueStart = this.valueStart;
     let found = 0;
     let inexact = 0;
@@ -306,6 +315,7 @@ export class ScannedEvent implements TraceEvent {
     const learnKey = this.learnKey;
     let learnt = 0;
     let learnable = slot >= 0;
+    let count = 0;
     let i = this.argsStart;
     /** The key of the value at i: −2 none (look for one), −1 a value to skip. */
     let key = -2;
@@ -335,7 +345,9 @@ export class ScannedEvent implements TraceEvent {
       const ok = parsedDigits > 0 && (after === 32 || after === 44 || after === 60);
       if (key >= 0 && (found & (1 << key)) === 0) {
         found |= 1 << key;
-        values[base + key] = ok ? parsedValue : NaN;
+        keys[at + count] = key;
+        values[at + count] = valueOf[key] = ok ? parsedValue : NaN;
+        count++;
         valueStart[key] = from;
         if (parsedInexact()) inexact |= 1 << key;
       }
@@ -356,6 +368,7 @@ export class ScannedEvent implements TraceEvent {
     if (learnable) this.layouts.learn(slot, b, this.argsStart, end, learnt, learnFrom, learnTo, learnKey);
     this.foundMask = found;
     this.inexactMask = inexact;
+    return count;
   }
 }
 
