@@ -25,16 +25,22 @@ const PRELOAD = join(__dirname, 'report-max-rss.js');
 /**
  * One whole process, timed from outside (start-up included, as a user waits for it): the
  * released CLI's `irqlab replay` (`replay`: a reader thread for a long trace, as shipped;
- * `replay-one-thread`: IRQLAB_TRACE_READER=thread) or the floor child.
+ * `replay-one-thread`: IRQLAB_TRACE_READER=thread; `replay-js-reader`: the reader thread without
+ * its compiled line scanner, IRQLAB_LINE_SCANNER=off) or the floor child.
  */
-function child(mode: 'replay' | 'replay-one-thread' | 'floor', file: string): ChildFigures {
+type ChildMode = 'replay' | 'replay-one-thread' | 'replay-js-reader' | 'floor';
+
+function child(mode: ChildMode, file: string): ChildFigures {
   const dir = mkdtempSync(join(tmpdir(), 'irqlab-bench-child-'));
   try {
     const resources = join(dir, 'resources.json');
     const args = mode === 'floor'
       ? ['-r', PRELOAD, join(__dirname, 'trace-replay-child.js'), 'floor', file]
       : ['-r', PRELOAD, CLI, 'replay', '--json', '--max-divergences', '5', file];
-    const env = { ...process.env, IRQLAB_RESOURCES_FILE: resources, IRQLAB_TRACE_READER: mode === 'replay-one-thread' ? 'thread' : 'auto' };
+    const env = {
+      ...process.env, IRQLAB_RESOURCES_FILE: resources, IRQLAB_TRACE_READER: mode === 'replay-one-thread' ? 'thread' : 'auto',
+      IRQLAB_LINE_SCANNER: mode === 'replay-js-reader' ? 'off' : 'on',
+    };
     const t0 = process.hrtime.bigint();
     const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20, env });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -93,11 +99,12 @@ export default async function bench(report: Report): Promise<void> {
   }
   report('trace-calibration-1M-objects', await median(5, allocationCalibrationMs), 'ms');
   // Interleaved, so a busy moment of the machine falls on every kind alike; medians of 5.
-  const runs: Record<'replay' | 'replay-one-thread' | 'floor', ChildFigures[]> = { replay: [], 'replay-one-thread': [], floor: [] };
-  for (let k = 0; k < 5; k++) for (const mode of ['floor', 'replay', 'replay-one-thread'] as const) runs[mode].push(child(mode, SAMPLE));
+  const runs: Record<ChildMode, ChildFigures[]> = { replay: [], 'replay-one-thread': [], 'replay-js-reader': [], floor: [] };
+  for (let k = 0; k < 5; k++) for (const mode of ['floor', 'replay', 'replay-one-thread', 'replay-js-reader'] as const) runs[mode].push(child(mode, SAMPLE));
   const mid = (xs: ChildFigures[]): ChildFigures => [...xs].sort((a, b) => a.ms - b.ms)[xs.length >> 1]!;
   const replay = mid(runs.replay);
   const oneThread = mid(runs['replay-one-thread']);
+  const jsReader = mid(runs['replay-js-reader']);
   const floor = mid(runs.floor);
   report('trace-replay-1.36M-lines-per-s', Math.round(replay.lines / (replay.ms / 1000)), 'lines/s');
   report('trace-replay-1.36M-peak-rss', Math.round(replay.maxRssMiB), 'MiB');
@@ -107,6 +114,7 @@ export default async function bench(report: Report): Promise<void> {
   report('trace-floor-read-split-1.36M-cpu', Math.round(floor.cpuMs), 'ms');
   report('trace-replay-over-floor', replay.ms / floor.ms, 'x');
   report('trace-replay-one-thread-over-floor', oneThread.ms / floor.ms, 'x');
+  report('trace-replay-without-line-scanner-over-floor', jsReader.ms / floor.ms, 'x');
   const dir = mkdtempSync(join(tmpdir(), 'irqlab-bench-trace-'));
   try {
     const big = join(dir, 'trace-10x.log.gz');

@@ -3,7 +3,27 @@
 // Every entry is built even when another fails, so one layer mid-edit does not hide the
 // rest; the script still exits non-zero if any entry failed.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import wabt from 'wabt';
+
+async function assembleLineScanner(out) {
+  const source = 'src/trace/wasm/line-scanner.wat';
+  try {
+    const wasm = (await wabt()).parseWat(source, readFileSync(source, 'utf8'));
+    try {
+      wasm.validate();
+      mkdirSync(dirname(out), { recursive: true });
+      writeFileSync(out, wasm.toBinary({}).buffer);
+    } finally {
+      wasm.destroy();
+    }
+  } catch (e) {
+    console.error(`${source}: ${e instanceof Error ? e.message : e}`);
+    throw e;
+  }
+  return out;
+}
 
 const production = process.argv.includes('--production');
 // --outdir=DIR writes the bundles elsewhere (the benchmark measures a production build there).
@@ -34,6 +54,8 @@ const results = await Promise.allSettled(
   entries.filter((e) => e.entryPoints.every((p) => existsSync(p))).map((e) => ({ ...e, outfile: e.outfile.replace(/^dist\//, `${outdir}/`) }))
     .map((e) => build({ ...common, ...e }).then(() => e.outfile)),
 );
+// The reader thread's compiled line scanner (src/trace/wasm/line-scanner.wat), assembled with wabt.
+results.push(...await Promise.allSettled([assembleLineScanner(`${outdir}/line-scanner.wasm`)]));
 const failed = results.filter((r) => r.status === 'rejected');
 if (failed.length > 0) {
   console.error(`build: ${failed.length} of ${results.length} bundles failed (errors above)`);

@@ -9,6 +9,8 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { classifyLine, createLineClass, EventRecords, EventRecordWriter, Replay, ScannedEvent, stampOf } from '../trace';
+import { CompiledLineReader } from '../trace/wasm/compiled-line-reader';
+import { loadLineScanner } from './line-scanner-module';
 import { readTraceFiles } from './trace-input';
 
 /** Where a replay bounded by --at-epoch stopped: the first line it did not replay. */
@@ -78,15 +80,31 @@ export type TraceReaderMessage =
 /**
  * The reading half: every line classified into batches handed to `emit`
  * (which may block until the replay catches up); the epoch stop, if any.
+ * With `lineScanner` (line-scanner.wat, compiled), plain lines of a single
+ * file are read by it (src/trace/wasm/compiled-line-reader.ts): the same
+ * batches, sooner.
  */
 export async function produceTraceRecords(
   req: Omit<TraceReaderRequest, 'control'>, emit: (b: EventRecords) => void, stopped: () => boolean,
-  reuse: BatchReuse = { ring: 0, shared: false },
+  reuse: BatchReuse = { ring: 0, shared: false }, lineScanner: WebAssembly.Module | null = null,
 ): Promise<EpochStop | null> {
   const writer = new EventRecordWriter(req.rows, reuse.ring, reuse.shared);
+  const atEpoch = req.atEpoch;
+  // Per-thread logs are merged line by line (a chunk copy per switch), and --at-epoch stamps every line: read here.
+  if (lineScanner !== null && atEpoch === null && req.files.length === 1) {
+    const reader = new CompiledLineReader(lineScanner, writer, () => { emit(writer.take()); return !stopped(); });
+    await readTraceFiles(req.files, (file, bytes, start, end, line, flags) => reader.line(file, bytes, start, end, line, flags), (file, line, message) => {
+      // In its place among the lines: the ones before it are read first.
+      reader.flush();
+      writer.addProblem(file, line, message);
+      if (writer.full) emit(writer.take());
+    });
+    if (!stopped()) reader.flush();
+    if (!writer.empty) emit(writer.take());
+    return null;
+  }
   const event = new ScannedEvent();
   const lineClass = createLineClass();
-  const atEpoch = req.atEpoch;
   let stoppedAt: EpochStop | null = null;
   await readTraceFiles(req.files, (file, bytes, start, end, line, flags) => {
     if (atEpoch !== null) {
@@ -122,7 +140,7 @@ export function serveTraceReader(req: TraceReaderRequest, post: (m: TraceReaderM
   };
   // At most MAX_BATCHES_IN_FLIGHT are unconsumed when the next is filled: one more in the ring suffices.
   const reuse: BatchReuse = { ring: MAX_BATCHES_IN_FLIGHT + 1, shared: true };
-  return produceTraceRecords(req, emit, () => Atomics.load(control, STOP) !== 0, reuse).then(
+  return produceTraceRecords(req, emit, () => Atomics.load(control, STOP) !== 0, reuse, loadLineScanner()).then(
     (stoppedAt) => post({ type: 'end', stoppedAt }),
     (e: unknown) => post({ type: 'failed', message: e instanceof Error ? e.message : String(e) }),
   );

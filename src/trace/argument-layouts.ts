@@ -18,7 +18,7 @@ import { NAME_TABLE_SIZE } from './event-names';
 /** Values a layout holds at most (a longer line is always read by the general scan). */
 export const MAX_LAYOUT_VALUES = 24;
 /** Literal bytes a layout holds at most. */
-const MAX_LAYOUT_BYTES = 256;
+export const MAX_LAYOUT_BYTES = 256;
 
 export interface ArgumentLayout {
   /** The literals, one after the other, and a DataView of them (compared a word at a time). */
@@ -40,9 +40,14 @@ function emptyLayout(): ArgumentLayout {
   };
 }
 
+/** Told of `slot`'s layout after it was learnt (`values` ≥ 0) or forgotten (−1). */
+export type LayoutObserver = (slot: number, layout: ArgumentLayout) => void;
+
 /** One reader's layouts, by name-table slot. */
 export class ArgumentLayouts {
   private readonly bySlot: (ArgumentLayout | undefined)[] = new Array<ArgumentLayout | undefined>(NAME_TABLE_SIZE);
+
+  constructor(private readonly observer?: LayoutObserver) {}
 
   /** The layout learnt for `slot`, if any. */
   get(slot: number): ArgumentLayout | undefined {
@@ -58,6 +63,11 @@ export class ArgumentLayouts {
    */
   learn(slot: number, bytes: Uint8Array, start: number, end: number, count: number, from: Int32Array, to: Int32Array, keys: Int32Array): void {
     const l = (this.bySlot[slot] ??= emptyLayout());
+    this.fill(l, bytes, start, end, count, from, to, keys);
+    this.observer?.(slot, l);
+  }
+
+  private fill(l: ArgumentLayout, bytes: Uint8Array, start: number, end: number, count: number, from: Int32Array, to: Int32Array, keys: Int32Array): void {
     l.values = -1;
     if (count > MAX_LAYOUT_VALUES) return;
     let n = 0;

@@ -50,6 +50,16 @@ export interface EventRecords {
   readonly newNames: string[];
 }
 
+/** Event rows read elsewhere, as `addReadRows` takes them. */
+export interface ReadRows {
+  readonly tid: Int32Array;
+  readonly nameSlot: Int16Array;
+  readonly family: Uint8Array;
+  readonly argEnd: Int32Array;
+  readonly argKey: Uint8Array;
+  readonly argValue: Float64Array;
+}
+
 export const DEFAULT_BATCH_ROWS = 16384;
 /** The first batch's rows: the replay waits for it, the reader's start-up still running. */
 const FIRST_BATCH_ROWS = 2048;
@@ -86,6 +96,48 @@ export class EventRecordWriter {
 
   get empty(): boolean {
     return this.count === 0;
+  }
+
+  /** Rows that still fit in the batch (≥ 1 unless `full`). */
+  get rowsRoom(): number {
+    return this.limit - this.count;
+  }
+
+  /** The batch's arguments so far, and past which it is full. */
+  get argCount(): number {
+    return this.args;
+  }
+
+  get argLimit(): number {
+    return this.r.argKey.length - ARG_COUNT;
+  }
+
+  /**
+   * `n` complete event rows read elsewhere (the compiled line reader), whose
+   * names went out before: what `add` writes for them, column by column.
+   * Line numbers are lineNumbers[first, first + n); `rows` holds the rest from
+   * row 0, its arguments from 0 (`args` of them, argument ends already counted
+   * from this batch's arguments).
+   */
+  addReadRows(file: number, lineNumbers: Int32Array, first: number, n: number, rows: ReadRows, args: number): void {
+    const r = this.r;
+    const row = this.count;
+    const to = row + n;
+    r.file.fill(file, row, to);
+    r.line.set(lineNumbers.subarray(first, first + n), row);
+    r.kind.fill(CLASS_EVENT, row, to);
+    r.flags.fill(0, row, to);
+    r.binary.fill(0, row, to);
+    r.quoteIndex.fill(-1, row, to);
+    r.rawIndex.fill(-1, row, to);
+    r.tid.set(rows.tid.subarray(0, n), row);
+    r.nameSlot.set(rows.nameSlot.subarray(0, n), row);
+    r.family.set(rows.family.subarray(0, n), row);
+    r.argEnd.set(rows.argEnd.subarray(0, n), row);
+    r.argKey.set(rows.argKey.subarray(0, args), this.args);
+    r.argValue.set(rows.argValue.subarray(0, args), this.args);
+    this.count = to;
+    this.args += args;
   }
 
   /** One classified line; `ev` holds the event when `c.kind` is CLASS_EVENT. */

@@ -14,7 +14,7 @@
 import { ARG_COUNT, ARG_OF_NAME, ArgKey, keyOfName, ARG } from './arg-keys';
 import { bigIntOf } from './bigint-of';
 import { findByte, sameBytes } from './byte-words';
-import { ArgumentLayout, ArgumentLayouts, MAX_LAYOUT_VALUES } from './argument-layouts';
+import { ArgumentLayout, ArgumentLayouts, LayoutObserver, MAX_LAYOUT_VALUES } from './argument-layouts';
 import { latin1, latin1Bytes } from './bytes-text';
 import {
   familyOf, kindOfName, LINE_EVENT, LINE_FOREIGN, LINE_NOISE, LineKind, nameFamily, nameHash, nameKind, nameText, remember, slotOf,
@@ -102,8 +102,8 @@ const BYTE_CLASS = Uint8Array.from({ length: 256 }, (_, c) => {
   const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
   return (letter ? NAME_START | NAME_CHAR : 0) | (isDigit(c) ? NAME_CHAR : 0);
 });
-/** A hex digit's value, or 255. */
-const HEX_VALUE = Uint8Array.from({ length: 256 }, (_, c) =>
+/** A hex digit's value, or 255 (also the compiled line reader's table). */
+export const HEX_VALUE = Uint8Array.from({ length: 256 }, (_, c) =>
   c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : 255);
 
 function isNameChar(c: number): boolean {
@@ -145,7 +145,12 @@ export class ScannedEvent implements TraceEvent {
   private readonly lineKeys = new Uint8Array(ARG_COUNT);
   private readonly lineValues = new Float64Array(ARG_COUNT);
   /** Each name's argument layout, and the general scan's notes to learn one. */
-  private readonly layouts = new ArgumentLayouts();
+  private readonly layouts: ArgumentLayouts;
+
+  /** `onLayout`: told each time a name's layout is learnt or forgotten (the compiled line reader mirrors them). */
+  constructor(onLayout?: LayoutObserver) {
+    this.layouts = new ArgumentLayouts(onLayout);
+  }
   private readonly learnFrom = new Int32Array(MAX_LAYOUT_VALUES);
   private readonly learnTo = new Int32Array(MAX_LAYOUT_VALUES);
   private readonly learnKey = new Int32Array(MAX_LAYOUT_VALUES);
