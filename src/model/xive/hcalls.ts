@@ -66,22 +66,26 @@ function blankEnd(): QemuEnd {
   return { valid: false, enqueue: false, alwaysNotify: false, qsize: 0, qaddr: 0n, target: 0, priority: 0, generation: 0, index: 0 };
 }
 
+/** Register r4 + i as the hcall sees it (0 when not given). A function, not a closure per call: a trace replay makes one hcall per ESB access. */
+function register(args: readonly bigint[], i: number): bigint {
+  return BigInt.asUintN(64, args[i] ?? 0n);
+}
+
 export function hcall(vm: VmState, dev: XiveDeviceState, _vcpu: VcpuState, name: HcallName, args: readonly bigint[]): HcallResult {
-  const a = (i: number): bigint => BigInt.asUintN(64, args[i] ?? 0n);
   switch (name) {
-    case 'H_INT_GET_SOURCE_INFO': return getSourceInfo(dev, a(0), a(1));
-    case 'H_INT_SET_SOURCE_CONFIG': return setSourceConfigHcall(vm, dev, a(0), a(1), a(2), a(3), a(4));
-    case 'H_INT_GET_SOURCE_CONFIG': return getSourceConfigHcall(dev, a(0), a(1));
-    case 'H_INT_GET_QUEUE_INFO': return getQueueInfo(vm, dev, a(0), a(1), a(2));
-    case 'H_INT_SET_QUEUE_CONFIG': return setQueueConfigHcall(vm, dev, a(0), a(1), a(2), a(3), a(4));
-    case 'H_INT_GET_QUEUE_CONFIG': return getQueueConfigHcall(vm, dev, a(0), a(1), a(2));
+    case 'H_INT_GET_SOURCE_INFO': return getSourceInfo(dev, register(args, 0), register(args, 1));
+    case 'H_INT_SET_SOURCE_CONFIG': return setSourceConfigHcall(vm, dev, register(args, 0), register(args, 1), register(args, 2), register(args, 3), register(args, 4));
+    case 'H_INT_GET_SOURCE_CONFIG': return getSourceConfigHcall(dev, register(args, 0), register(args, 1));
+    case 'H_INT_GET_QUEUE_INFO': return getQueueInfo(vm, dev, register(args, 0), register(args, 1), register(args, 2));
+    case 'H_INT_SET_QUEUE_CONFIG': return setQueueConfigHcall(vm, dev, register(args, 0), register(args, 1), register(args, 2), register(args, 3), register(args, 4));
+    case 'H_INT_GET_QUEUE_CONFIG': return getQueueConfigHcall(vm, dev, register(args, 0), register(args, 1), register(args, 2));
     case 'H_INT_SET_OS_REPORTING_LINE':
     case 'H_INT_GET_OS_REPORTING_LINE':
       return ret('H_FUNCTION', `${name} is not implemented by QEMU (h_int_${name === 'H_INT_SET_OS_REPORTING_LINE' ? 'set' : 'get'}_os_reporting_line)`);
-    case 'H_INT_ESB': return esbHcall(vm, dev, a(0), a(1), a(2));
-    case 'H_INT_SYNC': return syncHcall(dev, a(0), a(1));
+    case 'H_INT_ESB': return esbHcall(vm, dev, register(args, 0), register(args, 1), register(args, 2));
+    case 'H_INT_SYNC': return syncHcall(dev, register(args, 0), register(args, 1));
     case 'H_INT_RESET':
-      if (a(0) !== 0n) return ret('H_PARAMETER', `flags 0x${a(0).toString(16)} must be 0 (h_int_reset)`);
+      if (register(args, 0) !== 0n) return ret('H_PARAMETER', `flags 0x${register(args, 0).toString(16)} must be 0 (h_int_reset)`);
       // Only the KVM RESET has a visible effect (spec decision); it always succeeds.
       resetDevice(vm, dev);
       return success();
