@@ -146,14 +146,14 @@ export class ScannedEvent implements TraceEvent {
   private readonly lineValues = new Float64Array(ARG_COUNT);
   /** Each name's argument layout, and the general scan's notes to learn one. */
   private readonly layouts: ArgumentLayouts;
+  private readonly learnFrom = new Int32Array(MAX_LAYOUT_VALUES);
+  private readonly learnTo = new Int32Array(MAX_LAYOUT_VALUES);
+  private readonly learnKey = new Int32Array(MAX_LAYOUT_VALUES);
 
   /** `onLayout`: told each time a name's layout is learnt or forgotten (the compiled line reader mirrors them). */
   constructor(onLayout?: LayoutObserver) {
     this.layouts = new ArgumentLayouts(onLayout);
   }
-  private readonly learnFrom = new Int32Array(MAX_LAYOUT_VALUES);
-  private readonly learnTo = new Int32Array(MAX_LAYOUT_VALUES);
-  private readonly learnKey = new Int32Array(MAX_LAYOUT_VALUES);
 
   /** Points the event at a line (called by `scanTraceLine`). */
   reset(bytes: Uint8Array, start: number, end: number, tid: number, epochStart: number, epochEnd: number, name: string, family: number, nameSlot: number, argsStart: number): void {

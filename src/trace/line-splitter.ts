@@ -36,8 +36,8 @@ export interface ByteLineSplitter {
  * `chunk` as a plain Uint8Array over the same memory. A reading edge's chunks
  * may be a subclass (Node's Buffer) while a carried line is a plain array: the
  * readers downstream then saw two shapes of array, and V8 threw their
- * optimized code away and compiled it again at each change (measured: a
- * quarter of a long replay's compile time, and polymorphic loads after).
+ * optimized code away and compiled it again at each change (measured: those
+ * deoptimizations are gone with one shape).
  */
 function plainBytes(chunk: Uint8Array): Uint8Array {
   return Object.getPrototypeOf(chunk) === Uint8Array.prototype ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);

@@ -169,9 +169,13 @@ export function createTranslator(): Translator {
   let emit: (s: TraceStep) => void = () => undefined;
 
   function skip(file: number, line: number, event: string, reason: string): void {
-    const counted = reasonCounts.get(reason);
-    if (counted !== undefined) counted.n++;
-    else reasonCounts.set(reason, { n: 1 });
+    let counted = reasonCounts.get(reason);
+    if (counted === undefined) reasonCounts.set(reason, (counted = { n: 0 }));
+    noteSkip(file, line, event, reason, counted);
+  }
+
+  function noteSkip(file: number, line: number, event: string, reason: string, counted: { n: number }): void {
+    counted.n++;
     if (skipped.length < 1000) skipped.push({ file, line, event, reason });
   }
 
@@ -361,8 +365,8 @@ export function createTranslator(): Translator {
         if (hc) { hcallEvent(file, line, e, hc); return; }
         const info = informational.get(name);
         if (info) {
-          if (info.counted.n++ === 0) reasonCounts.set(info.reason, info.counted);
-          if (skipped.length < 1000) skipped.push({ file, line, event: name, reason: info.reason });
+          if (info.counted.n === 0) reasonCounts.set(info.reason, info.counted);
+          noteSkip(file, line, name, info.reason, info.counted);
           return;
         }
         skip(file, line, name, `${name}: unknown event`);

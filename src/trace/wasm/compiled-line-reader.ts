@@ -15,7 +15,7 @@
  * Pure: it takes a compiled WebAssembly module; loading it is the edge's.
  */
 import { ARG_COUNT } from '../arg-keys';
-import type { ArgumentLayout } from '../argument-layouts';
+import { ArgumentLayout, MAX_LAYOUT_BYTES, MAX_LAYOUT_VALUES } from '../argument-layouts';
 import { EventRecordWriter, ReadRows } from '../event-records';
 import { FAMILY_XICS, HEX_VALUE, latin1Bytes, ScannedEvent, slotReadsArguments } from '../events';
 import { NAME_TABLE_SIZE, nameHash } from '../event-names';
@@ -78,7 +78,11 @@ export class CompiledLineReader {
     this.ends = new Int32Array(this.x.memory.buffer, at('PEND_END'), pendingCapacity);
     this.lineNumbers = new Int32Array(pendingCapacity);
     const argCapacity = at('OUT_ARG_CAP');
-    if (argCapacity < pendingCapacity * ARG_COUNT || at('IN') !== 0) throw new Error('line scanner: memory map does not fit this reader');
+    // Built from this source tree, so a mismatch is a bug here, not a user's problem: said loudly.
+    if (argCapacity < pendingCapacity * ARG_COUNT || at('IN') !== 0 || at('SLOTS') !== NAME_TABLE_SIZE
+      || at('LAYOUT_MAX_VALUES') !== MAX_LAYOUT_VALUES || at('LAYOUT_MAX_BYTES') !== MAX_LAYOUT_BYTES) {
+      throw new Error('line scanner: its memory map does not fit this reader');
+    }
     const buffer = this.x.memory.buffer;
     this.rows = {
       tid: new Int32Array(buffer, at('OUT_TID'), pendingCapacity),

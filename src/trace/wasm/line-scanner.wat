@@ -30,7 +30,8 @@
   (global $OUT_ARG_CAP (export "OUT_ARG_CAP") i32 (i32.const 327680))
   ;; A hex digit's value by byte, else 255.
   (global $HEX (export "HEX") i32 (i32.const 5357568))
-  ;; Per name-table slot (1024): usable here (u8), reads its arguments (u8), family (u8).
+  ;; Per name-table slot (SLOTS of them): usable here (u8), reads its arguments (u8), family (u8).
+  (global $SLOTS (export "SLOTS") i32 (i32.const 1024))
   (global $SLOT_USABLE (export "SLOT_USABLE") i32 (i32.const 5357824))
   (global $SLOT_READS (export "SLOT_READS") i32 (i32.const 5358848))
   (global $SLOT_FAMILY (export "SLOT_FAMILY") i32 (i32.const 5359872))
